@@ -1962,6 +1962,12 @@ for _size_name, _size in RNG_SIZES.items():
     for _dt, _kw in RNG_DTYPES.items():
         case("rng", f"rand_{_size_name}_{_dt}", rng_code(0, f"torch.rand({_size}{_kw})"))
         case("rng", f"randn_{_size_name}_{_dt}", rng_code(0, f"torch.randn({_size}{_kw})"))
+# normal_ and uniform_ fill in place and take their own paths through the generator (size 16 switches
+# torch's normal sampler to its vectorised form)
+for _size in ("3", "16", "17", "100"):
+    for _dt, _kw in RNG_DTYPES.items():
+        case("rng", f"normal__{_size}_{_dt}", rng_code(0, f"torch.empty({_size}{_kw}).normal_()"))
+        case("rng", f"uniform__{_size}_{_dt}", rng_code(0, f"torch.empty({_size}{_kw}).uniform_()"))
 for _seed in (1, 42, 2024):
     case("rng", f"randn_seed{_seed}", rng_code(_seed, "torch.randn(20)"))
     case("rng", f"rand_seed{_seed}", rng_code(_seed, "torch.rand(20)"))
