@@ -91,6 +91,9 @@ def _shape_text(shape: Sequence[int]) -> str:
     return str(tuple(int(n) for n in shape))
 
 
+_SMALL = 64  # below this many shown values the width is found without numpy
+
+
 class _ElementFormat:
     """Turns a flat array of shown values into equally wide strings, the way torch's _Formatter does."""
 
@@ -101,7 +104,9 @@ class _ElementFormat:
         self.width = 1
         if shown.dtype.kind not in "fc":
             self.kind = "int"
-            if shown.size:
+            if 0 < shown.size <= _SMALL:
+                self.width = max(len(str(v)) for v in shown.reshape(-1).tolist())
+            elif shown.size:
                 # str(int) grows with |value|, so the extremes decide the width.
                 if shown.dtype.kind == "b":
                     self.width = 4 if shown.all() else 5
@@ -114,13 +119,30 @@ class _ElementFormat:
         # torch decides from the nonzero finite values only; with none there it keeps its defaults
         # (integer mode, no scientific notation, width 1) whatever sci_mode says.
         self.kind = "int_float"
-        values = shown[np.isfinite(shown) & (shown != 0)]
-        if values.size == 0:
-            return
-        magnitudes = np.abs(values).astype(np.float64)
-        smallest = float(magnitudes.min())
-        largest = float(magnitudes.max())
-        int_mode = bool(np.all(values == np.ceil(values)))
+        if shown.size <= _SMALL:
+            # Plain Python is quicker than a dozen numpy calls on a handful of values.
+            values = [v for v in shown.reshape(-1).tolist() if v != 0 and math.isfinite(v)]
+            if not values:
+                return
+            smallest = min(map(abs, values))
+            largest = max(map(abs, values))
+            int_mode = all(v == math.ceil(v) for v in values)
+            candidates = values
+        else:
+            array = shown[np.isfinite(shown) & (shown != 0)]
+            if array.size == 0:
+                return
+            magnitudes = np.abs(array).astype(np.float64)
+            smallest = float(magnitudes.min())
+            largest = float(magnitudes.max())
+            int_mode = bool(np.all(array == np.ceil(array)))
+            # The text length is monotone in |value| for each sign (the exponent's digit count in
+            # scientific notation too), so the extreme values of each sign give the widest text.
+            candidates = []
+            for part in (array[array > 0], array[array < 0]):
+                if part.size:
+                    candidates.append(part.min().item())
+                    candidates.append(part.max().item())
         if sci_option is None:
             sci_mode = largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
         else:
@@ -137,15 +159,6 @@ class _ElementFormat:
             self.kind = "fixed"
             pattern = f"{{:.{precision}f}}"
             extra = 0
-        # The text length is monotone in |value| for each sign (the exponent's digit count in scientific
-        # notation too), so the extreme values of each sign give the widest text.
-        positive = values[values > 0]
-        negative = values[values < 0]
-        candidates = []
-        for part in (positive, negative):
-            if part.size:
-                candidates.append(part.min().item())
-                candidates.append(part.max().item())
         self.width = max(self.width, max(len(pattern.format(v)) for v in candidates) + extra)
 
     def format_all(self, flat: np.ndarray) -> list[str]:
