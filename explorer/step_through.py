@@ -1,0 +1,278 @@
+"""The backward pass step by step: one frame per event of the engine's trace, in the engine's real order.
+
+A frame says which node runs, the gradient it received, its VJP formula with the actual numbers put in,
+what it sends to each input, and for a leaf the accumulation `old .grad + incoming = new .grad`, which is
+why calling backward twice doubles a gradient and `zero_()` resets it. Frames are plain data for a
+server-side previous/next view; `animation_figure` turns them into a Plotly animation (play + slider) that
+runs in the browser without reruns.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.graph_figures import THEMES, graph_figure, highlight_traces
+from explorer.graph_layout import Layout, layered_layout
+from explorer.value_text import format_number, value_text
+
+INLINE_SIZE = 6  # values up to this many elements are written into the formula itself
+
+TEXT = {
+    "step": {"en": "Step {i}/{n}", "zh": "第 {i}/{n} 步"},
+    "runs": {"en": "{name} runs", "zh": "{name} 执行"},
+    "accumulates": {"en": "AccumulateGrad for {tensor}", "zh": "{tensor} 的 AccumulateGrad"},
+    "retains": {"en": "retain_grad: {tensor}.grad is set", "zh": "retain_grad：设置 {tensor}.grad"},
+    "hook": {"en": "hook on {tensor} changes the gradient", "zh": "{tensor} 上的 hook 修改梯度"},
+    "capture": {"en": "autograd.grad returns the gradient of {tensor}",
+                "zh": "autograd.grad 返回 {tensor} 的梯度"},
+    "received": {"en": "received grad = {v}", "zh": "收到的梯度 grad = {v}"},
+    "forward": {"en": "forward: {f}", "zh": "前向：{f}"},
+    "vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
+    "where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
+    "sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
+    "sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
+    "accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
+    "first": {"en": ".grad was None, so new .grad = incoming",
+              "zh": ".grad 原为 None，所以新 .grad = 传入梯度"},
+    "hook_change": {"en": "before the hook {b}, after {a}", "zh": "hook 之前 {b}，之后 {a}"},
+    "value": {"en": "value = {v}", "zh": "值 = {v}"},
+    "play": {"en": "Play", "zh": "播放"},
+    "pause": {"en": "Pause", "zh": "暂停"},
+    "slider": {"en": "step ", "zh": "步骤 "},
+    "pass_title": {"en": "Backward pass {k} ({kind})", "zh": "第 {k} 次反向传播（{kind}）"},
+}
+
+
+def t(key: str, lang: str, **fmt) -> str:
+    entry = TEXT[key]
+    return entry.get(lang, entry["en"]).format(**fmt)
+
+
+@dataclass(frozen=True)
+class Sent:
+    slot: int
+    target: str | None  # backward node id, None for a (None, 0) slot
+    target_name: str | None
+    gradient: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Accumulation:
+    tensor: str
+    old: np.ndarray | None  # .grad before (None the first time)
+    incoming: np.ndarray
+    new: np.ndarray
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    step: int
+    kind: str  # the trace event's kind: run, accumulate, retain_grad, hook, capture
+    node: str
+    name: str
+    tensor: str | None
+    received: tuple
+    sent: tuple[Sent, ...]
+    formula_lines: tuple[str, ...]
+    accumulation: Accumulation | None
+    lines: tuple[str, ...]  # the whole frame as text, in the frame's language
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+_IDENT = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
+
+
+def substitute(expression: str, values: dict) -> str:
+    """Put numbers in place of the names of a formula's right-hand side (whole identifiers only)."""
+    for name in sorted(values, key=len, reverse=True):
+        expression = re.sub(_IDENT.format(re.escape(name)), lambda _m, n=name: values[n], expression)
+    return expression
+
+
+def _as_text(v, lang: str, one_line: bool = True) -> str:
+    if isinstance(v, np.ndarray) or np.ndim(v) > 0:
+        return value_text(v, lang, one_line=one_line)
+    return format_number(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else repr(v)
+
+
+def _short(v, lang: str) -> str:
+    """Vectors stay on one line; matrices get a line per row."""
+    return _as_text(v, lang, one_line=np.ndim(v) <= 1)
+
+
+def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en") -> list[str]:
+    """Each input's backward formula, then the same with numbers put in, then the result."""
+    grad = grad_in[0] if grad_in else None
+    known: dict = {}
+    if grad is not None:
+        known["grad"] = grad
+    known.update((op.get("saved") or {}).items())
+    known.update((op.get("attrs") or {}).items())
+    lines: list[str] = []
+    for slot, formula in enumerate(op.get("backward_formulas") or ()):
+        lines.append(t("vjp", lang, i=slot, f=formula))
+        lhs, sep, rhs = formula.partition(" = ")
+        if not sep:
+            continue
+        used = [n for n in known if re.search(_IDENT.format(re.escape(n)), rhs)]
+        inline = all(np.size(known[n]) <= INLINE_SIZE for n in used)
+        if used and inline:
+            lines.append("  = " + substitute(rhs, {n: _as_text(known[n], lang) for n in used}))
+        else:
+            lines.extend(t("where", lang, name=n, v=_as_text(known[n], lang, one_line=False)) for n in used)
+        result = grads_out[slot] if slot < len(grads_out) else None
+        if result is not None:
+            lines.append(f"  {lhs} = {_as_text(result, lang, one_line=np.size(result) <= INLINE_SIZE)}")
+    return lines
+
+
+def accumulation_lines(acc: Accumulation, lang: str = "en") -> list[str]:
+    if acc.old is None:
+        return [t("first", lang), f"  {_as_text(acc.incoming, lang, False)}"]
+    return [t("accumulation", lang),
+            f"  {_as_text(acc.old, lang)} + {_as_text(acc.incoming, lang)} = {_as_text(acc.new, lang)}"
+            if max(np.size(acc.old), np.size(acc.new)) <= INLINE_SIZE else
+            "\n".join([f"  {_as_text(acc.old, lang, False)}", "+", f"  {_as_text(acc.incoming, lang, False)}",
+                       "=", f"  {_as_text(acc.new, lang, False)}"])]
+
+
+def _tensor_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict | None) -> str:
+    if names and tensor in names:
+        return names[tensor]
+    if node in graph and graph.nodes[node].get("tensor_name"):
+        return str(graph.nodes[node]["tensor_name"])
+    return tensor or node
+
+
+def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None) -> list[Frame]:
+    """One Frame per trace event, in the trace's order. names: optional {"t{tid}": variable name}."""
+    graph = backward_pass.graph
+    total = len(backward_pass.events)
+    frames = []
+    for index, ev in enumerate(backward_pass.events):
+        op = dict(graph.nodes[ev.node]) if ev.node in graph else {}
+        who = _tensor_name(graph, ev.node, ev.tensor, names)
+        heading = {
+            "run": t("runs", lang, name=ev.name),
+            "accumulate": t("accumulates", lang, tensor=who),
+            "retain_grad": t("retains", lang, tensor=who),
+            "hook": t("hook", lang, tensor=who),
+            "capture": t("capture", lang, tensor=who),
+        }.get(ev.kind, ev.name)
+        lines = [f"{t('step', lang, i=index + 1, n=total)}: {heading}"]
+        received = tuple(ev.grad_in or ())
+        if received:
+            lines.append(t("received", lang, v=_short(received[0], lang)))
+        formula_lines: list[str] = []
+        sent: list[Sent] = []
+        accumulation = None
+        if ev.kind == "run":
+            if op.get("formula"):
+                lines.append(t("forward", lang, f=op["formula"]))
+            formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang)
+            lines.extend(formula_lines)
+            for slot, target in enumerate(ev.targets or ()):
+                g = ev.grads_out[slot] if slot < len(ev.grads_out or ()) else None
+                target_name = graph.nodes[target].get("name") if target in graph else None
+                sent.append(Sent(slot, target, target_name, g))
+                if target is None:
+                    lines.append(t("sends_none", lang, i=slot))
+                else:
+                    label = f"{target_name or target} ({target})"
+                    lines.append(t("sends", lang, target=label, v=_short(g, lang)))
+        elif ev.kind == "accumulate":
+            incoming = received[0] if received else None
+            accumulation = Accumulation(ev.tensor or who, ev.before, incoming, ev.after)
+            formula_lines = accumulation_lines(accumulation, lang)
+            lines.extend(formula_lines)
+        elif ev.kind == "hook":
+            formula_lines = [t("hook_change", lang, b=_as_text(ev.before, lang), a=_as_text(ev.after, lang))]
+            lines.extend(formula_lines)
+        elif ev.kind in ("retain_grad", "capture") and ev.after is not None:
+            lines.append(t("value", lang, v=_as_text(ev.after, lang, one_line=False)))
+        frames.append(Frame(index, ev.step, ev.kind, ev.node, ev.name, ev.tensor, received, tuple(sent),
+                            tuple(formula_lines), accumulation, tuple(lines)))
+    return frames
+
+
+def frames_from_passes(passes, lang: str = "en", names: dict | None = None) -> list[list[Frame]]:
+    return [frames_from_pass(p, lang, names) for p in passes]
+
+
+def clamp_step(index: int, count: int) -> int:
+    """Server-side previous/next: stay within 0..count-1 (0 when there are no frames)."""
+    return 0 if count <= 0 else max(0, min(count - 1, index))
+
+
+def _frame_annotation(frame: Frame, theme: str) -> dict:
+    body = "<br>".join(html.escape(line).replace("\n", "<br>") for line in frame.lines)
+    return {
+        "text": body, "showarrow": False, "xref": "paper", "yref": "paper", "x": 1.0, "y": 1.0,
+        "xanchor": "left", "yanchor": "top", "align": "left",
+        "font": {"family": "monospace", "size": 14, "color": THEMES[theme]["text"]},
+        "bordercolor": "#D55E00", "borderwidth": 2, "borderpad": 6,
+        "bgcolor": "rgba(255,255,255,0.92)" if theme == "light" else "rgba(20,20,20,0.92)",
+    }
+
+
+def animation_figure(
+    backward_pass,
+    *,
+    lang: str = "en",
+    theme: str = "light",
+    layout: Layout | None = None,
+    names: dict | None = None,
+    frame_ms: int = 1200,
+) -> go.Figure:
+    """The pass's backward graph with one animation frame per event; play/pause buttons and a slider."""
+    graph = backward_pass.graph
+    if layout is None:
+        layout = layered_layout(graph)
+    frames = frames_from_pass(backward_pass, lang, names)
+    first = frames[0].node if frames else None
+    fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first,
+                       title=t("pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
+    meta = fig.layout.meta
+    traces = [meta["highlight_edges_trace"], meta["highlight_trace"]]
+    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
+    plotly_frames = []
+    for frame in frames:
+        edges, ring = highlight_traces(layout, frame.node, theme)
+        plotly_frames.append(go.Frame(
+            name=str(frame.index), data=[edges, ring], traces=traces,
+            layout={"annotations": [*base_annotations, _frame_annotation(frame, theme)]},
+        ))
+    fig.frames = plotly_frames
+    if frames:
+        fig.update_layout(annotations=[*base_annotations, _frame_annotation(frames[0], theme)])
+    play_args = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
+                 "transition": {"duration": 0}}
+    jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        margin={"r": 460},
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+            "buttons": [
+                {"label": t("play", lang), "method": "animate", "args": [None, play_args]},
+                {"label": t("pause", lang), "method": "animate",
+                 "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
+            ],
+        }],
+        sliders=[{
+            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top",
+            "currentvalue": {"prefix": t("slider", lang), "font": {"size": 14}},
+            "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
+                      for f in frames],
+        }],
+    )
+    return fig
