@@ -1,0 +1,164 @@
+"""A numpy autograd engine that behaves like PyTorch 2.13: `import engine as torch` runs tutorial code.
+
+Beyond torch's API it exposes what a viewer needs: `engine.graph` (forward and backward graphs as networkx
+DiGraphs, `capture()` to keep intermediates alive), `engine.backward_trace` (a record of each backward pass)
+and `engine.ops.REGISTRY` (every op's grad_fn name, forward, VJPs and formulas).
+"""
+
+from __future__ import annotations
+
+from . import autograd, backward_trace, graph, nn, ops, optim
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    initial_seed,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import bool_ as bool
+from .dtypes import (
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from .functions import (
+    abs,
+    absolute,
+    add,
+    allclose,
+    amax,
+    argmax,
+    argmin,
+    broadcast_to,
+    clamp,
+    clip,
+    clone,
+    cos,
+    div,
+    divide,
+    dot,
+    eq,
+    equal,
+    exp,
+    expand,
+    flatten,
+    ge,
+    greater,
+    gt,
+    index_put_zeros,
+    is_tensor,
+    isclose,
+    isnan,
+    le,
+    less,
+    log,
+    logical_not,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mm,
+    mul,
+    multiply,
+    mv,
+    ne,
+    neg,
+    negative,
+    norm,
+    numel,
+    outer,
+    permute,
+    pow,
+    reciprocal,
+    relu,
+    reshape,
+    rsub,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    squeeze,
+    sub,
+    subtract,
+    sum,
+    swapaxes,
+    t,
+    tanh,
+    transpose,
+    true_divide,
+    unsqueeze,
+    where,
+)
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .tensor import Size, Tensor, as_constant
+from .tensor import _Device as device  # noqa: F401
+
+half = float16
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+__version__ = "2.13.0+engine"
+
+
+def is_floating_point(t: Tensor) -> bool:
+    return t.is_floating_point()
+
+
+def softmax(input, dim, dtype=None):
+    return nn.functional.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    return nn.functional.log_softmax(input, dim, dtype=dtype)
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    from . import printing
+
+    printing.set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth,
+                              profile=profile, sci_mode=sci_mode)
+
+
+def get_printoptions():
+    from . import printing
+
+    return printing.get_printoptions()
+
+
+class return_types:
+    from .functions import _return_type
+
+    max = _return_type("max")
+    min = _return_type("min")

@@ -1,0 +1,324 @@
+"""The backward engine: runs the graph from the roots to the leaves, in PyTorch's order.
+
+Dependencies are counted with an explicit stack (no recursion, so deep graphs are fine); ready nodes run
+highest sequence number first, AccumulateGrad as soon as it is ready, which is PyTorch's order. Gradients are
+reduced to each input's shape here, once, after every VJP (`sum_to`), so no rule deals with broadcasting.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from .. import backward_trace
+from ..grad_mode import ENABLED
+from ..nodes import AccumulateGrad, accumulator_for, short_name
+from ..tensor import Tensor, _make, _SavedOutput
+from ..vjp_math import NUMPY, TENSOR
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
+    "you need to access saved tensors after calling backward.")
+_HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+         "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def sum_to(g, shape):
+    """Undo broadcasting: sum `g` down to `shape` (numpy array or Tensor)."""
+    gshape = g.shape
+    if tuple(gshape) == tuple(shape):
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if isinstance(g, Tensor):
+        out = g.sum(axes, keepdim=True) if axes else g
+        return out.reshape(tuple(shape))
+    return np.sum(g, axis=axes, keepdims=True).reshape(shape) if axes else np.reshape(g, shape)
+
+
+def _version_error(name, value, node, saved_version, current):
+    data = value._data if isinstance(value, Tensor) else value.data
+    legacy = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(
+        data.dtype.name, "Tensor")
+    if isinstance(value, _SavedOutput):
+        owner = f", which is output 0 of {short_name(node)},"
+    elif value._grad_fn is not None:
+        owner = f", which is output 0 of {short_name(value._grad_fn)},"
+    else:
+        owner = ""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[torch.{legacy} [{', '.join(map(str, data.shape))}]]{owner} is at version {current}; expected version "
+        f"{saved_version} instead.{_HINT}")
+
+
+def _unpack_saved(node, create_graph):
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(BACKWARD_TWICE)
+    versions = node._saved_versions
+    out = {}
+    for name, value in saved.items():
+        if isinstance(value, Tensor):
+            current = value._vbox[0]
+            if versions[name] != current:
+                raise _version_error(name, value, node, versions[name], current)
+            out[name] = value if create_graph else value._data
+        elif isinstance(value, _SavedOutput):
+            if value.vbox[0] != value.version:
+                raise _version_error(name, value, node, value.version, value.vbox[0])
+            if create_graph:
+                t = _make(value.data)
+                t._requires_grad, t._grad_fn = True, node
+                out[name] = t
+            else:
+                out[name] = value.data
+        else:
+            out[name] = value
+    return out
+
+
+def _as_grad(g, create_graph):
+    if create_graph:
+        return g if isinstance(g, Tensor) else _make(g)
+    return g._data if isinstance(g, Tensor) else g
+
+
+def _wrap(g):
+    return g if isinstance(g, Tensor) else _make(g)
+
+
+def _run_tensor_hooks(hooks, g, create_graph):
+    for hook in list(hooks):
+        new = hook(_wrap(g))
+        if new is not None:
+            g = _as_grad(new, create_graph)
+    return g
+
+
+def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, allow_unused=False,
+                 accumulate=True, kind="backward"):
+    """Back-propagate `root_grads` from `roots`. With `inputs`, return their gradients (autograd.grad, or the
+    `inputs=` of backward, which accumulates only into those)."""
+    m = TENSOR if create_graph else NUMPY
+    recorder = backward_trace.ACTIVE[0]
+    root_nodes = []
+    for i, t in enumerate(roots):
+        fn = t._grad_fn
+        if fn is None:
+            if not t._requires_grad:
+                raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+            fn = accumulator_for(t)
+        root_nodes.append(fn)
+
+    capture_at: dict = {}
+    if inputs is not None:
+        for i, x in enumerate(inputs):
+            if not x._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            fn = x._grad_fn if x._grad_fn is not None else accumulator_for(x)
+            capture_at.setdefault(fn, []).append(i)
+
+    # count dependencies, iteratively
+    deps: dict = {}
+    order = []
+    seen = set(root_nodes)
+    stack = list(root_nodes)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+
+    needed = None
+    if inputs is not None:
+        needed = _needed_nodes(order, capture_at)
+
+    buffers: dict = {}
+    for node, g in zip(root_nodes, root_grads):
+        g = _as_grad(g, create_graph)
+        buffers[node] = g if node not in buffers else buffers[node] + g
+
+    prev_mode = ENABLED[0]
+    ENABLED[0] = create_graph
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    current_pass = None
+    if recorder is not None:
+        current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
+    heap = []
+    tie = 0
+    for node in dict.fromkeys(root_nodes):
+        if deps.get(node, 0) == 0:
+            heap.append((_priority(node), tie, node))
+            tie += 1
+    heapq.heapify(heap)
+    try:
+        while heap:
+            node = heapq.heappop(heap)[2]
+            g = buffers.pop(node)
+            if type(node) is AccumulateGrad:
+                _accumulate(node, g, capture_at, captured, (accumulate and inputs is None) or
+                            (accumulate and node in capture_at), create_graph, current_pass)
+                continue
+            out_t = node._out_ref() if node._out_ref is not None else None
+            if out_t is not None and (out_t._hooks or out_t._retains_grad):
+                if out_t._hooks:
+                    before = g
+                    g = _run_tensor_hooks(out_t._hooks, g, create_graph)
+                    if current_pass is not None:
+                        current_pass.hook(node, out_t, before, g)
+                if out_t._retains_grad:
+                    _retain(out_t, g, create_graph)
+                    if current_pass is not None:
+                        current_pass.retain(node, out_t, g)
+            if node._pre_hooks:
+                for hook in list(node._pre_hooks):
+                    new = hook((_wrap(g),))
+                    if new is not None:
+                        g = _as_grad(new[0], create_graph)
+            if node in capture_at:
+                for i in capture_at[node]:
+                    captured[i] = g
+                if accumulate is False and not _has_needed_next(node, needed):
+                    if current_pass is not None:
+                        current_pass.capture(node, g)
+                    continue
+            op = node._op
+            s = _unpack_saved(node, create_graph)
+            a = node._attrs
+            nexts = node.next_functions
+            grads_out = [None] * len(nexts)
+            node_inputs = node._inputs
+            for i, (nxt, _) in enumerate(nexts):
+                if nxt is None or (needed is not None and nxt not in needed):
+                    continue
+                vjp = op.vjps[i]
+                if vjp is None:
+                    raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
+                gi = vjp(m, g, s, a)
+                x = node_inputs[i]
+                xdata = x._data
+                gi = sum_to(gi, xdata.shape)
+                if not create_graph and gi.dtype != xdata.dtype:
+                    gi = gi.astype(xdata.dtype)
+                elif create_graph and gi._data.dtype != xdata.dtype:
+                    gi = gi.to(x.dtype)
+                grads_out[i] = gi
+                if nxt in buffers:
+                    buffers[nxt] = buffers[nxt] + gi
+                else:
+                    buffers[nxt] = gi
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heapq.heappush(heap, (_priority(nxt), tie, nxt))
+                    tie += 1
+            if node._hooks:
+                for hook in list(node._hooks):
+                    hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
+            if current_pass is not None:
+                current_pass.run(node, g, grads_out)
+            if not retain_graph and node._saved:
+                node._saved = None
+                node._released = True
+    finally:
+        ENABLED[0] = prev_mode
+        if recorder is not None:
+            recorder.end()
+
+    if inputs is None:
+        return None
+    results = []
+    for i, g in enumerate(captured):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+            results.append(None)
+        else:
+            results.append(_grad_tensor(g, inputs[i], create_graph))
+    return tuple(results)
+
+
+def _grad_tensor(g, like, create_graph):
+    if create_graph:
+        return g if isinstance(g, Tensor) else _make(g)
+    data = g._data if isinstance(g, Tensor) else g
+    if not (data.flags.writeable and data.flags.owndata):
+        data = np.array(data, dtype=like._data.dtype)
+    return _make(data)
+
+
+def _priority(node):
+    # AccumulateGrad runs as soon as it is ready (PyTorch gives it the largest sequence number)
+    return float("-inf") if type(node) is AccumulateGrad else -node._seq
+
+
+def _needed_nodes(order, capture_at) -> set:
+    """Nodes on some path to a captured input: only these run (PyTorch prunes the rest too)."""
+    needed = set(capture_at)
+    changed = True
+    # `order` is a DFS pre-order; sweeping it backwards until stable settles any DAG quickly
+    while changed:
+        changed = False
+        for node in reversed(order):
+            if node in needed:
+                continue
+            if any(n is not None and n in needed for n, _ in node.next_functions):
+                needed.add(node)
+                changed = True
+    return needed
+
+
+def _has_needed_next(node, needed) -> bool:
+    return needed is not None and any(n is not None and n in needed for n, _ in node.next_functions)
+
+
+def _retain(t, g, create_graph):
+    if t._grad is None:
+        t._grad = _grad_tensor(g, t, create_graph) if create_graph else _make(np.array(_as_grad(g, False)))
+    else:
+        t._grad = t._grad + _wrap(g) if create_graph else _make(t._grad._data + _as_grad(g, False))
+
+
+def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, current_pass):
+    var = node.variable
+    if var._hooks:
+        before = g
+        g = _run_tensor_hooks(var._hooks, g, create_graph)
+        if current_pass is not None:
+            current_pass.hook(node, var, before, g)
+    if node in capture_at:
+        for i in capture_at[node]:
+            captured[i] = g
+        if current_pass is not None:
+            current_pass.capture(node, g)
+        if not do_accumulate:
+            return
+    if not do_accumulate:
+        return
+    before = None if var._grad is None else var._grad._data.copy() if current_pass is not None else None
+    if create_graph:
+        gt = _wrap(g)
+        var._grad = gt if var._grad is None else var._grad + gt
+    else:
+        data = g._data if isinstance(g, Tensor) else g
+        if data.dtype != var._data.dtype:
+            data = data.astype(var._data.dtype)
+        if var._grad is None:
+            var._grad = _make(np.array(data, copy=True))
+        elif var._grad._grad_fn is None and var._grad._data.flags.writeable:
+            var._grad._data += data  # in place, as PyTorch does: a held reference to .grad sees the sum
+            var._grad._vbox[0] += 1
+        else:
+            var._grad = _make(var._grad._data + data)
+    if current_pass is not None:
+        current_pass.accumulate(node, var, before, g, var._grad._data)

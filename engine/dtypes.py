@@ -1,0 +1,106 @@
+"""PyTorch's dtypes over numpy's, and PyTorch's type-promotion rules (which differ from numpy's)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:
+    __slots__ = ("is_complex", "is_floating_point", "is_signed", "itemsize", "legacy_name", "name", "np")
+
+    def __init__(self, name: str, np_dtype, legacy_name: str):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.itemsize = self.np.itemsize
+        self.is_floating_point = self.np.kind == "f"
+        self.is_complex = False
+        self.is_signed = self.np.kind in "fi"
+        self.legacy_name = legacy_name  # "FloatTensor", used in PyTorch's version-counter message
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16, "HalfTensor")
+float32 = dtype("float32", np.float32, "FloatTensor")
+float64 = dtype("float64", np.float64, "DoubleTensor")
+int8 = dtype("int8", np.int8, "CharTensor")
+uint8 = dtype("uint8", np.uint8, "ByteTensor")
+int16 = dtype("int16", np.int16, "ShortTensor")
+int32 = dtype("int32", np.int32, "IntTensor")
+int64 = dtype("int64", np.int64, "LongTensor")
+bool_ = dtype("bool", np.bool_, "BoolTensor")
+
+ALL = (float16, float32, float64, int8, uint8, int16, int32, int64, bool_)
+_BY_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16, "int": int32, "long": int64}
+
+
+def by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The engine dtype of a numpy dtype; TypeError (PyTorch's words) for kinds torch has no dtype for."""
+    try:
+        return _BY_NP[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    global _default_float
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_float = d
+
+
+# PyTorch promotes by category (bool < integer < floating) and priority (tensors with dimensions, then
+# zero-dimensional tensors, then Python scalars): a lower-priority operand changes the result's dtype only
+# when it brings a higher category. numpy 2 promotes 0-d arrays like any array, so we compute it ourselves.
+def _category(np_dtype) -> int:
+    kind = np_dtype.kind
+    return 2 if kind == "f" else (0 if kind == "b" else 1)
+
+
+def _scalar_category(value) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return 1
+    return 2
+
+
+def result_np_dtype(operands) -> np.dtype:
+    """The numpy dtype PyTorch would give an elementwise op over `operands` (numpy arrays or Python scalars)."""
+    dim_dt = zero_dt = None
+    scalar_cat = -1
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            if x.ndim:
+                dim_dt = x.dtype if dim_dt is None else np.promote_types(dim_dt, x.dtype)
+            else:
+                zero_dt = x.dtype if zero_dt is None else np.promote_types(zero_dt, x.dtype)
+        else:
+            scalar_cat = max(scalar_cat, _scalar_category(x))
+    result = dim_dt
+    if zero_dt is not None:
+        if result is None or _category(zero_dt) > _category(result):
+            result = zero_dt
+    if scalar_cat >= 0 and (result is None or scalar_cat > _category(result)):
+        result = (np.dtype(np.bool_), np.dtype(np.int64), _default_float.np)[scalar_cat]
+    return result

@@ -1,0 +1,601 @@
+"""PyTorch's functions over tensors (`engine.add`, `engine.matmul`, ...), each a thin call into the registry.
+
+Functions that PyTorch builds from several ops (matmul of a vector, cross_entropy, indexing) build the same
+chain of nodes here, so the graph looks like PyTorch's.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes
+from .grad_mode import ENABLED
+from .ops import REGISTRY as R
+from .tensor import Tensor, _make, _wrap_dim, apply
+
+_ADD, _SUB, _MUL, _DIV = R["add"], R["sub"], R["mul"], R["div"]
+
+
+def _t(x) -> Tensor:
+    """Python numbers and arrays become constant tensors (PyTorch wraps scalars the same way)."""
+    if isinstance(x, Tensor):
+        return x
+    return _make(np.asarray(x, dtype=dtypes.result_np_dtype([x]) if isinstance(x, (bool, int, float)) else None))
+
+
+def _check_number(x, opname):
+    if not isinstance(x, (Tensor, int, float, bool, np.number)):
+        raise TypeError(
+            f"{opname}(): argument 'other' (position 1) must be Tensor, not {type(x).__name__}")
+    return x.item() if isinstance(x, np.number) else x
+
+
+# ---------------------------------------------------------------- arithmetic
+def add(input, other, *, alpha=1):
+    other = _check_number(other, "add")
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    attrs = {} if alpha == 1 else {"alpha": alpha}
+    return apply(_ADD, (input, other), attrs, elementwise=True)
+
+
+def sub(input, other, *, alpha=1):
+    other = _check_number(other, "sub")
+    if not isinstance(input, Tensor):
+        return rsub(other, input, alpha=alpha)
+    attrs = {} if alpha == 1 else {"alpha": alpha}
+    return apply(_SUB, (input, other), attrs, elementwise=True)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (PyTorch's RsubBackward1 when `other` is a number)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    return apply(R["rsub"], (input,), {"other": other} if alpha == 1 else {"other": other, "alpha": alpha},
+                 elementwise=True)
+
+
+def mul(input, other):
+    other = _check_number(other, "mul")
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return apply(_MUL, (input, other), elementwise=True)
+
+
+def div(input, other, *, rounding_mode=None):
+    other = _check_number(other, "div")
+    if rounding_mode is not None:
+        with_grad = div(input, other)
+        data = np.floor(with_grad._data) if rounding_mode == "floor" else np.trunc(with_grad._data)
+        return _make(data.astype(with_grad._data.dtype))
+    if not isinstance(input, Tensor):
+        return mul(reciprocal(other), input)
+    return apply(_DIV, (input, other), elementwise=True)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def reciprocal(input):
+    x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
+    return apply(R["reciprocal"], (x,), elementwise=True)
+
+
+def neg(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return apply(R["neg"], (input,), elementwise=True)
+
+
+negative = neg
+
+
+def pow(input, exponent):
+    if isinstance(input, Tensor) and isinstance(exponent, Tensor):
+        return apply(R["pow_tensor"], (input, exponent), elementwise=True)
+    if isinstance(input, Tensor):
+        exponent = _check_number(exponent, "pow")
+        return _pow_scalar(input, exponent)
+    return apply(R["rpow"], (exponent,), {"base": input}, elementwise=True)
+
+
+def _pow_scalar(x, e):
+    data = x._data
+    if data.dtype.kind in "iu" and isinstance(e, int) and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if data.dtype.kind in "iub" and isinstance(e, float):
+        x = x.to(dtypes.get_default_dtype())
+    return apply(R["pow"], (x,), {"exponent": e}, elementwise=True)
+
+
+def square(input):
+    return _pow_scalar(input, 2)
+
+
+def _float_unary(name):
+    spec = R[name]
+
+    def fn(input):
+        x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
+        return apply(spec, (x,), elementwise=True)
+
+    fn.__name__ = name
+    fn.__doc__ = f"PyTorch's {name}: {spec.formula}."
+    return fn
+
+
+exp = _float_unary("exp")
+log = _float_unary("log")
+sqrt = _float_unary("sqrt")
+sin = _float_unary("sin")
+cos = _float_unary("cos")
+tanh = _float_unary("tanh")
+sigmoid = _float_unary("sigmoid")
+
+
+def abs(input):
+    return apply(R["abs"], (input,), elementwise=True)
+
+
+absolute = abs
+
+
+def relu(input):
+    return apply(R["relu"], (input,), elementwise=True)
+
+
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return apply(R["clamp"], (input,), {"min": min, "max": max}, elementwise=True)
+
+
+clip = clamp
+
+
+def maximum(input, other):
+    return apply(R["maximum"], (input, _t(other)), elementwise=True)
+
+
+def minimum(input, other):
+    return apply(R["minimum"], (input, _t(other)), elementwise=True)
+
+
+def where(condition, input, other):
+    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition, dtype=bool)
+    x, y = _t(input), _t(other)
+    return apply(R["where"], (x, y), {"condition": cond}, elementwise=True)
+
+
+def clone(input):
+    return apply(R["clone"], (input,))
+
+
+def to_dtype(x: Tensor, dtype) -> Tensor:
+    if isinstance(dtype, type) or isinstance(dtype, str):
+        dtype = dtypes.from_numpy_dtype(np.dtype(dtype))
+    if x._data.dtype == dtype.np:
+        return x
+    if x._requires_grad and ENABLED[0] and not dtype.is_floating_point:
+        return _make(x._data.astype(dtype.np))
+    return apply(R["to_copy"], (x,), {"dtype": dtype.np})
+
+
+# ---------------------------------------------------------------- reductions
+def _dims(dim, ndim):
+    if isinstance(dim, (list, tuple)):
+        return tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+    return (_wrap_dim(dim, ndim),)
+
+
+def _sum_dtype(x):
+    return np.int64 if x._data.dtype.kind in "biu" else None
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    x = input if dtype is None else to_dtype(input, dtype)
+    if x._data.dtype.kind in "biu":
+        x = to_dtype(x, dtypes.int64)
+    if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
+        return apply(R["sum"], (x,))
+    return apply(R["sum_dim"], (x,), {"dim": _dims(dim, x._data.ndim), "keepdim": keepdim})
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    x = input if dtype is None else to_dtype(input, dtype)
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+            f"Got: {_type_name(x)}")
+    if dim is None:
+        return apply(R["mean"], (x,))
+    return apply(R["mean_dim"], (x,), {"dim": _dims(dim, x._data.ndim), "keepdim": keepdim})
+
+
+def _type_name(x):
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool", "int32": "Int"}.get(
+        x._data.dtype.name, x._data.dtype.name)
+
+
+_ValuesIndices = {}
+
+
+def _return_type(name):
+    cls = _ValuesIndices.get(name)
+    if cls is None:
+        base = namedtuple(name, ["values", "indices"])
+
+        class cls(base):
+            __slots__ = ()
+
+            def __repr__(self):
+                return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+            __str__ = __repr__
+
+        cls.__name__ = name
+        _ValuesIndices[name] = cls
+    return cls
+
+
+def _extreme(kind, input, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
+        return (maximum if kind == "max" else minimum)(input, dim)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return apply(R[kind], (input,))
+    d = _wrap_dim(dim, input._data.ndim)
+    values, extras = apply(R[f"{kind}_dim"], (input,), {"dim": d, "keepdim": keepdim})
+    return _return_type(kind)(values, _make(extras["indices"]))
+
+
+def max(input, dim=None, keepdim=False):
+    return _extreme("max", input, dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):
+    return _extreme("min", input, dim, keepdim)
+
+
+def amax(input, dim=(), keepdim=False):
+    return max(input) if dim in ((), None) else max(input, dim, keepdim).values
+
+
+def argmax(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(np.argmax(d), dtype=np.int64))
+    return _make(np.asarray(np.argmax(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+
+
+def argmin(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(np.argmin(d), dtype=np.int64))
+    return _make(np.asarray(np.argmin(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        raise RuntimeError("nuclear norm is not supported by this engine")
+    attrs = {"ord": float(p) if not isinstance(p, int) else p, "keepdim": keepdim}
+    if dim is not None:
+        attrs["dim"] = _dims(dim, input._data.ndim)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(input)}")
+    return apply(R["norm"], (input,), attrs)
+
+
+# ---------------------------------------------------------------- shapes
+def _infer_shape(shape, numel):
+    shape = list(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1]))
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        shape[shape.index(-1)] = numel // known
+    if int(np.prod(shape)) != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def view(x, *shape):
+    size = _infer_shape(_shape_args(shape), x._data.size)
+    if not (x._data.flags.c_contiguous or x._data.ndim <= 1):
+        try:
+            np.reshape(x._data, size, copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead.") from None
+    return apply(R["view"], (x,), {"size": size}, share_version=True)
+
+
+def reshape(x, *shape):
+    size = _infer_shape(_shape_args(shape), x._data.size)
+    if x._data.flags.c_contiguous:
+        return apply(R["view"], (x,), {"size": size}, share_version=True)
+    return apply(R["unsafe_view"], (clone(x),), {"size": size})
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    nd = x._data.ndim
+    if nd == 0:
+        return reshape(x, 1)
+    s, e = _wrap_dim(start_dim, nd), _wrap_dim(end_dim, nd)
+    if s == e:
+        return x
+    shape = x._data.shape
+    return reshape(x, *(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]))
+
+
+def squeeze(x, dim=None):
+    if dim is None:
+        return apply(R["squeeze"], (x,), share_version=True)
+    d = _wrap_dim(dim, x._data.ndim)
+    return apply(R["squeeze_dim"], (x,), {"dim": d}, share_version=True)
+
+
+def unsqueeze(x, dim):
+    d = _wrap_dim(dim, x._data.ndim + 1)
+    return apply(R["unsqueeze"], (x,), {"dim": d}, share_version=True)
+
+
+def t(x):
+    if x._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x._data.ndim}D")
+    return apply(R["t"], (x,), share_version=True)
+
+
+def transpose(x, dim0, dim1):
+    nd = x._data.ndim
+    return apply(R["transpose"], (x,), {"dim0": _wrap_dim(dim0, nd), "dim1": _wrap_dim(dim1, nd)},
+                 share_version=True)
+
+
+swapaxes = transpose
+
+
+def permute(x, *dims):
+    dims = tuple(_wrap_dim(d, x._data.ndim) for d in _shape_args(dims))
+    if sorted(dims) != list(range(x._data.ndim)):
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           "length of the desired ordering of dimensions i.e. input.dim() = "
+                           f"{x._data.ndim} is not equal to len(dims) = {len(dims)}")
+    return apply(R["permute"], (x,), {"dims": dims}, share_version=True)
+
+
+def expand(x, *sizes):
+    sizes = _shape_args(sizes)
+    shape = x._data.shape
+    lead = len(sizes) - len(shape)
+    target = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+    try:
+        np.broadcast_shapes(shape, target)
+    except ValueError:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({target[-1]}) must match the existing size ({shape[-1]}) at "
+            f"non-singleton dimension {len(target) - 1}.  Target sizes: {list(sizes)}.  "
+            f"Tensor sizes: {list(shape)}") from None
+    return apply(R["expand"], (x,), {"size": target}, share_version=True)
+
+
+def broadcast_to(x, shape):
+    return expand(x, *shape)
+
+
+def expand_as(x, other):
+    return expand(x, *other.shape)
+
+
+# ---------------------------------------------------------------- indexing
+def _is_advanced(item):
+    return isinstance(item, (Tensor, list, np.ndarray)) and not isinstance(item, bool)
+
+
+def _np_index(item):
+    if isinstance(item, Tensor):
+        return item._data
+    if isinstance(item, list):
+        return np.asarray([_np_index(i) for i in item])
+    return item
+
+
+def getitem(x, index):
+    items = index if isinstance(index, tuple) else (index,)
+    if any(_is_advanced(i) or isinstance(i, bool) for i in items):
+        np_index = tuple(_np_index(i) for i in items)
+        np_index = np_index[0] if len(np_index) == 1 else np_index
+        try:
+            x._data[np_index]
+        except IndexError as e:
+            raise IndexError(str(e)) from None
+        return apply(R["index"], (x,), {"index": np_index})
+    out = x
+    dim = 0
+    n_real = sum(1 for i in items if i is not None and i is not Ellipsis)
+    for item in items:
+        if item is Ellipsis:
+            dim += out._data.ndim - dim - (n_real - _consumed(items, item))
+            continue
+        if item is None:
+            out = apply(R["unsqueeze"], (out,), {"dim": dim}, share_version=True)
+            dim += 1
+            continue
+        if out._data.ndim <= dim:
+            raise IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
+        size = out._data.shape[dim]
+        if isinstance(item, (int, np.integer)):
+            i = int(item)
+            if not -size <= i < size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            np_index = (slice(None),) * dim + (i % size,)
+            out = apply(R["select"], (out,), {"index": np_index}, share_version=True)
+        elif isinstance(item, slice):
+            if item.step is not None and item.step <= 0:
+                raise ValueError("step must be greater than zero")
+            if item != slice(None):
+                np_index = (slice(None),) * dim + (item,)
+                out = apply(R["slice"], (out,), {"index": np_index}, share_version=True)
+            dim += 1
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                f"(got {type(item).__name__})")
+    return out
+
+
+def _consumed(items, marker):
+    """How many real (dimension-consuming) indices come before the ellipsis."""
+    count = 0
+    for i in items:
+        if i is marker:
+            break
+        if i is not None:
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- linear algebra
+def mm(input, mat2):
+    return apply(R["mm"], (input, mat2))
+
+
+def mv(input, vec):
+    return apply(R["mv"], (input, vec))
+
+
+def dot(input, other):
+    _same_dtype(input, other, "dot")
+    return apply(R["dot"], (input, other))
+
+
+def _same_dtype(a, b, name):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{name} : expected both vectors to have same dtype, but found {_type_name(a)} and {_type_name(b)}")
+
+
+def matmul(input, other):
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}")
+    if a.ndim == 1 and b.ndim == 1:
+        return dot(input, other)
+    if a.ndim == 2 and b.ndim == 1:
+        return mv(input, other)
+    if a.ndim == 1 and b.ndim == 2:
+        if a.shape[0] != b.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
+        prod = mm(unsqueeze(input, 0), other)
+        return apply(R["squeeze_matmul"], (prod,), {"dim": 0}, share_version=True)
+    if a.ndim == 2 and b.ndim == 2:
+        return mm(input, other)
+    if b.ndim <= 2 and a.ndim >= 3:
+        # fold the batch dims into rows, as PyTorch does: view -> mm -> _unsafe_view
+        folded = reshape(input, -1, a.shape[-1])
+        prod = mm(folded, other) if b.ndim == 2 else unsqueeze(mv(folded, other), -1)
+        out_shape = a.shape[:-1] + ((b.shape[-1],) if b.ndim == 2 else ())
+        return apply(R["unsafe_view"], (prod,), {"size": out_shape})
+    raise RuntimeError("batched matmul with a batched right operand is not supported by this engine")
+
+
+def _dtype_word(a):
+    return {"float32": "float", "float64": "double", "int64": "long int"}.get(a.dtype.name, a.dtype.name)
+
+
+def outer(input, vec2):
+    return mul(unsqueeze(input, 1), vec2)
+
+
+# ---------------------------------------------------------------- comparisons (no gradients)
+def _compare(np_fn):
+    def fn(input, other):
+        try:
+            return _make(np.asarray(np_fn(input._data, other._data if isinstance(other, Tensor) else other)))
+        except ValueError:
+            from .tensor import _broadcast_error
+
+            raise _broadcast_error([input._data, getattr(other, "_data", other)]) from None
+
+    return fn
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
+def equal(input, other) -> bool:
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _make(np.isclose(input._data, _t(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def logical_not(input):
+    return _make(np.logical_not(input._data))
+
+
+def sign(input):
+    return _make(np.sign(input._data))
+
+
+def isnan(input):
+    return _make(np.isnan(input._data))
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def index_put_zeros(shape, index, values):
+    """Zeros of `shape` with `values` added at `index`, differentiable in `values` (used by VJPs of indexing
+    under create_graph)."""
+    base = _make(np.zeros(shape, dtype=values._data.dtype))
+    return apply(R["copy_slices"], (base, values), {"index": index})

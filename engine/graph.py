@@ -1,0 +1,209 @@
+"""What a viewer needs from a graph: keep intermediates alive (`capture`), and export the forward graph
+(tensors and ops) and PyTorch's backward graph (`grad_fn` nodes) as `networkx.DiGraph`s."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import networkx as nx
+import numpy as np
+
+from .nodes import AccumulateGrad, Node
+from .tensor import CAPTURE, Tensor
+
+
+class _Capture:
+    def __init__(self):
+        self.tensors: list[Tensor] = []
+
+
+@contextmanager
+def capture():
+    """Keep every tensor created inside the block alive, so the graph's intermediate values stay viewable."""
+    cap = _Capture()
+    prev = CAPTURE[0]
+    CAPTURE[0] = cap.tensors
+    try:
+        yield cap
+    finally:
+        CAPTURE[0] = prev
+
+
+def _copy(x):
+    return None if x is None else np.array(x, copy=True)
+
+
+def _saved_summary(node: Node) -> dict:
+    saved = node._saved
+    if not saved:
+        return {}
+    out = {}
+    for name, value in saved.items():
+        if isinstance(value, Tensor):
+            out[name] = _copy(value._data)
+        elif hasattr(value, "vbox"):  # the op's own output
+            out[name] = _copy(value.data)
+        elif isinstance(value, np.ndarray):
+            out[name] = _copy(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _public_attrs(node: Node) -> dict:
+    out = {}
+    for k, v in (node._attrs or {}).items():
+        if k in ("shape", "condition", "index", "target"):
+            continue
+        out[k] = v
+    return out
+
+
+def _op_attrs(node: Node) -> dict:
+    op = node._op
+    out_t = node._output()
+    shape = tuple(out_t._data.shape) if out_t is not None else None
+    dtype = repr(out_t.dtype) if out_t is not None else None
+    if op is None:  # AccumulateGrad
+        var = node.variable
+        return {
+            "name": "AccumulateGrad", "op": None, "seq": node._seq, "formula": "grad += incoming",
+            "latex": r"x.\mathrm{grad} \mathrel{+}= \bar x", "backward_formulas": (), "backward_latex": (),
+            "saved": {}, "released": False, "attrs": {}, "tensor": f"t{var._tid}",
+            "shape": tuple(var._data.shape), "dtype": repr(var.dtype),
+        }
+    return {
+        "name": type(node).__name__, "op": op.name, "seq": node._seq, "formula": op.formula, "latex": op.latex,
+        "backward_formulas": op.backward_formulas, "backward_latex": op.backward_latex,
+        "saved": _saved_summary(node), "released": bool(node._released), "attrs": _public_attrs(node),
+        "shape": shape, "dtype": dtype,
+    }
+
+
+def _roots_nodes(roots) -> list:
+    if isinstance(roots, (Tensor, Node)):
+        roots = [roots]
+    out = []
+    for r in roots:
+        if isinstance(r, Tensor):
+            if r._grad_fn is not None:
+                out.append(r._grad_fn)
+            elif r._requires_grad and r._acc is not None and r._acc() is not None:
+                out.append(r._acc())
+        elif isinstance(r, Node):
+            out.append(r)
+    return out
+
+
+def backward_graph(roots) -> nx.DiGraph:
+    """PyTorch's own graph: from each root's grad_fn through next_functions to the AccumulateGrad nodes."""
+    g = nx.DiGraph()
+    start = _roots_nodes(roots)
+    g.graph["roots"] = [f"n{n._seq}" for n in start]
+    stack = list(dict.fromkeys(start))
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        nid = f"n{node._seq}"
+        attrs = _op_attrs(node)
+        if isinstance(node, AccumulateGrad):
+            attrs["kind"] = "accumulate"
+            attrs["tensor_name"] = None
+        else:
+            attrs["kind"] = "function"
+        g.add_node(nid, **attrs)
+        for slot, (nxt, nr) in enumerate(node.next_functions):
+            if nxt is None:
+                none_id = f"none:{nid}:{slot}"
+                g.add_node(none_id, kind="none", name="None", seq=None, label="None")
+                g.add_edge(nid, none_id, input_nr=slot, output_nr=nr)
+                continue
+            g.add_edge(nid, f"n{nxt._seq}", input_nr=slot, output_nr=nr)
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return g
+
+
+def _tensor_attrs(t: Tensor, names_by_id: dict, kind: str) -> dict:
+    name = names_by_id.get(id(t))
+    grad = t._grad
+    return {
+        "kind": kind, "name": name,
+        "label": name or ("leaf" if t._grad_fn is None else type(t._grad_fn).__name__.replace("Backward0", "")),
+        "shape": tuple(t._data.shape), "dtype": repr(t.dtype), "value": _copy(t._data),
+        "grad": None if grad is None else _copy(grad._data), "requires_grad": t._requires_grad,
+        "is_leaf": t._grad_fn is None, "retains_grad": t._retains_grad,
+        "grad_fn": None if t._grad_fn is None else type(t._grad_fn).__name__, "version": t._vbox[0],
+        "tid": t._tid,
+    }
+
+
+def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
+    """Data flow from inputs to outputs: tensor nodes ("t{tid}") and op nodes ("n{seq}")."""
+    if isinstance(roots, Tensor):
+        roots = [roots]
+    roots = list(roots)
+    names_by_id = {}
+    for name, t in (names or {}).items():
+        if isinstance(t, Tensor) and id(t) not in names_by_id:
+            names_by_id[id(t)] = name
+    g = nx.DiGraph()
+    g.graph["roots"] = [f"t{t._tid}" for t in roots]
+    consumed: set[str] = set()
+    seen_nodes: set[int] = set()
+    seen_tensors: dict[str, Tensor] = {}
+    # the output tensor a node produced, for nodes whose output is alive
+    stack = []
+    for t in roots:
+        seen_tensors[f"t{t._tid}"] = t
+        if t._grad_fn is not None:
+            stack.append((t._grad_fn, t))
+    while stack:
+        node, out_t = stack.pop()
+        if node._seq in seen_nodes or isinstance(node, AccumulateGrad):
+            continue
+        seen_nodes.add(node._seq)
+        nid = f"n{node._seq}"
+        attrs = _op_attrs(node)
+        attrs["kind"] = "op"
+        g.add_node(nid, **attrs)
+        if out_t is None:
+            out_t = node._output()
+        if out_t is not None:
+            tid = f"t{out_t._tid}"
+            seen_tensors.setdefault(tid, out_t)
+            g.add_edge(nid, tid, arg=0)
+        for i, x in enumerate(node._inputs):
+            if isinstance(x, Tensor):
+                tid = f"t{x._tid}"
+                seen_tensors.setdefault(tid, x)
+                consumed.add(tid)
+                g.add_edge(tid, nid, arg=i)
+                fn = x._grad_fn
+                if fn is not None and fn._seq not in seen_nodes:
+                    stack.append((fn, x))
+            else:
+                sid = f"s{node._seq}_{i}"
+                g.add_node(sid, kind="scalar", name=None, label=repr(x), value=np.asarray(x), shape=(),
+                           dtype=None, grad=None, requires_grad=False, is_leaf=True, grad_fn=None)
+                g.add_edge(sid, nid, arg=i)
+    root_ids = set(g.graph["roots"])
+    for tid, t in seen_tensors.items():
+        if t._grad_fn is None:
+            kind = "leaf" if t._requires_grad else "constant"
+        elif tid in root_ids or tid not in consumed:
+            kind = "output"
+        else:
+            kind = "intermediate"
+        g.add_node(tid, **_tensor_attrs(t, names_by_id, kind))
+    # name AccumulateGrad's tensor too, for the backward view
+    return g
+
+
+def name_accumulators(bgraph: nx.DiGraph, tensor_names: dict) -> nx.DiGraph:
+    """Fill `tensor_name` of AccumulateGrad nodes from {"t{tid}": name}."""
+    for _, data in bgraph.nodes(data=True):
+        if data.get("kind") == "accumulate":
+            data["tensor_name"] = tensor_names.get(data.get("tensor"))
+    return bgraph

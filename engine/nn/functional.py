@@ -1,0 +1,120 @@
+"""`torch.nn.functional`'s losses and activations, as single PyTorch nodes from the op registry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import functions as _F
+from ..ops import REGISTRY as R
+from ..tensor import Tensor, apply
+
+relu = _F.relu
+sigmoid = _F.sigmoid
+tanh = _F.tanh
+
+
+def _data(x):
+    return None if x is None else (x._data if isinstance(x, Tensor) else np.asarray(x))
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return ("mean" if size_average else "sum") if reduce else "none"
+
+
+def _check_same_size(input, target, what):
+    if input._data.shape != target._data.shape:
+        raise ValueError(
+            f"Target size ({_size(target)}) must be the same as input size ({_size(input)})")
+
+
+def _size(t):
+    return f"torch.Size([{', '.join(map(str, t._data.shape))}])"
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    _check_same_size(input, target, "bce")
+    attrs = {"reduction": _reduction(size_average, reduce, reduction)}
+    if weight is not None:
+        attrs["weight"] = _data(weight)
+    if pos_weight is not None:
+        attrs["pos_weight"] = _data(pos_weight)
+    return apply(R["binary_cross_entropy_with_logits"], (input, target), attrs)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    if input._data.shape != target._data.shape:
+        raise ValueError(
+            f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}) is "
+            "deprecated. Please ensure they have the same size.")
+    attrs = {"reduction": _reduction(size_average, reduce, reduction)}
+    if weight is not None:
+        attrs["weight"] = _data(weight)
+    return apply(R["binary_cross_entropy"], (input, target), attrs)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    if input._data.shape != target._data.shape:
+        import warnings
+
+        warnings.warn(
+            f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). This "
+            "will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            UserWarning, stacklevel=2)
+    return apply(R["mse_loss"], (input, target), {"reduction": _reduction(size_average, reduce, reduction)})
+
+
+def _softmax_dim(ndim):
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    d = _softmax_dim(input._data.ndim) if dim is None else dim
+    x = input if dtype is None else input.to(dtype)
+    return apply(R["softmax"], (x,), {"dim": d})
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    d = _softmax_dim(input._data.ndim) if dim is None else dim
+    x = input if dtype is None else input.to(dtype)
+    return apply(R["log_softmax"], (x,), {"dim": d})
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    t = target._data
+    if t.dtype.kind not in "iu":
+        name = {"float32": "Float", "float64": "Double"}.get(t.dtype.name, t.dtype.name)
+        raise RuntimeError(f"expected scalar type Long but found {name}")
+    n_classes = input._data.shape[1] if input._data.ndim > 1 else input._data.shape[0]
+    bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
+    if bad.size:
+        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+    attrs = {"target": t, "reduction": _reduction(size_average, reduce, reduction), "ignore_index": ignore_index,
+             "weight": _data(weight), "dtype": input._data.dtype.str}
+    return apply(R["nll_loss"], (input,), attrs)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    if target._data.dtype.kind == "f":
+        if target._data.shape != input._data.shape:
+            raise RuntimeError("expected target dtype to be Long or Byte, but got Float")
+        # probabilities as targets: -(target * log_softmax).sum(dim=1), reduced
+        logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)
+        per = -(logp * target).sum(1 if input._data.ndim > 1 else 0)
+        red = _reduction(size_average, reduce, reduction)
+        return per.mean() if red == "mean" else per.sum() if red == "sum" else per
+    if label_smoothing:
+        raise RuntimeError("label_smoothing is not supported by this engine")
+    logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)
+    return nll_loss(logp, target, weight, size_average, ignore_index, reduce, reduction)
+
+
+def logsigmoid(input):
+    return apply(R["log_sigmoid"], (input,), elementwise=True)

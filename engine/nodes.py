@@ -1,0 +1,120 @@
+"""Graph nodes: the objects PyTorch exposes as `grad_fn` and in `next_functions`.
+
+A node holds its ordered inputs (`next_functions`), a stable id (`_seq`, PyTorch's sequence number), the op it
+came from, what that op saved for backward, and a weak reference to its output. Nothing in a node points back to
+itself through its output, so graphs are freed by reference counting alone (no cycle collector runs).
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_next_seq = itertools.count().__next__
+
+
+class Node:
+    __slots__ = (
+        "__weakref__", "_attrs", "_hooks", "_inputs", "_op", "_out_ref", "_pre_hooks", "_released",
+        "_saved", "_saved_versions", "_seq", "next_functions",
+    )
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    # PyTorch exposes saved values as `_saved_<name>` attributes; the viewer reads them through this.
+    def saved_values(self) -> dict:
+        return {} if self._saved is None else dict(self._saved)
+
+    @property
+    def metadata(self) -> dict:
+        return {}
+
+    def _output(self):
+        ref = self._out_ref
+        return None if ref is None else ref()
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after the node runs; may return replacement grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) before the node runs; may return replacement grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+
+class _RemovableHandle:
+    __slots__ = ("_fn", "_hooks_ref")
+
+    def __init__(self, hooks: list, fn):
+        self._hooks_ref, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks_ref:
+            self._hooks_ref.remove(self._fn)
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
+
+    __slots__ = ("variable",)
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+
+_classes: dict[str, type] = {}
+
+
+def node_class(grad_fn_name: str) -> type:
+    """One Python class per PyTorch grad_fn name, so `type(z.grad_fn).__name__` reads `AddBackward0`."""
+    cls = _classes.get(grad_fn_name)
+    if cls is None:
+        cls = type(grad_fn_name, (Node,), {"__slots__": ()})
+        if grad_fn_name == "CopySlices":
+            cls.name = lambda self: "torch::autograd::CopySlices"
+        _classes[grad_fn_name] = cls
+    return cls
+
+
+def new_node(cls, op, next_functions, inputs, attrs) -> Node:
+    node = object.__new__(cls)
+    node._seq = _next_seq()
+    node._op = op
+    node.next_functions = next_functions
+    node._inputs = inputs
+    node._attrs = attrs
+    node._saved = None
+    node._saved_versions = None
+    node._released = False
+    node._out_ref = None
+    node._hooks = None
+    node._pre_hooks = None
+    return node
+
+
+def accumulator_for(tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad, created once and shared while any graph holds it (PyTorch keeps it weakly)."""
+    ref = tensor._acc
+    acc = None if ref is None else ref()
+    if acc is None:
+        acc = new_node(AccumulateGrad, None, (), (tensor,), {})
+        acc.variable = tensor
+        tensor._acc = weakref.ref(acc)
+    return acc
+
+
+def short_name(node) -> str:
+    """`ExpBackward0` -> `Exp`, as PyTorch names a node in its version-counter error."""
+    name = type(node).__name__
+    i = name.find("Backward")
+    return name[:i] if i > 0 else name

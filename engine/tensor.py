@@ -1,0 +1,446 @@
+"""The Tensor: a numpy array plus PyTorch's autograd state, and the one dispatcher every op goes through."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+import numpy as np
+
+from . import dtypes
+from .grad_mode import ENABLED
+from .nodes import accumulator_for, new_node, node_class
+
+# PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
+np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
+_next_tid = itertools.count().__next__
+CAPTURE: list = [None]  # engine.graph.capture() puts a list here to keep every new tensor alive
+_EMPTY: dict = {}
+
+
+class Tensor:
+    __slots__ = (
+        "__weakref__", "_acc", "_data", "_grad", "_grad_fn", "_hooks", "_requires_grad", "_retains_grad",
+        "_tid", "_vbox",
+    )
+
+    # ---------------------------------------------------------------- construction
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create tensors with engine.tensor(...), engine.ones(...), ...")
+
+    # ---------------------------------------------------------------- basic properties
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad and self._requires_grad:
+            import warnings
+
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def _version(self) -> int:
+        return self._vbox[0]
+
+    @property
+    def data(self) -> Tensor:
+        return _make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    @property
+    def T(self) -> Tensor:
+        from . import functions as fn
+
+        n = self._data.ndim
+        return self if n < 2 else fn.permute(self, tuple(range(n - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        return self.transpose(-2, -1)
+
+    # ---------------------------------------------------------------- conversion
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def detach(self) -> Tensor:
+        t = _make(self._data)
+        t._vbox = self._vbox  # shares storage and version counter, as in PyTorch
+        return t
+
+    def detach_(self) -> Tensor:
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def __float__(self) -> float:
+        return float(self._scalar("float"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int"))
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def _scalar(self, what):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __contains__(self, item) -> bool:
+        return bool(np.any(self._data == _data_of(item)))
+
+    # ---------------------------------------------------------------- printing
+    def __repr__(self) -> str:
+        from .printing import format_tensor
+
+        dt = self.dtype
+        grad_fn = self._grad_fn
+        return format_tensor(
+            self._data, dtype_name=repr(dt),
+            show_dtype=dt not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_),
+            requires_grad=self._requires_grad and grad_fn is None,
+            grad_fn=None if grad_fn is None else type(grad_fn).__name__,
+        )
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    # ---------------------------------------------------------------- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def retain_grad(self) -> None:
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is not None:
+            self._retains_grad = True
+
+    def register_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        from .nodes import _RemovableHandle
+
+        return _RemovableHandle(self._hooks, hook)
+
+    # ---------------------------------------------------------------- pickling (worker processes send tensors)
+    def __reduce__(self):
+        return (_rebuild, (self._data, self._requires_grad and self._grad_fn is None,
+                           None if self._grad is None else self._grad._data))
+
+
+class Size(tuple):
+    """torch.Size: a tuple that prints as `torch.Size([5, 3])`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(int(n)) for n in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+    def __getitem__(self, item):
+        out = tuple.__getitem__(self, item)
+        return Size(out) if isinstance(item, slice) else out
+
+
+class _Device:
+    type = "cpu"
+    index = None
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+    def __str__(self):
+        return "cpu"
+
+
+_CPU = _Device()
+
+
+def _rebuild(data, requires_grad, grad):
+    t = _make(data, requires_grad)
+    if grad is not None:
+        t._grad = _make(grad)
+    return t
+
+
+def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
+    t = object.__new__(Tensor)
+    t._data = data
+    t._requires_grad = requires_grad
+    t._grad_fn = None
+    t._grad = None
+    t._vbox = [0]
+    t._tid = _next_tid()
+    t._acc = None
+    t._hooks = None
+    t._retains_grad = False
+    cap = CAPTURE[0]
+    if cap is not None:
+        cap.append(t)
+    return t
+
+
+def _data_of(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _broadcast_error(datas) -> RuntimeError:
+    a, b = (np.shape(d) for d in datas[:2])
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and x != 1 and y != 1:
+            dim = max(len(a), len(b)) - i
+            return RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {a} and {b} cannot be broadcast together")
+
+
+_float_kinds = frozenset("f")
+
+
+def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, share_version: bool = False):
+    """Run `spec`'s forward on `inputs` (Tensors or Python scalars) and, when grad mode is on and an input
+    requires grad, attach a node of PyTorch's class for it. Returns the output Tensor (and for ops with
+    extra results, e.g. max over a dim, the extras dict)."""
+    datas = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    if elementwise:
+        try:
+            out = spec.forward(*datas, **attrs)
+        except ValueError:
+            raise _broadcast_error(datas) from None
+        want = _elementwise_dtype(datas)
+        if want is not None and out.dtype != want:
+            out = np.asarray(out, dtype=want)
+        elif type(out) is not np.ndarray:
+            out = np.asarray(out)
+    else:
+        out = spec.forward(*datas, **attrs)
+        extras = None
+        if spec.extra_saves:
+            out, extras = out
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+    result = _make(out)
+    if share_version:
+        result._vbox = inputs[0]._vbox
+    if ENABLED[0]:
+        needs = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
+        if True in needs:
+            result._requires_grad = True
+            _attach(spec, inputs, datas, needs, attrs, result, None if elementwise else extras)
+    if not elementwise and spec.extra_saves:
+        return result, extras
+    return result
+
+
+def _elementwise_dtype(datas):
+    """PyTorch's result dtype where it differs from what numpy computed; None when numpy already agrees."""
+    first = datas[0]
+    if len(datas) == 2:
+        second = datas[1]
+        t1, t2 = type(first), type(second)
+        if t1 is np.ndarray and t2 is np.ndarray:
+            if first.dtype == second.dtype and first.dtype.kind == "f":
+                return None
+        elif (t1 is np.ndarray and first.dtype.kind == "f" and (t2 is float or t2 is int)) or (t2 is np.ndarray and second.dtype.kind == "f" and (t1 is float or t1 is int)):
+            return None
+    elif len(datas) == 1 and type(first) is np.ndarray and first.dtype.kind == "f":
+        return None
+    return dtypes.result_np_dtype(datas)
+
+
+def _attach(spec, inputs, datas, needs, attrs, result, extras) -> None:
+    nexts = []
+    for x, need in zip(inputs, needs):
+        if need:
+            fn = x._grad_fn
+            nexts.append((fn if fn is not None else accumulator_for(x), 0))
+        else:
+            nexts.append((None, 0))
+    node_attrs = dict(attrs)
+    node_attrs["shape"] = np.shape(datas[0])
+    node = new_node(node_class(spec.grad_fn), spec, tuple(nexts), tuple(inputs), node_attrs)
+    names = spec.saved_names(needs)
+    if names:
+        saved = {}
+        versions = {}
+        for name in names:
+            if name == "result":
+                saved["result"] = _SavedOutput(result._data, result._vbox)
+            elif extras is not None and name in extras:
+                saved[name] = extras[name]
+            else:
+                value = inputs[spec.inputs.index(name)]
+                saved[name] = value
+                if isinstance(value, Tensor):
+                    versions[name] = value._vbox[0]
+        node._saved = saved
+        node._saved_versions = versions
+    else:
+        node._saved = _EMPTY
+    result._grad_fn = node
+    node._out_ref = weakref.ref(result)
+
+
+class _SavedOutput:
+    """An op's own output kept for backward: the array and its version counter, not the Tensor (that would
+    make the cycle output -> grad_fn -> output)."""
+
+    __slots__ = ("data", "vbox", "version")
+
+    def __init__(self, data, vbox):
+        self.data, self.vbox, self.version = data, vbox, vbox[0]
+
+
+def as_constant(value) -> Tensor:
+    """A tensor that needs no gradient, from an array or a Tensor (used by VJP rules under create_graph)."""
+    if isinstance(value, Tensor):
+        return value
+    return _make(np.asarray(value))
+
+
+from . import tensor_methods  # noqa: E402, F401  (adds the operator and math methods to Tensor)

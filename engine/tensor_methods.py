@@ -1,0 +1,284 @@
+"""Tensor's operators, math methods and in-place ops, bound to the functions of `engine.functions`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from . import functions as F
+from .grad_mode import ENABLED
+from .ops import REGISTRY as R
+from .tensor import Tensor, _make, apply
+
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _reflected(fn):
+    return lambda self, other: fn(F._t(other) if not isinstance(other, (int, float, bool)) else other, self) \
+        if not isinstance(other, (int, float, bool)) else _scalar_first(fn, other, self)
+
+
+def _scalar_first(fn, scalar, tensor):
+    if fn is F.sub:
+        return F.rsub(tensor, scalar)
+    if fn is F.div:
+        return F.mul(F.reciprocal(tensor), scalar)
+    if fn is F.pow:
+        return F.pow(scalar, tensor)
+    return fn(tensor, scalar)
+
+
+def _binary(fn):
+    def method(self, other):
+        if not isinstance(other, (Tensor, int, float, bool, np.number, np.ndarray)):
+            return NotImplemented
+        if isinstance(other, np.ndarray):
+            other = _make(other)
+        return fn(self, other)
+
+    return method
+
+
+Tensor.__add__ = _binary(F.add)
+Tensor.__radd__ = _binary(F.add)
+Tensor.__sub__ = _binary(F.sub)
+Tensor.__rsub__ = lambda self, other: F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented
+Tensor.__mul__ = _binary(F.mul)
+Tensor.__rmul__ = _binary(F.mul)
+Tensor.__truediv__ = _binary(F.div)
+Tensor.__rtruediv__ = lambda self, other: (
+    F.mul(F.reciprocal(self), other) if isinstance(other, (int, float, bool)) else NotImplemented)
+Tensor.__pow__ = _binary(F.pow)
+Tensor.__rpow__ = lambda self, other: F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented
+Tensor.__matmul__ = lambda self, other: F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+Tensor.__rmatmul__ = lambda self, other: NotImplemented
+Tensor.__neg__ = F.neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = F.abs
+Tensor.__eq__ = F.eq
+Tensor.__ne__ = F.ne
+Tensor.__lt__ = F.lt
+Tensor.__le__ = F.le
+Tensor.__gt__ = F.gt
+Tensor.__ge__ = F.ge
+Tensor.__hash__ = lambda self: id(self)
+Tensor.__invert__ = lambda self: _make(np.invert(self._data))
+Tensor.__and__ = lambda self, o: _make(np.logical_and(self._data, F._t(o)._data))
+Tensor.__or__ = lambda self, o: _make(np.logical_or(self._data, F._t(o)._data))
+Tensor.__floordiv__ = lambda self, o: F.div(self, o, rounding_mode="floor")
+Tensor.__mod__ = lambda self, o: _make(np.mod(self._data, F._t(o)._data))
+Tensor.__getitem__ = F.getitem
+
+for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "exp", "log", "sqrt", "sin", "cos",
+              "tanh", "sigmoid", "relu", "abs", "neg", "reciprocal", "square", "clamp", "clip", "sum", "mean",
+              "max", "min", "norm", "reshape", "view", "flatten", "squeeze", "unsqueeze", "t", "transpose",
+              "permute", "expand", "expand_as", "clone", "argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge",
+              "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
+              "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes",
+              "greater", "less"):
+    setattr(Tensor, _name, getattr(F, _name))
+
+
+def _view_as(self, other):
+    return F.view(self, *other.shape)
+
+
+def _type_as(self, other):
+    return F.to_dtype(self, other.dtype)
+
+
+def _to(self, *args, **kwargs):
+    dtype = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    return self if dtype is None else F.to_dtype(self, dtype)
+
+
+def _type(self, dtype=None):
+    if dtype is None:
+        return f"torch.{self.dtype.legacy_name}"
+    return F.to_dtype(self, dtype)
+
+
+Tensor.view_as = _view_as
+Tensor.reshape_as = _view_as
+Tensor.type_as = _type_as
+Tensor.to = _to
+Tensor.type = _type
+Tensor.float = lambda self: F.to_dtype(self, dtypes.float32)
+Tensor.double = lambda self: F.to_dtype(self, dtypes.float64)
+Tensor.long = lambda self: F.to_dtype(self, dtypes.int64)
+Tensor.int = lambda self: F.to_dtype(self, dtypes.int32)
+Tensor.bool = lambda self: F.to_dtype(self, dtypes.bool_)
+Tensor.half = lambda self: F.to_dtype(self, dtypes.float16)
+Tensor.cpu = lambda self: self
+Tensor.contiguous = lambda self: self
+Tensor.is_contiguous = lambda self: bool(self._data.flags.c_contiguous)
+Tensor.softmax = lambda self, dim: apply(R["softmax"], (self,), {"dim": dim})
+Tensor.log_softmax = lambda self, dim: apply(R["log_softmax"], (self,), {"dim": dim})
+Tensor.any = lambda self: _make(np.asarray(np.any(self._data)))
+Tensor.all = lambda self: _make(np.asarray(np.all(self._data)))
+Tensor.std = lambda self, dim=None, unbiased=True, keepdim=False: _std(self, dim, unbiased, keepdim)
+
+
+def _std(x, dim, unbiased, keepdim):
+    mu = F.mean(x, dim, keepdim=True) if dim is not None else F.mean(x)
+    sq = F.pow(F.sub(x, mu), 2)
+    n = x._data.size if dim is None else x._data.shape[dim]
+    total = F.sum(sq, dim, keepdim=keepdim) if dim is not None else F.sum(sq)
+    return F.sqrt(F.div(total, n - 1 if unbiased else n))
+
+
+# ---------------------------------------------------------------- in-place ops
+def _check_inplace(self, other_requires_grad: bool = False):
+    if ENABLED[0] and self._requires_grad and self._grad_fn is None:
+        raise RuntimeError(_LEAF_INPLACE)
+
+
+def _bump(self):
+    self._vbox[0] += 1
+
+
+def _inplace(fn, name):
+    def method(self, other, **kwargs):
+        _check_inplace(self)
+        recording = ENABLED[0] and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+        if recording:
+            # rebase history: the op runs on a snapshot of the old value and the result takes its place
+            old = _make(self._data.copy())
+            old._requires_grad, old._grad_fn, old._acc = self._requires_grad, self._grad_fn, self._acc
+            result = fn(old, other, **kwargs)
+        else:
+            result = fn(_make(self._data), other, **kwargs)
+        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+            raise RuntimeError(
+                f"result type {F._type_name(result)} can't be cast to the desired output type {F._type_name(self)}")
+        try:
+            np.copyto(self._data, np.broadcast_to(result._data, self._data.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                f"{list(result._data.shape)}") from None
+        _bump(self)
+        if recording:
+            node = result._grad_fn
+            self._grad_fn = node
+            self._requires_grad = True
+            import weakref
+
+            node._out_ref = weakref.ref(self)
+        return self
+
+    method.__name__ = name
+    return method
+
+
+Tensor.add_ = _inplace(F.add, "add_")
+Tensor.sub_ = _inplace(F.sub, "sub_")
+Tensor.mul_ = _inplace(F.mul, "mul_")
+Tensor.div_ = _inplace(F.div, "div_")
+Tensor.pow_ = _inplace(F.pow, "pow_")
+Tensor.__iadd__ = Tensor.add_
+Tensor.__isub__ = Tensor.sub_
+Tensor.__imul__ = Tensor.mul_
+Tensor.__itruediv__ = Tensor.div_
+
+
+def _unary_inplace(fn, name):
+    binary = _inplace(lambda x, _unused, **kw: fn(x, **kw), name)
+
+    def method(self, **kwargs):
+        return binary(self, None, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+Tensor.clamp_ = _unary_inplace(F.clamp, "clamp_")
+Tensor.relu_ = _unary_inplace(F.relu, "relu_")
+Tensor.exp_ = _unary_inplace(F.exp, "exp_")
+Tensor.neg_ = _unary_inplace(F.neg, "neg_")
+
+
+def _fill_like(self, values: np.ndarray):
+    _check_inplace(self)
+    self._data[...] = values
+    _bump(self)
+    if ENABLED[0] and self._grad_fn is not None:
+        self._grad_fn = None  # PyTorch records FillBackward; filled values carry no gradient back
+    return self
+
+
+def zero_(self):
+    return _fill_like(self, 0)
+
+
+def fill_(self, value):
+    return _fill_like(self, value._data if isinstance(value, Tensor) else value)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    from . import random as rnd
+
+    gen = generator or rnd.default_generator
+    _check_inplace(self)
+    gen.normal_(self._data, mean, std)
+    _bump(self)
+    return self
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    from . import random as rnd
+
+    gen = generator or rnd.default_generator
+    _check_inplace(self)
+    gen.uniform_(self._data, a, b)
+    _bump(self)
+    return self
+
+
+def copy_(self, src):
+    _check_inplace(self)
+    self._data[...] = src._data if isinstance(src, Tensor) else src
+    _bump(self)
+    return self
+
+
+Tensor.zero_ = zero_
+Tensor.fill_ = fill_
+Tensor.normal_ = normal_
+Tensor.uniform_ = uniform_
+Tensor.copy_ = copy_
+
+
+def _setitem(self, index, value):
+    _check_inplace(self)
+    value_t = value if isinstance(value, Tensor) else None
+    np_index = _setitem_index(index)
+    recording = ENABLED[0] and (self._requires_grad or (value_t is not None and value_t._requires_grad))
+    if recording:
+        old = _make(self._data.copy())
+        old._requires_grad, old._grad_fn, old._acc = self._requires_grad, self._grad_fn, self._acc
+        src = value_t if value_t is not None else _make(np.asarray(value, dtype=self._data.dtype))
+        result = apply(R["copy_slices"], (old, src), {"index": np_index})
+        self._data[...] = result._data
+        self._grad_fn = result._grad_fn
+        self._requires_grad = True
+        import weakref
+
+        self._grad_fn._out_ref = weakref.ref(self)
+    else:
+        self._data[np_index] = value._data if value_t is not None else value
+    _bump(self)
+
+
+def _setitem_index(index):
+    items = index if isinstance(index, tuple) else (index,)
+    out = tuple(F._np_index(i) for i in items)
+    return out[0] if len(out) == 1 else out
+
+
+Tensor.__setitem__ = _setitem
