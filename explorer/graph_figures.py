@@ -89,6 +89,23 @@ def kind_text(kind: str, lang: str) -> str:
     return kind if entry is None else entry.get(lang, entry["en"])
 
 
+def tensor_names_of(forward: nx.DiGraph) -> dict[str, str]:
+    """{"t{tid}": variable name} from a forward graph export made with names=..."""
+    nodes = forward.nodes(data=True)
+    return {str(n): d["name"] for n, d in nodes if d.get("name") and str(n).startswith("t")}
+
+
+def with_tensor_names(graph: nx.DiGraph, names: Mapping[str, str] | None) -> nx.DiGraph:
+    """A copy of a backward graph whose AccumulateGrad nodes know their leaf's variable name."""
+    if not names:
+        return graph
+    named = graph.copy()
+    for d in named.nodes.values():
+        if d.get("kind") == "accumulate" and not d.get("tensor_name") and d.get("tensor") in names:
+            d["tensor_name"] = names[d["tensor"]]
+    return named
+
+
 def graph_view(graph: nx.DiGraph) -> str:
     """"backward" for engine.graph.backward_graph exports, "forward" otherwise."""
     kinds = {d.get("kind") for _, d in graph.nodes(data=True)}
@@ -108,8 +125,9 @@ def node_label(graph: nx.DiGraph, node: Hashable) -> str:
     if kind in ("op", "function"):
         return str(d.get("name") or d.get("op") or node)
     if kind == "accumulate":
-        tensor = d.get("tensor_name") or d.get("tensor") or ""
-        return f"AccumulateGrad<br>{tensor}" if tensor else "AccumulateGrad"
+        # a raw "t12" id means nothing to a learner: show the variable name or nothing
+        tensor = d.get("tensor_name")
+        return f"AccumulateGrad<br>{html.escape(str(tensor))}" if tensor else "AccumulateGrad"
     if kind == "scalar":
         return str(d.get("label", value_text(d.get("value"))))
     name = d.get("name") or d.get("label") or str(node)
@@ -211,12 +229,16 @@ def graph_figure(
     edge_gradients: Mapping[tuple[Hashable, Hashable], object] | None = None,
     title: str | None = None,
     height: int | None = None,
+    tensor_names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Draw a forward or backward graph export. Gradients (arrays by node / by edge) shade the overlay."""
+    """Draw a forward or backward graph export. Gradients (arrays by node / by edge) shade the overlay.
+
+    tensor_names ({"t{tid}": name}, e.g. from `tensor_names_of(forward graph)`) names AccumulateGrad nodes.
+    """
     style = THEMES[theme]
     if layout is None:
         layout = layered_layout(graph)
-    shown = layout.graph
+    shown = with_tensor_names(layout.graph, tensor_names)
     view = graph_view(graph)
     big = shown.number_of_nodes() > BIG_GRAPH
     node_gradients = dict(node_gradients or {})
