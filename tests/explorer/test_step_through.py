@@ -96,11 +96,11 @@ def _seed_jacobian_program():
         grads.append(inp.grad.detach().numpy().copy())
 
     passes = _record(run)
-    return inp, passes, grads
+    return passes, grads
 
 
 def test_frames_follow_the_trace_order_one_per_event():
-    inp, passes, _ = _seed_jacobian_program()
+    passes, _ = _seed_jacobian_program()
     assert len(passes) == 3
     frames = frames_from_pass(passes[0])
     events = passes[0].events
@@ -112,7 +112,7 @@ def test_frames_follow_the_trace_order_one_per_event():
 
 
 def test_accumulation_doubles_on_the_second_backward_and_zero_resets():
-    inp, passes, grads = _seed_jacobian_program()
+    passes, grads = _seed_jacobian_program()
     expected_first = np.full((4, 5), 2.0) + 2.0 * np.eye(4, 5)
     np.testing.assert_allclose(grads[0], expected_first)
     np.testing.assert_allclose(grads[1], 2 * expected_first)
@@ -150,7 +150,7 @@ def test_run_frame_shows_received_formula_and_sent_gradients():
 
 
 def test_animation_has_one_frame_per_event_with_play_and_slider():
-    inp, passes, _ = _seed_jacobian_program()
+    passes, _ = _seed_jacobian_program()
     fig = animation_figure(passes[1], lang="zh")
     assert len(fig.frames) == len(passes[1].events) == 4
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["播放", "暂停"]
