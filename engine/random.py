@@ -455,7 +455,8 @@ class Generator:
         shape = _shape_tuple(shape)
         count = math.prod(shape)
         span = high - low
-        draws = self.random64(count) if span >= 1 << 32 else self.random32(count)
+        # torch's public builds switch to 64-bit draws from a range of 2**28 (for any dtype)
+        draws = self.random64(count) if span >= 1 << 28 else self.random32(count)
         offsets = draws % np.uint64(span)
         return (offsets.astype(np.int64) + np.int64(low)).reshape(shape)
 
