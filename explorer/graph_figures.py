@@ -304,11 +304,11 @@ def graph_figure(
         template=style["template"],
         title=title if title is not None else t(f"{view}_title", lang),
         showlegend=True,
-        legend={"orientation": "h", "y": -0.05, "font": {"size": 14}},
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "font": {"size": 14}},
         hovermode="closest",
         hoverlabel={"font": {"size": 14, "family": "monospace"}, "align": "left"},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x" if not big else None},
+        xaxis={"visible": False, "range": _x_range(layout, big)},
+        yaxis={"visible": False},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=height or _height_for(layout),
         clickmode="event+select",
@@ -321,6 +321,14 @@ def graph_figure(
                            yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
                            font={"size": 14, "color": OKABE_ITO["vermillion"]})
     return fig
+
+
+def _x_range(layout: Layout, big: bool) -> list[float] | None:
+    """Room on the right for the labels, which hang off the right of their markers."""
+    xs = [x for x, _ in layout.positions.values()]
+    if not xs:
+        return None
+    return [min(xs) - 1.0, max(xs) + (1.0 if big else 3.5)]
 
 
 def _height_for(layout: Layout) -> int:
@@ -384,9 +392,9 @@ def backward_gradients(backward_pass) -> tuple[dict, dict]:
             continue
         if ev.grad_in:
             nodes[ev.node] = _add(nodes.get(ev.node), ev.grad_in[0])
-        for slot, (target, g) in enumerate(zip(ev.targets or (), ev.grads_out or ())):
-            key = (ev.node, target if target is not None else f"none:{ev.node}:{slot}")
-            edges[key] = _add(edges.get(key), g)
+        for target, g in zip(ev.targets or (), ev.grads_out or ()):
+            if target is not None and g is not None:
+                edges[(ev.node, target)] = _add(edges.get((ev.node, target)), g)
     return nodes, edges
 
 

@@ -88,7 +88,7 @@ def graph_to_dot(graph: nx.DiGraph, name: str = "autograd") -> str:
 
 def figure_to_html(fig: go.Figure) -> str:
     """A standalone page: plotly.js is embedded, so the file opens offline in any browser."""
-    return fig.to_html(full_html=True, include_plotlyjs=True, config={"scrollZoom": True})
+    return fig.to_html(full_html=True, include_plotlyjs=True, auto_play=False, config={"scrollZoom": True})
 
 
 def export_files(

@@ -134,7 +134,7 @@ def layered_layout(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     roots: Iterable[Hashable] | None = None,
     layer_gap: float = 1.0,
-    node_gap: float = 1.0,
+    node_gap: float = 3.0,
 ) -> Layout:
     """Lay a DAG out in layers. direction "TB" puts layer 0 on top, "LR" on the left.
 

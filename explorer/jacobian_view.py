@@ -132,7 +132,9 @@ def jacobian_figure(view: JacobianView, lang: str = "en", theme: str = "light") 
     fig.add_trace(_heatmap(view.grad if view.grad is not None else np.zeros(view.in_shape),
                            view.vjp.size <= 64 and view.grad is not None), row=1, col=4)
     for col in range(1, 5):
-        fig.update_yaxes(autorange="reversed", row=1, col=col)
+        # whole-number ticks: these are indices, not coordinates
+        fig.update_yaxes(autorange="reversed", dtick=1 if col > 1 else None, row=1, col=col)
+        fig.update_xaxes(dtick=1 if col > 1 else None, row=1, col=col)
     fig.update_layout(template=THEMES[theme]["template"], height=460, title=view.verdict(lang),
                       font={"size": 14}, margin={"l": 30, "r": 10, "t": 70, "b": 40})
     return fig

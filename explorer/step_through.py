@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from dataclasses import dataclass
 
 import networkx as nx
@@ -110,8 +111,11 @@ def _short(v, lang: str) -> str:
     return _as_text(v, lang, one_line=np.ndim(v) <= 1)
 
 
-def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en") -> list[str]:
-    """Each input's backward formula, then the same with numbers put in, then the result."""
+def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", needed=None) -> list[str]:
+    """Each input's backward formula, then the same with numbers put in, then the result.
+
+    needed: per input, whether a gradient is wanted there; PyTorch skips the others (None slots).
+    """
     grad = grad_in[0] if grad_in else None
     known: dict = {}
     if grad is not None:
@@ -120,6 +124,8 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en") -> l
     known.update((op.get("attrs") or {}).items())
     lines: list[str] = []
     for slot, formula in enumerate(op.get("backward_formulas") or ()):
+        if needed is not None and slot < len(needed) and not needed[slot]:
+            continue
         lines.append(t("vjp", lang, i=slot, f=formula))
         lhs, sep, rhs = formula.partition(" = ")
         if not sep:
@@ -179,7 +185,8 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
         if ev.kind == "run":
             if op.get("formula"):
                 lines.append(t("forward", lang, f=op["formula"]))
-            formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang)
+            needed = tuple(target is not None for target in ev.targets or ())
+            formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang, needed or None)
             lines.extend(formula_lines)
             for slot, target in enumerate(ev.targets or ()):
                 g = ev.grads_out[slot] if slot < len(ev.grads_out or ()) else None
@@ -214,8 +221,21 @@ def clamp_step(index: int, count: int) -> int:
     return 0 if count <= 0 else max(0, min(count - 1, index))
 
 
+WRAP = 48  # characters per line of the frame's text box (it sits in a 460 px right margin)
+
+
+def _wrapped(frame: Frame) -> list[str]:
+    out = []
+    for line in frame.text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out.extend(textwrap.wrap(line, WRAP, subsequent_indent=indent, break_on_hyphens=False,
+                                 drop_whitespace=False) or [""])
+    return out
+
+
 def _frame_annotation(frame: Frame, theme: str) -> dict:
-    body = "<br>".join(html.escape(line).replace("\n", "<br>") for line in frame.lines)
+    # leading spaces survive only as &nbsp; in Plotly's HTML text
+    body = "<br>".join(html.escape(line).replace(" ", "&nbsp;") for line in _wrapped(frame))
     return {
         "text": body, "showarrow": False, "xref": "paper", "yref": "paper", "x": 1.0, "y": 1.0,
         "xanchor": "left", "yanchor": "top", "align": "left",
@@ -240,7 +260,7 @@ def animation_figure(
         layout = layered_layout(graph)
     frames = frames_from_pass(backward_pass, lang, names)
     first = frames[0].node if frames else None
-    fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first,
+    fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
                        title=t("pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
     meta = fig.layout.meta
     traces = [meta["highlight_edges_trace"], meta["highlight_trace"]]
@@ -259,9 +279,10 @@ def animation_figure(
                  "transition": {"duration": 0}}
     jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     fig.update_layout(
-        margin={"r": 460},
+        margin={"r": 460, "b": 170},
         updatemenus=[{
             "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+            "pad": {"t": 40},
             "buttons": [
                 {"label": t("play", lang), "method": "animate", "args": [None, play_args]},
                 {"label": t("pause", lang), "method": "animate",
@@ -269,7 +290,7 @@ def animation_figure(
             ],
         }],
         sliders=[{
-            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top",
+            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top", "pad": {"t": 30},
             "currentvalue": {"prefix": t("slider", lang), "font": {"size": 14}},
             "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
                       for f in frames],

@@ -158,4 +158,6 @@ def test_animation_has_one_frame_per_event_with_play_and_slider():
     hl = fig.layout.meta["highlight_trace"]
     assert list(fig.frames[0].traces) == [fig.layout.meta["highlight_edges_trace"], hl]
     assert [fr.data[1].customdata[0] for fr in fig.frames] == [e.node for e in passes[1].events]
-    assert "旧 .grad + 传入梯度 = 新 .grad" in fig.frames[-1].layout.annotations[-1].text
+    shown = fig.frames[-1].layout.annotations[-1].text.replace("&nbsp;", " ").replace("<br>", "\n")
+    assert "旧 .grad + 传入梯度 = 新 .grad" in shown
+    assert "[[8., 4., 4., 4., 4.]," in shown  # the second pass doubles the first pass's gradient
