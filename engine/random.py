@@ -46,6 +46,7 @@ _TWO_PI = 2.0 * math.pi
 _libm_log = np.frompyfunc(math.log, 1, 1)
 _libm_cos = np.frompyfunc(math.cos, 1, 1)
 _libm_sin = np.frompyfunc(math.sin, 1, 1)
+_libm_log1p = np.frompyfunc(math.log1p, 1, 1)
 
 
 def _format_double(value: float) -> str:
@@ -282,7 +283,11 @@ def _shape_tuple(shape) -> tuple[int, ...]:
 class Generator:
     """torch.Generator() on the CPU: mt19937 plus the cached second Box-Muller normal."""
 
-    def __init__(self, seed: int = DEFAULT_SEED):
+    def __init__(self, device="cpu", *, seed: int = DEFAULT_SEED):
+        # torch.Generator(device="cpu") takes no seed; the keyword is ours, for reseeding in one call
+        if str(device) != "cpu":
+            raise RuntimeError(f"only CPU generators are supported, got device {device}")
+        self.device = "cpu"
         self._bits = np.random.MT19937(0)
         self.manual_seed(seed)
 
@@ -423,24 +428,31 @@ class Generator:
                 # torch draws the whole buffer first, then redoes the last 16 from fresh draws
                 flat[size - 16:] = blocks(self._uniform01(16, dtype).reshape(1, 16), mean_t, std_t)[0]
             return out
-        values = np.array([self._normal_scalar(float(mean), float(std)) for _ in range(size)],
-                          dtype=np.float64)
+        values = _scale_shift_float64(self._scalar_normals(size), float(mean), float(std))
         _fill_in_memory_order(out, values.astype(dtype))
         return out
 
-    def _normal_scalar(self, mean: float, std: float) -> float:
-        """at::normal_distribution<double>: Box-Muller from two float64 uniforms, caching the sine."""
-        if self._next_double_normal is not None:
-            value, self._next_double_normal = self._next_double_normal, None
-        else:
-            u1, u2 = self._uniform01(2, np.dtype(np.float64))
-            radius = math.sqrt(-2.0 * math.log1p(-float(u2)))
-            theta = _TWO_PI * float(u1)
-            self._next_double_normal = radius * math.sin(theta)
-            value = radius * math.cos(theta)
-        if std == 1.0:
-            return value + mean
-        return _fma_exact_scalar(value, std, mean)
+    def _scalar_normals(self, count: int) -> np.ndarray:
+        """count draws of at::normal_distribution<double>, vectorised: each pair of float64 uniforms
+        (u1, u2) gives r*cos and r*sin with r = sqrt(-2 log1p(-u2)), theta = 2 pi u1; a sine not used
+        by this call stays cached in the generator for the next one."""
+        values = []
+        if count and self._next_double_normal is not None:
+            values.append(np.array([self._next_double_normal]))
+            self._next_double_normal = None
+            count -= 1
+        pairs = (count + 1) // 2
+        if pairs:
+            uniforms = self._uniform01(2 * pairs, np.dtype(np.float64))
+            radius = np.sqrt(-2.0 * _libm_log1p(-uniforms[1::2]).astype(np.float64))
+            theta = _TWO_PI * uniforms[0::2]
+            interleaved = np.empty(2 * pairs)
+            interleaved[0::2] = radius * _libm_cos(theta).astype(np.float64)
+            interleaved[1::2] = radius * _libm_sin(theta).astype(np.float64)
+            if count % 2:
+                self._next_double_normal = float(interleaved[-1])
+            values.append(interleaved[:count])
+        return np.concatenate(values) if values else np.zeros(0)
 
     def randn(self, shape, dtype=np.float32) -> np.ndarray:
         out = np.empty(_shape_tuple(shape), dtype=_check_float_dtype(dtype))
@@ -468,10 +480,10 @@ class Generator:
         if n >= 0xFFFFFFFF // 20:
             raise NotImplementedError("randperm of more than 214748364 elements is not reproduced")
         draws = self.random32(max(n - 1, 0))
-        picks = (draws % np.arange(n, 1, -1, dtype=np.uint64)).tolist()
+        # the swap partners are vectorised; the swaps themselves depend on each other, so they loop
+        partners = (draws % np.arange(n, 1, -1, dtype=np.uint64) + np.arange(n - 1, dtype=np.uint64)).tolist()
         perm = list(range(n))
-        for i, pick in enumerate(picks):
-            j = i + pick
+        for i, j in enumerate(partners):
             perm[i], perm[j] = perm[j], perm[i]
         return np.array(perm, dtype=np.int64)
 
@@ -514,7 +526,7 @@ def _startup_seed() -> int:
     return int.from_bytes(os.urandom(8), "little")
 
 
-default_generator = Generator(_startup_seed())
+default_generator = Generator(seed=_startup_seed())
 
 
 def manual_seed(seed) -> Generator:

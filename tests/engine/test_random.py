@@ -61,7 +61,7 @@ MIXED_PROGRAMS = {
 
 
 def run_ours(seed: int, steps) -> list[np.ndarray]:
-    generator = engine_random.Generator(seed)
+    generator = engine_random.Generator(seed=seed)
     results = []
     for kind, *args in steps:
         if kind in ("rand", "randn"):
@@ -564,7 +564,7 @@ def test_mixed_programs(name):
 
 
 def test_state_bytes_match_torch_layout():
-    generator = engine_random.Generator(5)
+    generator = engine_random.Generator(seed=5)
     fresh = generator.get_state()
     assert fresh.dtype == np.uint8 and fresh.shape == (5056,)
     assert digest(fresh) == STATE_DIGESTS["fresh_seed_5"]
@@ -576,6 +576,10 @@ def test_state_bytes_match_torch_layout():
 
 def test_fresh_generator_holds_torch_default_seed():
     assert engine_random.Generator().initial_seed() == 67280421310721
+    assert engine_random.Generator("cpu").initial_seed() == 67280421310721
+    assert engine_random.Generator(device="cpu").rand(1)[0] == engine_random.Generator().rand(1)[0]
+    with pytest.raises(RuntimeError, match="only CPU generators"):
+        engine_random.Generator("cuda")
     np.testing.assert_array_equal(engine_random.Generator().randn((4,), np.float32),
                                   np.array(DEFAULT_GENERATOR_RANDN4, dtype=np.float32))
 
@@ -589,8 +593,8 @@ def test_seed_rules_follow_torch():
     assert generator.manual_seed(-1).initial_seed() == 2**64 - 1
     assert generator.manual_seed(-(2**63)).initial_seed() == 2**63
     # only the low 32 bits reach mt19937, so these seeds share a stream
-    np.testing.assert_array_equal(engine_random.Generator(2**32 + 9).rand(5),
-                                  engine_random.Generator(9).rand(5))
+    np.testing.assert_array_equal(engine_random.Generator(seed=2**32 + 9).rand(5),
+                                  engine_random.Generator(seed=9).rand(5))
     with pytest.raises(ValueError, match="Overflow when unpacking long long"):
         generator.manual_seed(2**64)
     with pytest.raises(RuntimeError, match="manual_seed expected a long, but got float"):
@@ -602,21 +606,22 @@ def test_seed_rules_follow_torch():
 
 
 def test_manual_seed_clears_the_cached_normal():
-    generator = engine_random.Generator(3)
+    generator = engine_random.Generator(seed=3)
     first = generator.randn((1,), np.float64)[0]  # leaves the pair's sine cached
     generator.manual_seed(3)
     again = generator.randn((1,), np.float64)[0]  # a leaked cache would return the sine here
     from_cache = generator.randn((1,), np.float64)[0]
-    np.testing.assert_array_equal([first, from_cache], engine_random.Generator(3).randn((2,), np.float64))
+    fresh_pair = engine_random.Generator(seed=3).randn((2,), np.float64)
+    np.testing.assert_array_equal([first, from_cache], fresh_pair)
     assert again == first and from_cache != first
 
 
 def test_state_round_trip_restores_stream_and_cache():
-    generator = engine_random.Generator(11)
+    generator = engine_random.Generator(seed=11)
     generator.randn((3,), np.float64)  # leaves a cached normal
     state = generator.get_state()
     expected = [generator.randn((1,), np.float64), generator.randn((40,), np.float32), generator.rand(7)]
-    other = engine_random.Generator(0).set_state(state)
+    other = engine_random.Generator(seed=0).set_state(state)
     got = [other.randn((1,), np.float64), other.randn((40,), np.float32), other.rand(7)]
     for a, b in zip(got, expected):
         np.testing.assert_array_equal(a, b)
@@ -642,7 +647,7 @@ def test_errors_use_torch_messages():
 
 
 def test_uniform_and_normal_ranges():
-    generator = engine_random.Generator(1)
+    generator = engine_random.Generator(seed=1)
     u32 = generator.rand(10000)
     u64 = generator.rand(10000, np.float64)
     assert u32.min() >= 0.0 and u32.max() < 1.0 and u64.min() >= 0.0 and u64.max() < 1.0
@@ -656,14 +661,14 @@ def test_uniform_and_normal_ranges():
 
 
 def test_empty_and_zero_dim_shapes():
-    generator = engine_random.Generator(0)
+    generator = engine_random.Generator(seed=0)
     assert generator.randn((0,), np.float32).shape == (0,)
     assert generator.randn((3, 0), np.float64).shape == (3, 0)
     assert generator.randint(0, 3, (2, 0)).shape == (2, 0)
     # empty tensors draw nothing, so the stream continues unchanged
-    np.testing.assert_array_equal(generator.rand(3), engine_random.Generator(0).rand(3))
-    scalar = engine_random.Generator(0).randn((), np.float64)
-    assert scalar.shape == () and scalar == engine_random.Generator(0).randn((1,), np.float64)[0]
+    np.testing.assert_array_equal(generator.rand(3), engine_random.Generator(seed=0).rand(3))
+    scalar = engine_random.Generator(seed=0).randn((), np.float64)
+    assert scalar.shape == () and scalar == engine_random.Generator(seed=0).randn((1,), np.float64)[0]
 
 
 def test_exact_fma_matches_rational_arithmetic():
@@ -764,7 +769,7 @@ def test_live_state_bytes_after_each_call():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(3)
     for seed in (0, 77, 2**50 + 1):
-        ours = engine_random.Generator(seed)
+        ours = engine_random.Generator(seed=seed)
         theirs = torch.Generator().manual_seed(seed)
         assert np.array_equal(ours.get_state(), theirs.get_state().numpy())
         for _ in range(12):
@@ -819,9 +824,9 @@ def _run_torch_step_on(generator, step):
 def test_live_non_contiguous_fills_follow_memory_order(dtype):
     torch = pytest.importorskip("torch")
     torch_dtype = getattr(torch, dtype)
-    ours = engine_random.Generator(8)
+    ours = engine_random.Generator(seed=8)
     theirs = torch.Generator().manual_seed(8)
-    for shape in [(5, 4), (8, 6), (20, 3)]:
+    for shape in [(5, 4), (8, 6), (20, 3), (101, 37)]:
         for fill, args in (("normal_", (0.5, 2.0)), ("uniform_", (-1.0, 2.0))):
             target = torch.empty(shape[::-1], dtype=torch_dtype).t()
             getattr(target, fill)(*args, generator=theirs)
@@ -838,7 +843,7 @@ def test_live_non_contiguous_fills_follow_memory_order(dtype):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_live_bernoulli_with_probability_arrays(dtype):
     torch = pytest.importorskip("torch")
-    ours = engine_random.Generator(21)
+    ours = engine_random.Generator(seed=21)
     theirs = torch.Generator().manual_seed(21)
     probabilities = ours.rand((6, 7), FLOAT_DTYPES[dtype])
     torch_probabilities = torch.rand(6, 7, dtype=getattr(torch, dtype), generator=theirs)
