@@ -27,6 +27,10 @@ TEXT = {
         "zh": ".grad 是 vᵀJ 的 {k} 倍：backward 执行了 {k} 次，梯度被累加",
     },
     "differs": {"en": ".grad differs from vᵀJ", "zh": ".grad 与 vᵀJ 不同"},
+    "released": {
+        "en": "The graph was freed by backward(); call backward(v, retain_graph=True) to see its Jacobian.",
+        "zh": "计算图已被 backward() 释放；请用 backward(v, retain_graph=True) 以查看雅可比矩阵。",
+    },
     "no_grad": {"en": ".grad is None: backward has not reached this tensor",
                 "zh": ".grad 为 None：backward 还没有传到这个张量"},
 }
@@ -35,6 +39,13 @@ TEXT = {
 def t(key: str, lang: str, **fmt) -> str:
     entry = TEXT[key]
     return entry.get(lang, entry["en"]).format(**fmt)
+
+
+class GraphReleasedError(RuntimeError):
+    """The output's graph was freed, so its Jacobian cannot be built row by row any more."""
+
+    def message(self, lang: str = "en") -> str:
+        return t("released", lang)
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,13 @@ def jacobian_matrix(output, inp) -> np.ndarray:
         seed = np.zeros(m)
         seed[i] = 1.0
         v = engine.tensor(seed.reshape(tuple(output.shape)), dtype=output.dtype)
-        (g,) = engine.autograd.grad(output, (inp,), grad_outputs=(v,), retain_graph=True, allow_unused=True)
+        try:
+            (g,) = engine.autograd.grad(output, (inp,), grad_outputs=(v,), retain_graph=True,
+                                        allow_unused=True)
+        except RuntimeError as err:
+            if "backward through the graph a second time" in str(err):
+                raise GraphReleasedError(t("released", "en")) from err
+            raise
         if g is not None:
             rows[i] = g.detach().numpy().reshape(-1)
     return rows

@@ -1,0 +1,75 @@
+"""The seeds' "Jacobian products" section: J, v, v^T J equal to .grad, and the doubled .grad explained."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.jacobian_view import JacobianView, jacobian_figure
+
+engine = pytest.importorskip("engine")
+
+from explorer.jacobian_view import GraphReleasedError, jacobian_matrix, jacobian_view  # noqa: E402
+
+
+def seed_program():
+    inp = engine.eye(4, 5, requires_grad=True)
+    out = (inp + 1).pow(2).t()
+    return inp, out
+
+
+def test_jacobian_of_the_seed_is_diagonal_2_inp_plus_1_permuted_by_the_transpose():
+    inp, out = seed_program()
+    J = jacobian_matrix(out, inp)
+    assert J.shape == (20, 20)
+    x = np.eye(4, 5)
+    expected = np.zeros((20, 20))
+    for i in range(5):  # out[i, j] = (inp[j, i] + 1) ** 2
+        for j in range(4):
+            expected[i * 4 + j, j * 5 + i] = 2 * (x[j, i] + 1)
+    np.testing.assert_allclose(J, expected)
+
+
+def test_v_transpose_j_equals_grad_after_one_backward_and_doubles_after_two():
+    inp, out = seed_program()
+    out.backward(engine.ones_like(out), retain_graph=True)
+    view = jacobian_view(out, inp)
+    np.testing.assert_allclose(view.vjp, 2 + 2 * np.eye(4, 5))
+    np.testing.assert_allclose(view.grad, view.vjp)
+    assert view.matches and view.verdict() == "vᵀJ equals .grad"
+    out.backward(engine.ones_like(out), retain_graph=True)
+    twice = jacobian_view(out, inp)
+    assert twice.ratio == 2 and not twice.matches
+    assert twice.verdict("zh") == ".grad 是 vᵀJ 的 2 倍：backward 执行了 2 次，梯度被累加"
+    inp.grad.zero_()
+    out.backward(engine.ones_like(out), retain_graph=True)
+    assert jacobian_view(out, inp).matches
+
+
+def test_a_non_uniform_v_weights_the_rows():
+    inp = engine.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    out = inp * inp
+    v = engine.tensor([1.0, 0.0, 2.0])
+    out.backward(v, retain_graph=True)
+    view = jacobian_view(out, inp, v=v)
+    np.testing.assert_allclose(view.jacobian, np.diag([2.0, 4.0, 6.0]))
+    np.testing.assert_allclose(view.vjp, [2.0, 0.0, 12.0])
+    assert view.matches
+
+
+def test_a_freed_graph_gives_a_clear_message_not_a_crash():
+    inp = engine.tensor([1.0, 2.0], requires_grad=True)
+    out = inp * inp
+    out.backward(engine.ones_like(out))
+    with pytest.raises(GraphReleasedError) as caught:
+        jacobian_view(out, inp)
+    assert "retain_graph=True" in caught.value.message("en")
+    assert "retain_graph=True" in caught.value.message("zh")
+
+
+def test_figure_has_four_heatmaps_and_the_verdict_as_title():
+    view = JacobianView(np.eye(2), np.ones(2), np.array([1.0, 1.0]), None, (2,), (2,))
+    fig = jacobian_figure(view, lang="zh")
+    assert [tr.type for tr in fig.data] == ["heatmap"] * 4
+    assert fig.layout.title.text == ".grad 为 None：backward 还没有传到这个张量"
+    np.testing.assert_allclose(np.asarray(fig.data[0].z), np.eye(2))
