@@ -1,0 +1,1 @@
+"""Autograd Explorer: run PyTorch lessons on the engine and see their graphs and backward passes."""

@@ -1,0 +1,98 @@
+"""The allow-lists: which names of the engine (as `torch`) a program may reach, module by module and type
+by type. A name is offered only if it is listed here AND the engine has it; so the list can be generous
+with torch's names while the engine grows. Writing is allowed for three tensor attributes only.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of names written as one whitespace-separated block: long allow-lists stay readable."""
+    return frozenset(text.split())
+
+TORCH_NAMES = words("""
+tensor as_tensor from_numpy ones zeros full eye arange linspace logspace rand randn randint empty ones_like
+zeros_like full_like rand_like randn_like empty_like randint_like manual_seed initial_seed float16 float32
+float64 int8 uint8 int16 int32 int64 bool float double half long int short dtype Tensor Size no_grad
+enable_grad set_grad_enabled is_grad_enabled inference_mode is_tensor is_floating_point numel
+get_default_dtype set_default_dtype matmul mm mv bmm dot outer inner add sub subtract mul multiply div
+divide true_divide neg negative pow abs exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos
+atan atan2 sinh cosh tanh sigmoid relu clamp clip clamp_min clamp_max sum mean max min maximum minimum norm
+prod cumsum cumprod std var argmax argmin sign square reciprocal floor ceil round trunc frac where cat
+concat concatenate stack reshape flatten squeeze unsqueeze transpose t permute allclose equal isclose
+softmax log_softmax tril triu diag trace sort argsort topk erf lerp addmm chunk split gather masked_fill eq
+ne lt le gt ge logical_and logical_or logical_not any all amax amin logsumexp normal clone detach numel
+broadcast_to expand_copy movedim swapaxes dist cross kron heaviside hypot fmod remainder isnan isinf
+isfinite nan_to_num zeros_like autograd nn optim pi e inf nan
+""")
+
+NN_NAMES = words("""
+functional Parameter Linear ReLU Sigmoid Tanh Softmax LogSoftmax Sequential MSELoss BCELoss
+BCEWithLogitsLoss CrossEntropyLoss L1Loss NLLLoss Identity Flatten init
+""")
+
+NN_INIT_NAMES = words("""
+normal_ uniform_ zeros_ ones_ constant_ xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
+""")
+
+FUNCTIONAL_NAMES = words("""
+binary_cross_entropy_with_logits binary_cross_entropy mse_loss l1_loss smooth_l1_loss huber_loss
+cross_entropy nll_loss kl_div softmax log_softmax relu relu6 sigmoid tanh leaky_relu elu gelu silu softplus
+logsigmoid hardtanh linear normalize dropout one_hot cosine_similarity
+""")
+
+AUTOGRAD_NAMES = frozenset(["grad", "backward", "functional"])
+AUTOGRAD_FUNCTIONAL_NAMES = frozenset(["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"])
+OPTIM_NAMES = frozenset(["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Optimizer"])
+
+# module path (as the program writes it) -> (engine module path relative to the engine root, allowed names)
+ENGINE_MODULES = {
+    "torch": ("", TORCH_NAMES),
+    "torch.nn": ("nn", NN_NAMES),
+    "torch.nn.functional": ("nn.functional", FUNCTIONAL_NAMES),
+    "torch.nn.init": ("nn.init", NN_INIT_NAMES),
+    "torch.autograd": ("autograd", AUTOGRAD_NAMES),
+    "torch.autograd.functional": ("autograd.functional", AUTOGRAD_FUNCTIONAL_NAMES),
+    "torch.optim": ("optim", OPTIM_NAMES),
+}
+
+# classes a program may look at (isinstance, type(x) == ...) but not call
+NOT_CONSTRUCTIBLE = frozenset({"Tensor", "dtype", "Optimizer"})
+
+TENSOR_PROPERTIES = words("""
+shape dtype grad requires_grad is_leaf grad_fn data T mT H mH ndim device _version retains_grad output_nr
+is_cuda itemsize nbytes layout
+""")
+
+TENSOR_METHODS = words("""
+abs abs_ absolute acos add add_ addmm all allclose amax amin any argmax argmin argsort asin atan backward
+bmm bool ceil chunk clamp clamp_ clamp_max clamp_min clip clone contiguous copy_ cos cosh cpu cumprod cumsum
+detach detach_ diag dim div div_ divide dot double element_size eq equal exp exp_ expand expand_as expm1
+fill_ flatten flip float floor fmod frac gather ge gt half index_select int is_contiguous is_floating_point
+isclose isnan isinf item le lerp log log10 log1p log2 log_softmax logsumexp long lt masked_fill masked_fill_
+matmul max maximum mean min minimum mm mul mul_ multiply mv nan_to_num ne neg neg_ negative nelement
+new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ numel numpy permute pow pow_ prod
+reciprocal register_hook relu relu_ remainder repeat repeat_interleave requires_grad_ reshape reshape_as
+retain_grad round rsqrt sigmoid sigmoid_ sign sin sinh size softmax sort split sqrt sqrt_ square squeeze std
+sub sub_ subtract sum t t_ tan tanh tanh_ tile to tolist topk trace transpose tril triu true_divide trunc
+type_as unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_
+""")
+
+TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+
+NODE_NAMES = words("""
+name next_functions metadata register_hook register_prehook variable
+""")
+DTYPE_NAMES = frozenset(["is_floating_point", "is_complex", "is_signed", "itemsize"])
+SIZE_NAMES = frozenset(["numel", "count", "index"])
+OPTIMIZER_NAMES = frozenset(["step", "zero_grad", "param_groups", "add_param_group", "defaults", "state"])
+MODULE_NAMES = words("""
+parameters named_parameters zero_grad forward weight bias train eval requires_grad_ in_features out_features
+children modules
+""")
+HANDLE_NAMES = frozenset({"remove"})
+# grad-mode managers: used in `with`; nothing to read on them
+CONTEXT_MANAGER_CLASSES = frozenset({"no_grad", "enable_grad", "set_grad_enabled", "inference_mode"})
+
+# methods that return a tensor that is the same object (PyTorch semantics): no new allocation
+SAME_TENSOR = frozenset({"requires_grad_", "retain_grad", "zero_", "fill_", "normal_", "uniform_"})

@@ -1,0 +1,108 @@
+"""What a sandboxed run returns: plain, picklable data that crosses the worker-process boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ProgramError(Exception):
+    """The one error a user program can end with: where (line, col) and what (one line of text).
+
+    `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
+    "NotAllowed" for the sandbox's own refusals; `hint` is an i18n key of a plain explanation, or None.
+    """
+
+    def __init__(self, line: int, col: int, message: str, kind: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.line = line
+        self.col = col
+        self.message = message
+        self.kind = kind
+        self.hint = hint
+
+    def __reduce__(self):
+        return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"ProgramError(line={self.line}, col={self.col}, message={self.message!r}, kind={self.kind!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ProgramError) and self.__reduce__()[1] == other.__reduce__()[1]
+
+    __hash__ = Exception.__hash__
+
+
+@dataclass
+class OutputEntry:
+    """One piece of notebook output: printed text (with its `end`) or the repr of a bare expression."""
+
+    line: int
+    kind: str  # "print" | "expr"
+    text: str
+
+
+@dataclass
+class TensorInfo:
+    tid: int
+    shape: tuple
+    dtype: str
+    value: Any  # numpy array (a copy)
+    grad: Any  # numpy array or None
+    requires_grad: bool
+    is_leaf: bool
+    grad_fn: str | None
+
+
+@dataclass
+class LeafInfo:
+    """A leaf tensor the program bound to a name: what the UI offers a requires_grad checkbox for."""
+
+    name: str
+    line: int
+    tid: int
+    dtype: str
+    requires_grad: bool  # as the program wrote it (before any override)
+    can_require_grad: bool  # floating dtypes only, as in PyTorch
+    overridden: bool = False
+
+
+@dataclass
+class RunResult:
+    outputs: list[OutputEntry] = field(default_factory=list)
+    error: ProgramError | None = None
+    tensors: dict[str, TensorInfo] = field(default_factory=dict)
+    leaves: list[LeafInfo] = field(default_factory=list)
+    forward_graph: Any = None  # networkx.DiGraph or None
+    backward_graph: Any = None  # networkx.DiGraph or None
+    passes: list = field(default_factory=list)  # engine.backward_trace.BackwardPass, bounded
+    passes_dropped: int = 0  # how many passes in the middle were left out of `passes`
+    names: dict[str, str] = field(default_factory=dict)  # "t{tid}" -> variable name
+    stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def text(self) -> str:
+        """The output as the app (and `python -m explorer run`) shows it."""
+        return render_outputs(self.outputs)
+
+
+def render_outputs(outputs: list[OutputEntry]) -> str:
+    parts: list[str] = []
+    at_line_start = True
+    for entry in outputs:
+        if entry.kind == "expr":
+            if not at_line_start:
+                parts.append("\n")
+            parts.append(entry.text + "\n")
+            at_line_start = True
+        else:
+            parts.append(entry.text)
+            if entry.text:
+                at_line_start = entry.text.endswith("\n")
+    return "".join(parts)

@@ -1,0 +1,217 @@
+"""Run one program on the engine, in this process, and collect everything the views need into a RunResult."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import warnings
+
+import numpy as np
+
+from explorer.i18n import t
+from explorer.sandbox.interpreter import Interpreter
+from explorer.sandbox.limits import Budget, Limits
+from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
+
+# backward passes kept in a result: the first ones and the last ones (a 100-step loop records 100)
+KEEP_FIRST_PASSES = 20
+KEEP_LAST_PASSES = 5
+
+
+def tid_of(tensor) -> int:
+    return getattr(tensor, "_tid", None) if getattr(tensor, "_tid", None) is not None else id(tensor)
+
+
+class TensorTracker:
+    """Charges the tensors a run creates to its budget: bytes and graph nodes.
+
+    With the engine's `capture()` active every tensor created is listed in order, so new ones are read off
+    the end of that list; without it (engines that lack capture) the results of calls are inspected.
+    """
+
+    def __init__(self, budget: Budget, capture, tensor_type, recorder=None):
+        self.budget = budget
+        self.capture = capture
+        self.tensor_type = tensor_type
+        self.recorder = recorder
+        self.seen = 0
+        self.seen_ids: set[int] = set()
+        self.passes_dropped = 0
+
+    def update(self, result=None) -> None:
+        nbytes = 0
+        nodes = 0
+        if self.capture is not None:
+            tensors = self.capture.tensors
+            end = len(tensors)
+            for tensor in tensors[self.seen:end]:
+                nbytes += _nbytes(tensor)
+                nodes += tensor.grad_fn is not None
+            self.seen = end
+        else:
+            for tensor in _tensors_in(result, self.tensor_type):
+                if id(tensor) not in self.seen_ids:
+                    self.seen_ids.add(id(tensor))
+                    nbytes += _nbytes(tensor)
+                    nodes += tensor.grad_fn is not None
+        if nbytes or nodes:
+            self.budget.add_tensors(nbytes, nodes)
+        if self.recorder is not None:
+            self.trim_passes()
+
+    def trim_passes(self) -> None:
+        passes = self.recorder.passes
+        if len(passes) > 2 * (KEEP_FIRST_PASSES + KEEP_LAST_PASSES):
+            dropped = len(passes) - KEEP_FIRST_PASSES - KEEP_LAST_PASSES
+            del passes[KEEP_FIRST_PASSES:len(passes) - KEEP_LAST_PASSES]
+            self.passes_dropped += dropped
+
+
+def _nbytes(tensor) -> int:
+    try:
+        return int(tensor.numel()) * int(tensor.dtype.itemsize)
+    except Exception:  # a tensor we cannot size costs nothing rather than failing the run
+        return 0
+
+
+def _tensors_in(value, tensor_type):
+    if isinstance(value, tensor_type):
+        yield value
+    elif isinstance(value, (tuple, list)) and len(value) <= 64:
+        for item in value:
+            if isinstance(item, tensor_type):
+                yield item
+
+
+def run_in_process(
+    source: str,
+    *,
+    requires_grad_overrides: dict[str, bool] | None = None,
+    lang: str = "en",
+    limits: Limits | None = None,
+    engine=None,
+) -> RunResult:
+    """Interpret `source` here. Never raises: every failure becomes `result.error`."""
+    result = RunResult()
+    limits = limits or Limits()
+    try:
+        if engine is None:
+            engine = importlib.import_module("engine")
+    except Exception as exc:  # without an engine nothing can run; say so as a program error
+        result.error = ProgramError(1, 1, t("limit.internal", lang, kind=type(exc).__name__), "InternalError")
+        return result
+    overrides = dict(requires_grad_overrides or {})
+    leaves: list[LeafInfo] = []
+    leaf_tids: set = set()
+    leaf_places: set = set()
+    names_bound: set = set()  # names that have had their first leaf binding
+    names_for_tids: dict[str, str] = {}
+
+    def on_bind(name, value, line, in_loop):
+        if not isinstance(value, engine.Tensor):
+            return
+        tid = tid_of(value)
+        names_for_tids[f"t{tid}"] = name
+        if in_loop or not value.is_leaf or tid in leaf_tids or (name, line) in leaf_places:
+            return
+        leaf_tids.add(tid)
+        leaf_places.add((name, line))
+        can = bool(value.dtype.is_floating_point)
+        info = LeafInfo(name=name, line=line, tid=tid, dtype=repr(value.dtype),
+                        requires_grad=bool(value.requires_grad), can_require_grad=can)
+        if name not in names_bound:
+            names_bound.add(name)
+            if name in overrides and can:
+                value.requires_grad_(bool(overrides[name]))
+                info.overridden = True
+        leaves.append(info)
+
+    interp = Interpreter(engine, limits=limits, lang=lang, on_bind=on_bind)
+    graph_module = getattr(engine, "graph", None)
+    trace_module = getattr(engine, "backward_trace", None)
+    grad_mode = engine.is_grad_enabled() if hasattr(engine, "is_grad_enabled") else None
+    default_dtype = engine.get_default_dtype() if hasattr(engine, "get_default_dtype") else None
+    recorder = None
+    with contextlib.ExitStack() as stack, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        capture = None
+        if graph_module is not None and hasattr(graph_module, "capture"):
+            capture = stack.enter_context(graph_module.capture())
+        if trace_module is not None and hasattr(trace_module, "record"):
+            recorder = stack.enter_context(trace_module.record())
+        interp.tracker = TensorTracker(interp.budget, capture, engine.Tensor, recorder)
+        try:
+            interp.run(source)
+        except ProgramError as error:
+            result.error = error
+        except RecursionError:
+            message = t("limit.python_recursion", lang)
+            result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
+        except MemoryError:
+            result.error = ProgramError(interp.line, 1, t("limit.memory", lang), "LimitError", "hint.limit")
+        except Exception as exc:  # a bug of ours must still not take the server down
+            result.error = ProgramError(interp.line, 1, t("limit.internal", lang, kind=type(exc).__name__),
+                                        "InternalError")
+        finally:
+            if grad_mode is not None:
+                engine.set_grad_enabled(grad_mode)
+            if default_dtype is not None:
+                engine.set_default_dtype(default_dtype)
+        result.outputs = interp.outputs
+        result.leaves = leaves
+        try:
+            # past the graph-node budget a graph is too big to draw and slow to export: leave it out
+            with_graphs = interp.budget.graph_nodes <= limits.graph_nodes
+            _collect_views(result, interp, engine, names_for_tids, with_graphs)
+        except Exception:  # the output stays useful even when a view cannot be built
+            result.forward_graph = result.backward_graph = None
+        if recorder is not None:
+            interp.tracker.trim_passes()
+            result.passes = list(recorder.passes)
+            result.passes_dropped = interp.tracker.passes_dropped
+    result.stats = interp.budget.stats()
+    return result
+
+
+def _collect_views(result: RunResult, interp: Interpreter, engine, names_for_tids: dict,
+                   with_graphs: bool) -> None:
+    named: dict[str, object] = {}
+    for name, value in interp.globals.vars.items():
+        if isinstance(value, engine.Tensor):
+            named[name] = value
+        elif isinstance(value, (tuple, list)) and 0 < len(value) <= 10:
+            for i, item in enumerate(value):
+                if isinstance(item, engine.Tensor):
+                    named[f"{name}[{i}]"] = item
+    names = dict(names_for_tids)
+    for name, tensor in named.items():
+        names[f"t{tid_of(tensor)}"] = name
+        result.tensors[name] = _tensor_info(tensor)
+    result.names = names
+    graph_module = getattr(engine, "graph", None)
+    if graph_module is None or not named or not with_graphs:
+        return
+    roots = list(named.values())
+    plain_names = {n: v for n, v in named.items() if "[" not in n}
+    try:
+        result.forward_graph = graph_module.forward_graph(roots, names=plain_names)
+    except Exception:  # a view that cannot be drawn is left out, the run's result stands
+        result.forward_graph = None
+    with_grad = [v for v in roots if v.grad_fn is not None or v.requires_grad]
+    if with_grad:
+        try:
+            result.backward_graph = graph_module.backward_graph(with_grad)
+        except Exception:  # as above
+            result.backward_graph = None
+
+
+def _tensor_info(tensor) -> TensorInfo:
+    value = np.array(tensor.detach().numpy(), copy=True)
+    grad = tensor.grad if tensor.is_leaf or getattr(tensor, "retains_grad", False) else None
+    grad_value = None if grad is None else np.array(grad.detach().numpy(), copy=True)
+    fn = tensor.grad_fn
+    return TensorInfo(
+        tid=tid_of(tensor), shape=tuple(int(d) for d in tensor.shape), dtype=repr(tensor.dtype), value=value,
+        grad=grad_value, requires_grad=bool(tensor.requires_grad), is_leaf=bool(tensor.is_leaf),
+        grad_fn=None if fn is None else fn.name(),
+    )
