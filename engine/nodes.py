@@ -14,10 +14,13 @@ _next_seq = itertools.count().__next__
 
 
 class Node:
-    __slots__ = (
-        "__weakref__", "_attrs", "_hooks", "_inputs", "_op", "_out_ref", "_pre_hooks", "_released",
-        "_saved", "_saved_versions", "_seq", "next_functions",
-    )
+    # As in Tensor: slots for what every node sets, class-level defaults for what few nodes ever change.
+    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_out_ref", "_saved", "_seq",
+                 "next_functions")
+    _saved_versions = None
+    _released = False
+    _hooks = None
+    _pre_hooks = None
 
     def name(self) -> str:
         return type(self).__name__
@@ -66,7 +69,7 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
 
-    __slots__ = ("variable",)
+    __slots__ = ()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -86,19 +89,17 @@ def node_class(grad_fn_name: str) -> type:
     return cls
 
 
+_new_object = object.__new__
+
+
 def new_node(cls, op, next_functions, inputs, attrs) -> Node:
-    node = object.__new__(cls)
+    node = _new_object(cls)
     node._seq = _next_seq()
     node._op = op
     node.next_functions = next_functions
     node._inputs = inputs
     node._attrs = attrs
-    node._saved = None
-    node._saved_versions = None
-    node._released = False
     node._out_ref = None
-    node._hooks = None
-    node._pre_hooks = None
     return node
 
 
@@ -108,6 +109,7 @@ def accumulator_for(tensor) -> AccumulateGrad:
     acc = None if ref is None else ref()
     if acc is None:
         acc = new_node(AccumulateGrad, None, (), (tensor,), {})
+        acc._saved = None
         acc.variable = tensor
         tensor._acc = weakref.ref(acc)
     return acc

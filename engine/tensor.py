@@ -15,15 +15,19 @@ from .nodes import accumulator_for, new_node, node_class
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
 _next_tid = itertools.count().__next__
+_new_tensor = object.__new__
 CAPTURE: list = [None]  # engine.graph.capture() puts a list here to keep every new tensor alive
 _EMPTY: dict = {}
 
 
 class Tensor:
-    __slots__ = (
-        "__weakref__", "_acc", "_data", "_grad", "_grad_fn", "_hooks", "_requires_grad", "_retains_grad",
-        "_tid", "_vbox",
-    )
+    # Hot attributes are slots, set for every tensor; rarely set ones are class-level defaults that an instance
+    # overrides in its __dict__ only when needed, which keeps creating a tensor (the hot path) cheap.
+    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_tid", "_vbox")
+    _grad = None
+    _acc = None
+    _hooks = None
+    _retains_grad = False
 
     # ---------------------------------------------------------------- construction
     def __init__(self, *args, **kwargs):
@@ -300,16 +304,12 @@ def _rebuild(data, requires_grad, grad):
 
 
 def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
-    t = object.__new__(Tensor)
+    t = _new_tensor(Tensor)
     t._data = data
     t._requires_grad = requires_grad
     t._grad_fn = None
-    t._grad = None
     t._vbox = [0]
     t._tid = _next_tid()
-    t._acc = None
-    t._hooks = None
-    t._retains_grad = False
     cap = CAPTURE[0]
     if cap is not None:
         cap.append(t)
@@ -346,8 +346,20 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
     """Run `spec`'s forward on `inputs` (Tensors or Python scalars) and, when grad mode is on and an input
     requires grad, attach a node of PyTorch's class for it. Returns the output Tensor (and for ops with
     extra results, e.g. max over a dim, the extras dict)."""
-    datas = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    extras = None
+    any_grad = False
+    datas = []
     if elementwise:
+        # 0-d arrays go through numpy's ufunc machinery ten times slower than numpy scalars, so element-wise
+        # ops on 0-d tensors compute on scalars and wrap the result once
+        for x in inputs:
+            if isinstance(x, Tensor):
+                d = x._data
+                datas.append(d if d.ndim else d[()])
+                if x._requires_grad:
+                    any_grad = True
+            else:
+                datas.append(x)
         try:
             out = spec.forward(*datas, **attrs)
         except ValueError:
@@ -358,8 +370,14 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
         elif type(out) is not np.ndarray:
             out = np.asarray(out)
     else:
+        for x in inputs:
+            if isinstance(x, Tensor):
+                datas.append(x._data)
+                if x._requires_grad:
+                    any_grad = True
+            else:
+                datas.append(x)
         out = spec.forward(*datas, **attrs)
-        extras = None
         if spec.extra_saves:
             out, extras = out
         if type(out) is not np.ndarray:
@@ -367,47 +385,60 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
     result = _make(out)
     if share_version:
         result._vbox = inputs[0]._vbox
-    if ENABLED[0]:
-        needs = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
-        if True in needs:
-            result._requires_grad = True
-            _attach(spec, inputs, datas, needs, attrs, result, None if elementwise else extras)
-    if not elementwise and spec.extra_saves:
+    if any_grad and ENABLED[0]:
+        result._requires_grad = True
+        _attach(spec, inputs, attrs if elementwise else {**attrs, "shape": np.shape(datas[0])}, result, extras)
+    if extras is not None:
         return result, extras
     return result
 
 
+_ARRAY_TYPES = frozenset((np.ndarray, np.float32, np.float64))
+_NUMBER_TYPES = frozenset((float, int))
+
+
 def _elementwise_dtype(datas):
-    """PyTorch's result dtype where it differs from what numpy computed; None when numpy already agrees."""
+    """PyTorch's result dtype where it may differ from what numpy computed; None when numpy already agrees."""
     first = datas[0]
+    t1 = type(first)
     if len(datas) == 2:
         second = datas[1]
-        t1, t2 = type(first), type(second)
-        if t1 is np.ndarray and t2 is np.ndarray:
-            if first.dtype == second.dtype and first.dtype.kind == "f":
+        t2 = type(second)
+        if t1 in _ARRAY_TYPES:
+            if t2 in _ARRAY_TYPES:
+                if first.dtype == second.dtype:
+                    return None
+            elif t2 in _NUMBER_TYPES:
                 return None
-        elif (t1 is np.ndarray and first.dtype.kind == "f" and (t2 is float or t2 is int)) or (t2 is np.ndarray and second.dtype.kind == "f" and (t1 is float or t1 is int)):
+        elif t2 in _ARRAY_TYPES and t1 in _NUMBER_TYPES:
             return None
-    elif len(datas) == 1 and type(first) is np.ndarray and first.dtype.kind == "f":
+    elif len(datas) == 1 and t1 in _ARRAY_TYPES:
         return None
     return dtypes.result_np_dtype(datas)
 
 
-def _attach(spec, inputs, datas, needs, attrs, result, extras) -> None:
+_saved_names_cache: dict = {}
+
+
+def _attach(spec, inputs, node_attrs, result, extras) -> None:
     nexts = []
-    for x, need in zip(inputs, needs):
-        if need:
+    needs = []
+    for x in inputs:
+        if isinstance(x, Tensor) and x._requires_grad:
             fn = x._grad_fn
             nexts.append((fn if fn is not None else accumulator_for(x), 0))
+            needs.append(True)
         else:
             nexts.append((None, 0))
-    node_attrs = dict(attrs)
-    node_attrs["shape"] = np.shape(datas[0])
-    node = new_node(node_class(spec.grad_fn), spec, tuple(nexts), tuple(inputs), node_attrs)
-    names = spec.saved_names(needs)
+            needs.append(False)
+    node = new_node(node_class(spec.grad_fn), spec, tuple(nexts), inputs, node_attrs)
+    key = (spec, *needs)
+    names = _saved_names_cache.get(key)
+    if names is None:
+        names = _saved_names_cache[key] = spec.saved_names(tuple(needs))
     if names:
         saved = {}
-        versions = {}
+        versions = None
         for name in names:
             if name == "result":
                 saved["result"] = _SavedOutput(result._data, result._vbox)
@@ -417,6 +448,8 @@ def _attach(spec, inputs, datas, needs, attrs, result, extras) -> None:
                 value = inputs[spec.inputs.index(name)]
                 saved[name] = value
                 if isinstance(value, Tensor):
+                    if versions is None:
+                        versions = {}
                     versions[name] = value._vbox[0]
         node._saved = saved
         node._saved_versions = versions

@@ -66,7 +66,11 @@ def _unpack_saved(node, create_graph):
             current = value._vbox[0]
             if versions[name] != current:
                 raise _version_error(name, value, node, versions[name], current)
-            out[name] = value if create_graph else value._data
+            if create_graph:
+                out[name] = value
+            else:
+                d = value._data
+                out[name] = d[()] if not d.ndim else d  # numpy scalars: see engine.tensor.apply
         elif isinstance(value, _SavedOutput):
             if value.vbox[0] != value.version:
                 raise _version_error(name, value, node, value.version, value.vbox[0])
@@ -75,7 +79,8 @@ def _unpack_saved(node, create_graph):
                 t._requires_grad, t._grad_fn = True, node
                 out[name] = t
             else:
-                out[name] = value.data
+                d = value.data
+                out[name] = d[()] if not d.ndim else d
         else:
             out[name] = value
     return out
@@ -83,12 +88,13 @@ def _unpack_saved(node, create_graph):
 
 def _as_grad(g, create_graph):
     if create_graph:
-        return g if isinstance(g, Tensor) else _make(g)
-    return g._data if isinstance(g, Tensor) else g
+        return g if isinstance(g, Tensor) else _make(np.asarray(g))
+    g = g._data if isinstance(g, Tensor) else g
+    return g[()] if type(g) is np.ndarray and not g.ndim else g
 
 
 def _wrap(g):
-    return g if isinstance(g, Tensor) else _make(g)
+    return g if isinstance(g, Tensor) else _make(np.asarray(g))
 
 
 def _run_tensor_hooks(hooks, g, create_graph):
@@ -153,21 +159,20 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     if recorder is not None:
         current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
     heap = []
-    tie = 0
     for node in dict.fromkeys(root_nodes):
         if deps.get(node, 0) == 0:
-            heap.append((_priority(node), tie, node))
-            tie += 1
+            heap.append((_NEG_INF if type(node) is AccumulateGrad else -node._seq, node._seq, node))
     heapq.heapify(heap)
+    heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while heap:
-            node = heapq.heappop(heap)[2]
+            node = heappop(heap)[2]
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
                 _accumulate(node, g, capture_at, captured, (accumulate and inputs is None) or
                             (accumulate and node in capture_at), create_graph, current_pass)
                 continue
-            out_t = node._out_ref() if node._out_ref is not None else None
+            out_t = node._out_ref()
             if out_t is not None and (out_t._hooks or out_t._retains_grad):
                 if out_t._hooks:
                     before = g
@@ -183,7 +188,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     new = hook((_wrap(g),))
                     if new is not None:
                         g = _as_grad(new[0], create_graph)
-            if node in capture_at:
+            if capture_at and node in capture_at:
                 for i in capture_at[node]:
                     captured[i] = g
                 if accumulate is False and not _has_needed_next(node, needed):
@@ -191,25 +196,43 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         current_pass.capture(node, g)
                     continue
             op = node._op
-            s = _unpack_saved(node, create_graph)
+            saved = node._saved
+            if create_graph or saved is None or node._saved_versions:
+                s = _unpack_saved(node, create_graph)
+            elif saved:
+                s = {}
+                for name, value in saved.items():  # only op outputs and non-tensors: no versions to check
+                    if type(value) is _SavedOutput:
+                        if value.vbox[0] != value.version:
+                            raise _version_error(name, value, node, value.version, value.vbox[0])
+                        d = value.data
+                        s[name] = d[()] if not d.ndim else d
+                    else:
+                        s[name] = value
+            else:
+                s = saved
             a = node._attrs
             nexts = node.next_functions
             grads_out = [None] * len(nexts)
             node_inputs = node._inputs
+            vjps = op.vjps
             for i, (nxt, _) in enumerate(nexts):
                 if nxt is None or (needed is not None and nxt not in needed):
                     continue
-                vjp = op.vjps[i]
+                vjp = vjps[i]
                 if vjp is None:
                     raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
                 gi = vjp(m, g, s, a)
-                x = node_inputs[i]
-                xdata = x._data
-                gi = sum_to(gi, xdata.shape)
-                if not create_graph and gi.dtype != xdata.dtype:
-                    gi = gi.astype(xdata.dtype)
-                elif create_graph and gi._data.dtype != xdata.dtype:
-                    gi = gi.to(x.dtype)
+                xdata = node_inputs[i]._data
+                if create_graph:
+                    gi = sum_to(gi, xdata.shape)
+                    if gi._data.dtype != xdata.dtype:
+                        gi = gi.to(node_inputs[i].dtype)
+                else:
+                    if gi.shape != xdata.shape:
+                        gi = sum_to(gi, xdata.shape)
+                    if gi.dtype != xdata.dtype:
+                        gi = gi.astype(xdata.dtype)
                 grads_out[i] = gi
                 if nxt in buffers:
                     buffers[nxt] = buffers[nxt] + gi
@@ -218,8 +241,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
-                    heapq.heappush(heap, (_priority(nxt), tie, nxt))
-                    tie += 1
+                    heappush(heap, (_NEG_INF if type(nxt) is AccumulateGrad else -nxt._seq, nxt._seq, nxt))
             if node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
@@ -257,9 +279,9 @@ def _grad_tensor(g, like, create_graph):
     return _make(data)
 
 
-def _priority(node):
-    # AccumulateGrad runs as soon as it is ready (PyTorch gives it the largest sequence number)
-    return float("-inf") if type(node) is AccumulateGrad else -node._seq
+# Ready nodes run highest sequence number first; AccumulateGrad as soon as it is ready (PyTorch gives it the
+# largest sequence number). The node's own unique seq breaks ties, so the heap never compares nodes.
+_NEG_INF = float("-inf")
 
 
 def _needed_nodes(order, capture_at) -> set:
