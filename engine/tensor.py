@@ -417,46 +417,61 @@ def _elementwise_dtype(datas):
     return dtypes.result_np_dtype(datas)
 
 
-_saved_names_cache: dict = {}
+# (spec, which inputs need grad as a bit mask) -> (node class, ((name, where), ...)): what to save, worked
+# out once per op and mask instead of on every call. `where` is an input position, -1 the result, -2 extras.
+_plans: dict = {}
+
+
+def _plan(spec, mask):
+    needs = tuple(bool(mask >> i & 1) for i in range(len(spec.inputs)))
+    steps = []
+    for name in spec.saved_names(needs):
+        if name == "result":
+            steps.append((name, -1))
+        elif name in spec.extra_saves:
+            steps.append((name, -2))
+        else:
+            steps.append((name, spec.inputs.index(name)))
+    plan = _plans[(spec, mask)] = (node_class(spec.grad_fn), tuple(steps))
+    return plan
 
 
 def _attach(spec, inputs, node_attrs, result, extras) -> None:
     nexts = []
-    needs = []
+    mask = 0
+    bit = 1
     for x in inputs:
         if isinstance(x, Tensor) and x._requires_grad:
             fn = x._grad_fn
             nexts.append((fn if fn is not None else accumulator_for(x), 0))
-            needs.append(True)
+            mask |= bit
         else:
-            nexts.append((None, 0))
-            needs.append(False)
-    node = new_node(node_class(spec.grad_fn), spec, tuple(nexts), inputs, node_attrs)
-    key = (spec, *needs)
-    names = _saved_names_cache.get(key)
-    if names is None:
-        names = _saved_names_cache[key] = spec.saved_names(tuple(needs))
-    if names:
+            nexts.append(_NO_NEXT)
+        bit <<= 1
+    plan = _plans.get((spec, mask)) or _plan(spec, mask)
+    node = new_node(plan[0], spec, tuple(nexts), inputs, node_attrs)
+    steps = plan[1]
+    if steps:
         saved = {}
-        versions = None
-        for name in names:
-            if name == "result":
-                saved["result"] = _SavedOutput(result._data, result._vbox)
-            elif extras is not None and name in extras:
-                saved[name] = extras[name]
-            else:
-                value = inputs[spec.inputs.index(name)]
+        for name, where in steps:
+            if where >= 0:
+                value = inputs[where]
                 saved[name] = value
                 if isinstance(value, Tensor):
-                    if versions is None:
-                        versions = {}
+                    versions = node.__dict__.setdefault("_saved_versions", {})
                     versions[name] = value._vbox[0]
+            elif where == -1:
+                saved[name] = _SavedOutput(result._data, result._vbox)
+            else:
+                saved[name] = extras[name]
         node._saved = saved
-        node._saved_versions = versions
     else:
         node._saved = _EMPTY
     result._grad_fn = node
     node._out_ref = weakref.ref(result)
+
+
+_NO_NEXT = (None, 0)
 
 
 class _SavedOutput:

@@ -155,6 +155,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     prev_mode = ENABLED[0]
     ENABLED[0] = create_graph
     captured = [None] * (len(inputs) if inputs is not None else 0)
+    owned: set = set()
     current_pass = None
     if recorder is not None:
         current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
@@ -169,8 +170,10 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             node = heappop(heap)[2]
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
+                is_owned = node in owned
                 _accumulate(node, g, capture_at, captured, (accumulate and inputs is None) or
-                            (accumulate and node in capture_at), create_graph, current_pass)
+                            (accumulate and node in capture_at), create_graph, current_pass,
+                            is_owned and not (capture_at and node in capture_at))
                 continue
             out_t = node._out_ref()
             if out_t is not None and (out_t._hooks or out_t._retains_grad):
@@ -235,9 +238,19 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         gi = gi.astype(xdata.dtype)
                 grads_out[i] = gi
                 if nxt in buffers:
-                    buffers[nxt] = buffers[nxt] + gi
+                    prev = buffers[nxt]
+                    if nxt in owned and prev.shape == gi.shape and prev.dtype == gi.dtype:
+                        prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
+                    else:
+                        buffers[nxt] = prev + gi
+                        if not create_graph:
+                            owned.add(nxt)
                 else:
                     buffers[nxt] = gi
+                    # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to
+                    # this buffer alone, so it may later be summed into or become a leaf's .grad without a copy
+                    if not create_graph and type(gi) is np.ndarray and gi is not g and gi.base is None:
+                        owned.add(nxt)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
@@ -311,9 +324,10 @@ def _retain(t, g, create_graph):
         t._grad = t._grad + _wrap(g) if create_graph else _make(t._grad._data + _as_grad(g, False))
 
 
-def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, current_pass):
+def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, current_pass, owned=False):
     var = node.variable
     if var._hooks:
+        owned = False  # a hook may keep the array it was shown
         before = g
         g = _run_tensor_hooks(var._hooks, g, create_graph)
         if current_pass is not None:
@@ -336,7 +350,10 @@ def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, curr
         if data.dtype != var._data.dtype:
             data = data.astype(var._data.dtype)
         if var._grad is None:
-            var._grad = _make(np.array(data, copy=True))
+            # PyTorch steals a gradient nobody else holds; anything shared is copied
+            if not (owned and type(data) is np.ndarray and data.flags.c_contiguous):
+                data = np.array(data, copy=True)
+            var._grad = _make(data)
         elif var._grad._grad_fn is None and var._grad._data.flags.writeable:
             var._grad._data += data  # in place, as PyTorch does: a held reference to .grad sees the sum
             var._grad._vbox[0] += 1
