@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from explorer import export_cli
 from explorer.i18n import LANGUAGES, t
 
 
@@ -49,6 +50,7 @@ def command_run(args: argparse.Namespace) -> int:
 # sub-command name -> handler(args) -> exit status; other sub-commands (e.g. `export`) register here
 HANDLERS = {
     "run": command_run,
+    "export": export_cli.command_export,
 }
 
 
@@ -59,6 +61,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     run.add_argument("file", metavar="FILE", help=t("cli.file_help", lang))
     run.add_argument("--lang", choices=LANGUAGES, default="en", help=t("cli.lang_help", lang))
     run.add_argument("--in-process", action="store_true", help=t("cli.in_process_help", lang))
+    export_cli.add_parser(sub, lang)
     return parser
 
 

@@ -21,6 +21,7 @@ from explorer.graph_figures import (
     kind_text,
     node_label,
     tensor_names_of,
+    with_tensor_names,
 )
 from explorer.graph_layout import layered_layout, natural_key
 from explorer.sandbox.result import ProgramError, RunResult
@@ -109,7 +110,8 @@ def graph_of(result: RunResult, view: str) -> nx.DiGraph | None:
     graph = result.backward_graph if view == "backward" else result.forward_graph
     if graph is None or graph.number_of_nodes() == 0:
         return None
-    return graph
+    # AccumulateGrad nodes carry the variable name of their leaf, for the figure, details and exports
+    return with_tensor_names(graph, result.names) if view == "backward" else graph
 
 
 def overlay_of(result: RunResult, view: str, graph: nx.DiGraph) -> tuple[dict, dict]:
