@@ -37,8 +37,10 @@ KIND_STYLE = {
     "function": (OKABE_ITO["blue"], "square"),
     "accumulate": (OKABE_ITO["orange"], "hexagon"),
     "none": (OKABE_ITO["grey"], "x-thin-open"),
+    "collapsed": (OKABE_ITO["grey"], "hexagram"),
 }
-KIND_ORDER = ("leaf", "constant", "scalar", "intermediate", "output", "op", "function", "accumulate", "none")
+KIND_ORDER = ("leaf", "constant", "scalar", "intermediate", "output", "op", "function", "accumulate", "none",
+              "collapsed")
 THEMES = {
     "light": {"template": "plotly_white", "edge": "#6b6b6b", "text": "#111111", "ring": "#000000"},
     "dark": {"template": "plotly_dark", "edge": "#a8a8a8", "text": "#f2f2f2", "ring": "#ffffff"},
@@ -58,10 +60,14 @@ TEXT = {
         "function": {"en": "backward function (grad_fn)", "zh": "反向函数（grad_fn）"},
         "accumulate": {"en": "AccumulateGrad: adds into .grad", "zh": "AccumulateGrad：累加到 .grad"},
         "none": {"en": "None: no gradient flows here", "zh": "None：这里不传梯度"},
+        "collapsed": {"en": "hidden part of a large graph", "zh": "大图中被隐藏的部分"},
     },
+    "collapsed_label": {"en": "… {n:,} more nodes", "zh": "… 另有 {n:,} 个节点"},
     "value": {"en": "value", "zh": "值"},
     "grad": {"en": ".grad", "zh": ".grad"},
     "grad_here": {"en": "gradient here", "zh": "此处梯度"},
+    "repeated": {"en": "the same tensor, drawn again next to a later use",
+                 "zh": "同一个张量，在后面的使用处再画一次"},
     "forward": {"en": "forward", "zh": "前向"},
     "backward": {"en": "backward", "zh": "反向"},
     "saved": {"en": "saved for backward", "zh": "为反向保存"},
@@ -116,12 +122,14 @@ def _dtype_short(dtype) -> str:
     return str(dtype).replace("torch.", "") if dtype else ""
 
 
-def node_label(graph: nx.DiGraph, node: Hashable) -> str:
+def node_label(graph: nx.DiGraph, node: Hashable, lang: str = "en") -> str:
     """Text drawn next to a node: name (or op), shape and dtype."""
     d = graph.nodes[node]
     kind = d.get("kind")
     if kind == "none":
         return "None"
+    if kind == "collapsed":
+        return t("collapsed_label", lang, n=d.get("hidden", 0))
     if kind in ("op", "function"):
         return str(d.get("name") or d.get("op") or node)
     if kind == "accumulate":
@@ -173,6 +181,8 @@ def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=Non
         if d.get("tensor_name") or d.get("tensor"):
             owner = d.get("tensor_name") or d.get("tensor")
             lines.append(f"{t('for_tensor', lang)}: {html.escape(str(owner))}")
+    elif kind == "collapsed":
+        lines[0] = f"<b>{t('collapsed_label', lang, n=d.get('hidden', 0))}</b>"
     elif kind != "none":
         if d.get("shape") is not None:
             lines.append(f"shape {shape_text(d['shape'])}, dtype {_dtype_short(d.get('dtype'))}, "
@@ -185,6 +195,8 @@ def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=Non
             lines.append(f"{t('grad', lang)}: {_hover_value(d['grad'], lang)}")
     if gradient is not None:
         lines.append(f"{t('grad_here', lang)}: {_hover_value(gradient, lang)}")
+    if d.get("copy_of") is not None:
+        lines.append(f"<i>{t('repeated', lang)}</i>")
     return "<br>".join(lines)
 
 
@@ -284,14 +296,17 @@ def graph_figure(
         fig.add_trace(go.Scatter(
             x=[layout.positions[n][0] for n in members],
             y=[layout.positions[n][1] for n in members],
-            mode="markers" if big else "markers+text",
+            # in a big graph only the landmarks keep their labels
+            mode="markers" if big and kind not in ("output", "collapsed") else "markers+text",
             name=kind_text(kind, lang),
-            text=[node_label(shown, n) for n in members],
+            text=[node_label(shown, n, lang) for n in members],
             textposition="middle right" if layout.direction == "TB" else "bottom center",
             textfont={"size": 15, "color": style["text"]},
-            hovertext=[node_hover(shown, n, lang, node_gradients.get(n)) for n in members],
+            hovertext=[node_hover(shown, n, lang, node_gradients.get(shown.nodes[n].get("copy_of", n)))
+                       for n in members],
             hoverinfo="text",
-            customdata=[str(n) for n in members],
+            # copies of a repeated input select the input itself
+            customdata=[str(shown.nodes[n].get("copy_of", n)) for n in members],
             marker={"symbol": symbol, "size": size, "color": colour,
                     "line": {"width": line_width, "color": line_colour}},
         ))
@@ -310,7 +325,7 @@ def graph_figure(
         xaxis={"visible": False, "range": _x_range(layout, big)},
         yaxis={"visible": False},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=height or _height_for(layout),
+        height=height or _height_for(layout, big),
         clickmode="event+select",
         dragmode="pan",
         meta={"view": view, "highlight_edges_trace": n_traces - 2, "highlight_trace": n_traces - 1,
@@ -331,11 +346,12 @@ def _x_range(layout: Layout, big: bool) -> list[float] | None:
     return [min(xs) - 1.0, max(xs) + (1.0 if big else 3.5)]
 
 
-def _height_for(layout: Layout) -> int:
+def _height_for(layout: Layout, big: bool = False) -> int:
+    """Tall enough that labelled markers in neighbouring layers do not touch; the page scrolls."""
     depth = len(layout.layers)
     if layout.direction == "LR":
         depth = max((len(row) for row in layout.layers), default=1)
-    return int(min(1400, max(420, 110 * depth)))
+    return int(min(4000, max(420, (24 if big else 80) * depth + 140)))
 
 
 def highlight_traces(

@@ -28,6 +28,9 @@ TEXT = {
 # (a weight used by every step of a 2,000-step loop) the edge is drawn straight so layout stays linear.
 DUMMY_BUDGET_FACTOR = 4
 DEFAULT_MAX_NODES = 2500
+# An input read by layers further apart than this (a weight used by every step of a loop) is drawn again
+# beside each later reader, instead of one edge per reader snaking down through every layer in between.
+REPEAT_SPAN = 6
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -67,8 +70,16 @@ def default_roots(graph: nx.DiGraph) -> list[Hashable]:
     return sorted((n for n in graph if graph.out_degree(n) == 0), key=natural_key)
 
 
+COLLAPSED_IN = "collapsed:in"  # stands for hidden nodes that feed kept ones
+COLLAPSED_OUT = "collapsed:out"  # stands for hidden nodes that kept ones feed
+
+
 def limit_to_nearest(graph: nx.DiGraph, max_nodes: int, roots: Iterable[Hashable] | None = None):
-    """Keep the max_nodes nodes nearest the roots, breadth first both ways. Returns (subgraph, hidden)."""
+    """Keep the max_nodes nodes nearest the roots, breadth first. Returns (subgraph, hidden).
+
+    Where kept nodes touch hidden ones, the hidden side is drawn as a "collapsed" placeholder node, one
+    feeding in and one fed, never a single node: a single one could close a cycle.
+    """
     if graph.number_of_nodes() <= max_nodes:
         return graph, 0
     roots = list(roots) if roots is not None else default_roots(graph)
@@ -76,9 +87,18 @@ def limit_to_nearest(graph: nx.DiGraph, max_nodes: int, roots: Iterable[Hashable
     queue = deque(sorted(roots, key=natural_key))
     for r in queue:
         kept[r] = None
+    # walk away from the roots along the edges (a backward graph's root is a source, a forward graph's
+    # output a sink); walking both ways would jump through a shared weight to every step of a loop
+    down = all(graph.in_degree(r) == 0 for r in roots)
+    up = all(graph.out_degree(r) == 0 for r in roots)
     while queue and len(kept) < max_nodes:
         node = queue.popleft()
-        neighbours = sorted(set(graph.predecessors(node)) | set(graph.successors(node)), key=natural_key)
+        near = set()
+        if down or not up:
+            near.update(graph.successors(node))
+        if up or not down:
+            near.update(graph.predecessors(node))
+        neighbours = sorted(near, key=natural_key)
         for other in neighbours:
             if other not in kept:
                 kept[other] = None
@@ -87,7 +107,15 @@ def limit_to_nearest(graph: nx.DiGraph, max_nodes: int, roots: Iterable[Hashable
                     break
     keep = list(kept)[:max_nodes]
     sub = graph.subgraph(keep).copy()
-    return sub, graph.number_of_nodes() - sub.number_of_nodes()
+    hidden = graph.number_of_nodes() - sub.number_of_nodes()
+    for node in keep:
+        if any(p not in kept for p in graph.predecessors(node)):
+            sub.add_node(COLLAPSED_IN, kind="collapsed", hidden=hidden, label=f"+{hidden:,}")
+            sub.add_edge(COLLAPSED_IN, node)
+        if any(s not in kept for s in graph.successors(node)):
+            sub.add_node(COLLAPSED_OUT, kind="collapsed", hidden=hidden, label=f"+{hidden:,}")
+            sub.add_edge(node, COLLAPSED_OUT)
+    return sub, hidden
 
 
 def _assign_layers(graph: nx.DiGraph) -> dict[Hashable, int]:
@@ -102,6 +130,30 @@ def _assign_layers(graph: nx.DiGraph) -> dict[Hashable, int]:
     used = sorted(set(layer.values()))
     compact = {old: new for new, old in enumerate(used)}
     return {n: compact[v] for n, v in layer.items()}
+
+
+def _repeat_shared_inputs(graph: nx.DiGraph, layer: dict, span: int) -> tuple[nx.DiGraph, dict]:
+    far = []
+    for node in graph:
+        if graph.in_degree(node) == 0 and graph.out_degree(node) > 1:
+            readers = sorted(graph.successors(node), key=lambda r: (layer[r], natural_key(r)))
+            if layer[readers[-1]] - layer[readers[0]] > span:
+                far.append((node, readers))
+    if not far:
+        return graph, layer
+    graph = graph.copy()
+    layer = dict(layer)
+    for node, readers in far:
+        first = layer[readers[0]]
+        for reader in readers:
+            if layer[reader] - first <= span:
+                continue  # near the original: keep the real edge
+            copy = f"{node}@{reader}"
+            graph.add_node(copy, **graph.nodes[node], copy_of=node)
+            graph.add_edge(copy, reader, **graph.edges[node, reader])
+            graph.remove_edge(node, reader)
+            layer[copy] = layer[reader] - 1
+    return graph, layer
 
 
 def _crossings_between(upper_edges: list[tuple[int, int]], width: int) -> int:
@@ -126,6 +178,57 @@ def _crossings_between(upper_edges: list[tuple[int, int]], width: int) -> int:
     return crossings
 
 
+def _spread(desired: list[float], weights: list[float], gap: float) -> list[float]:
+    """Positions closest (weighted least squares) to the desired ones, in order and at least `gap` apart.
+
+    Subtracting i*gap turns the spacing constraint into "non-decreasing", solved exactly by pooling
+    adjacent violators (isotonic regression) in linear time.
+    """
+    blocks: list[list[float]] = []  # [weighted sum, weight, members]
+    for i, (d, w) in enumerate(zip(desired, weights)):
+        blocks.append([(d - i * gap) * w, w, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, weight, members = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += weight
+            blocks[-1][2] += members
+    out: list[float] = []
+    for total, weight, members in blocks:
+        out.extend([total / weight] * members)
+    return [y + i * gap for i, y in enumerate(out)]
+
+
+def _mean_x(x: dict[int, float], near: list[int], beyond: list[list[int]]) -> float:
+    """Mean position of the neighbours; ends of the graph (inputs, outputs) barely pull, chains do."""
+    weights = [1.0 if beyond[j] else 1e-3 for j in near]
+    return sum(w * x[j] for w, j in zip(weights, near)) / sum(weights)
+
+
+def _align(
+    order: list[list[int]], up: list[list[int]], down: list[list[int]], gap: float
+) -> dict[int, float]:
+    """x of every node: start evenly spaced, then pull each node towards its neighbours' mean, in sweeps
+    down and up, so chains run straight instead of drifting with the width of each layer."""
+    x: dict[int, float] = {}
+    for row in order:
+        offset = (len(row) - 1) / 2
+        for p, i in enumerate(row):
+            x[i] = (p - offset) * gap
+    for sweep in range(4):
+        rows = order if sweep % 2 == 0 else order[::-1]
+        towards = up if sweep % 2 == 0 else down
+        other = down if sweep % 2 == 0 else up
+        for row in rows:
+            # a node with no neighbour on this side (an input) follows the other side
+            desired = [_mean_x(x, towards[i], towards) if towards[i]
+                       else _mean_x(x, other[i], other) if other[i] else x[i] for i in row]
+            # nodes inside chains win over the ends of the graph (inputs, outputs), so chains stay straight
+            weights = [1.0 if up[i] and down[i] else 1e-3 for i in row]
+            for i, v in zip(row, _spread(desired, weights, gap)):
+                x[i] = v
+    return x
+
+
 def layered_layout(
     graph: nx.DiGraph,
     *,
@@ -135,11 +238,14 @@ def layered_layout(
     roots: Iterable[Hashable] | None = None,
     layer_gap: float = 1.0,
     node_gap: float = 3.0,
+    repeat_span: int | None = REPEAT_SPAN,
 ) -> Layout:
     """Lay a DAG out in layers. direction "TB" puts layer 0 on top, "LR" on the left.
 
     sweeps=0 keeps the naive order (node ids' natural order within each layer). Graphs bigger than
     max_nodes are cut to the nodes nearest the roots, and the returned Layout carries a notice.
+    Inputs read across more than repeat_span layers are repeated next to their later readers: the copies
+    are nodes "{id}@{reader}" of Layout.graph with the attribute copy_of={id}.
     """
     if direction not in ("TB", "LR"):
         raise ValueError(f"direction must be 'TB' or 'LR', not {direction!r}")
@@ -147,13 +253,16 @@ def layered_layout(
     notice = None
     if max_nodes is not None and graph.number_of_nodes() > max_nodes:
         graph, hidden = limit_to_nearest(graph, max_nodes, roots)
-        notice = {lang: text.format(shown=graph.number_of_nodes(), hidden=hidden)
+        shown = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "collapsed")
+        notice = {lang: text.format(shown=shown, hidden=hidden)
                   for lang, text in TEXT["limited"].items()}
 
+    layer_by_node = _assign_layers(graph) if graph.number_of_nodes() else {}
+    if repeat_span is not None:
+        graph, layer_by_node = _repeat_shared_inputs(graph, layer_by_node, repeat_span)
     nodes = sorted(graph.nodes, key=natural_key)
     index = {n: i for i, n in enumerate(nodes)}
     n_real = len(nodes)
-    layer_by_node = _assign_layers(graph) if n_real else {}
     layer = [layer_by_node[n] for n in nodes]
     n_layers = max(layer, default=-1) + 1
 
@@ -232,13 +341,13 @@ def layered_layout(
             stale += 1
 
     order = best_order
+    across = _align(order, up, down, node_gap)
     coords: list[tuple[float, float]] = [(0.0, 0.0)] * total
     for k, row in enumerate(order):
-        offset = (len(row) - 1) / 2
-        for p, i in enumerate(row):
-            across = (p - offset) * node_gap
+        for i in row:
             along = k * layer_gap
-            coords[i] = (across, -along) if direction == "TB" else (along, -across)
+            x = round(across[i], 6) + 0.0  # drop float noise (and -0.0) so equal layouts compare equal
+            coords[i] = (x, -along) if direction == "TB" else (along, -x)
 
     positions = {n: coords[index[n]] for n in nodes}
     edge_paths = {}

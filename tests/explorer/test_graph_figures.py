@@ -139,7 +139,10 @@ def test_big_graph_drops_labels_and_shows_the_notice():
         g.nodes[n]["name"] = "AddBackward0"
     layout = layered_layout(g, max_nodes=200)
     fig = graph_figure(g, layout)
-    assert all(tr.mode == "markers" for tr in fig.data[:-2] if tr.customdata)
+    modes = {tr.name: tr.mode for tr in fig.data[:-2] if tr.customdata}
+    assert modes == {"backward function (grad_fn)": "markers", "hidden part of a large graph": "markers+text"}
+    collapsed = next(tr for tr in fig.data if tr.name == "hidden part of a large graph")
+    assert list(collapsed.text) == ["… 200 more nodes"]
     assert fig.layout.meta["notice"] == layout.notice_text("en")
     assert "200" in fig.layout.annotations[0].text
 

@@ -8,7 +8,13 @@ import random
 import networkx as nx
 import pytest
 
-from explorer.graph_layout import layered_layout, limit_to_nearest, natural_key
+from explorer.graph_layout import (
+    COLLAPSED_IN,
+    COLLAPSED_OUT,
+    layered_layout,
+    limit_to_nearest,
+    natural_key,
+)
 
 
 def forward_shaped(steps: int) -> nx.DiGraph:
@@ -86,8 +92,9 @@ def test_every_edge_points_down_across_layers(graph):
 def test_no_two_nodes_share_a_place(graph):
     layout = layered_layout(graph)
     places = list(layout.positions.values())
-    assert len(places) == graph.number_of_nodes()
+    assert len(places) == layout.graph.number_of_nodes() >= graph.number_of_nodes()
     assert len(set(places)) == len(places)
+    assert set(graph.nodes) <= set(layout.positions)
 
 
 @pytest.mark.parametrize("graph", SAMPLES)
@@ -154,8 +161,17 @@ def test_natural_key_orders_numbers_numerically():
 def test_big_graph_is_limited_with_a_notice_and_keeps_the_root():
     g = forward_shaped(600)  # 2,403 nodes
     layout = layered_layout(g, max_nodes=300)
-    assert layout.graph.number_of_nodes() == 300
+    real = [n for n, d in layout.graph.nodes(data=True) if d["kind"] != "collapsed" and "copy_of" not in d]
+    assert len(real) == 300
     assert layout.hidden == g.number_of_nodes() - 300
+    # the cut is marked: hidden steps feed the kept part through a placeholder at the top, and the
+    # weights w, b (kept, next to the output) feed hidden steps through one at the bottom
+    placeholders = {n for n, d in layout.graph.nodes(data=True) if d["kind"] == "collapsed"}
+    assert placeholders == {COLLAPSED_IN, COLLAPSED_OUT}
+    assert layout.graph.nodes[COLLAPSED_IN]["hidden"] == 2103
+    assert layout.layer_of[COLLAPSED_IN] == 0
+    assert set(layout.graph.predecessors(COLLAPSED_OUT)) == {"t0", "t1"}
+    assert nx.is_directed_acyclic_graph(layout.graph)
     assert "2,103" in layout.notice_text("en") and "2,103" in layout.notice_text("zh")
     root = next(n for n, d in g.nodes(data=True) if d["kind"] == "output")
     assert root in layout.positions
@@ -172,6 +188,24 @@ def test_limit_to_nearest_is_a_no_op_for_small_graphs():
 def test_two_thousand_node_loop_is_laid_out_whole():
     g = forward_shaped(500)
     layout = layered_layout(g)
-    assert len(layout.positions) == g.number_of_nodes() == 2003
+    assert g.number_of_nodes() == 2003 and set(g.nodes) <= set(layout.positions)
     assert layout.notice is None
-    assert len(set(layout.positions.values())) == 2003
+    assert len(set(layout.positions.values())) == len(layout.positions)
+
+
+def test_a_weight_read_by_every_step_is_repeated_beside_far_readers():
+    g = forward_shaped(12)
+    layout = layered_layout(g)
+    copies = {n: d["copy_of"] for n, d in layout.graph.nodes(data=True) if "copy_of" in d}
+    assert set(copies.values()) == {"t0", "t1"}
+    for copy, original in copies.items():
+        (reader,) = layout.graph.successors(copy)
+        assert g.has_edge(original, reader) and not layout.graph.has_edge(original, reader)
+        assert layout.layer_of[copy] == layout.layer_of[reader] - 1
+    # every original edge is drawn exactly once, from the input or from one of its copies
+    drawn = {(copies.get(u, u), v) for u, v in layout.graph.edges}
+    assert drawn == set(g.edges)
+    # the chain of steps then runs straight down: the ops of the loop stay in one column
+    xs = [layout.positions[f"n{k}"][0] for k in range(6, 24)]  # past the first reads of w, b
+    assert max(xs) - min(xs) < 1.0  # a third of the gap between neighbours
+    assert layered_layout(g, repeat_span=None).graph is g
