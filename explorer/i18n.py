@@ -128,6 +128,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "this would make a string or list of {size} items; the limit is {limit}",
         "zh": "这会生成 {size} 个元素的字符串或列表，上限为 {limit}",
     },
+    "limit.sequence_total": {
+        "en": "the program made strings and lists of {size} items in all; the limit is {limit}",
+        "zh": "程序生成的字符串和列表总计 {size} 个元素，上限为 {limit}",
+    },
     "limit.tensor_elements": {
         "en": "this would make a tensor or array of {size} elements; the limit is {limit}",
         "zh": "这会生成 {size} 个元素的张量或数组，上限为 {limit}",

@@ -147,6 +147,9 @@ class Sizer:
             seq = inputs if isinstance(inputs, (list, tuple)) else (inputs,)
             n = sum(product(s) for s in (self.shape(v) for v in seq) if s is not None)
             return Estimate(n * n)
+        if name == "randperm":
+            n = _as_int(args[0]) if args else _as_int(kwargs.get("n", 0))
+            return Estimate(max(n or 0, 0))
         if name == "tolist":
             return Estimate(product(self.shape(owner) or ()))
         if name in SIZE_ARGS:

@@ -23,7 +23,7 @@ concat concatenate stack reshape flatten squeeze unsqueeze transpose t permute a
 softmax log_softmax tril triu diag trace sort argsort topk erf lerp addmm chunk split gather masked_fill eq
 ne lt le gt ge logical_and logical_or logical_not any all amax amin logsumexp normal clone detach numel
 broadcast_to expand_copy movedim swapaxes dist cross kron heaviside hypot fmod remainder isnan isinf
-isfinite nan_to_num zeros_like autograd nn optim pi e inf nan
+isfinite nan_to_num zeros_like autograd nn optim pi e inf nan greater less randperm rsub device
 """)
 
 NN_NAMES = words("""

@@ -312,8 +312,13 @@ class Interpreter:
         node = failure.node
         line = getattr(node, "lineno", 1) or 1
         col = (getattr(node, "col_offset", 0) or 0) + 1
-        kind = "SyntaxError" if failure.key == "sandbox.syntax_error" else "NotAllowed"
-        return ProgramError(line, col, t(failure.key, self.lang, **failure.params), kind=kind)
+        if failure.key == "sandbox.syntax_error":
+            kind, hint = "SyntaxError", None
+        elif failure.key in LIMIT_CHECKS:
+            kind, hint = "LimitError", "hint.limit"
+        else:
+            kind, hint = "NotAllowed", None
+        return ProgramError(line, col, t(failure.key, self.lang, **failure.params), kind, hint)
 
     # ------------------------------------------------------------------------------------------------------
     # errors
@@ -780,16 +785,16 @@ class Interpreter:
         if op is ast.Mod and isinstance(left, str):
             self.check_percent_format(left)
             result = fn(left, right)
-            self.budget.check_sequence(len(result))
+            self.budget.charge_sequence(len(result))
             return result
         if op is ast.Mult:
             self._check_repetition(left, right)
             self._check_repetition(right, left)
         if op is ast.Add and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
-            self.budget.check_sequence(len(left) + len(right))
+            self.budget.charge_sequence(len(left) + len(right))
         if op is ast.Add and isinstance(left, list) and inplace and not isinstance(right, (list, tuple, str)):
             right = self.materialize(right)
-            self.budget.check_sequence(len(left) + len(right))
+            self.budget.charge_sequence(len(left) + len(right))
         if self.is_array(left) or self.is_array(right):
             self.check_estimate("__matmul__" if op is ast.MatMult else "binary", (left, right), {})
             self.budget.tick()
@@ -811,7 +816,7 @@ class Interpreter:
 
     def _check_repetition(self, seq, count) -> None:
         if isinstance(seq, (str, list, tuple)) and _is_int(count):
-            self.budget.check_sequence(len(seq) * max(int(count), 0))
+            self.budget.charge_sequence(len(seq) * max(int(count), 0))
 
     def check_percent_format(self, text: str) -> None:
         for match in PERCENT_SPEC.finditer(text):
@@ -948,7 +953,7 @@ class Interpreter:
         """str/list/dict methods, with the checks that keep them small."""
         self.budget.tick()
         owner, name = func.owner, func.name
-        limit = self.budget.check_sequence
+        limit = self.budget.charge_sequence
         if isinstance(owner, str):
             if name in {"ljust", "rjust", "center", "zfill"} and args and _is_int(args[0]):
                 limit(args[0])
@@ -1122,7 +1127,7 @@ class Interpreter:
         if isinstance(value, (list, tuple)):
             return value
         if isinstance(value, (range, str, dict)):
-            self.budget.check_sequence(len(value))
+            self.budget.charge_sequence(len(value))
             return list(value)
         items = []
         for item in self.iterate(value):
@@ -1130,21 +1135,23 @@ class Interpreter:
             if len(items) % 1024 == 0:
                 self.budget.check_sequence(len(items))
                 self.budget.tick()
-        self.budget.check_sequence(len(items))
+        self.budget.charge_sequence(len(items))
         return items
 
     def repr_of(self, value) -> str:
         text = repr(value)
-        self.budget.check_sequence(len(text))
+        self.budget.charge_sequence(len(text))
         return text
 
     def str_of(self, value) -> str:
         text = str(value)
-        self.budget.check_sequence(len(text))
+        self.budget.charge_sequence(len(text))
         return text
 
     def emit(self, kind: str, text: str, line: int) -> None:
         self.budget.add_output(len(text))
+        # a lone surrogate ("\ud800") would break every consumer that encodes the text: show it escaped
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         self.outputs.append(OutputEntry(line=line, kind=kind, text=text))
 
     # ------------------------------------------------------------------------------------------------------
@@ -1389,6 +1396,9 @@ class Interpreter:
 
 
 _MISSING = object()
+
+# refusals of program_check that are budgets rather than unsupported Python
+LIMIT_CHECKS = frozenset({"sandbox.source_too_long", "sandbox.too_deep", "sandbox.too_many_nodes"})
 
 _OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
                ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",

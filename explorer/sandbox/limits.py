@@ -18,6 +18,7 @@ class Limits:
     ast_nodes: int = 20_000
     int_bits: int = 4_096  # 9**9**9 would need about 1.2e9 bits
     sequence_items: int = 1_000_000  # characters of a str, items of a list/tuple/dict
+    sequence_total: int = 20_000_000  # all characters/items made by repetition, joins and copies in a run
     tensor_elements: int = 4_000_000  # per tensor or array (32 MB as float64)
     tensor_bytes: int = 256 * 2**20  # all tensors the run keeps (capture keeps every one alive)
     matmul_macs: int = 1_000_000_000  # multiply-adds of one matrix product
@@ -55,6 +56,7 @@ class Budget:
         self.tensor_bytes = 0
         self.graph_nodes = 0
         self.numpy_bytes = 0
+        self.sequence_total = 0
         self.started = time.monotonic()
         self.deadline = self.started + limits.wall_seconds
         self._next_clock = self.CLOCK_EVERY
@@ -78,6 +80,14 @@ class Budget:
     def check_sequence(self, size: int) -> None:
         if size > self.limits.sequence_items:
             raise LimitExceeded("limit.sequence_size", size=size, limit=self.limits.sequence_items)
+
+    def charge_sequence(self, size: int) -> None:
+        """A new string or list of `size` items: within the per-object limit and the run's total."""
+        self.check_sequence(size)
+        self.sequence_total += size
+        if self.sequence_total > self.limits.sequence_total:
+            limit = self.limits.sequence_total
+            raise LimitExceeded("limit.sequence_total", size=self.sequence_total, limit=limit)
 
     def check_elements(self, elements: int) -> None:
         if elements > self.limits.tensor_elements:
