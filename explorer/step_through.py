@@ -23,6 +23,7 @@ from explorer.graph_layout import Layout, layered_layout
 from explorer.value_text import format_number, value_text
 
 INLINE_SIZE = 6  # values up to this many elements are written into the formula itself
+DEFAULT_ATTRS = {"alpha": 1}  # PyTorch's defaults for arguments the formulas name but calls often omit
 
 TEXT = {
     "step": {"en": "Step {i}/{n}", "zh": "第 {i}/{n} 步"},
@@ -100,6 +101,12 @@ def substitute(expression: str, values: dict) -> str:
     return expression
 
 
+def _in_formula(v, lang: str) -> str:
+    """A value inside an expression: negative numbers get brackets so -0.5 ** 2 reads right."""
+    text = _as_text(v, lang)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _as_text(v, lang: str, one_line: bool = True) -> str:
     if isinstance(v, np.ndarray) or np.ndim(v) > 0:
         return value_text(v, lang, one_line=one_line)
@@ -121,6 +128,7 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
     if grad is not None:
         known["grad"] = grad
     known.update((op.get("saved") or {}).items())
+    known.update(DEFAULT_ATTRS)
     known.update((op.get("attrs") or {}).items())
     lines: list[str] = []
     for slot, formula in enumerate(op.get("backward_formulas") or ()):
@@ -132,13 +140,18 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
             continue
         used = [n for n in known if re.search(_IDENT.format(re.escape(n)), rhs)]
         inline = all(np.size(known[n]) <= INLINE_SIZE for n in used)
+        result = grads_out[slot] if slot < len(grads_out) else None
+        result_text = None
+        if result is not None:
+            result_text = _as_text(result, lang, one_line=np.size(result) <= INLINE_SIZE)
         if used and inline:
-            lines.append("  = " + substitute(rhs, {n: _as_text(known[n], lang) for n in used}))
+            filled = substitute(rhs, {n: _in_formula(known[n], lang) for n in used})
+            if filled != result_text:  # "grad_self = grad" needs no middle step
+                lines.append("  = " + filled)
         else:
             lines.extend(t("where", lang, name=n, v=_as_text(known[n], lang, one_line=False)) for n in used)
-        result = grads_out[slot] if slot < len(grads_out) else None
-        if result is not None:
-            lines.append(f"  {lhs} = {_as_text(result, lang, one_line=np.size(result) <= INLINE_SIZE)}")
+        if result_text is not None:
+            lines.append(f"  {lhs} = {result_text}")
     return lines
 
 
@@ -153,6 +166,8 @@ def accumulation_lines(acc: Accumulation, lang: str = "en") -> list[str]:
 
 
 def _tensor_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict | None) -> str:
+    if tensor is None and node in graph:
+        tensor = graph.nodes[node].get("tensor")  # AccumulateGrad knows its leaf
     if names and tensor in names:
         return names[tensor]
     if node in graph and graph.nodes[node].get("tensor_name"):
@@ -195,7 +210,10 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
                 if target is None:
                     lines.append(t("sends_none", lang, i=slot))
                 else:
-                    label = f"{target_name or target} ({target})"
+                    owner = None
+                    if target in graph and graph.nodes[target].get("kind") == "accumulate":
+                        owner = _tensor_name(graph, target, None, names)
+                    label = f"{target_name or target} ({owner or target})"
                     lines.append(t("sends", lang, target=label, v=_short(g, lang)))
         elif ev.kind == "accumulate":
             incoming = received[0] if received else None

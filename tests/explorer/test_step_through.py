@@ -55,6 +55,23 @@ def test_large_values_are_listed_below_the_formula_not_inlined():
     assert lines[2].startswith("  where other = [[1., 1., 1., 1., 1.],")
 
 
+def test_defaults_negative_numbers_and_trivial_steps():
+    add = {"backward_formulas": ("grad_self = grad", "grad_other = alpha·grad"), "saved": {}, "attrs": {}}
+    assert vjp_lines(add, (np.array(2.0),), (np.array(2.0), np.array(2.0))) == [
+        "VJP for input 0: grad_self = grad",
+        "  grad_self = 2.",  # no "= 2." middle step for a plain pass-through
+        "VJP for input 1: grad_other = alpha·grad",
+        "  = 1·2.",  # alpha defaults to 1 as in PyTorch
+        "  grad_other = 2.",
+    ]
+    pow_attrs = {"backward_formulas": ("grad_self = grad * exponent * self ** (exponent - 1)",),
+                 "saved": {"self": np.array(-0.5)}, "attrs": {"exponent": 2}}
+    assert vjp_lines(pow_attrs, (np.array(1.0),), (np.array(-1.0),))[1] == "  = 1. * 2 * (-0.5000) ** (2 - 1)"
+    # an input PyTorch sends nothing to (a None slot) gets no formula
+    assert vjp_lines(add, (np.array(2.0),), (np.array(2.0), None), needed=(True, False)) == [
+        "VJP for input 0: grad_self = grad", "  grad_self = 2."]
+
+
 def test_accumulation_line_shows_old_plus_incoming_equals_new():
     acc = Accumulation("t1", np.array([4.0, 2.0]), np.array([4.0, 2.0]), np.array([8.0, 4.0]))
     assert accumulation_lines(acc) == ["old .grad + incoming = new .grad", "  [4., 2.] + [4., 2.] = [8., 4.]"]
@@ -161,3 +178,38 @@ def test_animation_has_one_frame_per_event_with_play_and_slider():
     shown = fig.frames[-1].layout.annotations[-1].text.replace("&nbsp;", " ").replace("<br>", "\n")
     assert "旧 .grad + 传入梯度 = 新 .grad" in shown
     assert "[[8., 4., 4., 4., 4.]," in shown  # the second pass doubles the first pass's gradient
+
+
+def test_autograd_grad_passes_name_the_captured_inputs():
+    """The seeds' descent loop: autograd.grad(l, (a, b)) returns gradients instead of accumulating."""
+    a = engine.tensor(0.5).requires_grad_()
+    b = engine.tensor(-0.5).requires_grad_()
+
+    def run():
+        loss = (a - 1) ** 2 + (b + 1) ** 2 + (a - b) ** 2
+        engine.autograd.grad(loss, (a, b))
+
+    (grad_pass,) = _record(run)
+    assert grad_pass.kind == "grad"
+    frames = frames_from_pass(grad_pass, names={f"t{a._tid}": "a", f"t{b._tid}": "b"})
+    prefix = "autograd.grad returns the gradient of "
+    captured = {f.lines[0].split(prefix)[1]: float(f.received[0]) for f in frames if f.kind == "capture"}
+    # d/da = 2(a-1) + 2(a-b) = -1 + 2 = 1;  d/db = 2(b+1) - 2(a-b) = 1 - 2 = -1
+    assert captured == {"a": pytest.approx(1.0), "b": pytest.approx(-1.0)}
+    assert not any(f.kind == "accumulate" for f in frames)  # autograd.grad leaves .grad alone
+    assert a.grad is None
+
+
+def test_hook_and_retain_grad_frames_show_the_changed_gradient():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    y.register_hook(lambda g: g * 2)
+    passes = _record(lambda: (y * y).sum().backward())
+    frames = frames_from_pass(passes[0], names={f"t{y._tid}": "y", f"t{x._tid}": "x"})
+    hook = next(f for f in frames if f.kind == "hook")
+    assert hook.lines[0].endswith("hook on y changes the gradient")
+    assert hook.formula_lines == ("before the hook [6., 12.], after [12., 24.]",)
+    acc = next(f for f in frames if f.kind == "accumulate")
+    np.testing.assert_allclose(acc.accumulation.new, [36.0, 72.0])  # 3 * 2 * 2y with y = 3x
+    np.testing.assert_allclose(x.grad.numpy(), [36.0, 72.0])
