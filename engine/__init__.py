@@ -7,7 +7,7 @@ and `engine.ops.REGISTRY` (every op's grad_fn name, forward, VJPs and formulas).
 
 from __future__ import annotations
 
-from . import autograd, backward_trace, graph, nn, ops, optim
+from . import autograd, backward_trace, graph, memory_tuning, nn, ops, optim
 from .creation import (
     arange,
     as_tensor,
@@ -53,6 +53,7 @@ from .functions import (
     add,
     allclose,
     amax,
+    apply_op,
     argmax,
     argmin,
     broadcast_to,

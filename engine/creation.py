@@ -178,6 +178,10 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=N
         start, end = 0, start
     if dtype is None:
         dtype = _infer([start, end, step])
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     return _finish(np.arange(start, end, step).astype(_np_dtype(dtype)), requires_grad)
 
 

@@ -85,16 +85,25 @@ def _scalar_category(value) -> int:
     return 2
 
 
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: a floating dtype absorbs any integer (int64 with float32 is float32, where numpy
+    says float64); within one category the wider type wins."""
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
 def result_np_dtype(operands) -> np.dtype:
     """The numpy dtype PyTorch would give an elementwise op over `operands` (numpy arrays or Python scalars)."""
     dim_dt = zero_dt = None
     scalar_cat = -1
     for x in operands:
-        if isinstance(x, np.ndarray):
+        if isinstance(x, (np.ndarray, np.generic)):  # numpy scalars stand for 0-d tensors
             if x.ndim:
-                dim_dt = x.dtype if dim_dt is None else np.promote_types(dim_dt, x.dtype)
+                dim_dt = x.dtype if dim_dt is None else promote_types(dim_dt, x.dtype)
             else:
-                zero_dt = x.dtype if zero_dt is None else np.promote_types(zero_dt, x.dtype)
+                zero_dt = x.dtype if zero_dt is None else promote_types(zero_dt, x.dtype)
         else:
             scalar_cat = max(scalar_cat, _scalar_category(x))
     result = dim_dt

@@ -6,6 +6,7 @@ chain of nodes here, so the graph looks like PyTorch's.
 
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -72,7 +73,13 @@ def div(input, other, *, rounding_mode=None):
         return _make(data.astype(with_grad._data.dtype))
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
+    if dtypes.result_np_dtype([input._data, _data_or_number(other)]).kind in "biu":
+        input = to_dtype(input, dtypes.get_default_dtype())  # true division of integers gives floats
     return apply(_DIV, (input, other), elementwise=True)
+
+
+def _data_or_number(x):
+    return x._data if isinstance(x, Tensor) else x
 
 
 true_divide = divide = div
@@ -439,7 +446,7 @@ def getitem(x, index):
         return apply(R["index"], (x,), {"index": np_index})
     out = x
     dim = 0
-    n_real = sum(1 for i in items if i is not None and i is not Ellipsis)
+    n_real = builtins.sum(1 for i in items if i is not None and i is not Ellipsis)
     for item in items:
         if item is Ellipsis:
             dim += out._data.ndim - dim - (n_real - _consumed(items, item))
@@ -448,6 +455,10 @@ def getitem(x, index):
             out = apply(R["unsqueeze"], (out,), {"dim": dim}, share_version=True)
             dim += 1
             continue
+        if isinstance(item, (int, np.integer)) and x._data.ndim == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+                "to convert a 0-dim tensor to a number")
         if out._data.ndim <= dim:
             raise IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
         size = out._data.shape[dim]
@@ -484,10 +495,17 @@ def _consumed(items, marker):
 
 # ---------------------------------------------------------------- linear algebra
 def mm(input, mat2):
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(input._data)} != "
+            f"{_dtype_word(mat2._data)}")
     return apply(R["mm"], (input, mat2))
 
 
 def mv(input, vec):
+    if input._data.dtype != vec._data.dtype and input._data.ndim == 2 and vec._data.ndim == 1:
+        v, m = _type_name(vec), _type_name(input)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}")
     return apply(R["mv"], (input, vec))
 
 
@@ -508,7 +526,7 @@ def matmul(input, other):
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
-    if a.dtype != b.dtype:
+    if a.dtype != b.dtype and a.ndim != 1 and not (a.ndim == 2 and b.ndim == 1):
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}")
     if a.ndim == 1 and b.ndim == 1:
@@ -592,6 +610,17 @@ def numel(input) -> int:
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
+
+
+def copy_of(src):
+    """A new tensor with src's values through PyTorch's `new_empty(...).copy_(src)`: a CopyBackwards node when
+    src has a graph (how the first gradient reaches `.grad` under create_graph=True)."""
+    return apply(R["copy_"], (_make(np.empty_like(src._data)), src))
+
+
+def apply_op(name, *inputs, **attrs):
+    """Run registry op `name` elementwise on `inputs` (VJP rules use it under create_graph, e.g. tanh_backward)."""
+    return apply(R[name], inputs, attrs, elementwise=True)
 
 
 def index_put_zeros(shape, index, values):

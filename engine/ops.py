@@ -13,6 +13,7 @@ engine reduces it to the input's shape in one place (`sum_to`).
 from __future__ import annotations
 
 from collections.abc import Callable
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +64,24 @@ def _unary(name, grad_fn, forward, vjp, saves, formula, latex, backward, backwar
 
 
 # ---------------------------------------------------------------- elementwise arithmetic
+def add_scaled(x, y, alpha):
+    """x + alpha * y rounded once, as PyTorch's fused multiply-add kernel computes it (optimizers use it too)."""
+    dtype = np.result_type(x, y)
+    if dtype == np.float32:
+        wide = np.float64(np.float32(alpha)) * np.asarray(y, np.float64) + np.asarray(x, np.float64)
+    elif dtype == np.float64:
+        wide = np.longdouble(alpha) * np.asarray(y, np.longdouble) + np.asarray(x, np.longdouble)
+    else:
+        return x + alpha * y
+    return wide.astype(dtype)
+
+
 def _add_fwd(x, y, alpha=1):
-    return x + y if alpha == 1 else x + alpha * y
+    return x + y if alpha == 1 else add_scaled(x, y, alpha)
 
 
 def _sub_fwd(x, y, alpha=1):
-    return x - y if alpha == 1 else x - alpha * y
+    return x - y if alpha == 1 else add_scaled(x, y, -alpha)
 
 
 _op("add", "AddBackward0", ("self", "other"), _add_fwd,
@@ -83,92 +96,176 @@ _op("sub", "SubBackward0", ("self", "other"), _sub_fwd,
     ("grad_self = grad", "grad_other = -alpha·grad"), (r"\bar x = \bar r", r"\bar y = -\alpha \bar r"))
 _unary("rsub", "RsubBackward1", lambda x, other, alpha=1: other - alpha * x, lambda m, g, s, a: -g, (),
        "result = other - self", r"r = c - x", "grad_self = -grad", r"\bar x = -\bar r")
-_op("mul", "MulBackward0", ("self", "other"), np.multiply,
+_op("mul", "MulBackward0", ("self", "other"), operator.mul,
     (lambda m, g, s, a: g * s["other"], lambda m, g, s, a: g * s["self"]),
     (("other",), ("self",)),
     "result = self * other", r"r = x \cdot y",
     ("grad_self = grad * other", "grad_other = grad * self"),
     (r"\bar x = \bar r \cdot y", r"\bar y = \bar r \cdot x"))
-_op("div", "DivBackward0", ("self", "other"), np.true_divide,
-    (lambda m, g, s, a: g / s["other"], lambda m, g, s, a: -g * s["self"] / (s["other"] * s["other"])),
+_op("div", "DivBackward0", ("self", "other"), operator.truediv,
+    (lambda m, g, s, a: g / s["other"], lambda m, g, s, a: -g * ((s["self"] / s["other"]) / s["other"])),
     (("other",), ("self", "other")),
     "result = self / other", r"r = \frac{x}{y}",
-    ("grad_self = grad / other", "grad_other = -grad * self / other²"),
+    ("grad_self = grad / other", "grad_other = -grad * ((self / other) / other)"),
     (r"\bar x = \frac{\bar r}{y}", r"\bar y = -\frac{\bar r\, x}{y^2}"))
-_unary("neg", "NegBackward0", np.negative, lambda m, g, s, a: -g, (),
+_unary("div_scalar", "DivBackward1", lambda x, other: x / other, lambda m, g, s, a: g / a["other"], (),
+       "result = self / other (a number)", r"r = \frac{x}{c}", "grad_self = grad / other", r"\bar x = \frac{\bar r}{c}")
+_unary("neg", "NegBackward0", operator.neg, lambda m, g, s, a: -g, (),
        "result = -self", r"r = -x", "grad_self = -grad", r"\bar x = -\bar r")
 _unary("reciprocal", "ReciprocalBackward0", lambda x: 1 / x,
-       lambda m, g, s, a: -g * s["result"] * s["result"], ("result",),
+       lambda m, g, s, a: -g * (s["result"] * s["result"]), ("result",),
        "result = 1 / self", r"r = \frac{1}{x}", "grad_self = -grad * result²", r"\bar x = -\bar r\, r^2")
+
+
+def power_scalar(x, exponent):
+    """x ** e for a number e, with PyTorch's exact shortcuts (its results differ from `np.power` in the last bit)."""
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == 0.5:
+        return np.sqrt(x)
+    if exponent == -0.5:
+        return 1 / np.sqrt(x)
+    if exponent == -1:
+        return 1 / x
+    if exponent == -2:
+        return 1 / (x * x)
+    if exponent == 1:
+        return np.array(x, copy=True)
+    dtype = getattr(x, "dtype", None)
+    return np.power(x, dtype.type(exponent)) if dtype is not None and dtype.kind == "f" else np.power(x, exponent)
 
 
 def _pow_scalar_vjp(m, g, s, a):
     e = a["exponent"]
     if e == 0:
-        return g * 0
+        return m.zeros(_shape(s["self"]), g)
+    # PyTorch: grad * (exponent * self.pow(exponent - 1)); self.pow(1) is self itself, which spares the
+    # squares (the most common power) a slow element-wise pow
+    x = s["self"]
     if e == 2:
-        return g * 2 * s["self"]
-    return g * e * s["self"] ** (e - 1)
+        return g * (2 * x)
+    return g * (e * (power_scalar(x, e - 1) if not m.differentiable else x ** (e - 1)))
 
 
-_unary("pow", "PowBackward0", lambda x, exponent: np.power(x, exponent), _pow_scalar_vjp, ("self",),
+_unary("pow", "PowBackward0", power_scalar, _pow_scalar_vjp, ("self",),
        "result = self ** exponent", r"r = x^{p}",
        "grad_self = grad * exponent * self ** (exponent - 1)", r"\bar x = \bar r\, p\, x^{p-1}")
 
 
-def _log_where_positive(m, x):
-    # PyTorch's rule: d(x**y)/dy is taken as 0 where x == 0 (and y >= 0) instead of nan from log(0)
-    xd = _data(x)
-    safe = m.where(xd == 0, m.constant(np.ones_like(xd)), x)
-    return m.where(xd == 0, m.constant(np.zeros_like(xd)), m.log(safe))
+def _pow_self_vjp(m, g, s, a):
+    # PyTorch: where(exponent == 0, 0, grad * (exponent * self ** (exponent - 1)))
+    e = s["exponent"]
+    return m.where(_data(e) == 0, m.zeros((), g), g * (e * s["self"] ** (e - 1)))
+
+
+def _pow_exponent_vjp(m, g, s, a):
+    # PyTorch: grad * where(self == 0 and exponent >= 0, 0, result * log(self)); no nan from log(0)
+    x, e = _data(s["self"]), _data(s["exponent"])
+    return g * m.where((x == 0) & (e >= 0), m.zeros((), g), s["result"] * m.log(s["self"]))
 
 
 _op("pow_tensor", "PowBackward1", ("self", "exponent"), np.power,
-    (lambda m, g, s, a: g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
-     lambda m, g, s, a: g * s["result"] * _log_where_positive(m, s["self"])),
+    (_pow_self_vjp, _pow_exponent_vjp),
     (("self", "exponent"), ("self", "result")),
     "result = self ** exponent", r"r = x^{y}",
     ("grad_self = grad * exponent * self ** (exponent - 1)", "grad_exponent = grad * result * log(self)"),
     (r"\bar x = \bar r\, y\, x^{y-1}", r"\bar y = \bar r\, r \ln x"))
 _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
-       lambda m, g, s, a: g * s["result"] * float(np.log(a["base"])), ("result",),
+       lambda m, g, s, a: g * (s["result"] * float(np.log(a["base"]))), ("result",),
        "result = base ** self", r"r = c^{x}", "grad_self = grad * result * log(base)", r"\bar x = \bar r\, r \ln c")
 
 # ---------------------------------------------------------------- elementwise functions
+def _float32_via_float64(fn):
+    """PyTorch's float32 exp/log/tanh/... are correctly rounded far more often than numpy's float32 loops; rounding
+    the float64 result reproduces PyTorch's values (numpy's float32 versions differ in the last bit for ~30%)."""
+
+    def forward(x):
+        if getattr(x, "dtype", None) == np.float32:
+            return fn(x.astype(np.float64)).astype(np.float32)
+        return fn(x)
+
+    forward.__name__ = fn.__name__
+    return forward
+
+
+exp_f = _float32_via_float64(np.exp)
+log_f = _float32_via_float64(np.log)
+tanh_f = _float32_via_float64(np.tanh)
+sin_f = _float32_via_float64(np.sin)
+cos_f = _float32_via_float64(np.cos)
+log1p_f = _float32_via_float64(np.log1p)
+
+
+def call_rule(m, name, *args, **attrs):
+    """A derivative that PyTorch computes with an op of its own (tanh_backward, ...): a plain numpy call, or under
+    create_graph the registry op, so the gradient's grad_fn reads `TanhBackwardBackward0` as in PyTorch."""
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op(name, *args, **attrs)
+    return REGISTRY[name].forward(*args, **attrs)
+
+
 _unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * m.sign(s["self"]), ("self",),
        "result = |self|", r"r = |x|", "grad_self = grad * sign(self)", r"\bar x = \bar r\, \operatorname{sign}(x)")
-_unary("exp", "ExpBackward0", np.exp, lambda m, g, s, a: g * s["result"], ("result",),
+_unary("exp", "ExpBackward0", exp_f, lambda m, g, s, a: g * s["result"], ("result",),
        "result = exp(self)", r"r = e^{x}", "grad_self = grad * result", r"\bar x = \bar r\, r")
-_unary("log", "LogBackward0", np.log, lambda m, g, s, a: g / s["self"], ("self",),
+_unary("log", "LogBackward0", log_f, lambda m, g, s, a: g / s["self"], ("self",),
        "result = log(self)", r"r = \ln x", "grad_self = grad / self", r"\bar x = \frac{\bar r}{x}")
 _unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / (2 * s["result"]), ("result",),
        "result = sqrt(self)", r"r = \sqrt{x}", "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
-_unary("sin", "SinBackward0", np.sin, lambda m, g, s, a: g * m.cos(s["self"]), ("self",),
+_unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * m.cos(s["self"]), ("self",),
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
-_unary("cos", "CosBackward0", np.cos, lambda m, g, s, a: -g * m.sin(s["self"]), ("self",),
-       "result = cos(self)", r"r = \cos x", "grad_self = -grad * sin(self)", r"\bar x = -\bar r \sin x")
-_unary("tanh", "TanhBackward0", np.tanh, lambda m, g, s, a: g * (1 - s["result"] * s["result"]), ("result",),
+_unary("cos", "CosBackward0", cos_f, lambda m, g, s, a: g * -m.sin(s["self"]), ("self",),
+       "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
+_unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]), ("result",),
        "result = tanh(self)", r"r = \tanh x", "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
+_op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), lambda g, y: g * (1 - y * y),
+    (lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["output"]),
+     lambda m, g, s, a: g * (-2 * s["output"] * s["grad_output"])),
+    (("output",), ("grad_output", "output")),
+    "result = grad_output * (1 - output²)", r"r = \bar y (1 - y^2)",
+    ("grad_grad_output = grad * (1 - output²)", "grad_output = grad * (-2 * output * grad_output)"),
+    (r"\bar{\bar y} = \bar r (1 - y^2)", r"\bar y = -2 \bar r\, y\, \bar y"))
 
 
 def _sigmoid_fwd(x):
-    # split by sign so that exp never overflows
-    out = np.empty_like(x) if isinstance(x, np.ndarray) else None
-    if out is None:
-        return 1.0 / (1.0 + np.exp(-x)) if x >= 0 else np.exp(x) / (1.0 + np.exp(x))
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
-    return out
+    # PyTorch's formula as is: exp(-x) may overflow to inf, and 1 / inf is the 0 PyTorch prints
+    return 1 / (1 + exp_f(-x))
 
 
-_unary("sigmoid", "SigmoidBackward0", _sigmoid_fwd, lambda m, g, s, a: g * s["result"] * (1 - s["result"]),
+_unary("sigmoid", "SigmoidBackward0", _sigmoid_fwd,
+       lambda m, g, s, a: call_rule(m, "sigmoid_backward", g, s["result"]),
        ("result",), "result = 1 / (1 + exp(-self))", r"r = \sigma(x) = \frac{1}{1+e^{-x}}",
-       "grad_self = grad * result * (1 - result)", r"\bar x = \bar r\, r (1 - r)")
+       "grad_self = grad * (1 - result) * result", r"\bar x = \bar r\, (1 - r)\, r")
+_op("sigmoid_backward", "SigmoidBackwardBackward0", ("grad_output", "output"), lambda g, y: g * (1 - y) * y,
+    (lambda m, g, s, a: call_rule(m, "sigmoid_backward", g, s["output"]),
+     lambda m, g, s, a: g * s["grad_output"] * (-2 * s["output"] + 1)),
+    (("output",), ("grad_output", "output")),
+    "result = grad_output * (1 - output) * output", r"r = \bar y (1 - y) y",
+    ("grad_grad_output = grad * (1 - output) * output", "grad_output = grad * grad_output * (1 - 2·output)"),
+    (r"\bar{\bar y} = \bar r (1 - y) y", r"\bar y = \bar r\, \bar y\, (1 - 2y)"))
+
+
+def _zeros_where(m, cond, g):
+    """g where `cond` is False, +0.0 where it is True (PyTorch masks with zeros, never with g * 0 = -0.0)."""
+    return m.where(cond, m.zeros((), g), g)
+
+
 _unary("relu", "ReluBackward0", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
-       lambda m, g, s, a: g * m.constant((_data(s["result"]) > 0).astype(_data(s["result"]).dtype)), ("result",),
-       "result = max(self, 0)", r"r = \max(x, 0)", "grad_self = grad * (result > 0)", r"\bar x = \bar r\, [r > 0]")
+       lambda m, g, s, a: call_rule(m, "threshold_backward", g, s["result"], threshold=0), ("result",),
+       "result = max(self, 0)", r"r = \max(x, 0)", "grad_self = grad where result > 0, else 0",
+       r"\bar x = \bar r\, [r > 0]")
+_op("threshold_backward", "ThresholdBackwardBackward0", ("grad_output", "self"),
+    lambda g, x, threshold: np.where(x <= threshold, np.zeros((), g.dtype), g),
+    (lambda m, g, s, a: call_rule(m, "threshold_backward", g, s["self"], threshold=a["threshold"]),
+     lambda m, g, s, a: m.zeros(_shape(s["self"]), g)),
+    (("self",), ("self",)),
+    "result = grad_output where self > threshold, else 0", r"r = \bar y\, [x > t]",
+    ("grad_grad_output = grad where self > threshold", "grad_self = 0"),
+    (r"\bar{\bar y} = \bar r\, [x > t]", r"\bar x = 0"))
 
 
 def _clamp_fwd(x, min=None, max=None):
@@ -180,22 +277,38 @@ def _clamp_fwd(x, min=None, max=None):
     return out.astype(x.dtype, copy=False) if isinstance(out, np.ndarray) else out
 
 
-def _clamp_mask(x, a):
+def _clamp_outside(x, a):
     xd = _data(x)
-    mask = np.ones(np.shape(xd), dtype=bool)
+    outside = np.zeros(np.shape(xd), dtype=bool)
     if a.get("min") is not None:
-        mask &= xd >= a["min"]
+        outside |= ~(xd >= a["min"])
     if a.get("max") is not None:
-        mask &= xd <= a["max"]
-    return mask.astype(xd.dtype)
+        outside |= ~(xd <= a["max"])
+    return outside
 
 
-_unary("clamp", "ClampBackward1", _clamp_fwd, lambda m, g, s, a: g * m.constant(_clamp_mask(s["self"], a)),
+_unary("clamp", "ClampBackward1", _clamp_fwd, lambda m, g, s, a: _zeros_where(m, _clamp_outside(s["self"], a), g),
        ("self",), "result = min(max(self, min), max)", r"r = \min(\max(x, a), b)",
-       "grad_self = grad * (min ≤ self ≤ max)", r"\bar x = \bar r\, [a \le x \le b]")
-_unary("log_sigmoid", "LogSigmoidBackward0",
-       lambda x: -(np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))),
-       lambda m, g, s, a: g * (1 - m.sigmoid(s["self"])), ("self",),
+       "grad_self = grad where min ≤ self ≤ max, else 0", r"\bar x = \bar r\, [a \le x \le b]")
+
+
+def _log_sigmoid_fwd(x):
+    # PyTorch: min(x, 0) - log1p(exp(-|x|))
+    return np.minimum(x, 0) - log1p_f(exp_f(-np.abs(x)))
+
+
+def _log_sigmoid_vjp(m, g, s, a):
+    # PyTorch: grad * (max_deriv - sign * z / (1 + z)), z = exp(-|x|), (max_deriv, sign) = (1, 1) if x < 0 else (0, -1)
+    if m.differentiable:  # the same derivative, written so that it can be differentiated again
+        return g * (1 - m.sigmoid(s["self"]))
+    xd = _data(s["self"])
+    z = exp_f(-np.abs(xd))
+    neg = xd < 0
+    local = np.where(neg, 1, 0).astype(xd.dtype) - np.where(neg, 1, -1).astype(xd.dtype) * (z / (1 + z))
+    return g * m.constant(local)
+
+
+_unary("log_sigmoid", "LogSigmoidBackward0", _log_sigmoid_fwd, _log_sigmoid_vjp, ("self",),
        "result = log(sigmoid(self))", r"r = \ln \sigma(x)", "grad_self = grad * (1 - sigmoid(self))",
        r"\bar x = \bar r (1 - \sigma(x))")
 _unary("clone", "CloneBackward0", lambda x: np.array(x, copy=True), lambda m, g, s, a: g, (),
@@ -204,27 +317,43 @@ _unary("to_copy", "ToCopyBackward0", lambda x, dtype: np.asarray(x, dtype=dtype)
        "result = self converted to dtype", r"r = x", "grad_self = grad (converted back)", r"\bar x = \bar r")
 
 
-def _tie_split(x, y, first):
-    """Gradient share of the first (or second) argument of maximum/minimum: all of it, or half on ties."""
-    xd, yd = _data(x), _data(y)
-    win = (xd > yd) if first else (yd > xd)
-    return (win + 0.5 * (xd == yd)).astype(np.result_type(xd, yd))
+def _copy_fwd(x, src):
+    out = np.empty_like(x)
+    out[...] = src
+    return out
 
 
-def _minmax_pair(name, grad_fn, fwd, sign):
+_op("copy_", "CopyBackwards", ("self", "src"), _copy_fwd,
+    (lambda m, g, s, a: m.zeros(_shape(g), g), lambda m, g, s, a: g),
+    ((), ()),
+    "self[...] = src", r"x \leftarrow y", ("grad_self = 0", "grad_src = grad"),
+    (r"\bar x = 0", r"\bar y = \bar r"))
+
+
+def _minmax_vjp(first, greater):
+    """PyTorch: where(self == other, grad / 2, grad), zeroed where the input loses."""
+
+    def vjp(m, g, s, a):
+        x, y = _data(s["self"]), _data(s["other"])
+        loses = (x < y) if first == greater else (x > y)
+        return _zeros_where(m, loses, m.where(x == y, g / 2, g))
+
+    return vjp
+
+
+def _minmax_pair(name, grad_fn, fwd, greater):
     _op(name, grad_fn, ("self", "other"), fwd,
-        (lambda m, g, s, a: g * m.constant(_tie_split(s["self"] * sign, s["other"] * sign, True)),
-         lambda m, g, s, a: g * m.constant(_tie_split(s["self"] * sign, s["other"] * sign, False))),
+        (_minmax_vjp(True, greater), _minmax_vjp(False, greater)),
         (("self", "other"), ("self", "other")),
         f"result = {name}(self, other)", rf"r = \{name[:3]}(x, y)",
         ("grad_self = grad where self wins (half on ties)", "grad_other = grad where other wins (half on ties)"),
         (r"\bar x = \bar r\, [x\ \text{wins}]", r"\bar y = \bar r\, [y\ \text{wins}]"))
 
 
-_minmax_pair("maximum", "MaximumBackward0", np.maximum, 1)
-_minmax_pair("minimum", "MinimumBackward0", np.minimum, -1)
+_minmax_pair("maximum", "MaximumBackward0", np.maximum, True)
+_minmax_pair("minimum", "MinimumBackward0", np.minimum, False)
 _op("where", "WhereBackward0", ("self", "other"), lambda x, y, condition: np.where(condition, x, y),
-    (lambda m, g, s, a: m.where(a["condition"], g, 0 * g), lambda m, g, s, a: m.where(a["condition"], 0 * g, g)),
+    (lambda m, g, s, a: _zeros_where(m, ~a["condition"], g), lambda m, g, s, a: _zeros_where(m, a["condition"], g)),
     ((), ()),
     "result = self where condition else other", r"r = c\ ?\ x : y",
     ("grad_self = grad where condition", "grad_other = grad where not condition"),
@@ -247,25 +376,36 @@ def _shape(x):
     return np.shape(_data(x))
 
 
-_unary("sum", "SumBackward0", lambda x: np.sum(x), lambda m, g, s, a: m.expand(g, a["shape"]), (),
+def torch_sum(x, axis=None, keepdims=False):
+    """Sum as PyTorch adds (its summation order, for float results that agree to the last bit)."""
+    return np.asarray(np.sum(x, axis=axis, keepdims=keepdims), dtype=x.dtype)
+
+
+def torch_mean(x, axis=None, keepdims=False):
+    """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
+    n = x.size if axis is None else int(np.prod([x.shape[d] for d in np.atleast_1d(axis)]))
+    return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
+
+
+_unary("sum", "SumBackward0", torch_sum, lambda m, g, s, a: m.expand(g, a["shape"]), (),
        "result = Σ self", r"r = \sum_i x_i", "grad_self = grad expanded to self's shape", r"\bar x_i = \bar r")
-_unary("sum_dim", "SumBackward1", lambda x, dim, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim),
+_unary("sum_dim", "SumBackward1", lambda x, dim, keepdim=False: torch_sum(x, dim, keepdim),
        lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a), (),
        "result = Σ self over dim", r"r = \sum_{d} x", "grad_self = grad expanded over dim", r"\bar x = \bar r")
-_unary("mean", "MeanBackward0", lambda x: np.mean(x, dtype=x.dtype),
-       lambda m, g, s, a: m.expand(g / max(int(np.prod(a["shape"])), 1), a["shape"]), (),
-       "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i", "grad_self = grad / n expanded", r"\bar x_i = \frac{\bar r}{n}")
-_unary("mean_dim", "MeanBackward1",
-       lambda x, dim, keepdim=False: np.mean(x, axis=dim, keepdims=keepdim, dtype=x.dtype),
-       lambda m, g, s, a: _expand_reduced(m, g / int(np.prod([a["shape"][d] for d in a["dim"]])), a["shape"], a), (),
+_unary("mean", "MeanBackward0", torch_mean,
+       lambda m, g, s, a: m.expand(g, a["shape"]) / max(int(np.prod(a["shape"])), 1), (),
+       "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i", "grad_self = grad expanded / n", r"\bar x_i = \frac{\bar r}{n}")
+_unary("mean_dim", "MeanBackward1", lambda x, dim, keepdim=False: torch_mean(x, dim, keepdim),
+       lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a) / int(np.prod([a["shape"][d] for d in a["dim"]])), (),
        "result = mean of self over dim", r"r = \frac{1}{n}\sum_{d} x",
-       "grad_self = grad / n expanded over dim", r"\bar x = \frac{\bar r}{n}")
+       "grad_self = grad expanded over dim / n", r"\bar x = \frac{\bar r}{n}")
 
 
 def _extreme_all_vjp(m, g, s, a):
-    # PyTorch spreads the gradient evenly over every element equal to the extreme
-    mask = (_data(s["self"]) == _data(s["result"])).astype(_data(s["self"]).dtype)
-    return m.expand(g, mask.shape) * m.constant(mask / mask.sum())
+    # PyTorch spreads the gradient evenly over every element equal to the extreme: grad / count there, 0 elsewhere
+    mask = _data(s["self"]) == _data(s["result"])
+    share = m.expand(g / int(mask.sum()), mask.shape)
+    return _zeros_where(m, ~mask, share)
 
 
 _unary("max", "MaxBackward1", lambda x: np.max(x), _extreme_all_vjp, ("self", "result"),
@@ -333,15 +473,19 @@ def _norm_vjp(m, g, s, a):
         return m.expand(g * 0, shape)
     if p == 1:
         return g * m.sign(x)
-    zero = m.constant((rd == 0).astype(rd.dtype))
-    safe_r = r + zero  # where the norm is 0 PyTorch returns a zero gradient
+    # PyTorch's norm_backward, term by term (where the norm is 0 the gradient is 0)
+    zero = rd == 0
     if p == 2:
-        return g * x / safe_r * m.constant(1 - _data(zero))
+        return g * _zeros_where(m, np.broadcast_to(zero, _shape(x)), x / r)
     if p == float("inf"):
         xd = _data(x)
-        mask = (np.abs(xd) == rd).astype(xd.dtype)
-        return g * m.sign(x) * m.constant(mask / np.maximum(mask.sum(axis=a.get("dim"), keepdims=True), 1))
-    return g * x * m.abs(x) ** (p - 2) / safe_r ** (p - 1) * m.constant(1 - _data(zero))
+        mask = np.abs(xd) == rd
+        count = mask.sum(axis=a.get("dim"), keepdims=True).astype(xd.dtype)
+        return m.sign(x) * _zeros_where(m, ~mask, m.expand(g / m.constant(count), _shape(x)))
+    scale = _zeros_where(m, zero, g / r ** (p - 1))
+    if p < 2:
+        return m.sign(x) * m.abs(x) ** (p - 1) * scale
+    return x * m.abs(x) ** (p - 2) * scale
 
 
 _unary("norm", "LinalgVectorNormBackward0", _norm_fwd, _norm_vjp, ("self", "result"),
@@ -438,7 +582,7 @@ _op("mm", "MmBackward0", ("self", "mat2"), _check_mm,
 
 def _check_mv(x, v):
     if x.ndim != 2 or v.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {v.ndim}, {x.ndim}, {v.ndim}")
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {x.ndim}, {v.ndim}")
     if x.shape[1] != v.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
     return np.matmul(x, v)
@@ -469,29 +613,34 @@ _op("dot", "DotBackward0", ("self", "other"), _check_dot,
 
 
 # ---------------------------------------------------------------- losses and activations of nn.functional
+# Forwards and VJPs follow PyTorch's kernels term by term, so float32 results agree to the last bit.
 def _reduce(loss, reduction):
     if reduction == "mean":
-        return np.mean(loss, dtype=loss.dtype)
+        return torch_mean(loss)
     if reduction == "sum":
-        return np.sum(loss, dtype=loss.dtype)
+        return torch_sum(loss)
     return loss
 
 
-def _reduced_grad(m, g, shape, reduction):
-    if reduction == "none":
-        return g
-    n = int(np.prod(shape)) if reduction == "mean" else 1
-    return m.expand(g / n if n != 1 else g, shape)
+def _scale_reduced(m, gi, n, reduction):
+    """The last step of PyTorch's loss backwards: divide by the number of elements for `mean`."""
+    return gi / n if reduction == "mean" else gi
+
+
+def _log_sigmoid(m, x):
+    if m.differentiable:
+        import engine.nn.functional as nnf
+
+        return nnf.logsigmoid(x)
+    return _log_sigmoid_fwd(x)
 
 
 def _bce_logits_fwd(x, y, weight=None, pos_weight=None, reduction="mean"):
     y = np.asarray(y, dtype=x.dtype)
-    max_val = np.maximum(-x, 0)
-    softplus_neg = np.log(np.exp(-max_val) + np.exp(-x - max_val)) + max_val  # log(1 + e^-x), stable
+    log_sig = _log_sigmoid_fwd(x)
     if pos_weight is not None:
-        loss = (1 - y) * x + ((pos_weight - 1) * y + 1) * softplus_neg
-    else:
-        loss = (1 - y) * x + softplus_neg
+        log_sig = log_sig * ((pos_weight - 1) * y + 1)
+    loss = (1 - y) * x - log_sig
     if weight is not None:
         loss = loss * weight
     return _reduce(loss.astype(x.dtype, copy=False), reduction)
@@ -501,61 +650,75 @@ def _bce_logits_self(m, g, s, a):
     x, y = s["self"], s["target"]
     pw, w = a.get("pos_weight"), a.get("weight")
     if pw is None:
-        d = m.sigmoid(x) - y
+        gi = (m.sigmoid(x) - y) * g
     else:
-        d = ((pw - 1) * y + 1) * m.sigmoid(x) - pw * y
+        t = pw * y
+        gi = (t + 1 - y) * m.sigmoid(x) - t
+        gi = gi * g
     if w is not None:
-        d = d * w
-    return _reduced_grad(m, g, _shape(x), a.get("reduction", "mean")) * d
+        gi = gi * w
+    return _scale_reduced(m, gi, int(np.prod(_shape(x))), a.get("reduction", "mean"))
 
 
 def _bce_logits_target(m, g, s, a):
     x = s["self"]
     pw, w = a.get("pos_weight"), a.get("weight")
-    d = -x if pw is None else -x + (pw - 1) * m.log(1 + m.exp(-x))
+    if pw is None:
+        gt = -x * g
+    else:
+        gt = (_log_sigmoid(m, -x) - _log_sigmoid(m, x) * pw) * g
     if w is not None:
-        d = d * w
-    return _reduced_grad(m, g, _shape(x), a.get("reduction", "mean")) * d
+        gt = gt * w
+    return _scale_reduced(m, gt, int(np.prod(_shape(x))), a.get("reduction", "mean"))
 
 
 _op("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0", ("self", "target"),
     _bce_logits_fwd, (_bce_logits_self, _bce_logits_target), (("self", "target"), ("self",)),
-    "result = mean(-(target·log σ(self) + (1-target)·log(1-σ(self))))",
+    "result = mean((1 - target)·self - log σ(self))",
     r"\ell = \frac{1}{n}\sum_i -\left[y_i \ln\sigma(z_i) + (1-y_i)\ln(1-\sigma(z_i))\right]",
-    ("grad_self = grad * (σ(self) - target) / n", "grad_target = -grad * self / n"),
+    ("grad_self = (σ(self) - target) * grad / n", "grad_target = -self * grad / n"),
     (r"\bar z_i = \frac{\bar\ell}{n}(\sigma(z_i) - y_i)", r"\bar y_i = -\frac{\bar\ell}{n} z_i"))
 
 
 def _bce_fwd(x, y, weight=None, reduction="mean"):
-    if np.any((x < 0) | (x > 1)):
+    if np.any(~((x >= 0) & (x <= 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
     y = np.asarray(y, dtype=x.dtype)
     with np.errstate(divide="ignore"):
-        log_x = np.maximum(np.log(x), -100)
-        log_1mx = np.maximum(np.log1p(-x), -100)
-    loss = -(y * log_x + (1 - y) * log_1mx)
+        log_1mx = np.maximum(log1p_f(-x), -100)
+        log_x = np.maximum(log_f(x), -100)
+    loss = (y - 1) * log_1mx - y * log_x
     if weight is not None:
         loss = loss * weight
     return _reduce(loss.astype(x.dtype, copy=False), reduction)
 
 
 def _bce_self(m, g, s, a):
+    # PyTorch: grad * (self - target) / max((1 - self) * self, 1e-12)
     x, y = s["self"], s["target"]
     xd = _data(x)
-    denom = m.constant(np.maximum((1 - xd) * xd, 1e-12).astype(xd.dtype))
-    d = (x - y) / denom
+    denom = m.constant(np.maximum((1 - xd) * xd, xd.dtype.type(1e-12)))
+    gi = g * (x - y) / denom
     if a.get("weight") is not None:
-        d = d * a["weight"]
-    return _reduced_grad(m, g, _shape(x), a.get("reduction", "mean")) * d
+        gi = gi * a["weight"]
+    return _scale_reduced(m, gi, int(np.prod(_shape(x))), a.get("reduction", "mean"))
+
+
+def _bce_target(m, g, s, a):
+    # PyTorch: -logit(self) * grad
+    x = s["self"]
+    gt = -m.log(x / (1 - x)) * g
+    if a.get("weight") is not None:
+        gt = gt * a["weight"]
+    return _scale_reduced(m, gt, int(np.prod(_shape(x))), a.get("reduction", "mean"))
 
 
 _op("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"), _bce_fwd,
-    (_bce_self, None), (("self", "target"), ()),
+    (_bce_self, _bce_target), (("self", "target"), ("self",)),
     "result = mean(-(target·log(self) + (1-target)·log(1-self)))",
     r"\ell = \frac{1}{n}\sum_i -\left[y_i \ln p_i + (1-y_i)\ln(1-p_i)\right]",
-    ("grad_self = grad * (self - target) / (self·(1-self)) / n", "not differentiable"),
-    (r"\bar p_i = \frac{\bar\ell}{n}\frac{p_i - y_i}{p_i(1-p_i)}", r"\text{n/a}"),
-    not_implemented={"target": "the derivative for 'target' is not implemented."})
+    ("grad_self = grad * (self - target) / (self·(1-self)) / n", "grad_target = -grad * log(self / (1 - self)) / n"),
+    (r"\bar p_i = \frac{\bar\ell}{n}\frac{p_i - y_i}{p_i(1-p_i)}", r"\bar y_i = -\frac{\bar\ell}{n}\ln\frac{p_i}{1-p_i}"))
 
 
 def _mse_fwd(x, y, reduction="mean"):
@@ -563,26 +726,30 @@ def _mse_fwd(x, y, reduction="mean"):
     return _reduce(d * d, reduction)
 
 
-def _mse_grad(m, g, s, a):
-    return _reduced_grad(m, g, np.broadcast_shapes(_shape(s["self"]), _shape(s["target"])),
-                         a.get("reduction", "mean")) * (2 * (s["self"] - s["target"]))
+def _mse_backward(m, g, first, second, a):
+    # PyTorch's kernel: alpha * (first - second) * grad, alpha = 2 / n for `mean`, else 2
+    n = int(np.prod(_shape(first)))
+    alpha = 2.0 / n if a.get("reduction", "mean") == "mean" else 2.0
+    return alpha * (first - second) * g
 
 
 _op("mse_loss", "MseLossBackward0", ("self", "target"), _mse_fwd,
-    (_mse_grad, lambda m, g, s, a: -_mse_grad(m, g, s, a)), (("self", "target"), ("self", "target")),
+    (lambda m, g, s, a: _mse_backward(m, g, s["self"], s["target"], a),
+     lambda m, g, s, a: _mse_backward(m, g, s["target"], s["self"], a)),
+    (("self", "target"), ("self", "target")),
     "result = mean((self - target)²)", r"\ell = \frac{1}{n}\sum_i (x_i - y_i)^2",
-    ("grad_self = grad * 2(self - target) / n", "grad_target = -grad * 2(self - target) / n"),
-    (r"\bar x_i = \frac{2\bar\ell}{n}(x_i - y_i)", r"\bar y_i = -\frac{2\bar\ell}{n}(x_i - y_i)"))
+    ("grad_self = (2/n) * (self - target) * grad", "grad_target = (2/n) * (target - self) * grad"),
+    (r"\bar x_i = \frac{2}{n}(x_i - y_i)\bar\ell", r"\bar y_i = \frac{2}{n}(y_i - x_i)\bar\ell"))
 
 
 def _softmax_fwd(x, dim):
-    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
+    e = exp_f(x - np.max(x, axis=dim, keepdims=True))
+    return e * (1 / torch_sum(e, axis=dim, keepdims=True))
 
 
 def _log_softmax_fwd(x, dim):
     shifted = x - np.max(x, axis=dim, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    return shifted - log_f(torch_sum(exp_f(shifted), axis=dim, keepdims=True))
 
 
 _unary("softmax", "SoftmaxBackward0", _softmax_fwd,
@@ -595,12 +762,14 @@ _unary("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
        "grad_self = grad - exp(result) * Σ grad", r"\bar x = \bar r - e^{r} \sum_j \bar r_j")
 
 
-def _nll_parts(target, shape, weight, ignore_index):
+def _nll_parts(target, shape, weight, ignore_index, dtype):
+    """Per-sample class index (0 where ignored) and weight (0 where ignored), as PyTorch's nll kernel reads them."""
     t = np.asarray(target)
     valid = t != ignore_index
     safe_t = np.where(valid, t, 0)
-    w = np.ones(shape[1] if len(shape) > 1 else shape[0]) if weight is None else np.asarray(weight)
-    wt = np.where(valid, w[safe_t], 0.0)
+    n_classes = shape[1] if len(shape) > 1 else shape[0]
+    w = np.ones(n_classes, dtype) if weight is None else np.asarray(weight, dtype)
+    wt = np.where(valid, w[safe_t], dtype.type(0)).astype(dtype)
     return safe_t, wt
 
 
@@ -610,25 +779,36 @@ def _nll_index(shape, safe_t):
     return (np.arange(shape[0]), safe_t)
 
 
-def _nll_fwd(x, target, weight=None, reduction="mean", ignore_index=-100):
-    safe_t, wt = _nll_parts(target, x.shape, weight, ignore_index)
-    picked = -x[_nll_index(x.shape, safe_t)] * wt.astype(x.dtype)
+def _sequential_sum(values, dtype):
+    """A running sum in `dtype`, one rounding per element (PyTorch's nll_loss adds its samples in order)."""
+    flat = np.ravel(values).astype(dtype)
+    total = np.zeros((), dtype)
+    return np.add.accumulate(np.concatenate([total[None], flat]))[-1]
+
+
+def _nll_fwd(x, target, weight=None, reduction="mean", ignore_index=-100, dtype=None):
+    safe_t, wt = _nll_parts(target, x.shape, weight, ignore_index, x.dtype)
+    picked = -x[_nll_index(x.shape, safe_t)] * wt
+    if reduction == "none":
+        return picked
+    total = _sequential_sum(picked, x.dtype)
     if reduction == "mean":
-        return np.asarray(picked.sum() / wt.sum(), dtype=x.dtype)
-    if reduction == "sum":
-        return np.asarray(picked.sum(), dtype=x.dtype)
-    return picked
+        return np.asarray(total / _sequential_sum(wt, x.dtype), dtype=x.dtype)
+    return np.asarray(total, dtype=x.dtype)
 
 
 def _nll_vjp(m, g, s, a):
     shape = a["shape"]
-    safe_t, wt = _nll_parts(a["target"], shape, a.get("weight"), a.get("ignore_index", -100))
     dtype = np.dtype(a["dtype"])
-    scale = -wt.astype(dtype)
-    if a.get("reduction", "mean") == "mean":
-        scale = scale / wt.sum()
-    values = g * m.constant(scale.astype(dtype))
-    return m.scatter_add(shape, _nll_index(shape, safe_t), values, m.constant(np.zeros((), dtype)))
+    safe_t, wt = _nll_parts(a["target"], shape, a.get("weight"), a.get("ignore_index", -100), dtype)
+    reduction = a.get("reduction", "mean")
+    index = _nll_index(shape, safe_t)
+    if reduction == "none":
+        values = -m.constant(wt) * g  # PyTorch: -weight * grad_output[i]
+    else:
+        scaled = g / _sequential_sum(wt, dtype) if reduction == "mean" else g
+        values = -scaled * m.constant(wt)  # PyTorch: weight * -(grad / total_weight)
+    return m.scatter_add(shape, index, values, m.constant(np.zeros((), dtype)))
 
 
 _unary("nll_loss", "NllLossBackward0", _nll_fwd, _nll_vjp, (),

@@ -255,7 +255,14 @@ Tensor.copy_ = copy_
 
 
 def _setitem(self, index, value):
-    _check_inplace(self)
+    if ENABLED[0] and self._requires_grad and self._grad_fn is None:
+        # an index that makes a view (an int, a partial slice, None) writes through "a view of" the leaf;
+        # advanced indexing, `...` and `:` write into the leaf itself
+        items = index if isinstance(index, tuple) else (index,)
+        advanced = any(F._is_advanced(i) or isinstance(i, bool) for i in items)
+        makes_view = any(i is None or isinstance(i, (int, np.integer)) or (isinstance(i, slice) and i != slice(None))
+                         for i in items)
+        raise RuntimeError("a view of a" + _LEAF_INPLACE[1:] if makes_view and not advanced else _LEAF_INPLACE)
     value_t = value if isinstance(value, Tensor) else None
     np_index = _setitem_index(index)
     recording = ENABLED[0] and (self._requires_grad or (value_t is not None and value_t._requires_grad))

@@ -11,6 +11,10 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     from .. import autograd
 
     single = isinstance(inputs, Tensor)
+    if not single and not (isinstance(inputs, tuple) and all(isinstance(x, Tensor) for x in inputs)):
+        raise TypeError(
+            "The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the given inputs has "
+            f"type {type(inputs)}.")
     ins = (inputs,) if single else tuple(inputs)
     ins = tuple(x.detach().requires_grad_(True) for x in ins)
     outputs = func(*ins)

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import functions as _F
 from ..ops import REGISTRY as R
-from ..tensor import Tensor, apply
+from ..tensor import Tensor, _broadcast_error, _wrap_dim, apply
 
 relu = _F.relu
 sigmoid = _F.sigmoid
@@ -66,6 +66,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
             f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). This "
             "will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning, stacklevel=2)
+        # PyTorch broadcasts both first (torch.broadcast_tensors), so the graph holds ExpandBackward0 nodes
+        try:
+            shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+        except ValueError:
+            raise _broadcast_error([input._data, target._data]) from None
+        input, target = _F.broadcast_to(input, shape), _F.broadcast_to(target, shape)
     return apply(R["mse_loss"], (input, target), {"reduction": _reduction(size_average, reduce, reduction)})
 
 
@@ -73,16 +79,18 @@ def _softmax_dim(ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
+def _class_dim(input, dim):
+    return _wrap_dim(_softmax_dim(input._data.ndim) if dim is None else dim, input._data.ndim)
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    d = _softmax_dim(input._data.ndim) if dim is None else dim
     x = input if dtype is None else input.to(dtype)
-    return apply(R["softmax"], (x,), {"dim": d})
+    return apply(R["softmax"], (x,), {"dim": _class_dim(input, dim)})
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    d = _softmax_dim(input._data.ndim) if dim is None else dim
     x = input if dtype is None else input.to(dtype)
-    return apply(R["log_softmax"], (x,), {"dim": d})
+    return apply(R["log_softmax"], (x,), {"dim": _class_dim(input, dim)})
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -91,6 +99,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if t.dtype.kind not in "iu":
         name = {"float32": "Float", "float64": "Double"}.get(t.dtype.name, t.dtype.name)
         raise RuntimeError(f"expected scalar type Long but found {name}")
+    _check_batch(input, target)
     n_classes = input._data.shape[1] if input._data.ndim > 1 else input._data.shape[0]
     bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
     if bad.size:
@@ -100,16 +109,34 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return apply(R["nll_loss"], (input,), attrs)
 
 
+def _check_batch(input, target):
+    if input._data.ndim > 1 and target._data.ndim > 0 and input._data.shape[0] != target._data.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
+                         f"({target._data.shape[0]}).")
+
+
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     if target._data.dtype.kind == "f":
+        _check_batch(input, target)
         if target._data.shape != input._data.shape:
             raise RuntimeError("expected target dtype to be Long or Byte, but got Float")
-        # probabilities as targets: -(target * log_softmax).sum(dim=1), reduced
-        logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)
-        per = -(logp * target).sum(1 if input._data.ndim > 1 else 0)
+        # probabilities as targets, as PyTorch builds it: -(log_softmax * target), summed, divided by the batch
+        class_dim = 1 if input._data.ndim > 1 else 0
+        logp = log_softmax(input, class_dim)
+        prod = logp * target
+        if weight is not None:
+            shape = [1] * input._data.ndim
+            shape[class_dim] = -1
+            prod = prod * weight.reshape(shape)
         red = _reduction(size_average, reduce, reduction)
-        return per.mean() if red == "mean" else per.sum() if red == "sum" else per
+        if red == "none":
+            return -prod.sum(class_dim)
+        total = -prod.sum()
+        if red == "sum":
+            return total
+        batch = input._data.size // input._data.shape[class_dim]
+        return apply(R["div_scalar"], (total,), {"other": batch})
     if label_smoothing:
         raise RuntimeError("label_smoothing is not supported by this engine")
     logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..grad_mode import no_grad
+from ..ops import add_scaled
 from ..tensor import Tensor
 
 
@@ -74,21 +75,21 @@ class SGD(Optimizer):
                 for p in group["params"]:
                     if p._grad is None:
                         continue
+                    # PyTorch's single-tensor SGD, step by step: each `add(.., alpha=..)` is one fused multiply-add
                     d = p._grad._data
                     if group["maximize"]:
                         d = -d
                     if wd:
-                        d = d + wd * p._data
+                        d = add_scaled(d, p._data, wd)
                     if mom:
                         buf = self.state.setdefault(id(p), {}).get("momentum_buffer")
                         if buf is None:
                             buf = np.array(d, copy=True)
                         else:
-                            buf *= mom
-                            buf += (1 - damp) * d
+                            buf = add_scaled(buf * buf.dtype.type(mom), d, 1 - damp)
                         self.state[id(p)]["momentum_buffer"] = buf
-                        d = d + mom * buf if group["nesterov"] else buf
-                    p._data -= (lr * d).astype(p._data.dtype, copy=False)
+                        d = add_scaled(d, buf, mom) if group["nesterov"] else buf
+                    p._data[...] = add_scaled(p._data, d, -lr)
                     p._vbox[0] += 1
         return loss
 
