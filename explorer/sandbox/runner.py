@@ -59,9 +59,11 @@ class TensorTracker:
         if self.recorder is not None:
             self.trim_passes()
 
-    def trim_passes(self) -> None:
+    def trim_passes(self, final: bool = False) -> None:
+        """Drop passes from the middle: while running once there are twice as many as kept, at the end all."""
         passes = self.recorder.passes
-        if len(passes) > 2 * (KEEP_FIRST_PASSES + KEEP_LAST_PASSES):
+        keep = KEEP_FIRST_PASSES + KEEP_LAST_PASSES
+        if len(passes) > (keep if final else 2 * keep):
             dropped = len(passes) - KEEP_FIRST_PASSES - KEEP_LAST_PASSES
             del passes[KEEP_FIRST_PASSES:len(passes) - KEEP_LAST_PASSES]
             self.passes_dropped += dropped
@@ -166,7 +168,7 @@ def run_in_process(
         except Exception:  # the output stays useful even when a view cannot be built
             result.forward_graph = result.backward_graph = None
         if recorder is not None:
-            interp.tracker.trim_passes()
+            interp.tracker.trim_passes(final=True)
             result.passes = list(recorder.passes)
             result.passes_dropped = interp.tracker.passes_dropped
     result.stats = interp.budget.stats()
