@@ -47,6 +47,7 @@ TEXT = {
     "play": {"en": "Play", "zh": "播放"},
     "pause": {"en": "Pause", "zh": "暂停"},
     "slider": {"en": "step ", "zh": "步骤 "},
+    "flowed": {"en": "gradient has flowed", "zh": "梯度已流过"},
     "pass_title": {"en": "Backward pass {k} ({kind})", "zh": "第 {k} 次反向传播（{kind}）"},
 }
 
@@ -263,6 +264,22 @@ def _frame_annotation(frame: Frame, theme: str) -> dict:
     }
 
 
+def _flowed_trace(layout: Layout, events, lang: str) -> go.Scatter:
+    """Edges that have carried a gradient by the end of these events."""
+    carried = []
+    for ev in events:
+        for target, g in zip(ev.targets or (), ev.grads_out or ()):
+            if target is not None and g is not None and (ev.node, target) in layout.edge_paths:
+                carried.append(layout.edge_paths[(ev.node, target)])
+    xs: list = []
+    ys: list = []
+    for path in carried:
+        xs.extend([p[0] for p in path] + [None])
+        ys.extend([p[1] for p in path] + [None])
+    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=t("flowed", lang),
+                      line={"color": "#009E73", "width": 4}, showlegend=True)
+
+
 def animation_figure(
     backward_pass,
     *,
@@ -278,16 +295,24 @@ def animation_figure(
         layout = layered_layout(graph)
     frames = frames_from_pass(backward_pass, lang, names)
     first = frames[0].node if frames else None
-    fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
-                       title=t("pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
-    meta = fig.layout.meta
-    traces = [meta["highlight_edges_trace"], meta["highlight_trace"]]
+    drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
+                         title=t("pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
+    # one more trace, under the highlight: the edges gradients have already flowed along
+    data = list(drawn.data)
+    flowed_at = drawn.layout.meta["highlight_edges_trace"]
+    data.insert(flowed_at, _flowed_trace(layout, backward_pass.events[:1], lang))
+    fig = go.Figure(data=data, layout=drawn.layout)
+    meta = {**drawn.layout.meta, "flowed_trace": flowed_at, "highlight_edges_trace": flowed_at + 1,
+            "highlight_trace": flowed_at + 2}
+    fig.update_layout(meta=meta)
+    traces = [flowed_at, flowed_at + 1, flowed_at + 2]
     base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
     plotly_frames = []
     for frame in frames:
         edges, ring = highlight_traces(layout, frame.node, theme)
+        flowed = _flowed_trace(layout, backward_pass.events[: frame.index + 1], lang)
         plotly_frames.append(go.Frame(
-            name=str(frame.index), data=[edges, ring], traces=traces,
+            name=str(frame.index), data=[flowed, edges, ring], traces=traces,
             layout={"annotations": [*base_annotations, _frame_annotation(frame, theme)]},
         ))
     fig.frames = plotly_frames

@@ -172,9 +172,14 @@ def test_animation_has_one_frame_per_event_with_play_and_slider():
     assert len(fig.frames) == len(passes[1].events) == 4
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["播放", "暂停"]
     assert [s.label for s in fig.layout.sliders[0].steps] == ["1", "2", "3", "4"]
-    hl = fig.layout.meta["highlight_trace"]
-    assert list(fig.frames[0].traces) == [fig.layout.meta["highlight_edges_trace"], hl]
-    assert [fr.data[1].customdata[0] for fr in fig.frames] == [e.node for e in passes[1].events]
+    meta = fig.layout.meta
+    assert meta["highlight_trace"] == len(fig.data) - 1
+    animated = [meta["flowed_trace"], meta["highlight_edges_trace"], meta["highlight_trace"]]
+    assert list(fig.frames[0].traces) == animated
+    assert [fr.data[2].customdata[0] for fr in fig.frames] == [e.node for e in passes[1].events]
+    # the green "gradient has flowed" edges grow: T -> Pow -> Add -> AccumulateGrad, one edge per run
+    flowed = [sum(1 for x in fr.data[0].x if x is None) for fr in fig.frames]
+    assert flowed == [1, 2, 3, 3]
     shown = fig.frames[-1].layout.annotations[-1].text.replace("&nbsp;", " ").replace("<br>", "\n")
     assert "旧 .grad + 传入梯度 = 新 .grad" in shown
     assert "[[8., 4., 4., 4., 4.]," in shown  # the second pass doubles the first pass's gradient
