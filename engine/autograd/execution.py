@@ -12,10 +12,14 @@ import heapq
 import numpy as np
 
 from .. import backward_trace
+from ..functions import copy_of
 from ..grad_mode import ENABLED
 from ..nodes import AccumulateGrad, accumulator_for, short_name
 from ..tensor import Tensor, _make, _SavedOutput
+from ..ops import ELEMENTWISE, REGISTRY
 from ..vjp_math import NUMPY, TENSOR
+
+ELEMENTWISE_SPECS = frozenset(REGISTRY[name] for name in ELEMENTWISE)
 
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -24,6 +28,29 @@ BACKWARD_TWICE = (
     "you need to access saved tensors after calling backward.")
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
          "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def reduce_to(g, shape):
+    """Sum `g` over the dimensions where `shape` is smaller (numpy arrays); the result broadcasts to `shape`
+    but may still be smaller than it (a gradient that was never expanded)."""
+    gshape = g.shape
+    lead = len(gshape) - len(shape)
+    axes = list(range(lead)) if lead > 0 else []
+    for i, n in enumerate(shape):
+        j = i + lead
+        if j >= 0 and n == 1 and gshape[j] != 1:
+            axes.append(j)
+    if not axes:
+        return g
+    out = np.sum(g, axis=tuple(axes), keepdims=True)
+    return out.reshape(out.shape[lead:]) if lead > 0 else out
+
+
+def _full(g, shape):
+    """A gradient kept small by the engine, expanded to the shape users see (hooks, .grad, autograd.grad)."""
+    if isinstance(g, Tensor) or g.shape == shape:
+        return g
+    return np.broadcast_to(g, shape)
 
 
 def sum_to(g, shape):
@@ -159,6 +186,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     current_pass = None
     if recorder is not None:
         current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
+    recording = current_pass is not None  # the trace shows every gradient at its full shape
     heap = []
     for node in dict.fromkeys(root_nodes):
         if deps.get(node, 0) == 0:
@@ -177,6 +205,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 continue
             out_t = node._out_ref()
             if out_t is not None and (out_t._hooks or out_t._retains_grad):
+                g = _full(g, out_t._data.shape)
                 if out_t._hooks:
                     before = g
                     g = _run_tensor_hooks(out_t._hooks, g, create_graph)
@@ -193,7 +222,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         g = _as_grad(new[0], create_graph)
             if capture_at and node in capture_at:
                 for i in capture_at[node]:
-                    captured[i] = g
+                    captured[i] = _full(g, inputs[i]._data.shape)
                 if accumulate is False and not _has_needed_next(node, needed):
                     if current_pass is not None:
                         current_pass.capture(node, g)
@@ -233,13 +262,18 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         gi = gi.to(node_inputs[i].dtype)
                 else:
                     if gi.shape != xdata.shape:
-                        gi = sum_to(gi, xdata.shape)
+                        gi = reduce_to(gi, xdata.shape)
+                        # a smaller gradient still broadcasts: element-wise rules take it as it is
+                        if gi.shape != xdata.shape and (recording or nxt._op not in ELEMENTWISE_SPECS):
+                            gi = np.broadcast_to(gi, xdata.shape)
                     if gi.dtype != xdata.dtype:
                         gi = gi.astype(xdata.dtype)
                 grads_out[i] = gi
                 if nxt in buffers:
                     prev = buffers[nxt]
-                    if nxt in owned and prev.shape == gi.shape and prev.dtype == gi.dtype:
+                    # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
+                    if nxt in owned and type(prev) is np.ndarray and prev.shape == gi.shape \
+                            and prev.dtype == gi.dtype:
                         prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
                     else:
                         buffers[nxt] = prev + gi
@@ -344,7 +378,7 @@ def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, curr
     before = None if var._grad is None else var._grad._data.copy() if current_pass is not None else None
     if create_graph:
         gt = _wrap(g)
-        var._grad = gt if var._grad is None else var._grad + gt
+        var._grad = copy_of(gt) if var._grad is None else var._grad + gt  # CopyBackwards, as in PyTorch
     else:
         data = g._data if isinstance(g, Tensor) else g
         if data.dtype != var._data.dtype:
