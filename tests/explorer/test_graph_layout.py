@@ -7,6 +7,8 @@ import random
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.graph_layout import (
     COLLAPSED_IN,
@@ -209,3 +211,16 @@ def test_a_weight_read_by_every_step_is_repeated_beside_far_readers():
     xs = [layout.positions[f"n{k}"][0] for k in range(6, 24)]  # past the first reads of w, b
     assert max(xs) - min(xs) < 1.0  # a third of the gap between neighbours
     assert layered_layout(g, repeat_span=None).graph is g
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.floats(0.02, 0.5), st.integers(0, 10_000))
+def test_layout_properties_hold_on_random_dags(n, p, seed):
+    g = random_dag(n, p, seed)
+    layout = layered_layout(g)
+    for u, v in g.edges:
+        assert layout.layer_of[u] < layout.layer_of[v]
+    places = list(layout.positions.values())
+    assert len(set(places)) == len(places)
+    assert layout.crossings <= layout.naive_crossings
+    assert layered_layout(g).positions == layout.positions
