@@ -4,14 +4,21 @@ median over batches is reported. Run: python benchmarks/engine_bench.py [--quick
 
 from __future__ import annotations
 
-import argparse
-import gc
-import statistics
-import sys
-import time
-from pathlib import Path
+import os
 
-import numpy as np
+# One BLAS thread for numpy (engine and hand-written numpy alike) as for PyTorch: on a shared 2-core machine
+# a second BLAS thread mostly measures contention. Must be set before numpy loads.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine  # noqa: E402
@@ -221,7 +228,8 @@ WORKLOADS = [
     ("seed BCE step", lambda: seed_bce(engine), lambda: seed_bce(torch), seed_bce_numpy, ("torch", 0.7)),
     ("scalar chain, 750 nodes", lambda: scalar_chain(engine), lambda: scalar_chain(torch), scalar_chain_numpy,
      ("torch", 0.5)),
-    ("descent demo, 100 steps", lambda: descent(engine), lambda: descent(torch), descent_numpy, ("torch", 0.5)),
+    ("descent demo, 100 steps", lambda: descent(engine), lambda: descent(torch), descent_numpy,
+     ("torch", 0.5)),
     ("MLP 64x784-128-10 step", lambda: mlp(engine), lambda: mlp(torch), mlp_numpy, ("numpy", 1.2)),
     ("384x384 matmul fwd+bwd", lambda: matmul384(engine), lambda: matmul384(torch), matmul384_numpy,
      ("numpy", 1.1)),
@@ -259,8 +267,8 @@ def main(argv=None) -> int:
     batches, target = (3, 0.05) if args.quick else (9, 0.2)
     print(f"numpy {np.__version__}; torch {torch.__version__ if torch else 'not installed'}; "
           f"{batches} interleaved batches, median per call\n")
-    print(f"{'workload':28s} {'engine':>10s} {'torch':>10s} {'numpy':>10s} {'eng/torch':>10s} {'eng/numpy':>10s}"
-          f"  goal")
+    heads = ("engine", "torch", "numpy", "eng/torch", "eng/numpy")
+    print(f"{'workload':28s} " + " ".join(f"{h:>10s}" for h in heads) + "  goal")
     for name, eng, tor, npy, (rival, goal) in WORKLOADS:
         if args.only and args.only not in name:
             continue
