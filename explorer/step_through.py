@@ -178,7 +178,7 @@ def _tensor_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict |
 
 def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None) -> list[Frame]:
     """One Frame per trace event, in the trace's order. names: optional {"t{tid}": variable name}."""
-    graph = backward_pass.graph
+    graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()  # snapshot may be off
     total = len(backward_pass.events)
     frames = []
     for index, ev in enumerate(backward_pass.events):
@@ -290,7 +290,7 @@ def animation_figure(
     frame_ms: int = 1200,
 ) -> go.Figure:
     """The pass's backward graph with one animation frame per event; play/pause buttons and a slider."""
-    graph = backward_pass.graph
+    graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()
     if layout is None:
         layout = layered_layout(graph)
     frames = frames_from_pass(backward_pass, lang, names)
