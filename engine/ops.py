@@ -94,8 +94,9 @@ _op("sub", "SubBackward0", ("self", "other"), _sub_fwd,
     ((), ()),
     "result = self - alpha·other", r"r = x - \alpha y",
     ("grad_self = grad", "grad_other = -alpha·grad"), (r"\bar x = \bar r", r"\bar y = -\alpha \bar r"))
-_unary("rsub", "RsubBackward1", lambda x, other, alpha=1: other - alpha * x, lambda m, g, s, a: -g, (),
-       "result = other - self", r"r = c - x", "grad_self = -grad", r"\bar x = -\bar r")
+_unary("rsub", "RsubBackward1", lambda x, other, alpha=1: other - x if alpha == 1 else add_scaled(other, x, -alpha),
+       lambda m, g, s, a: -g if a.get("alpha", 1) == 1 else -g * a["alpha"], (),
+       "result = other - alpha·self", r"r = c - \alpha x", "grad_self = -grad·alpha", r"\bar x = -\alpha \bar r")
 _op("mul", "MulBackward0", ("self", "other"), operator.mul,
     (lambda m, g, s, a: g * s["other"], lambda m, g, s, a: g * s["self"]),
     (("other",), ("self",)),
@@ -387,13 +388,15 @@ def torch_mean(x, axis=None, keepdims=False):
     return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
 
 
-_unary("sum", "SumBackward0", torch_sum, lambda m, g, s, a: m.expand(g, a["shape"]), (),
+_unary("sum", "SumBackward0", torch_sum,
+       lambda m, g, s, a: m.expand(g, a["shape"]) if m.differentiable else g, (),  # the engine expands lazily
        "result = Σ self", r"r = \sum_i x_i", "grad_self = grad expanded to self's shape", r"\bar x_i = \bar r")
 _unary("sum_dim", "SumBackward1", lambda x, dim, keepdim=False: torch_sum(x, dim, keepdim),
        lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a), (),
        "result = Σ self over dim", r"r = \sum_{d} x", "grad_self = grad expanded over dim", r"\bar x = \bar r")
 _unary("mean", "MeanBackward0", torch_mean,
-       lambda m, g, s, a: m.expand(g, a["shape"]) / max(int(np.prod(a["shape"])), 1), (),
+       lambda m, g, s, a: (m.expand(g, a["shape"]) if m.differentiable else g) / max(int(np.prod(a["shape"])), 1),
+       (),
        "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i", "grad_self = grad expanded / n", r"\bar x_i = \frac{\bar r}{n}")
 _unary("mean_dim", "MeanBackward1", lambda x, dim, keepdim=False: torch_mean(x, dim, keepdim),
        lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a) / int(np.prod([a["shape"][d] for d in a["dim"]])), (),
@@ -814,3 +817,13 @@ def _nll_vjp(m, g, s, a):
 _unary("nll_loss", "NllLossBackward0", _nll_fwd, _nll_vjp, (),
        "result = mean(-self[i, target_i])", r"\ell = -\frac{1}{n}\sum_i x_{i, y_i}",
        "grad_self = -grad / n at each target", r"\bar x_{i,y_i} = -\frac{\bar\ell}{n}")
+
+
+# Ops whose forward is element-wise with broadcasting. Their VJPs accept a gradient of any shape that
+# broadcasts to their output, so the backward engine may hand them a gradient it has not expanded yet
+# (a full reduction's scalar gradient stays a scalar through a chain of element-wise rules: fewer arrays).
+ELEMENTWISE = frozenset(name for name in (
+    "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum", "mul",
+    "neg", "pow", "pow_tensor", "reciprocal", "relu", "rpow", "rsub", "sigmoid", "sigmoid_backward", "sin",
+    "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "where", "sum", "mean",
+) if name in REGISTRY)
