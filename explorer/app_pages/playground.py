@@ -1,0 +1,155 @@
+"""Playground: the program, its leaves' requires_grad boxes, the output, the graph and a node's details."""
+
+import streamlit as st
+
+from explorer import playground_model as pm
+from explorer.app_pages import session
+from explorer.app_text import t
+from explorer.export_program import export_program
+from explorer.graph_files import graph_to_dot, graph_to_json
+from explorer.lessons import lesson_for_code
+
+
+def _set_flag(name: str, program_flag: bool) -> None:
+    ss = st.session_state
+    ss.overrides = pm.toggled(ss.overrides, name, ss[f"rg_{name}"], program_flag)
+
+
+def _reset_flags() -> None:
+    st.session_state.overrides = {}
+
+
+def _pick_node() -> None:
+    st.session_state.node = st.session_state.node_picker or None
+
+
+def editor(lang: str) -> None:
+    lesson = lesson_for_code(st.session_state.program)
+    if lesson is not None:
+        st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
+    st.text_area(t("play.editor", lang), height=360, help=t("play.editor_help", lang),
+                 **session.bound("program_editor", "program"))
+
+
+def leaves_panel(result, lang: str) -> None:
+    st.markdown(f"**{t('play.leaves', lang)}**", help=t("play.leaves_help", lang))
+    rows = pm.leaf_rows(result, st.session_state.overrides)
+    if not rows:
+        st.caption(t("play.no_leaves", lang))
+        return
+    own = pm.program_flags(result)
+    for row in rows:
+        if not row.can_require_grad:
+            st.caption(t("play.leaf_int", lang, name=row.name, dtype=row.dtype))
+            continue
+        key = f"rg_{row.name}"
+        st.session_state[key] = row.requires_grad
+        st.checkbox(t("play.leaf_label", lang, name=row.name, line=row.line, dtype=row.dtype), key=key,
+                    on_change=_set_flag, args=(row.name, own.get(row.name)))
+    if st.session_state.overrides:
+        st.button(t("play.reset_flags", lang), on_click=_reset_flags, key="reset_flags")
+
+
+def output_panel(result, lang: str) -> None:
+    st.markdown(f"**{t('play.output', lang)}**")
+    text = result.text()
+    st.code(text if text else t("play.no_output", lang), language=None)
+    if result.passes:
+        st.caption(t("play.passes", lang, n=len(result.passes) + result.passes_dropped))
+    if result.passes_dropped:
+        st.caption(t("play.dropped", lang, n=result.passes_dropped))
+
+
+def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
+    ss = st.session_state
+    st.subheader(t("play.graph", lang))
+    controls = st.columns([2, 3])
+    with controls[0]:
+        st.radio(t("play.view", lang), ("forward", "backward"), horizontal=True,
+                 format_func=lambda v: t(f"play.view.{v}", lang), **session.bound("view_widget", "view"))
+    with controls[1]:
+        st.toggle(t("play.overlay", lang), **session.bound("overlay_widget", "overlay"))
+    graph = pm.graph_of(result, ss.view)
+    if graph is None:
+        st.info(t("play.no_graph", lang))
+        return
+    choices = pm.node_choices(graph)
+    if ss.node not in choices:
+        ss.node = None
+    theme = session.theme()
+    fig = session.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
+    image_format = ss.get("image_format", "png")
+    event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
+                            config=session.plotly_config(image_format))
+    clicked = pm.selected_node(event, choices)
+    if clicked is not None and clicked != ss.get("last_clicked"):
+        ss.node = clicked
+        ss.last_clicked = clicked
+        st.rerun()  # redraw with the clicked node ringed
+    node_panel(result, graph, choices, lang)
+    exports_panel(program, result, graph, fig, lang)
+
+
+def node_panel(result, graph, choices: list, lang: str) -> None:
+    ss = st.session_state
+    ss.node_picker = ss.node or ""
+    st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node,
+                 format_func=lambda n: pm.node_title(graph, n) if n else t("play.node_none", lang))
+    if ss.node:
+        for label, text in pm.node_details(result, ss.view, ss.node, lang):
+            st.markdown(f"**{label}**")
+            st.code(text, language=None)
+
+
+def exports_panel(program: str, result, graph, fig: dict, lang: str) -> None:
+    from explorer.graph_files import figure_to_html
+
+    ss = st.session_state
+    with st.expander(t("play.exports", lang)):
+        st.caption(t("play.export_hint", lang))
+        st.radio("PNG / SVG", ("png", "svg"), key="image_format", horizontal=True)
+        stem = f"autograd-{ss.view}"
+        columns = st.columns(4)
+        columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",
+                                   on_click="ignore", key="export_html")
+        columns[1].download_button("JSON", lambda: graph_to_json(graph), f"{stem}.json", "application/json",
+                                   on_click="ignore", key="export_json")
+        columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
+                                   on_click="ignore", key="export_dot")
+        columns[3].download_button(t("play.export_py", lang),
+                                   lambda: export_program(program, result.leaves, ss.overrides),
+                                   "program.py", "text/x-python", on_click="ignore", key="export_py")
+
+
+def _figure(fig: dict):
+    import plotly.graph_objects as go
+
+    return go.Figure(fig)
+
+
+def render() -> None:
+    lang = st.session_state.lang
+    ss = st.session_state
+    st.title(t("page.playground", lang))
+    st.caption(t("play.intro", lang))
+    program = ss.program
+    overrides = session.overrides_key()
+    result = session.run(program, overrides, lang)
+    if result.error is None:
+        ss.last_good = (program, overrides)
+    left, right = st.columns([5, 7], gap="large")
+    with left:
+        editor(lang)
+        if result.error is not None:
+            session.program_error_box(program, result.error, lang)
+        leaves_panel(result, lang)
+        output_panel(result, lang)
+    with right:
+        shown_program, shown_overrides, shown = program, overrides, result
+        if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
+            shown_program, shown_overrides = ss.last_good
+            shown = session.run(shown_program, shown_overrides, lang)
+            st.warning(t("play.last_good", lang))
+        graph_panel(shown_program, shown_overrides, shown, lang)
+    session.publish("playground")
+

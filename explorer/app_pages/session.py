@@ -1,0 +1,179 @@
+"""What every page shares: the session's state (seeded once from the link), the language switch, the link
+kept up to date in `st.query_params`, and the cached runs and figures.
+
+State lives in plain session keys (`program`, `overrides`, `lang`, ...) that outlive any widget, so nothing
+typed is lost when the language changes or another page is opened; widgets are seeded from those keys
+before they are drawn and copy back in their `on_change` callbacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+import streamlit as st
+
+from explorer import jacobian_program as jp
+from explorer import playground_model as pm
+from explorer.app_state import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
+from explorer.app_text import LANGUAGE_NAMES, t
+from explorer.i18n import LANGUAGES
+
+NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by app.py
+PAGE_ICONS = {"playground": ":material/code:", "step_through": ":material/footprint:",
+              "descent": ":material/landscape:", "lessons": ":material/school:"}
+CACHE_ENTRIES = 64  # per cached function: enough for a class's programs, bounded for the server's memory
+
+
+# --- session state --------------------------------------------------------------------------------------
+
+
+def start() -> str:
+    """Seed the session from the link on its first run; draw the language switch. Returns the language."""
+    ss = st.session_state
+    if "program" not in ss:
+        state = decode_query(st.query_params.to_dict())
+        ss.program = state.program
+        ss.overrides = dict(state.overrides)
+        ss.lang = state.lang
+        ss.view = state.view
+        ss.overlay = state.overlay
+        ss.pass_index = state.pass_index
+        ss.step = state.step
+        ss.descent = asdict(state.descent)
+        ss.node = None
+        ss.last_good = None
+        ss.link_page = state.page if "page" in st.query_params else None
+    ss.lang_widget = ss.lang
+    st.sidebar.radio(t("app.language", ss.lang), LANGUAGES, key="lang_widget", horizontal=True,
+                     format_func=LANGUAGE_NAMES.get, on_change=_copy, args=("lang_widget", "lang"))
+    return ss.lang
+
+
+def _copy(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def seed(widget_key: str, state_key: str) -> None:
+    """Give a widget the session's value before it is drawn (pages call this right before the widget)."""
+    st.session_state[widget_key] = st.session_state[state_key]
+
+
+def bound(widget_key: str, state_key: str) -> dict:
+    """Keyword arguments that bind a widget to a session key: seeded now, copied back on change."""
+    seed(widget_key, state_key)
+    return {"key": widget_key, "on_change": _copy, "args": (widget_key, state_key)}
+
+
+def follow_link(pages: dict, current) -> None:
+    """A link naming another page than the one the URL path opened: go there, once per session."""
+    NAVIGATION.clear()
+    NAVIGATION.update(pages)
+    wanted = st.session_state.pop("link_page", None)
+    if wanted in pages and pages[wanted].url_path != current.url_path:
+        st.switch_page(pages[wanted])
+
+
+def go(page: str) -> None:
+    st.switch_page(NAVIGATION[page])
+
+
+def state(page: str) -> AppState:
+    ss = st.session_state
+    return AppState(program=ss.program, overrides=dict(ss.overrides), page=page, lang=ss.lang, view=ss.view,
+                    overlay=ss.overlay, pass_index=ss.pass_index, step=ss.step,
+                    descent=replace(DEFAULT_STATE.descent, **ss.descent) if ss.descent else DescentSettings())
+
+
+def publish(page: str) -> None:
+    """Write the page's state into the URL, so the address bar is always a link to this view."""
+    st.session_state.page = page
+    params = encode_query(state(page))
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def theme() -> str:
+    """The figures follow the browser's light or dark theme."""
+    kind = st.context.theme.type
+    return kind if kind in ("light", "dark") else "light"
+
+
+def overrides_key() -> tuple:
+    return tuple(sorted(st.session_state.overrides.items()))
+
+
+# --- cached work (pure functions underneath; bounded caches) ----------------------------------------------
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def run(program: str, overrides: tuple, lang: str):
+    return pm.run_program(program, dict(overrides), lang)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
+                 highlight: str | None):
+    return pm.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
+                                overlay=overlay, highlight=highlight)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str):
+    return pm.step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def frames(program: str, overrides: tuple, lang: str, pass_index: int):
+    from explorer.step_through import frames_from_pass
+
+    result = run(program, overrides, lang)
+    return frames_from_pass(result.passes[pass_index], lang, result.names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
+    from explorer.step_through import animation_figure
+
+    result = run(program, overrides, lang)
+    return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name,
+                            names=result.names).to_dict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
+             theme_name: str):
+    """(figure dict, verdict) or (None, message) for the Jacobian of a pass."""
+    from explorer.jacobian_view import jacobian_figure
+
+    result = run(program, overrides, lang)
+    derived = pm.run_program(jp.jacobian_program(program, output, leaf), dict(overrides), lang)
+    try:
+        view = jp.jacobian_from_run(result, derived, pass_index, output, leaf)
+    except (ValueError, KeyError, IndexError) as exc:
+        return None, t("step.jacobian_failed", lang, message=str(exc))
+    return jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
+
+
+# --- drawing --------------------------------------------------------------------------------------------
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    # the camera button saves an image big enough for slides
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "autograd-graph"},
+}
+
+
+def plotly_config(image_format: str = "png", filename: str = "autograd-graph") -> dict:
+    image = {"format": image_format, "scale": 2, "filename": filename}
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": image}
+
+
+def program_error_box(program: str, error, lang: str) -> None:
+    """The error next to the editor: PyTorch's message, a plain hint, and the program with the line marked."""
+    st.error(f"**{t('play.error', lang, line=error.line)}** — {error.message}")
+    if error.hint:
+        st.caption(t(error.hint, lang))
+    excerpt = pm.error_excerpt(program, error)
+    if excerpt:
+        st.code(excerpt, language=None)
