@@ -272,7 +272,8 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 if nxt in buffers:
                     prev = buffers[nxt]
                     # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
-                    if nxt in owned and type(prev) is np.ndarray and prev.shape == gi.shape \
+                    # (not while recording: the trace keeps what each slot sent, which `+=` would overwrite)
+                    if nxt in owned and not recording and type(prev) is np.ndarray and prev.shape == gi.shape \
                             and prev.dtype == gi.dtype:
                         prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
                     else:
