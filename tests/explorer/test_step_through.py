@@ -220,8 +220,6 @@ def test_hook_and_retain_grad_frames_show_the_changed_gradient():
     np.testing.assert_allclose(x.grad.numpy(), [36.0, 72.0])
 
 
-@pytest.mark.xfail(strict=False, reason="engine: when two slots feed one node, the trace records the first "
-                   "slot's gradient after the in-place buffer sum (x*x shows [2., 4.] sent on slot 0)")
 def test_same_input_twice_sends_each_slot_its_own_gradient():
     x = engine.tensor([1.0, 2.0], requires_grad=True)
     passes = _record(lambda: (x * x).sum().backward())
