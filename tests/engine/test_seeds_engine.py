@@ -1,0 +1,235 @@
+"""Every lesson in ../shared/seeds runs through `import engine as torch`, cell by cell as a notebook runs
+it (cells in execution-count order, the last expression's repr displayed, an error printed and the next cell
+run), and prints what the seed shows, in PyTorch 2.13's words (AbsBackward0, LinalgVectorNormBackward0, ...).
+
+Random values in the seeds come from unseeded generators, so only lines that do not depend on them are
+compared: the lines that come out the same under two different seeds. With torch installed, the whole output
+(random lines too) is also compared with real PyTorch under the same seed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import engine
+
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
+pytestmark = pytest.mark.skipif(not SEED_FILES, reason="the lessons in ../shared/seeds are not here")
+
+CELL_MARK = re.compile(r"^In \[(\d*| ?\w*)\]:\s*$")
+# first lines of what a notebook printed, never of code
+OUTPUT_LINE = re.compile(
+    r"^(tensor\(|\(tensor|\(\(<|torch\.Size|True$|False$|None$|-?\d|[A-Za-z_]\w*Error: )")
+
+
+def _is_code(paragraph: list[str], before: list[str]) -> bool:
+    first = paragraph[0]
+    if OUTPUT_LINE.match(first.strip()) or first.startswith(" "):
+        return False
+    try:
+        tree = ast.parse("\n".join([*before, "\n".join(paragraph)]))
+    except SyntaxError:
+        return False
+    # printed "x: tensor(...)" parses as an annotation; the lessons never annotate
+    return not any(isinstance(node, ast.AnnAssign) for node in ast.walk(tree))
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    paragraphs, current = [], []
+    for line in lines:
+        if line.strip():
+            current.append(line)
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def parse_notebook_text(text: str) -> list[tuple[str, str, list[str]]]:
+    """Cells of a notebook saved as text ("In [n]:", code, a blank line, output): (count, code, output)."""
+    lines = text.splitlines()
+    cells = []
+    i = 0
+    while i < len(lines):
+        mark = CELL_MARK.match(lines[i])
+        if not mark:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not CELL_MARK.match(lines[j]) and not lines[j].startswith("#"):
+            j += 1
+        paragraphs = _paragraphs(lines[i + 1:j])
+        code: list[str] = []
+        k = 0
+        while k < len(paragraphs) and _is_code(paragraphs[k], code):
+            code.append("\n".join(paragraphs[k]))
+            k += 1
+        output = "\n\n".join("\n".join(p) for p in paragraphs[k:]).splitlines()
+        cells.append((mark.group(1).strip(), "\n\n".join(code), output))
+        i = j
+    return cells
+
+
+def parse_markdown(text: str) -> list[tuple[str, str, list[str]]]:
+    """Cells of a notebook saved as markdown: ```python blocks, each followed by its output, indented."""
+    lines = text.splitlines()
+    cells = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "```python":
+            i += 1
+            continue
+        j = i + 1
+        while lines[j].strip() != "```":
+            j += 1
+        code = "\n".join(lines[i + 1:j])
+        k = j + 1
+        output: list[str] = []
+        while k < len(lines) and (not lines[k].strip() or lines[k].startswith("    ")):
+            output.append(lines[k][4:])
+            k += 1
+        while output and not output[-1].strip():
+            output.pop()
+        while output and not output[0].strip():
+            output.pop(0)
+        cells.append(("", code, output))
+        i = k
+    return cells
+
+
+def seed_cells(path: Path) -> list[tuple[str, str, list[str]]]:
+    text = path.read_text(encoding="utf-8")
+    cells = parse_markdown(text) if "```python" in text else parse_notebook_text(text)
+    if cells and all(count.isdigit() for count, _, _ in cells):
+        cells.sort(key=lambda cell: int(cell[0]))  # the order the notebook ran them in
+    return cells
+
+
+OLD_NAMES = re.compile(r"\b(AbsBackward|LogBackward|BinaryCrossEntropyWithLogitsBackward)\b")
+
+
+def normalise(line: str) -> str:
+    """One printed line in PyTorch 2.13's words, with object addresses masked."""
+    line = re.sub(r"<([\w.:]+)(?: object)? at 0x[0-9A-Fa-f]+>", r"<\1 object at 0x...>", line)
+    line = OLD_NAMES.sub(r"\g<1>0", line)
+    line = re.sub(r"(?<!\w)NormBackward0", "LinalgVectorNormBackward0", line)
+    line = line.replace("only Tensors of floating point dtype can require gradients",
+                        "only Tensors of floating point and complex dtype can require gradients")
+    return line.rstrip()
+
+
+def run_cells(cells, torch_module, seed: int) -> list[list[str]]:
+    """Run the cells in one namespace as a notebook kernel does; each cell's printed lines."""
+    torch_module.manual_seed(seed)
+    namespace: dict = {"__name__": "__lesson__"}
+    outputs = []
+    for _, code, _ in cells:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            try:
+                _run_cell(code, namespace, torch_module)
+            except Exception as exc:  # a notebook prints the error and goes on with the next cell
+                print(f"{type(exc).__name__}: {exc}")
+        outputs.append([normalise(line) for line in buffer.getvalue().splitlines()])
+    return outputs
+
+
+class _TorchFinder:
+    """Makes `import torch` and `from torch.nn.functional import ...` inside a lesson load `module`."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        if name == "torch" or name.startswith("torch."):
+            target = self.module
+            for part in name.split(".")[1:]:
+                target = getattr(target, part)
+            return target if fromlist else self.module
+        return __import__(name, globals, locals, fromlist, level)
+
+
+def _run_cell(code: str, namespace: dict, torch_module) -> None:
+    import builtins
+
+    namespace["__builtins__"] = {**vars(builtins), "__import__": _TorchFinder(torch_module)}
+    tree = ast.parse(code)
+    last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    if last is not None:
+        tree.body.pop()
+    exec(compile(tree, "<lesson cell>", "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), "<lesson cell>", "eval"), namespace)
+        if value is not None:
+            print(repr(value))
+
+
+def _deterministic_lines(first: list[str], second: list[str]) -> list[tuple[int, str]]:
+    """(position, line) for lines printed the same under two seeds."""
+    return [(i, a) for i, (a, b) in enumerate(zip(first, second)) if a == b]
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_seed_cells_parse(path):
+    cells = seed_cells(path)
+    assert len(cells) >= 4
+    for _, code, _ in cells:
+        ast.parse(code)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_seed_deterministic_lines_match_the_lesson(path):
+    cells = seed_cells(path)
+    run_a = run_cells(cells, engine, seed=0)
+    run_b = run_cells(cells, engine, seed=12345)
+    compared = 0
+    for (count, code, expected), ours_a, ours_b in zip(cells, run_a, run_b):
+        expected = [normalise(line) for line in expected]
+        if expected and not ours_a and OUTPUT_LINE.match(expected[0]):
+            pytest.fail(f"cell In [{count}] printed nothing; the lesson shows:\n" + "\n".join(expected))
+        assert len(ours_a) <= len(expected), f"cell In [{count}] printed more than the lesson:\n{code}"
+        for i, line in _deterministic_lines(ours_a, ours_b):
+            assert line == expected[i], f"cell In [{count}], line {i}:\n{code}"
+            compared += 1
+    assert compared >= MIN_COMPARED[path.name[:3]]
+
+
+# lines that do not depend on random numbers, per lesson (a floor: a parsing slip cannot pass silently)
+MIN_COMPARED = {"000": 5, "001": 19, "002": 25, "003": 49, "004": 24}
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_seed_output_matches_live_pytorch(path):
+    torch = pytest.importorskip("torch")
+    if not torch.__version__.startswith("2.13"):
+        pytest.skip("the lessons are compared with PyTorch 2.13")
+    cells = seed_cells(path)
+    ours = run_cells(cells, engine, seed=0)
+    theirs = run_cells(cells, torch, seed=0)
+    for (count, code, _), a, b in zip(cells, ours, theirs):
+        assert a == b, f"cell In [{count}] differs from PyTorch:\n{code}"
+
+
+def test_notebook_display_of_last_expression():
+    cells = [("1", "import torch\nx = torch.ones(2)\nx * 2", []), ("2", "x.sum().item()", []),
+             ("3", "y = 1", [])]
+    outputs = run_cells(cells, engine, 0)
+    assert outputs == [["tensor([2., 2.])"], ["2.0"], []]
+    assert np.isclose(2.0, float(outputs[1][0]))
+
+
+def test_normalise_renames_old_pytorch_text():
+    assert normalise("((<AbsBackward at 0x10bdbf668>, 0),)") == "((<AbsBackward0 object at 0x...>, 0),)"
+    renamed = "tensor(3., grad_fn=<LinalgVectorNormBackward0>)"
+    assert normalise("tensor(3., grad_fn=<NormBackward0>)") == renamed
+    assert normalise("<AddBackward0 object at 0x0000021845A5E080>") == "<AddBackward0 object at 0x...>"
