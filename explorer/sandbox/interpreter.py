@@ -407,6 +407,7 @@ class Interpreter:
 
     def _exec_for(self, node: ast.For) -> None:
         iterator = self.iterate(self.eval(node.iter))
+        finished = True
         self.loop_depth += 1
         try:
             for item in iterator:
@@ -415,17 +416,17 @@ class Interpreter:
                 try:
                     self.exec_block(node.body)
                 except _Break:
+                    finished = False
                     break
                 except _Continue:
                     continue
-            else:
-                self.loop_depth -= 1
-                self.exec_block(node.orelse)
-                self.loop_depth += 1
         finally:
             self.loop_depth -= 1
+        if finished:
+            self.exec_block(node.orelse)
 
     def _exec_while(self, node: ast.While) -> None:
+        finished = True
         self.loop_depth += 1
         try:
             while self.truth(self.eval(node.test)):
@@ -433,15 +434,14 @@ class Interpreter:
                 try:
                     self.exec_block(node.body)
                 except _Break:
+                    finished = False
                     break
                 except _Continue:
                     continue
-            else:
-                self.loop_depth -= 1
-                self.exec_block(node.orelse)
-                self.loop_depth += 1
         finally:
             self.loop_depth -= 1
+        if finished:
+            self.exec_block(node.orelse)
 
     def _exec_break(self, node) -> None:
         raise _Break

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import pickle
 import shutil
@@ -119,11 +120,33 @@ def _serve_one(conn: socket.socket) -> None:
     _send_message(conn, payload)
 
 
+# run once in the zygote so that lazy imports and first-call set-up (printing, backward, graph export,
+# pickling) are done before forking, not again in every child; no random numbers, so every child starts
+# from the same generator state
+WARM_UP = """import torch
+import numpy as np
+import torch.nn.functional as F
+x = torch.tensor([1., 2.], requires_grad=True)
+y = F.binary_cross_entropy_with_logits(torch.matmul(torch.ones(2, 2), x), torch.zeros(2))
+y.backward()
+g = torch.autograd.grad((x ** 2).sum(), x)
+print(x, y, f"{y.grad_fn}", np.array([1.5]), torch.from_numpy(np.linspace(0, 1, 3)), '%.3f' % y.item())
+"""
+
+
 def serve(path: str) -> None:
     """The zygote's loop: accept a connection, fork a child for it, repeat while the parent lives."""
     for module in PRELOAD:
         with contextlib.suppress(ImportError):
             __import__(module)
+    with contextlib.suppress(Exception):
+        from explorer.sandbox.runner import run_in_process
+
+        pickle.dumps(run_in_process(WARM_UP))
+    # objects that exist now are never collected: the cycle collector will not touch (and so copy) their
+    # pages in each forked child
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)

@@ -245,3 +245,25 @@ def test_worker_memory_is_bounded_by_rlimit():
                          limits=limits)
     assert result.text() == ""
     assert result.error.kind == "LimitError"
+
+
+def test_loop_else_and_leaves_bound_in_loops():
+    program = """import torch
+for i in range(3):
+    g = torch.ones(1)
+else:
+    after = torch.zeros(1)
+n = 0
+while n < 10:
+    n += 1
+    if n == 3:
+        break
+else:
+    n = -1
+print(i, n)
+"""
+    result = run(program)
+    assert result.error is None, result.error
+    assert result.text() == "2 3\n"
+    # tensors made inside a loop (gradients of each step, say) are not offered as leaves; the else clause is
+    assert [leaf.name for leaf in result.leaves] == ["after"]
