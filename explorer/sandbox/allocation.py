@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
-SIZE_ARGS = {"ones", "zeros", "empty", "rand", "randn", "new_ones", "new_zeros", "new_empty", "Size"}
+SIZE_ARGS = {"ones", "zeros", "empty", "rand", "randn", "new_ones", "new_zeros", "new_empty"}
 SIZE_FIRST = {"full", "new_full"}
 FROM_DATA = {"tensor", "as_tensor", "array", "asarray", "from_numpy", "new_tensor", "asanyarray"}
 LIKE = {"ones_like", "zeros_like", "empty_like", "rand_like", "randn_like", "full_like", "randint_like"}

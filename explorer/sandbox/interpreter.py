@@ -923,6 +923,8 @@ class Interpreter:
             self.budget.check_sequence(int(np.prod(owner.shape, dtype=object)))
         result = fn(*args, **kwargs)
         self.account(result)
+        # one engine call can take long (a big matrix product): read the clock after each, not every 256 ticks
+        self.budget.check_clock()
         return result
 
     def _check_numpy_dtypes(self, args: tuple, kwargs: dict) -> None:

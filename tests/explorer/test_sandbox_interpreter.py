@@ -267,3 +267,18 @@ print(i, n)
     assert result.text() == "2 3\n"
     # tensors made inside a loop (gradients of each step, say) are not offered as leaves; the else clause is
     assert [leaf.name for leaf in result.leaves] == ["after"]
+
+
+def test_wall_time_is_checked_after_each_engine_call():
+    limits = Limits(wall_seconds=0.3)
+    program = "import torch\na = torch.ones(400, 400)\nfor i in range(10**4):\n    b = a @ a\n"
+    result = run(program, limits=limits)
+    assert result.error.kind == "LimitError"
+    assert result.error.message == "the program ran longer than 0.3 seconds"
+    assert result.stats["statements"] < 10**4
+
+
+def test_size_objects_allocate_nothing():
+    result = run("import torch\ns = torch.Size([10**9, 10**9])\nprint(len(s))\ntorch.ones(s)\n")
+    assert result.text() == "2\n"
+    assert (result.error.line, result.error.kind) == (4, "LimitError")
