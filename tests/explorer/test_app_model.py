@@ -38,7 +38,8 @@ def run(source, overrides=None):
 
 def test_state_round_trips_through_query_parameters():
     state = AppState(program="import torch\nx = torch.ones(2)  # 中文注释\n",
-                     overrides={"x": True, "w": False}, page="step_through", lang="zh", view="backward", overlay=False, pass_index=2, step=7)
+                     overrides={"x": True, "w": False}, page="step_through", lang="zh", view="backward",
+                     overlay=False, pass_index=2, step=7)
     params = encode_query(state)
     assert all(isinstance(v, str) for v in params.values())
     assert decode_query(params) == state
@@ -53,7 +54,8 @@ def test_default_state_makes_a_short_link():
 
 def test_malformed_parameters_fall_back_to_defaults():
     state = decode_query({"page": "admin", "lang": "fr", "code": "!!!not base64",
-                          "rg": "x:2,_y:1,ok:1", "pass": "-3", "step": "nan", "d_lr": "1e9", "d_steps": "12.5", "d_optimizer": "lbfgs"})
+                          "rg": "x:2,_y:1,ok:1", "pass": "-3", "step": "nan", "d_lr": "1e9",
+                          "d_steps": "12.5", "d_optimizer": "lbfgs"})
     assert state.page == "playground" and state.lang == "en"
     assert state.program == FIRST_LESSON.code
     assert state.overrides == {"ok": True}
