@@ -35,6 +35,8 @@ def command_run(args: argparse.Namespace) -> int:
         return 1
     result = run_program(source, lang=lang, isolated=not args.in_process)
     out = sys.stdout
+    if hasattr(out, "reconfigure"):  # a terminal that cannot show Chinese still gets every line, escaped
+        out.reconfigure(errors="backslashreplace")
     text = result.text()
     out.write(text)
     if result.error is not None:

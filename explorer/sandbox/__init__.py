@@ -10,11 +10,11 @@ from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import LeafInfo, OutputEntry, ProgramError, RunResult, TensorInfo, render_outputs
 from explorer.sandbox.runner import run_in_process
-from explorer.sandbox.worker import run_isolated
+from explorer.sandbox.worker import run_isolated, start_worker
 
 __all__ = [
     "Interpreter", "LeafInfo", "Limits", "OutputEntry", "ProgramError", "RunResult", "TensorInfo",
-    "render_outputs", "run_in_process", "run_isolated", "run_program",
+    "render_outputs", "run_in_process", "run_isolated", "run_program", "start_worker",
 ]
 
 
