@@ -24,7 +24,12 @@ def figures(settings: tuple, lang: str):
     from explorer.descent_figures import contour_figure, surface_figure
 
     built, _ = demo(*settings)
-    return contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()
+    contour, surface = contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()
+    # taller than Plotly's default so the legend, the Play buttons and the slider under the plot keep
+    # the plot itself big enough for the back of a classroom
+    contour["layout"]["height"] = 760
+    surface["layout"]["height"] = 680
+    return contour, surface
 
 
 def _set(name: str) -> None:
@@ -64,40 +69,43 @@ def render() -> None:
     lang = ss.lang
     st.title(t("page.descent", lang))
     st.caption(t("descent.intro", lang))
-    controls(lang)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        controls(lang)
     d = ss.descent
     settings = (d["loss"], d["detached"], (float(d["start_a"]), float(d["start_b"])), float(d["lr"]),
                 int(d["steps"]), d["optimizer"])
     built, error = demo(*settings)
     if error is not None:
-        st.error(f"**{t('descent.error', lang)}**: {error.message(lang)}")
+        left.error(f"**{t('descent.error', lang)}**: {error.message(lang)}")
         session.publish("descent")
         return
     last = max(len(v.path.steps) for v in built.variants) - 1
     ss.descent_view_step = min(ss.get("descent_view_step", last), last)
-    step = st.slider(t("descent.step", lang), 0, last, key="descent_view_step")
-    for variant in built.variants:
-        name = variant_name(variant, lang)
-        row = variant.path.steps[min(step, len(variant.path.steps) - 1)]
-        st.markdown(t("descent.end", lang, variant=name, end=f"{row.a:.06f} {row.b:.06f}")
-                    + f" (l = {row.loss:.6g})")
-        if variant.path.stop is not None:
-            st.warning(variant.path.stop.message(lang))
     contour, surface = figures(settings, lang)
-    left, right = st.columns(2)
     with left:
+        step = st.slider(t("descent.step", lang), 0, last, key="descent_view_step")
+        for variant in built.variants:
+            row = variant.path.steps[min(step, len(variant.path.steps) - 1)]
+            end = f"{row.a:.06f} {row.b:.06f}"
+            st.markdown(t("descent.end", lang, variant=variant_name(variant, lang), end=end)
+                        + f" (l = {row.loss:.6g})")
+            if variant.path.stop is not None:
+                st.warning(variant.path.stop.message(lang))
+    with right:
         st.plotly_chart(at_frame(contour, step), key="descent_contour", theme=None,
                         config=session.plotly_config(filename="descent-contour"))
-    with right:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
         st.plotly_chart(at_frame(surface, step), key="descent_surface", theme=None,
                         config=session.plotly_config(filename="descent-surface"))
-    with st.expander(t("descent.why", lang), expanded=True):
-        st.markdown(explanation(built, lang))
-    with st.expander(t("descent.table", lang)):
-        from explorer.descent_figures import step_table
+    with right:
+        with st.expander(t("descent.why", lang), expanded=True):
+            st.markdown(explanation(built, lang))
+        with st.expander(t("descent.table", lang)):
+            from explorer.descent_figures import step_table
 
-        for variant in built.variants:
-            st.markdown(f"**{variant_name(variant, lang)}**")
-            st.dataframe(step_table(variant.path, lang), hide_index=True)
+            for variant in built.variants:
+                st.markdown(f"**{variant_name(variant, lang)}**")
+                st.dataframe(step_table(variant.path, lang), hide_index=True)
     session.publish("descent")
-

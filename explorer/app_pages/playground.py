@@ -98,7 +98,7 @@ def node_panel(result, graph, choices: list, lang: str) -> None:
     if ss.node:
         for label, text in pm.node_details(result, ss.view, ss.node, lang):
             st.markdown(f"**{label}**")
-            st.code(text, language=None)
+            st.code(text, language=None, wrap_lines=True)
 
 
 def exports_panel(program: str, result, graph, fig: dict, lang: str) -> None:

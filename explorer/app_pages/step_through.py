@@ -81,10 +81,10 @@ def render() -> None:
         if frames:
             frame = frames[ss.step]
             st.markdown(f"**{t('step.frame', lang)}**")
-            st.code(frame.text, language=None)
+            st.code(frame.text, language=None, wrap_lines=True)
             if frame.accumulation is not None:
                 st.markdown(f"**{t('step.accumulation', lang)}**")
-                st.code("\n".join(frame.formula_lines), language=None)
+                st.code("\n".join(frame.formula_lines), language=None, wrap_lines=True)
     with right:
         fig = session.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
         config = session.plotly_config(filename="backward-step")
