@@ -186,7 +186,20 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=N
 
 
 def linspace(start, end, steps, *, dtype=None, requires_grad=False, device=None) -> Tensor:
-    return _finish(np.linspace(start, end, int(steps)).astype(_float_dtype(dtype)), requires_grad)
+    dt = np.dtype(_float_dtype(dtype))
+    steps = int(steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps <= 1 or dt.kind != "f":
+        return _finish(np.linspace(start, end, steps).astype(dt), requires_grad)
+    # PyTorch's kernel: a step in the dtype, then start + step * i for the first half and end - step * (n-1-i)
+    # for the second, each one fused multiply-add (done here in a wider type, rounded once)
+    first, last = dt.type(start), dt.type(end)
+    step = (last - first) / dt.type(steps - 1)
+    wide = np.float64 if dt.itemsize < 8 else np.longdouble
+    i = np.arange(steps)
+    values = np.where(i < steps // 2, wide(first) + wide(step) * i, wide(last) - wide(step) * (steps - 1 - i))
+    return _finish(values.astype(dt), requires_grad)
 
 
 def rand(*size, dtype=None, requires_grad=False, generator=None, device=None) -> Tensor:

@@ -377,9 +377,135 @@ def _shape(x):
     return np.shape(_data(x))
 
 
+# PyTorch sums floats in a fixed order (aten/src/ATen/native/cpu/SumKernel.cpp: vectors of 32 bytes, four
+# interleaved accumulators, partial sums in levels of 16+ rows); numpy's pairwise order gives other last bits.
+# The helpers below replay that order with numpy, one float rounding per addition.
+_SUM_VECTOR_BYTES = 32  # the AVX2 width PyTorch's CPU sum kernel uses: 8 float32 or 4 float64 lanes
+_SUM_ILP = 4
+_SUM_LEVELS = 4
+_SUM_GRAIN = 32768  # above this PyTorch splits a full sum between its threads
+_SUM_THREADS = 2
+
+
+def _lanes(dtype) -> int:
+    return _SUM_VECTOR_BYTES // dtype.itemsize
+
+
+def _running_sum(start, block):
+    """start + block[0] + block[1] + ..., rounding after each addition (np.add.accumulate keeps the order)."""
+    return np.add.accumulate(np.concatenate([start[None], block], axis=0), axis=0)[-1]
+
+
+def _levelled_sum(rows):
+    """PyTorch's multi_row_sum over axis 0 of (size, ...): running sums of 2**p rows carried up four levels."""
+    size = rows.shape[0]
+    power = max(4, (0 if size <= 1 else (size - 1).bit_length()) // _SUM_LEVELS)
+    step = 1 << power
+    zero = np.zeros(rows.shape[1:], rows.dtype)
+    acc = [zero] * _SUM_LEVELS
+    i = 0
+    while i + step <= size:
+        acc[0] = _running_sum(acc[0], rows[i:i + step])
+        i += step
+        for j in range(1, _SUM_LEVELS):
+            acc[j] = acc[j] + acc[j - 1]
+            acc[j - 1] = zero
+            if i & ((step - 1) << (j * power)):
+                break
+    if i < size:
+        acc[0] = _running_sum(acc[0], rows[i:])
+    total = acc[0]
+    for j in range(1, _SUM_LEVELS):
+        total = total + acc[j]
+    return total
+
+
+def _interleaved_sum(x):
+    """PyTorch's row_sum over axis 0 of (size, ...): four interleaved accumulators, leftovers, then combined."""
+    size = x.shape[0]
+    n_ilp = size // _SUM_ILP
+    if n_ilp:
+        partial = _levelled_sum(x[:n_ilp * _SUM_ILP].reshape((n_ilp, _SUM_ILP, *x.shape[1:])))
+    else:
+        partial = np.zeros((_SUM_ILP, *x.shape[1:]), x.dtype)
+    total = partial[0]
+    if n_ilp * _SUM_ILP < size:
+        total = _running_sum(total, x[n_ilp * _SUM_ILP:])
+    for k in range(1, _SUM_ILP):
+        total = total + partial[k]
+    return total
+
+
+def _rows_sum(x):
+    """(rows, n) -> (rows,): each row as PyTorch sums a contiguous run (vectorized_inner_sum)."""
+    rows, n = x.shape
+    lanes = _lanes(x.dtype)
+    if n < lanes:
+        return _interleaved_sum(x.T)
+    n_vec = n // lanes
+    per_lane = _interleaved_sum(x[:, :n_vec * lanes].reshape(rows, n_vec, lanes).transpose(1, 2, 0))
+    total = np.zeros(rows, x.dtype)
+    if n_vec * lanes < n:
+        total = _running_sum(total, x[:, n_vec * lanes:].T)
+    return _running_sum(total, per_lane)
+
+
+def _columns_sum(x):
+    """(r, c) -> (c,): columns as PyTorch sums a reduced outer dim (vectorized_outer_sum / scalar_outer_sum)."""
+    c = x.shape[1]
+    lanes = _lanes(x.dtype)
+    split = (c // (4 * lanes)) * 4 * lanes if c >= lanes else (c // 4) * 4
+    out = np.empty(c, x.dtype)
+    if split:
+        out[:split] = _levelled_sum(x[:, :split])
+    if split < c:
+        out[split:] = _interleaved_sum(x[:, split:])
+    return out
+
+
 def torch_sum(x, axis=None, keepdims=False):
-    """Sum as PyTorch adds (its summation order, for float results that agree to the last bit)."""
-    return np.asarray(np.sum(x, axis=axis, keepdims=keepdims), dtype=x.dtype)
+    """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
+    x = np.asarray(x)
+    if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0:
+        out = np.sum(x, axis=axis, keepdims=keepdims)
+        return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(out)
+    nd = x.ndim
+    axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
+    # PyTorch walks memory order: outermost stride first; adjacent dims of one kind merge into one
+    order = sorted(range(nd), key=lambda d: (-abs(x.strides[d]), d))
+    xp = np.transpose(x, order)
+    shape, reduced = [], []
+    for n, d in zip(xp.shape, order):
+        if n == 1:
+            continue
+        if reduced and reduced[-1] == (d in axes):
+            shape[-1] *= n
+        else:
+            shape.append(n)
+            reduced.append(d in axes)
+    if not any(reduced):
+        result = np.array(xp, copy=True)
+    elif len(shape) == 1:
+        flat = np.ascontiguousarray(xp).reshape(1, -1)
+        if flat.size > _SUM_GRAIN:  # one part per thread, then the parts in order
+            chunk = -(-flat.size // _SUM_THREADS)
+            parts = np.array([_rows_sum(flat[:, i:i + chunk])[0] for i in range(0, flat.size, chunk)])
+            result = _running_sum(np.zeros((), x.dtype), parts)
+        else:
+            result = _rows_sum(flat)[0]
+    else:
+        blocks = np.ascontiguousarray(xp).reshape((-1, *shape[-2:]))
+        outer_shape, outer_reduced = shape[:-2], reduced[:-2]
+        result = np.zeros([n for n, r in zip(shape, reduced) if not r], x.dtype)
+        for block, outer in zip(blocks, np.ndindex(*outer_shape)):
+            part = _rows_sum(block) if reduced[-1] else _columns_sum(block)
+            where = tuple(i for i, r in zip(outer, outer_reduced) if not r)
+            result[where] = result[where] + part  # PyTorch accumulates each outer slice into the output
+    kept = [i for i, d in enumerate(order) if d not in axes]
+    result = np.transpose(np.reshape(result, [xp.shape[i] for i in kept]), np.argsort([order[i] for i in kept]))
+    if keepdims:
+        result = np.reshape(result, tuple(1 if d in axes else n for d, n in enumerate(x.shape)))
+    return np.asarray(result, dtype=x.dtype)
 
 
 def torch_mean(x, axis=None, keepdims=False):
@@ -452,9 +578,9 @@ def _norm_fwd(x, ord=2, dim=None, keepdim=False):
     ax = x if x.dtype.kind == "f" else x.astype(np.float32)
     absx = np.abs(ax)
     if ord == 2:
-        out = np.sqrt(np.sum(ax * ax, axis=dim, keepdims=keepdim))
+        out = np.sqrt(torch_sum(ax * ax, dim, keepdim))
     elif ord == 1:
-        out = np.sum(absx, axis=dim, keepdims=keepdim)
+        out = torch_sum(absx, dim, keepdim)
     elif ord == float("inf"):
         out = np.max(absx, axis=dim, keepdims=keepdim)
     elif ord == 0:
