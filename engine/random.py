@@ -291,6 +291,10 @@ class Generator:
         self._bits = np.random.MT19937(0)
         self.manual_seed(seed)
 
+    def __repr__(self) -> str:
+        # what `torch.manual_seed(0)` shows in a notebook cell
+        return f"<torch._C.Generator object at {hex(id(self))}>"
+
     # -- seeding ----------------------------------------------------------------------------------
 
     def manual_seed(self, seed) -> Generator:
