@@ -50,8 +50,9 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _BY_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
-            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types "
+            "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and "
+            "bool."
         ) from None
 
 
@@ -95,7 +96,7 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
 
 
 def result_np_dtype(operands) -> np.dtype:
-    """The numpy dtype PyTorch would give an elementwise op over `operands` (numpy arrays or Python scalars)."""
+    """The numpy dtype PyTorch gives an elementwise op over `operands` (numpy arrays or Python scalars)."""
     dim_dt = zero_dt = None
     scalar_cat = -1
     for x in operands:
@@ -107,9 +108,8 @@ def result_np_dtype(operands) -> np.dtype:
         else:
             scalar_cat = max(scalar_cat, _scalar_category(x))
     result = dim_dt
-    if zero_dt is not None:
-        if result is None or _category(zero_dt) > _category(result):
-            result = zero_dt
+    if zero_dt is not None and (result is None or _category(zero_dt) > _category(result)):
+        result = zero_dt
     if scalar_cat >= 0 and (result is None or scalar_cat > _category(result)):
         result = (np.dtype(np.bool_), np.dtype(np.int64), _default_float.np)[scalar_cat]
     return result

@@ -23,7 +23,8 @@ def _t(x) -> Tensor:
     """Python numbers and arrays become constant tensors (PyTorch wraps scalars the same way)."""
     if isinstance(x, Tensor):
         return x
-    return _make(np.asarray(x, dtype=dtypes.result_np_dtype([x]) if isinstance(x, (bool, int, float)) else None))
+    dtype = dtypes.result_np_dtype([x]) if isinstance(x, (bool, int, float)) else None
+    return _make(np.asarray(x, dtype=dtype))
 
 
 def _check_number(x, opname):
@@ -94,8 +95,8 @@ def reciprocal(input):
 
 def neg(input):
     if input._data.dtype == np.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
     return apply(R["neg"], (input,), elementwise=True)
 
 
@@ -181,7 +182,10 @@ def minimum(input, other):
 
 
 def where(condition, input, other):
-    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition, dtype=bool)
+    if isinstance(condition, Tensor):
+        cond = condition._data.astype(bool)
+    else:
+        cond = np.asarray(condition, dtype=bool)
     x, y = _t(input), _t(other)
     return apply(R["where"], (x, y), {"condition": cond}, elementwise=True)
 
@@ -191,7 +195,7 @@ def clone(input):
 
 
 def to_dtype(x: Tensor, dtype) -> Tensor:
-    if isinstance(dtype, type) or isinstance(dtype, str):
+    if isinstance(dtype, (type, str)):
         dtype = dtypes.from_numpy_dtype(np.dtype(dtype))
     if x._data.dtype == dtype.np:
         return x
@@ -224,8 +228,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input if dtype is None else to_dtype(input, dtype)
     if x._data.dtype.kind != "f":
         raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
-            f"Got: {_type_name(x)}")
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+            f"dtype. Got: {_type_name(x)}")
     if dim is None:
         return apply(R["mean"], (x,))
     return apply(R["mean_dim"], (x,), {"dim": _dims(dim, x._data.ndim), "keepdim": keepdim})
@@ -307,7 +311,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         attrs["dim"] = _dims(dim, input._data.ndim)
     if input._data.dtype.kind != "f":
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(input)}")
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_type_name(input)}")
     return apply(R["norm"], (input,), attrs)
 
 
@@ -339,8 +344,8 @@ def view(x, *shape):
             np.reshape(x._data, size, copy=False)
         except ValueError:
             raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
-                "across two contiguous subspaces). Use .reshape(...) instead.") from None
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
     return apply(R["view"], (x,), {"size": size}, share_version=True)
 
 
@@ -359,7 +364,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     if s == e:
         return x
     shape = x._data.shape
-    return reshape(x, *(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]))
+    return reshape(x, *shape[:s], int(np.prod(shape[s:e + 1])), *shape[e + 1:])
 
 
 def squeeze(x, dim=None):
@@ -477,8 +482,8 @@ def getitem(x, index):
             dim += 1
         else:
             raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-                f"(got {type(item).__name__})")
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                f"indices (got {type(item).__name__})")
     return out
 
 
@@ -517,7 +522,8 @@ def dot(input, other):
 def _same_dtype(a, b, name):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"{name} : expected both vectors to have same dtype, but found {_type_name(a)} and {_type_name(b)}")
+            f"{name} : expected both vectors to have same dtype, but found {_type_name(a)} and "
+            f"{_type_name(b)}")
 
 
 def matmul(input, other):
@@ -525,7 +531,8 @@ def matmul(input, other):
         raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     if a.dtype != b.dtype and a.ndim != 1 and not (a.ndim == 2 and b.ndim == 1):
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}")
@@ -619,7 +626,7 @@ def copy_of(src):
 
 
 def apply_op(name, *inputs, **attrs):
-    """Run registry op `name` elementwise on `inputs` (VJP rules use it under create_graph, e.g. tanh_backward)."""
+    """Run registry op `name` elementwise on `inputs` (VJP rules use it under create_graph: tanh_backward)."""
     return apply(R[name], inputs, attrs, elementwise=True)
 
 

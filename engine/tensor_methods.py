@@ -42,14 +42,16 @@ def _binary(fn):
 Tensor.__add__ = _binary(F.add)
 Tensor.__radd__ = _binary(F.add)
 Tensor.__sub__ = _binary(F.sub)
-Tensor.__rsub__ = lambda self, other: F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented
+Tensor.__rsub__ = lambda self, other: (
+    F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented)
 Tensor.__mul__ = _binary(F.mul)
 Tensor.__rmul__ = _binary(F.mul)
 Tensor.__truediv__ = _binary(F.div)
 Tensor.__rtruediv__ = lambda self, other: (
     F.mul(F.reciprocal(self), other) if isinstance(other, (int, float, bool)) else NotImplemented)
 Tensor.__pow__ = _binary(F.pow)
-Tensor.__rpow__ = lambda self, other: F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented
+Tensor.__rpow__ = lambda self, other: (
+    F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented)
 Tensor.__matmul__ = lambda self, other: F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 Tensor.__rmatmul__ = lambda self, other: NotImplemented
 Tensor.__neg__ = F.neg
@@ -69,10 +71,11 @@ Tensor.__floordiv__ = lambda self, o: F.div(self, o, rounding_mode="floor")
 Tensor.__mod__ = lambda self, o: _make(np.mod(self._data, F._t(o)._data))
 Tensor.__getitem__ = F.getitem
 
-for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "exp", "log", "sqrt", "sin", "cos",
-              "tanh", "sigmoid", "relu", "abs", "neg", "reciprocal", "square", "clamp", "clip", "sum", "mean",
-              "max", "min", "norm", "reshape", "view", "flatten", "squeeze", "unsqueeze", "t", "transpose",
-              "permute", "expand", "expand_as", "clone", "argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge",
+for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "exp", "log", "sqrt", "sin",
+              "cos", "tanh", "sigmoid", "relu", "abs", "neg", "reciprocal", "square", "clamp", "clip", "sum",
+              "mean", "max", "min", "norm", "reshape", "view", "flatten", "squeeze", "unsqueeze", "t",
+              "transpose", "permute", "expand", "expand_as", "clone", "argmax", "argmin", "eq", "ne", "lt",
+              "le", "gt", "ge",
               "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
               "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes",
               "greater", "less"):
@@ -145,7 +148,8 @@ def _bump(self):
 def _inplace(fn, name):
     def method(self, other, **kwargs):
         _check_inplace(self)
-        recording = ENABLED[0] and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+        other_needs = isinstance(other, Tensor) and other._requires_grad
+        recording = ENABLED[0] and (self._requires_grad or other_needs)
         if recording:
             # rebase history: the op runs on a snapshot of the old value and the result takes its place
             old = _make(self._data.copy())
@@ -155,7 +159,8 @@ def _inplace(fn, name):
             result = fn(_make(self._data), other, **kwargs)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(
-                f"result type {F._type_name(result)} can't be cast to the desired output type {F._type_name(self)}")
+                f"result type {F._type_name(result)} can't be cast to the desired output type "
+                f"{F._type_name(self)}")
         try:
             np.copyto(self._data, np.broadcast_to(result._data, self._data.shape), casting="unsafe")
         except ValueError:
@@ -260,9 +265,10 @@ def _setitem(self, index, value):
         # advanced indexing, `...` and `:` write into the leaf itself
         items = index if isinstance(index, tuple) else (index,)
         advanced = any(F._is_advanced(i) or isinstance(i, bool) for i in items)
-        makes_view = any(i is None or isinstance(i, (int, np.integer)) or (isinstance(i, slice) and i != slice(None))
-                         for i in items)
-        raise RuntimeError("a view of a" + _LEAF_INPLACE[1:] if makes_view and not advanced else _LEAF_INPLACE)
+        makes_view = any(i is None or isinstance(i, (int, np.integer))
+                         or (isinstance(i, slice) and i != slice(None)) for i in items)
+        through_view = makes_view and not advanced
+        raise RuntimeError("a view of a" + _LEAF_INPLACE[1:] if through_view else _LEAF_INPLACE)
     value_t = value if isinstance(value, Tensor) else None
     np_index = _setitem_index(index)
     recording = ENABLED[0] and (self._requires_grad or (value_t is not None and value_t._requires_grad))

@@ -33,8 +33,8 @@ def _make_grads(outputs, grad_outputs, create_graph):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         if g._data.shape != out._data.shape:
             raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g._data.shape)} and output[{i}] has a "
-                f"shape of {Size(out._data.shape)}.")
+                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g._data.shape)} and output[{i}] "
+                f"has a shape of {Size(out._data.shape)}.")
         grads.append(g if create_graph and g._requires_grad else g._data.astype(out._data.dtype, copy=False))
     return grads
 
@@ -44,7 +44,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if grad_tensors is None:
         grad_tensors = (None,) * len(outputs)
     else:
-        grad_tensors = _as_tuple(grad_tensors) if not isinstance(grad_tensors, (list, tuple)) else grad_tensors
+        if not isinstance(grad_tensors, (list, tuple)):
+            grad_tensors = _as_tuple(grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
     for i, out in enumerate(outputs):
@@ -72,8 +73,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if out._grad_fn is None and not out._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     grads = _make_grads(outputs, grad_outputs, create_graph)
-    result = run_backward(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs_t,
-                          allow_unused=allow_unused, accumulate=False, kind="grad")
+    result = run_backward(outputs, grads, retain_graph=retain_graph, create_graph=create_graph,
+                          inputs=inputs_t, allow_unused=allow_unused, accumulate=False, kind="grad")
     if materialize_grads:
         from ..creation import zeros_like
 

@@ -1,4 +1,4 @@
-"""`engine.autograd.functional.jacobian`: one backward pass per output element (the VJP view of a Jacobian)."""
+"""`engine.autograd.functional.jacobian`: one backward pass per output element (the VJP view of J)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     single = isinstance(inputs, Tensor)
     if not single and not (isinstance(inputs, tuple) and all(isinstance(x, Tensor) for x in inputs)):
         raise TypeError(
-            "The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the given inputs has "
-            f"type {type(inputs)}.")
+            "The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the given inputs "
+            f"has type {type(inputs)}.")
     ins = (inputs,) if single else tuple(inputs)
     ins = tuple(x.detach().requires_grad_(True) for x in ins)
     outputs = func(*ins)

@@ -63,8 +63,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         import warnings
 
         warnings.warn(
-            f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). This "
-            "will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+            "same size.",
             UserWarning, stacklevel=2)
         # PyTorch broadcasts both first (torch.broadcast_tensors), so the graph holds ExpandBackward0 nodes
         try:
@@ -104,8 +105,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
     if bad.size:
         raise IndexError(f"Target {int(bad[0])} is out of bounds.")
-    attrs = {"target": t, "reduction": _reduction(size_average, reduce, reduction), "ignore_index": ignore_index,
-             "weight": _data(weight), "dtype": input._data.dtype.str}
+    attrs = {"target": t, "reduction": _reduction(size_average, reduce, reduction),
+             "ignore_index": ignore_index, "weight": _data(weight), "dtype": input._data.dtype.str}
     return apply(R["nll_loss"], (input,), attrs)
 
 
@@ -121,7 +122,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         _check_batch(input, target)
         if target._data.shape != input._data.shape:
             raise RuntimeError("expected target dtype to be Long or Byte, but got Float")
-        # probabilities as targets, as PyTorch builds it: -(log_softmax * target), summed, divided by the batch
+        # probabilities as targets, built as PyTorch does: -(log_softmax * target), summed, / batch size
         class_dim = 1 if input._data.ndim > 1 else 0
         logp = log_softmax(input, class_dim)
         prod = logp * target

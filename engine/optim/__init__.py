@@ -21,7 +21,8 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if not isinstance(p, Tensor):
-                    raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+                    raise TypeError(
+                        f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
                 if not p.is_leaf:
                     raise ValueError("can't optimize a non-leaf Tensor")
         self.defaults = defaults
@@ -58,8 +59,9 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                                      foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
     def step(self, closure=None):
@@ -75,7 +77,7 @@ class SGD(Optimizer):
                 for p in group["params"]:
                     if p._grad is None:
                         continue
-                    # PyTorch's single-tensor SGD, step by step: each `add(.., alpha=..)` is one fused multiply-add
+                    # PyTorch's single-tensor SGD step by step; each add(.., alpha=..) is a fused multiply-add
                     d = p._grad._data
                     if group["maximize"]:
                         d = -d
