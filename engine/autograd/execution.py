@@ -46,6 +46,15 @@ def reduce_to(g, shape):
     return out.reshape(out.shape[lead:]) if lead > 0 else out
 
 
+def _unbroadcast_inputs(node, shape) -> bool:
+    """True when every tensor input of `node` has its output's shape: only then may it receive a gradient
+    smaller than that shape, since its rules then never need to sum over broadcast dimensions."""
+    for x in node._inputs:
+        if isinstance(x, Tensor) and x._data.shape != shape:
+            return False
+    return True
+
+
 def _full(g, shape):
     """A gradient kept small by the engine, expanded to the shape users see (hooks, .grad, autograd.grad)."""
     if isinstance(g, Tensor) or g.shape == shape:
@@ -264,7 +273,8 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     if gi.shape != xdata.shape:
                         gi = reduce_to(gi, xdata.shape)
                         # a smaller gradient still broadcasts: element-wise rules take it as it is
-                        if gi.shape != xdata.shape and (recording or nxt._op not in ELEMENTWISE_SPECS):
+                        if gi.shape != xdata.shape and (recording or nxt._op not in ELEMENTWISE_SPECS
+                                                         or not _unbroadcast_inputs(nxt, xdata.shape)):
                             gi = np.broadcast_to(gi, xdata.shape)
                     if gi.dtype != xdata.dtype:
                         gi = gi.astype(xdata.dtype)
