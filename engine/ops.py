@@ -12,14 +12,14 @@ engine reduces it to the input's shape in one place (`sum_to`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .vjp_math import NUMPY, _data
+from .vjp_math import _data
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +49,8 @@ class OpSpec:
 REGISTRY: dict[str, OpSpec] = {}
 
 
-def _op(name, grad_fn, inputs, forward, vjps, saves, formula, latex, backward, backward_latex, **kw) -> OpSpec:
+def _op(name, grad_fn, inputs, forward, vjps, saves, formula, latex, backward, backward_latex,
+        **kw) -> OpSpec:
     spec = OpSpec(
         name, grad_fn, tuple(inputs), forward, tuple(vjps), tuple(tuple(s) for s in saves), formula, latex,
         tuple(backward), tuple(backward_latex), **kw,
@@ -60,12 +61,13 @@ def _op(name, grad_fn, inputs, forward, vjps, saves, formula, latex, backward, b
 
 
 def _unary(name, grad_fn, forward, vjp, saves, formula, latex, backward, backward_latex):
-    return _op(name, grad_fn, ("self",), forward, (vjp,), (saves,), formula, latex, (backward,), (backward_latex,))
+    return _op(name, grad_fn, ("self",), forward, (vjp,), (saves,), formula, latex, (backward,),
+               (backward_latex,))
 
 
 # ---------------------------------------------------------------- elementwise arithmetic
 def add_scaled(x, y, alpha):
-    """x + alpha * y rounded once, as PyTorch's fused multiply-add kernel computes it (optimizers use it too)."""
+    """x + alpha * y rounded once, as PyTorch's fused multiply-add kernel does (its optimizers too)."""
     dtype = np.result_type(x, y)
     if dtype == np.float32:
         wide = np.float64(np.float32(alpha)) * np.asarray(y, np.float64) + np.asarray(x, np.float64)
@@ -94,9 +96,11 @@ _op("sub", "SubBackward0", ("self", "other"), _sub_fwd,
     ((), ()),
     "result = self - alpha·other", r"r = x - \alpha y",
     ("grad_self = grad", "grad_other = -alpha·grad"), (r"\bar x = \bar r", r"\bar y = -\alpha \bar r"))
-_unary("rsub", "RsubBackward1", lambda x, other, alpha=1: other - x if alpha == 1 else add_scaled(other, x, -alpha),
+_unary("rsub", "RsubBackward1",
+       lambda x, other, alpha=1: other - x if alpha == 1 else add_scaled(other, x, -alpha),
        lambda m, g, s, a: -g if a.get("alpha", 1) == 1 else -g * a["alpha"], (),
-       "result = other - alpha·self", r"r = c - \alpha x", "grad_self = -grad·alpha", r"\bar x = -\alpha \bar r")
+       "result = other - alpha·self", r"r = c - \alpha x",
+       "grad_self = -grad·alpha", r"\bar x = -\alpha \bar r")
 _op("mul", "MulBackward0", ("self", "other"), operator.mul,
     (lambda m, g, s, a: g * s["other"], lambda m, g, s, a: g * s["self"]),
     (("other",), ("self",)),
@@ -110,7 +114,8 @@ _op("div", "DivBackward0", ("self", "other"), operator.truediv,
     ("grad_self = grad / other", "grad_other = -grad * ((self / other) / other)"),
     (r"\bar x = \frac{\bar r}{y}", r"\bar y = -\frac{\bar r\, x}{y^2}"))
 _unary("div_scalar", "DivBackward1", lambda x, other: x / other, lambda m, g, s, a: g / a["other"], (),
-       "result = self / other (a number)", r"r = \frac{x}{c}", "grad_self = grad / other", r"\bar x = \frac{\bar r}{c}")
+       "result = self / other (a number)", r"r = \frac{x}{c}",
+       "grad_self = grad / other", r"\bar x = \frac{\bar r}{c}")
 _unary("neg", "NegBackward0", operator.neg, lambda m, g, s, a: -g, (),
        "result = -self", r"r = -x", "grad_self = -grad", r"\bar x = -\bar r")
 _unary("reciprocal", "ReciprocalBackward0", lambda x: 1 / x,
@@ -119,7 +124,7 @@ _unary("reciprocal", "ReciprocalBackward0", lambda x: 1 / x,
 
 
 def power_scalar(x, exponent):
-    """x ** e for a number e, with PyTorch's exact shortcuts (its results differ from `np.power` in the last bit)."""
+    """x ** e for a number e, with PyTorch's shortcuts (they differ from `np.power` in the last bit)."""
     if exponent == 2:
         return x * x
     if exponent == 3:
@@ -135,7 +140,9 @@ def power_scalar(x, exponent):
     if exponent == 1:
         return np.array(x, copy=True)
     dtype = getattr(x, "dtype", None)
-    return np.power(x, dtype.type(exponent)) if dtype is not None and dtype.kind == "f" else np.power(x, exponent)
+    if dtype is not None and dtype.kind == "f":
+        return np.power(x, dtype.type(exponent))
+    return np.power(x, exponent)
 
 
 def _pow_scalar_vjp(m, g, s, a):
@@ -175,12 +182,14 @@ _op("pow_tensor", "PowBackward1", ("self", "exponent"), np.power,
     (r"\bar x = \bar r\, y\, x^{y-1}", r"\bar y = \bar r\, r \ln x"))
 _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
        lambda m, g, s, a: g * (s["result"] * float(np.log(a["base"]))), ("result",),
-       "result = base ** self", r"r = c^{x}", "grad_self = grad * result * log(base)", r"\bar x = \bar r\, r \ln c")
+       "result = base ** self", r"r = c^{x}",
+       "grad_self = grad * result * log(base)", r"\bar x = \bar r\, r \ln c")
 
 # ---------------------------------------------------------------- elementwise functions
 def _float32_via_float64(fn):
-    """PyTorch's float32 exp/log/tanh/... are correctly rounded far more often than numpy's float32 loops; rounding
-    the float64 result reproduces PyTorch's values (numpy's float32 versions differ in the last bit for ~30%)."""
+    """PyTorch's float32 exp/log/tanh/... are correctly rounded far more often than numpy's float32 loops;
+    rounding the float64 result reproduces PyTorch's values (numpy's float32 ones differ in the last bit for
+    about 30% of inputs)."""
 
     def forward(x):
         if getattr(x, "dtype", None) == np.float32:
@@ -200,7 +209,7 @@ log1p_f = _float32_via_float64(np.log1p)
 
 
 def call_rule(m, name, *args, **attrs):
-    """A derivative that PyTorch computes with an op of its own (tanh_backward, ...): a plain numpy call, or under
+    """A derivative that PyTorch computes with an op of its own (tanh_backward, ...): a plain numpy call, or
     create_graph the registry op, so the gradient's grad_fn reads `TanhBackwardBackward0` as in PyTorch."""
     if m.differentiable:
         import engine
@@ -210,19 +219,23 @@ def call_rule(m, name, *args, **attrs):
 
 
 _unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * m.sign(s["self"]), ("self",),
-       "result = |self|", r"r = |x|", "grad_self = grad * sign(self)", r"\bar x = \bar r\, \operatorname{sign}(x)")
+       "result = |self|", r"r = |x|",
+       "grad_self = grad * sign(self)", r"\bar x = \bar r\, \operatorname{sign}(x)")
 _unary("exp", "ExpBackward0", exp_f, lambda m, g, s, a: g * s["result"], ("result",),
        "result = exp(self)", r"r = e^{x}", "grad_self = grad * result", r"\bar x = \bar r\, r")
 _unary("log", "LogBackward0", log_f, lambda m, g, s, a: g / s["self"], ("self",),
        "result = log(self)", r"r = \ln x", "grad_self = grad / self", r"\bar x = \frac{\bar r}{x}")
 _unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / (2 * s["result"]), ("result",),
-       "result = sqrt(self)", r"r = \sqrt{x}", "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
+       "result = sqrt(self)", r"r = \sqrt{x}",
+       "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
 _unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * m.cos(s["self"]), ("self",),
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
 _unary("cos", "CosBackward0", cos_f, lambda m, g, s, a: g * -m.sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
-_unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]), ("result",),
-       "result = tanh(self)", r"r = \tanh x", "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
+_unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]),
+       ("result",),
+       "result = tanh(self)", r"r = \tanh x",
+       "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
 _op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), lambda g, y: g * (1 - y * y),
     (lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["output"]),
      lambda m, g, s, a: g * (-2 * s["output"] * s["grad_output"])),
@@ -288,7 +301,8 @@ def _clamp_outside(x, a):
     return outside
 
 
-_unary("clamp", "ClampBackward1", _clamp_fwd, lambda m, g, s, a: _zeros_where(m, _clamp_outside(s["self"], a), g),
+_unary("clamp", "ClampBackward1", _clamp_fwd,
+       lambda m, g, s, a: _zeros_where(m, _clamp_outside(s["self"], a), g),
        ("self",), "result = min(max(self, min), max)", r"r = \min(\max(x, a), b)",
        "grad_self = grad where min ≤ self ≤ max, else 0", r"\bar x = \bar r\, [a \le x \le b]")
 
@@ -299,7 +313,8 @@ def _log_sigmoid_fwd(x):
 
 
 def _log_sigmoid_vjp(m, g, s, a):
-    # PyTorch: grad * (max_deriv - sign * z / (1 + z)), z = exp(-|x|), (max_deriv, sign) = (1, 1) if x < 0 else (0, -1)
+    # PyTorch: grad * (max_deriv - sign * z / (1 + z)), z = exp(-|x|),
+    # (max_deriv, sign) = (1, 1) where x < 0, else (0, -1)
     if m.differentiable:  # the same derivative, written so that it can be differentiated again
         return g * (1 - m.sigmoid(s["self"]))
     xd = _data(s["self"])
@@ -347,14 +362,16 @@ def _minmax_pair(name, grad_fn, fwd, greater):
         (_minmax_vjp(True, greater), _minmax_vjp(False, greater)),
         (("self", "other"), ("self", "other")),
         f"result = {name}(self, other)", rf"r = \{name[:3]}(x, y)",
-        ("grad_self = grad where self wins (half on ties)", "grad_other = grad where other wins (half on ties)"),
+        ("grad_self = grad where self wins (half on ties)",
+         "grad_other = grad where other wins (half on ties)"),
         (r"\bar x = \bar r\, [x\ \text{wins}]", r"\bar y = \bar r\, [y\ \text{wins}]"))
 
 
 _minmax_pair("maximum", "MaximumBackward0", np.maximum, True)
 _minmax_pair("minimum", "MinimumBackward0", np.minimum, False)
 _op("where", "WhereBackward0", ("self", "other"), lambda x, y, condition: np.where(condition, x, y),
-    (lambda m, g, s, a: _zeros_where(m, ~a["condition"], g), lambda m, g, s, a: _zeros_where(m, a["condition"], g)),
+    (lambda m, g, s, a: _zeros_where(m, ~a["condition"], g),
+     lambda m, g, s, a: _zeros_where(m, a["condition"], g)),
     ((), ()),
     "result = self where condition else other", r"r = c\ ?\ x : y",
     ("grad_self = grad where condition", "grad_other = grad where not condition"),
@@ -397,7 +414,7 @@ def _running_sum(start, block):
 
 
 def _levelled_sum(rows):
-    """PyTorch's multi_row_sum over axis 0 of (size, ...): running sums of 2**p rows carried up four levels."""
+    """PyTorch's multi_row_sum over axis 0 of (size, ...): running sums of 2**p rows, carried up 4 levels."""
     size = rows.shape[0]
     power = max(4, (0 if size <= 1 else (size - 1).bit_length()) // _SUM_LEVELS)
     step = 1 << power
@@ -421,7 +438,7 @@ def _levelled_sum(rows):
 
 
 def _interleaved_sum(x):
-    """PyTorch's row_sum over axis 0 of (size, ...): four interleaved accumulators, leftovers, then combined."""
+    """PyTorch's row_sum over axis 0 of (size, ...): 4 interleaved accumulators, leftovers, then combined."""
     size = x.shape[0]
     n_ilp = size // _SUM_ILP
     if n_ilp:
@@ -451,7 +468,7 @@ def _rows_sum(x):
 
 
 def _columns_sum(x):
-    """(r, c) -> (c,): columns as PyTorch sums a reduced outer dim (vectorized_outer_sum / scalar_outer_sum)."""
+    """(r, c) -> (c,): as PyTorch sums a reduced outer dim (vectorized_outer_sum / scalar_outer_sum)."""
     c = x.shape[1]
     lanes = _lanes(x.dtype)
     split = (c // (4 * lanes)) * 4 * lanes if c >= lanes else (c // 4) * 4
@@ -502,7 +519,8 @@ def torch_sum(x, axis=None, keepdims=False):
             where = tuple(i for i, r in zip(outer, outer_reduced) if not r)
             result[where] = result[where] + part  # PyTorch accumulates each outer slice into the output
     kept = [i for i, d in enumerate(order) if d not in axes]
-    result = np.transpose(np.reshape(result, [xp.shape[i] for i in kept]), np.argsort([order[i] for i in kept]))
+    result = np.reshape(result, [xp.shape[i] for i in kept])
+    result = np.transpose(result, np.argsort([order[i] for i in kept]))
     if keepdims:
         result = np.reshape(result, tuple(1 if d in axes else n for d, n in enumerate(x.shape)))
     return np.asarray(result, dtype=x.dtype)
@@ -516,31 +534,39 @@ def torch_mean(x, axis=None, keepdims=False):
 
 _unary("sum", "SumBackward0", torch_sum,
        lambda m, g, s, a: m.expand(g, a["shape"]) if m.differentiable else g, (),  # the engine expands lazily
-       "result = Σ self", r"r = \sum_i x_i", "grad_self = grad expanded to self's shape", r"\bar x_i = \bar r")
+       "result = Σ self", r"r = \sum_i x_i",
+       "grad_self = grad expanded to self's shape", r"\bar x_i = \bar r")
 _unary("sum_dim", "SumBackward1", lambda x, dim, keepdim=False: torch_sum(x, dim, keepdim),
        lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a), (),
-       "result = Σ self over dim", r"r = \sum_{d} x", "grad_self = grad expanded over dim", r"\bar x = \bar r")
+       "result = Σ self over dim", r"r = \sum_{d} x",
+       "grad_self = grad expanded over dim", r"\bar x = \bar r")
 _unary("mean", "MeanBackward0", torch_mean,
-       lambda m, g, s, a: (m.expand(g, a["shape"]) if m.differentiable else g) / max(int(np.prod(a["shape"])), 1),
+       lambda m, g, s, a: ((m.expand(g, a["shape"]) if m.differentiable else g)
+                           / max(int(np.prod(a["shape"])), 1)),
        (),
-       "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i", "grad_self = grad expanded / n", r"\bar x_i = \frac{\bar r}{n}")
+       "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i",
+       "grad_self = grad expanded / n", r"\bar x_i = \frac{\bar r}{n}")
 _unary("mean_dim", "MeanBackward1", lambda x, dim, keepdim=False: torch_mean(x, dim, keepdim),
-       lambda m, g, s, a: _expand_reduced(m, g, a["shape"], a) / int(np.prod([a["shape"][d] for d in a["dim"]])), (),
+       lambda m, g, s, a: (_expand_reduced(m, g, a["shape"], a)
+                           / int(np.prod([a["shape"][d] for d in a["dim"]]))),
+       (),
        "result = mean of self over dim", r"r = \frac{1}{n}\sum_{d} x",
        "grad_self = grad expanded over dim / n", r"\bar x = \frac{\bar r}{n}")
 
 
 def _extreme_all_vjp(m, g, s, a):
-    # PyTorch spreads the gradient evenly over every element equal to the extreme: grad / count there, 0 elsewhere
+    # PyTorch spreads the gradient evenly over every element equal to the extreme: grad / count there, else 0
     mask = _data(s["self"]) == _data(s["result"])
     share = m.expand(g / int(mask.sum()), mask.shape)
     return _zeros_where(m, ~mask, share)
 
 
 _unary("max", "MaxBackward1", lambda x: np.max(x), _extreme_all_vjp, ("self", "result"),
-       "result = max(self)", r"r = \max_i x_i", "grad_self = grad / k at the k maxima", r"\bar x_i = \frac{\bar r}{k}[x_i = r]")
+       "result = max(self)", r"r = \max_i x_i",
+       "grad_self = grad / k at the k maxima", r"\bar x_i = \frac{\bar r}{k}[x_i = r]")
 _unary("min", "MinBackward1", lambda x: np.min(x), _extreme_all_vjp, ("self", "result"),
-       "result = min(self)", r"r = \min_i x_i", "grad_self = grad / k at the k minima", r"\bar x_i = \frac{\bar r}{k}[x_i = r]")
+       "result = min(self)", r"r = \min_i x_i",
+       "grad_self = grad / k at the k minima", r"\bar x_i = \frac{\bar r}{k}[x_i = r]")
 
 
 def _extreme_dim_fwd(pick):
@@ -634,7 +660,8 @@ _view_like("view", "ViewBackward0", lambda x, size: np.reshape(x, size), "result
 _view_like("unsafe_view", "UnsafeViewBackward0", lambda x, size: np.reshape(x, size),
            "result = self.reshape(size)", r"r = x")
 _view_like("squeeze", "SqueezeBackward0", lambda x: np.squeeze(x), "result = self.squeeze()", r"r = x")
-_view_like("squeeze_dim", "SqueezeBackward1", lambda x, dim: np.squeeze(x, axis=dim) if x.shape[dim] == 1 else x,
+_view_like("squeeze_dim", "SqueezeBackward1",
+           lambda x, dim: np.squeeze(x, axis=dim) if x.shape[dim] == 1 else x,
            "result = self.squeeze(dim)", r"r = x")
 _view_like("squeeze_matmul", "SqueezeBackward4", lambda x, dim: np.squeeze(x, axis=dim),
            "result = self.squeeze_(dim)", r"r = x")
@@ -643,7 +670,8 @@ _view_like("unsqueeze", "UnsqueezeBackward0", lambda x, dim: np.expand_dims(x, d
 _unary("expand", "ExpandBackward0", lambda x, size: np.broadcast_to(x, size), lambda m, g, s, a: g, (),
        "result = self expanded to size", r"r = x", "grad_self = grad summed over expanded dims",
        r"\bar x = \sum_{\text{expanded}} \bar r")
-_unary("t", "TBackward0", lambda x: np.transpose(x), lambda m, g, s, a: m.permute(g, tuple(range(np.ndim(_data(g)))[::-1])),
+_unary("t", "TBackward0", lambda x: np.transpose(x),
+       lambda m, g, s, a: m.permute(g, tuple(range(np.ndim(_data(g)))[::-1])),
        (), "result = selfᵀ", r"r = x^{\top}", "grad_self = gradᵀ", r"\bar x = \bar r^{\top}")
 _unary("transpose", "TransposeBackward0", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
        lambda m, g, s, a: m.transpose(g, a["dim0"], a["dim1"]), (),
@@ -677,7 +705,7 @@ def _copy_slices_self(m, g, s, a):
 
 _op("copy_slices", "CopySlices", ("self", "src"),
     lambda x, v, index: _assign(x, index, v),
-    (_copy_slices_self, lambda m, g, s, a: g[a["index"]] if m is not NUMPY else g[a["index"]]),
+    (_copy_slices_self, lambda m, g, s, a: g[a["index"]]),
     ((), ()),
     "self[index] = src", r"x_{I} \leftarrow v",
     ("grad_self = grad with zeros at index", "grad_src = grad[index]"),
@@ -698,22 +726,26 @@ def _check_mm(x, y):
         raise RuntimeError("mat2 must be a matrix")
     if x.shape[1] != y.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and {y.shape[0]}x{y.shape[1]})")
+            f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
+            f"{y.shape[0]}x{y.shape[1]})")
     return np.matmul(x, y)
 
 
 _op("mm", "MmBackward0", ("self", "mat2"), _check_mm,
-    (lambda m, g, s, a: m.matmul(g, m.transpose(s["mat2"])), lambda m, g, s, a: m.matmul(m.transpose(s["self"]), g)),
+    (lambda m, g, s, a: m.matmul(g, m.transpose(s["mat2"])),
+     lambda m, g, s, a: m.matmul(m.transpose(s["self"]), g)),
     (("mat2",), ("self",)),
     "result = self @ mat2", r"R = X W",
-    ("grad_self = grad @ mat2ᵀ", "grad_mat2 = selfᵀ @ grad"), (r"\bar X = \bar R W^{\top}", r"\bar W = X^{\top} \bar R"))
+    ("grad_self = grad @ mat2ᵀ", "grad_mat2 = selfᵀ @ grad"),
+    (r"\bar X = \bar R W^{\top}", r"\bar W = X^{\top} \bar R"))
 
 
 def _check_mv(x, v):
     if x.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {x.ndim}, {v.ndim}")
     if x.shape[1] != v.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
+        raise RuntimeError(
+            f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
     return np.matmul(x, v)
 
 
@@ -721,7 +753,8 @@ _op("mv", "MvBackward0", ("self", "vec"), _check_mv,
     (lambda m, g, s, a: m.outer(g, s["vec"]), lambda m, g, s, a: m.matmul(m.transpose(s["self"]), g)),
     (("vec",), ("self",)),
     "result = self @ vec", r"r = A v",
-    ("grad_self = outer(grad, vec)", "grad_vec = selfᵀ @ grad"), (r"\bar A = \bar r\, v^{\top}", r"\bar v = A^{\top} \bar r"))
+    ("grad_self = outer(grad, vec)", "grad_vec = selfᵀ @ grad"),
+    (r"\bar A = \bar r\, v^{\top}", r"\bar v = A^{\top} \bar r"))
 
 
 def _check_dot(x, y):
@@ -729,8 +762,8 @@ def _check_dot(x, y):
         raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
     if x.shape[0] != y.shape[0]:
         raise RuntimeError(
-            "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, "
-            "but got %d and %d elements respectively" % (x.shape[0], y.shape[0], x.shape[0], y.shape[0]))
+            f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to have the "
+            f"same number of elements, but got {x.shape[0]} and {y.shape[0]} elements respectively")
     return np.dot(x, y)
 
 
@@ -846,8 +879,10 @@ _op("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"), _
     (_bce_self, _bce_target), (("self", "target"), ("self",)),
     "result = mean(-(target·log(self) + (1-target)·log(1-self)))",
     r"\ell = \frac{1}{n}\sum_i -\left[y_i \ln p_i + (1-y_i)\ln(1-p_i)\right]",
-    ("grad_self = grad * (self - target) / (self·(1-self)) / n", "grad_target = -grad * log(self / (1 - self)) / n"),
-    (r"\bar p_i = \frac{\bar\ell}{n}\frac{p_i - y_i}{p_i(1-p_i)}", r"\bar y_i = -\frac{\bar\ell}{n}\ln\frac{p_i}{1-p_i}"))
+    ("grad_self = grad * (self - target) / (self·(1-self)) / n",
+     "grad_target = -grad * log(self / (1 - self)) / n"),
+    (r"\bar p_i = \frac{\bar\ell}{n}\frac{p_i - y_i}{p_i(1-p_i)}",
+     r"\bar y_i = -\frac{\bar\ell}{n}\ln\frac{p_i}{1-p_i}"))
 
 
 def _mse_fwd(x, y, reduction="mean"):
@@ -884,7 +919,8 @@ def _log_softmax_fwd(x, dim):
 _unary("softmax", "SoftmaxBackward0", _softmax_fwd,
        lambda m, g, s, a: s["result"] * (g - m.sum(g * s["result"], a["dim"], True)), ("result",),
        "result = exp(self) / Σ exp(self) over dim", r"r_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
-       "grad_self = result * (grad - Σ grad·result)", r"\bar x = r \odot (\bar r - \langle \bar r, r \rangle)")
+       "grad_self = result * (grad - Σ grad·result)",
+       r"\bar x = r \odot (\bar r - \langle \bar r, r \rangle)")
 _unary("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
        lambda m, g, s, a: g - m.exp(s["result"]) * m.sum(g, a["dim"], True), ("result",),
        "result = self - log Σ exp(self) over dim", r"r_i = x_i - \ln\sum_j e^{x_j}",
@@ -892,7 +928,7 @@ _unary("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
 
 
 def _nll_parts(target, shape, weight, ignore_index, dtype):
-    """Per-sample class index (0 where ignored) and weight (0 where ignored), as PyTorch's nll kernel reads them."""
+    """Per-sample class index (0 where ignored) and weight (0 where ignored), as PyTorch's nll kernel has."""
     t = np.asarray(target)
     valid = t != ignore_index
     safe_t = np.where(valid, t, 0)
@@ -948,8 +984,10 @@ _unary("nll_loss", "NllLossBackward0", _nll_fwd, _nll_vjp, (),
 # Ops whose forward is element-wise with broadcasting. Their VJPs accept a gradient of any shape that
 # broadcasts to their output, so the backward engine may hand them a gradient it has not expanded yet
 # (a full reduction's scalar gradient stays a scalar through a chain of element-wise rules: fewer arrays).
+# `where` is left out: its condition may broadcast the output beyond both inputs.
 ELEMENTWISE = frozenset(name for name in (
-    "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum", "mul",
-    "neg", "pow", "pow_tensor", "reciprocal", "relu", "rpow", "rsub", "sigmoid", "sigmoid_backward", "sin",
-    "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "where", "sum", "mean",
+    "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum",
+    "mul", "neg", "pow", "pow_tensor", "reciprocal", "relu", "rpow", "rsub", "sigmoid", "sigmoid_backward",
+    "sin",
+    "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "sum", "mean",
 ) if name in REGISTRY)
