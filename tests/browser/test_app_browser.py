@@ -1,0 +1,140 @@
+"""The app in a real browser: every page loads, a typed program runs, a requires_grad box reruns it, a
+backward pass steps, the descent slider moves; screenshots go to tests/browser/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from explorer.app_state import AppState, encode_query
+from explorer.lessons import LESSON_BY_KEY
+
+pytestmark = pytest.mark.slow
+
+TYPED = """import torch
+a = torch.tensor([1., 2., 3.], requires_grad=True)
+b = (a * a).sum()
+b.backward()
+print(a.grad)
+"""
+
+
+def expect():
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=60_000)
+    return playwright_expect
+
+
+def open_page(page, server, path: str = "", params: dict | None = None):
+    query = urlencode(params or {})
+    page.goto(f"{server.url}/{path}" + (f"?{query}" if query else ""))
+    page.wait_for_selector("[data-testid='stAppViewContainer']")
+    expect()(page.locator("h1").first).to_be_visible()
+    wait_idle(page)
+
+
+def wait_idle(page):
+    """Until Streamlit has finished the rerun: no 'running' status widget and every chart drawn."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def output_text(page) -> str:
+    return page.locator("[data-testid='stCode']").first.inner_text()
+
+
+@pytest.mark.parametrize("path, title", [("", "Playground"), ("step_through", "Backward step-through"),
+                                         ("descent", "Descent demo"), ("lessons", "Lessons")])
+def test_each_page_loads(page, server, screenshots, path, title):
+    open_page(page, server, path)
+    expect()(page.locator("h1").first).to_have_text(title)
+    if path != "lessons":
+        expect()(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+    page.screenshot(path=str(screenshots / f"page_{path or 'playground'}.png"), full_page=True)
+
+
+def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
+    open_page(page, server)
+    editor = page.locator("[data-testid='stTextArea'] textarea")
+    editor.fill(TYPED)
+    editor.press("Control+Enter")
+    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    wait_idle(page)
+    page.screenshot(path=str(screenshots / "typed_program.png"), full_page=True)
+    box = page.locator("[data-testid='stCheckbox']", has_text="a.requires_grad")
+    expect()(box.locator("input")).to_be_checked()
+    box.locator("label").click()
+    # a without requires_grad: PyTorch's error next to the editor, the program still in it
+    expect()(page.locator("[data-testid='stAlertContainer']").first).to_contain_text("does not require grad")
+    wait_idle(page)
+    assert editor.input_value() == TYPED
+    assert "rg=a%3A0" in page.url or "rg=a:0" in page.url
+    page.screenshot(path=str(screenshots / "requires_grad_unticked.png"), full_page=True)
+    box.locator("label").click()
+    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+
+
+def test_language_switch_keeps_the_typed_program(page, server, screenshots):
+    open_page(page, server)
+    editor = page.locator("[data-testid='stTextArea'] textarea")
+    editor.fill(TYPED)
+    editor.press("Control+Enter")
+    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    page.get_by_text("中文").click()
+    expect()(page.locator("h1").first).to_have_text("试验场")
+    wait_idle(page)
+    assert editor.input_value() == TYPED
+    page.screenshot(path=str(screenshots / "playground_zh.png"), full_page=True)
+
+
+def test_stepping_a_backward_pass(page, server, screenshots):
+    state = AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through")
+    open_page(page, server, "step_through", encode_query(state))
+    frame = page.locator("[data-testid='stCode']").first
+    expect()(frame).to_contain_text("Step 1/6")
+    page.get_by_role("button", name=re.compile("Next")).click()
+    expect()(frame).to_contain_text("Step 2/6: AddBackward0 runs")
+    page.get_by_role("button", name=re.compile("Next")).click()
+    expect()(frame).to_contain_text("Step 3/6: AccumulateGrad for b")
+    wait_idle(page)
+    assert "step=2" in page.url
+    page.screenshot(path=str(screenshots / "step_through_step3.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("Previous")).click()
+    expect()(frame).to_contain_text("Step 2/6")
+
+
+def test_moving_the_descent_slider(page, server, screenshots):
+    open_page(page, server, "descent")
+    ends = page.locator("[data-testid='stMarkdown']", has_text="True gradient ends at")
+    expect()(ends).to_contain_text("0.333333 -0.333333")
+    handle = page.get_by_role("slider").first
+    handle.focus()
+    page.keyboard.press("Home")
+    expect()(ends).to_contain_text("0.500000 -0.500000")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    expect()(handle).to_have_value("3")
+    # three SGD steps from (0.5, -0.5) with lr 0.1 have moved the point
+    expect()(ends).not_to_contain_text("0.500000 -0.500000")
+    assert "(l = 1.33333)" not in ends.inner_text()
+    page.screenshot(path=str(screenshots / "descent_slider.png"), full_page=True)
+
+
+def test_dark_theme_follows_the_browser(browser, server, screenshots):
+    context = browser.new_context(viewport={"width": 1600, "height": 1100}, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_page(page, server, "step_through")
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert background == "rgb(14, 17, 23)"
+        page.screenshot(path=str(screenshots / "step_through_dark.png"), full_page=True)
+    finally:
+        context.close()
