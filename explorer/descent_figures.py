@@ -3,8 +3,9 @@ a step slider with animation frames, and the step table with translated headers.
 
 Input is a `DescentDemo` (explorer/descent.py); nothing here touches the engine. Trace order is fixed and
 recorded in `fig.layout.meta["traces"]` (name -> index), so a page or test can find a trace without
-guessing; the animated traces (each variant's path and its current point) come last, and every frame
-restyles exactly those.
+guessing. On the contour map the progress along each path is drawn with layout shapes (listed in
+`meta["shapes"]`) and the frames move only those; on the 3-D surface the frames restyle the path traces
+(listed in `meta["animated"]`), which come last.
 """
 
 from __future__ import annotations
@@ -201,50 +202,60 @@ def contour_figure(demo: DescentDemo, lang: str = "en", variants=None, *, step: 
         x=[demo.start[0]], y=[demo.start[1]], mode="markers", name=t("descent.fig.start", lang),
         marker=dict(color=START_COLOR, size=11, symbol="circle", line=dict(color="white", width=1)),
     ))
+    labels = []
     for i, marker in enumerate(_markers_of(demo, chosen, lang)):
         style = VARIANT_STYLE[marker["variant"]]
         add(f"fixed:{marker['variant']}:{i}", go.Scatter(
-            x=[marker["a"]], y=[marker["b"]], mode="markers+text", name=marker["label"],
-            text=[marker["label"]], textposition="top center", textfont=dict(color=style["color"]),
+            x=[marker["a"]], y=[marker["b"]], mode="markers", name=marker["label"],
             marker=dict(color=style["color"], size=15, symbol=style["symbol"],
                         line=dict(color="white", width=1)),
         ))
+        # a label on a light box stays readable over the dark middle of the colour map
+        labels.append(dict(x=marker["a"], y=marker["b"], text=marker["label"], showarrow=False, yshift=18,
+                           font=dict(color=style["color"]), bgcolor="rgba(255,255,255,0.8)"))
     steps = frame_steps(demo, max_frames)
     last = steps[-1] if step is None else max(0, min(int(step), steps[-1]))
-    animated = []
     for variant in chosen:
         style = VARIANT_STYLE[variant.key]
-        name = _variant_name(variant, lang)
-        a, b, _ = _upto(variant.path, last)
+        a, b, _ = _upto(variant.path, len(variant.path.steps))
+        # the whole route, faint, with the step table in its hover; the drawn progress is in the shapes
         add(f"path:{variant.key}", go.Scatter(
-            x=a, y=b, mode="lines+markers", name=t("descent.fig.path", lang, variant=name),
-            line=dict(color=style["color"], width=2.5, dash=style["dash"]), marker=dict(size=4),
-            text=_hover(variant.path, last + 1), hovertemplate="%{text}<extra></extra>",
+            x=a, y=b, mode="lines+markers", opacity=0.35,
+            name=t("descent.fig.path", lang, variant=_variant_name(variant, lang)),
+            line=dict(color=style["color"], width=2, dash=style["dash"]), marker=dict(size=4),
+            text=_hover(variant.path, len(variant.path.steps)), hovertemplate="%{text}<extra></extra>",
         ))
-        add(f"current:{variant.key}", go.Scatter(
-            x=a[-1:], y=b[-1:], mode="markers", showlegend=False,
-            name=t("descent.fig.current", lang, step=min(last, variant.path.updates), variant=name),
-            marker=dict(color=style["color"], size=13, symbol="circle-open", line=dict(width=3)),
-        ))
-        animated += [names[f"path:{variant.key}"], names[f"current:{variant.key}"]]
-
-    def frame_data(k: int) -> list:
-        data = []
-        for variant in chosen:
-            a, b, _ = _lists(*_upto(variant.path, k))
-            data += [go.Scatter(x=a, y=b), go.Scatter(x=a[-1:], y=b[-1:])]
-        return data
-
     if animate:
-        _animate(fig, steps, frame_data, animated, last, lang)
+        # Frames change layout shapes only: plotly.js removes contour/heatmap traces while it animates
+        # trace data (plotly.js issue 4491), but leaves them alone when only shapes move.
+        fig.frames = [go.Frame(name=str(k), layout=dict(shapes=progress_shapes(chosen, k))) for k in steps]
+        _controls(fig, steps, last, lang, redraw=False)
     fig.update_layout(
         title=t("descent.fig.contour_title", lang), xaxis_title="a", yaxis_title="b",
         xaxis=dict(range=[surface.grid.a_min, surface.grid.a_max], constrain="domain"),
         yaxis=dict(range=[surface.grid.b_min, surface.grid.b_max], scaleanchor="x", scaleratio=1),
         legend=dict(orientation="h", y=-0.25), margin=dict(l=40, r=20, t=60, b=40),
-        meta=dict(traces=names, frame_steps=steps, animated=animated),
+        shapes=progress_shapes(chosen, last), annotations=labels,
+        meta=dict(traces=names, frame_steps=steps, shapes=[f"{kind}:{v.key}" for v in chosen
+                                                           for kind in ("path", "current")]),
     )
     return fig
+
+
+def progress_shapes(chosen: list[Variant], k: int) -> list[dict]:
+    """Each variant's path up to step k (an SVG path in data coordinates) and a ring at its current point."""
+    shapes = []
+    for variant in chosen:
+        style = VARIANT_STYLE[variant.key]
+        a, b, _ = _upto(variant.path, k)
+        points = " L ".join(f"{x:.9g} {y:.9g}" for x, y in zip(a, b))
+        shapes.append(dict(type="path", path=f"M {points}" if points else "", xref="x", yref="y",
+                           layer="above", line=dict(color=style["color"], width=3, dash=style["dash"])))
+        where = (float(a[-1]), float(b[-1])) if a.size else (0.0, 0.0)
+        shapes.append(dict(type="circle", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel",
+                           xanchor=where[0], yanchor=where[1], x0=-8, x1=8, y0=-8, y1=8, layer="above",
+                           line=dict(color=style["color"], width=3), visible=bool(a.size)))
+    return shapes
 
 
 def surface_figure(demo: DescentDemo, lang: str = "en", variants=None, *, step: int | None = None,
@@ -306,11 +317,12 @@ def surface_figure(demo: DescentDemo, lang: str = "en", variants=None, *, step: 
         return data
 
     if animate:
-        _animate(fig, steps, frame_data, animated, last, lang)
+        fig.frames = [go.Frame(name=str(k), data=frame_data(k), traces=animated) for k in steps]
+        _controls(fig, steps, last, lang, redraw=True)
     fig.update_layout(
         title=t("descent.fig.surface_title", lang),
         scene=dict(xaxis_title="a", yaxis_title="b", zaxis_title="l"),
-        legend=dict(orientation="h", y=-0.1), margin=dict(l=0, r=0, t=60, b=0),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), margin=dict(l=0, r=0, t=90, b=40),
         meta=dict(traces=names, frame_steps=steps, animated=animated),
     )
     return fig
@@ -321,11 +333,8 @@ def _clipped(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
-def _animate(fig: go.Figure, steps: list[int], frame_data, animated: list[int], shown: int,
-             lang: str) -> None:
-    """One frame per step index, a slider over them (on the step shown) and Play / Pause buttons."""
-    redraw = True  # 3-D traces need it; for 2-D it costs little at these sizes
-    fig.frames = [go.Frame(name=str(k), data=frame_data(k), traces=animated) for k in steps]
+def _controls(fig: go.Figure, steps: list[int], shown: int, lang: str, redraw: bool) -> None:
+    """A slider over the frames (on the step shown) and Play / Pause buttons; 3-D frames need a redraw."""
     slider_steps = [
         dict(method="animate", label=str(k),
              args=[[str(k)], dict(mode="immediate", frame=dict(duration=0, redraw=redraw),
@@ -333,8 +342,8 @@ def _animate(fig: go.Figure, steps: list[int], frame_data, animated: list[int], 
         for k in steps
     ]
     fig.update_layout(
-        sliders=[dict(active=int(np.searchsorted(steps, shown)), steps=slider_steps, pad=dict(t=30),
-                      currentvalue=dict(prefix=t("descent.fig.step", lang)))],
+        sliders=[dict(active=int(np.searchsorted(steps, shown)), steps=slider_steps, pad=dict(t=30), x=0.16,
+                      len=0.84, currentvalue=dict(prefix=t("descent.fig.step", lang)))],
         updatemenus=[dict(
             type="buttons", direction="left", x=0, y=-0.05, xanchor="left", yanchor="top", showactive=False,
             buttons=[

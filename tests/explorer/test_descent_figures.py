@@ -29,12 +29,22 @@ def trace(fig, name):
     return fig.data[fig.layout.meta["traces"][name]]
 
 
+def shapes_of(shapes, meta, name):
+    return shapes[list(meta["shapes"]).index(name)]
+
+
+def path_points(shape) -> list[tuple[float, float]]:
+    """The (a, b) points of an SVG path 'M x y L x y ...' in data coordinates."""
+    parts = shape.path.replace("M", "").split("L")
+    return [tuple(float(v) for v in part.split()) for part in parts if part.strip()]
+
+
 def test_contour_figure_traces_in_their_fixed_order(demo):
     fig = contour_figure(demo)
     names = fig.layout.meta["traces"]
     assert list(names) == [
         "contour", "field:true", "field:detached", "start", "fixed:true:0", "fixed:detached:1",
-        "path:true", "current:true", "path:detached", "current:detached",
+        "path:true", "path:detached",
     ]
     assert list(names.values()) == list(range(len(fig.data)))
     contour = trace(fig, "contour")
@@ -51,6 +61,13 @@ def test_paths_on_the_contour_end_at_the_seed_end_points(demo):
     assert f"{detached.x[-1]:.06f} {detached.y[-1]:.06f}" == "1.000000 -0.000000"
     assert true.line.color != detached.line.color and true.line.dash != detached.line.dash
     assert "k=100" in true.text[-1] and "a=0.333333" in true.text[-1]
+    meta = fig.layout.meta
+    assert list(meta["shapes"]) == ["path:true", "current:true", "path:detached", "current:detached"]
+    drawn = path_points(shapes_of(fig.layout.shapes, meta, "path:detached"))
+    assert len(drawn) == 101
+    np.testing.assert_allclose(drawn[-1], (1.0, 0.0), atol=1e-6)
+    ring = shapes_of(fig.layout.shapes, meta, "current:true")
+    assert (ring.xanchor, ring.yanchor) == (demo.true.path.steps[-1].a, demo.true.path.steps[-1].b)
 
 
 def test_markers_for_the_true_minimum_and_the_detached_fixed_point(demo):
@@ -68,23 +85,25 @@ def test_markers_for_the_true_minimum_and_the_detached_fixed_point(demo):
     fig = contour_figure(demo, "zh")
     assert trace(fig, "fixed:true:0").name == chinese[0]["label"]
     assert (trace(fig, "fixed:detached:1").x[0], trace(fig, "fixed:detached:1").y[0]) == pytest.approx((1, 0))
+    assert [(a.text, a.x, a.y) for a in fig.layout.annotations] == [
+        (m["label"], m["a"], m["b"]) for m in chinese
+    ]
 
 
 def test_frames_grow_the_paths_one_step_at_a_time(demo):
     fig = contour_figure(demo)
     assert len(fig.frames) == 101
     assert [f.name for f in fig.frames] == [str(k) for k in range(101)]
-    animated = fig.layout.meta["animated"]
-    assert animated == [fig.layout.meta["traces"][n] for n in
-                        ("path:true", "current:true", "path:detached", "current:detached")]
+    meta = fig.layout.meta
     for k in (0, 1, 37, 100):
         frame = fig.frames[k]
-        assert list(frame.traces) == animated
-        path, current = frame.data[0], frame.data[1]
-        assert len(path.x) == k + 1
-        step = demo.true.path.steps[k]
-        assert (path.x[-1], path.y[-1]) == (step.a, step.b) == (current.x[0], current.y[0])
-        assert len(frame.data[2].x) == k + 1
+        assert not frame.data  # only shapes move: the contour stays drawn while playing
+        drawn = path_points(shapes_of(frame.layout.shapes, meta, "path:true"))
+        steps = demo.true.path.steps[: k + 1]
+        np.testing.assert_allclose(drawn, [(s.a, s.b) for s in steps], rtol=1e-8)
+        ring = shapes_of(frame.layout.shapes, meta, "current:true")
+        assert (ring.xanchor, ring.yanchor) == (steps[-1].a, steps[-1].b)
+        assert len(path_points(shapes_of(frame.layout.shapes, meta, "path:detached"))) == k + 1
 
 
 def test_slider_and_play_buttons(demo):
@@ -96,15 +115,20 @@ def test_slider_and_play_buttons(demo):
     assert slider.currentvalue.prefix == "步数 "
     [menu] = fig.layout.updatemenus
     assert [b.label for b in menu.buttons] == ["播放", "暂停"]
+    assert menu.buttons[0].args[1]["frame"]["redraw"] is False  # shapes need no redraw
+    assert surface_figure(demo).layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
 
 
 def test_a_chosen_step_and_a_static_figure(demo):
     fig = contour_figure(demo, step=5, animate=False)
-    assert len(trace(fig, "path:true").x) == 6
-    assert trace(fig, "current:true").x[0] == demo.true.path.steps[5].a
+    meta = fig.layout.meta
+    assert len(path_points(shapes_of(fig.layout.shapes, meta, "path:true"))) == 6
+    assert shapes_of(fig.layout.shapes, meta, "current:true").xanchor == demo.true.path.steps[5].a
+    assert len(trace(fig, "path:true").x) == 101  # the whole route stays visible, faint
     assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
     assert contour_figure(demo, step=5).layout.sliders[0].active == 5
-    assert len(trace(contour_figure(demo, step=10_000, animate=False), "path:true").x) == 101
+    far = contour_figure(demo, step=10_000, animate=False)
+    assert len(path_points(shapes_of(far.layout.shapes, far.layout.meta, "path:true"))) == 101
 
 
 def test_one_variant_alone(demo):
@@ -112,7 +136,8 @@ def test_one_variant_alone(demo):
     names = fig.layout.meta["traces"]
     assert "path:true" not in names and "field:true" not in names and "path:detached" in names
     assert [n for n in names if n.startswith("fixed:")] == ["fixed:detached:0"]
-    assert len(fig.frames[3].data) == 2
+    assert len(fig.frames[3].layout.shapes) == 2
+    assert len(surface_figure(demo, variants="true").frames[3].data) == 2
 
 
 def test_arrows_point_where_descent_moves(demo):
@@ -162,7 +187,8 @@ def test_long_runs_are_sampled_into_at_most_max_frames():
     assert steps == sorted(set(steps))
     fig = contour_figure(demo)
     assert len(fig.frames) == len(steps)
-    assert len(fig.frames[-1].data[0].x) == 1001
+    last = fig.frames[-1].layout.shapes
+    assert len(path_points(shapes_of(last, fig.layout.meta, "path:true"))) == 1001
 
 
 def test_a_diverged_path_is_drawn_up_to_where_it_stopped():
@@ -171,11 +197,15 @@ def test_a_diverged_path_is_drawn_up_to_where_it_stopped():
     fig = contour_figure(demo)
     true = trace(fig, "path:true")
     assert len(true.x) == len(demo.true.path.steps) < 101
+    assert len(fig.frames) == len(demo.detached.path.steps)  # the longer of the two paths
     overflow = build_demo(DEFAULT_LOSS, lr=1.0, steps=200, grid=Grid(-1e30, 1e30, -1e30, 1e30, 5, 5))
     assert overflow.true.path.stop.key == "descent.diverged"
-    path = trace(contour_figure(overflow), "path:true")
+    fig = contour_figure(overflow)
+    path = trace(fig, "path:true")
     assert all(math.isfinite(v) for v in path.x)  # the non-finite last point is left out
     assert len(path.x) == len(overflow.true.path.steps) - 1
+    drawn = path_points(shapes_of(fig.layout.shapes, fig.layout.meta, "path:true"))
+    assert all(math.isfinite(v) for point in drawn for v in point)
 
 
 def test_step_table_columns_in_both_languages(demo):
