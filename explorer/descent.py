@@ -206,7 +206,7 @@ def evaluate_loss(loss: LossExpression, a, b):
             return _evaluate(loss.tree, {"a": a, "b": b})
     except DescentError:
         raise
-    except (ArithmeticError, RuntimeError, TypeError, ValueError, IndexError) as exc:
+    except Exception as exc:  # whatever the engine raises for a typed loss becomes a message
         raise DescentError("descent.evaluation_failed", detail=f"{type(exc).__name__}: {exc}") from None
 
 
@@ -275,6 +275,12 @@ def _number_op(op, left, right):
         raise DescentError("descent.number_too_large") from None
     if isinstance(result, complex):
         raise DescentError("descent.evaluation_failed", detail="a negative number to a fractional power")
+    if isinstance(result, int) and abs(result) >= 2**53:
+        # nested integer powers would grow without bound; beyond 2**53 floats are what the engine uses anyway
+        try:
+            return float(result)
+        except OverflowError:
+            raise DescentError("descent.number_too_large") from None
     return result
 
 
@@ -426,7 +432,7 @@ def _values_and_grads(result, leaves, shape) -> tuple[np.ndarray, tuple[np.ndarr
     try:
         with np.errstate(all="ignore"):
             grads = engine.autograd.grad(result.sum(), leaves, allow_unused=True)
-    except (ArithmeticError, RuntimeError, TypeError, ValueError) as exc:
+    except Exception as exc:  # as in evaluate_loss: the user sees a message, never a traceback
         raise DescentError("descent.evaluation_failed", detail=f"{type(exc).__name__}: {exc}") from None
     out = tuple(np.zeros(shape) if g is None else np.array(g.numpy(), dtype=np.float64) for g in grads)
     return values, out
@@ -574,7 +580,7 @@ def _scalar_grads(value, a, b, use_backward: bool) -> tuple[tuple, float]:
             grads = (a.grad, b.grad)
         else:
             grads = engine.autograd.grad(value, (a, b), allow_unused=True)
-    except (ArithmeticError, RuntimeError, TypeError, ValueError) as exc:
+    except Exception as exc:  # as in evaluate_loss: the user sees a message, never a traceback
         raise DescentError("descent.evaluation_failed", detail=f"{type(exc).__name__}: {exc}") from None
     return tuple(grads), loss_value
 
