@@ -68,10 +68,15 @@ def mul(input, other):
 
 def div(input, other, *, rounding_mode=None):
     other = _check_number(other, "div")
-    if rounding_mode is not None:
-        with_grad = div(input, other)
-        data = np.floor(with_grad._data) if rounding_mode == "floor" else np.trunc(with_grad._data)
-        return _make(data.astype(with_grad._data.dtype))
+    if rounding_mode is not None:  # no gradient flows through a rounded quotient
+        a, b = _t(input)._data, _data_or_number(other)
+        dtype = dtypes.result_np_dtype([a, b])
+        if dtype.kind in "biu":
+            quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+        else:
+            exact_quotient = np.true_divide(a, b)
+            quotient = np.floor(exact_quotient) if rounding_mode == "floor" else np.trunc(exact_quotient)
+        return _make(np.asarray(quotient, dtype=dtype))
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
     if dtypes.result_np_dtype([input._data, _data_or_number(other)]).kind in "biu":
@@ -283,8 +288,36 @@ def min(input, dim=None, keepdim=False):
     return _extreme("min", input, dim, keepdim)
 
 
+def _all_or(dim, ndim):
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+        return tuple(range(ndim))
+    return _dims(dim, ndim)
+
+
 def amax(input, dim=(), keepdim=False):
-    return max(input) if dim in ((), None) else max(input, dim, keepdim).values
+    return apply(R["amax"], (input,), {"dim": _all_or(dim, input._data.ndim), "keepdim": keepdim})
+
+
+def amin(input, dim=(), keepdim=False):
+    return apply(R["amin"], (input,), {"dim": _all_or(dim, input._data.ndim), "keepdim": keepdim})
+
+
+def _std_or_var(name, input, dim, unbiased, keepdim, correction):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if isinstance(dim, bool):  # the legacy x.std(False): unbiased given first
+        dim, unbiased = None, dim
+    corr = (1 if unbiased else 0) if correction is None else correction
+    attrs = {"dim": _all_or(dim, input._data.ndim), "correction": corr, "keepdim": keepdim}
+    return apply(R[name], (input,), attrs)
+
+
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _std_or_var("std", input, dim, unbiased, keepdim, correction)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _std_or_var("var", input, dim, unbiased, keepdim, correction)
 
 
 def argmax(input, dim=None, keepdim=False):

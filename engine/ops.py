@@ -172,7 +172,7 @@ def _pow_self_vjp(m, g, s, a):
 def _pow_exponent_vjp(m, g, s, a):
     # PyTorch: grad * where(self == 0 and exponent >= 0, 0, result * log(self)); no nan from log(0)
     x, e = _data(s["self"]), _data(s["exponent"])
-    return g * m.where((x == 0) & (e >= 0), m.zeros((), g), s["result"] * m.log(s["self"]))
+    return g * m.where((x == 0) & (e >= 0), m.zeros((), g), s["result"] * exact(m).log(s["self"]))
 
 
 _op("pow_tensor", "PowBackward1", ("self", "exponent"), np.power,
@@ -240,9 +240,9 @@ _unary("log", "LogBackward0", log_f, lambda m, g, s, a: g / s["self"], ("self",)
 _unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / (2 * s["result"]), ("result",),
        "result = sqrt(self)", r"r = \sqrt{x}",
        "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
-_unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * m.cos(s["self"]), ("self",),
+_unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * exact(m).cos(s["self"]), ("self",),
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
-_unary("cos", "CosBackward0", cos_f, lambda m, g, s, a: g * -m.sin(s["self"]), ("self",),
+_unary("cos", "CosBackward0", cos_f, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
 _unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]),
        ("result",),
@@ -273,6 +273,25 @@ _op("sigmoid_backward", "SigmoidBackwardBackward0", ("grad_output", "output"), l
     "result = grad_output * (1 - output) * output", r"r = \bar y (1 - y) y",
     ("grad_grad_output = grad * (1 - output) * output", "grad_output = grad * grad_output * (1 - 2·output)"),
     (r"\bar{\bar y} = \bar r (1 - y) y", r"\bar y = \bar r\, \bar y\, (1 - 2y)"))
+
+
+class _ExactNumpy:
+    """The functions VJP rules call, in the forms whose float32 results match PyTorch's (numpy's own float32
+    exp and sum differ in the last bit); under create_graph the engine's ops are used instead."""
+
+    exp, log, sin, cos = staticmethod(exp_f), staticmethod(log_f), staticmethod(sin_f), staticmethod(cos_f)
+
+    @staticmethod
+    def sigmoid(x):
+        return _sigmoid_fwd(x)
+
+    @staticmethod
+    def sum(x, dim=None, keepdim=False):
+        return torch_sum(x, dim, keepdim)
+
+
+def exact(m):
+    return m if m.differentiable else _ExactNumpy
 
 
 def _zeros_where(m, cond, g):
@@ -601,6 +620,68 @@ _unary("min", "MinBackward1", lambda x: np.min(x), _extreme_all_vjp, ("self", "r
        "grad_self = grad / k at the k minima", r"\bar x_i = \frac{\bar r}{k}[x_i = r]")
 
 
+def _restore_dims(m, x, a):
+    """A reduced result brought back to keepdim form (PyTorch's restore_reduced_dims)."""
+    if a["keepdim"]:
+        return x
+    return m.reshape(x, _keepdim_shape(a["shape"], a["dim"]))
+
+
+def _amax_vjp(m, g, s, a):
+    # PyTorch: (grad / count) * mask, mask = (self == result) per reduced slice: ties share the gradient
+    xd = _data(s["self"])
+    mask = xd == np.reshape(_data(s["result"]), _keepdim_shape(xd.shape, a["dim"]))
+    count = mask.sum(axis=a["dim"], keepdims=True).astype(xd.dtype)
+    return (_restore_dims(m, g, a) / m.constant(count)) * m.constant(mask.astype(xd.dtype))
+
+
+for _name, _grad_fn, _pick in (("amax", "AmaxBackward0", np.max), ("amin", "AminBackward0", np.min)):
+    _unary(_name, _grad_fn, lambda x, dim, keepdim=False, pick=_pick: pick(x, axis=dim, keepdims=keepdim),
+           _amax_vjp, ("self", "result"),
+           f"result = {_name}(self, dim)", rf"r = \{_name[1:]}_{{d}} x",
+           "grad_self = grad / k at the k extremes of each slice", r"\bar x = \frac{\bar r}{k}[x = r]")
+
+
+def _var_fwd(x, dim, correction=1, keepdim=False):
+    # PyTorch accumulates in float64 (a two-pass sum over the float32 mean for a full reduction)
+    if dim == tuple(range(np.ndim(x))) and np.ndim(x) and x.dtype == np.float32:
+        mean = np.float64(torch_mean(x))
+    else:
+        mean = np.mean(np.asarray(x, np.float64), axis=dim, keepdims=True)
+    dev = np.asarray(x, np.float64) - mean
+    n = int(np.prod([np.shape(x)[d] for d in dim]))
+    return np.sum(dev * dev, axis=dim, keepdims=keepdim) / max(0, n - correction)
+
+
+def _var_backward(m, g, s, a):
+    # PyTorch: (2 / (N - correction)) * grad * (self - self.mean(dim, keepdim=True))
+    x = s["self"]
+    n = int(np.prod([a["shape"][d] for d in a["dim"]]))
+    centred = x - exact(m).sum(x, a["dim"], True) / n
+    return (2.0 / (n - a.get("correction", 1))) * _restore_dims(m, g, a) * centred
+
+
+def _std_vjp(m, g, s, a):
+    # PyTorch: var_backward(grad / (result * 2)), 0 where the result is 0
+    r = s["result"]
+    scaled = _zeros_where(m, _data(r) == 0, g / (r * 2))
+    return _var_backward(m, scaled, s, a)
+
+
+_unary("var", "VarBackward0", lambda x, dim, correction=1, keepdim=False:
+       np.asarray(_var_fwd(x, dim, correction, keepdim), dtype=x.dtype),
+       _var_backward, ("self",),
+       "result = Σ (self - mean)² / (N - correction)", r"r = \frac{1}{N-c}\sum_i (x_i - \bar x)^2",
+       "grad_self = 2 / (N - correction) * grad * (self - mean)",
+       r"\bar x_i = \frac{2 \bar r}{N-c}(x_i - \bar x)")
+_unary("std", "StdBackward0", lambda x, dim, correction=1, keepdim=False:
+       np.asarray(np.sqrt(_var_fwd(x, dim, correction, keepdim)), dtype=x.dtype),
+       _std_vjp, ("self", "result"),
+       "result = sqrt(var(self))", r"r = \sqrt{\operatorname{var}(x)}",
+       "grad_self = grad / (2·result) * 2 / (N - correction) * (self - mean)",
+       r"\bar x_i = \frac{\bar r}{r}\frac{x_i - \bar x}{N-c}")
+
+
 def _extreme_dim_fwd(pick):
     def forward(x, dim, keepdim=False):
         idx = pick(x, axis=dim, keepdims=True)
@@ -844,10 +925,10 @@ def _bce_logits_self(m, g, s, a):
     x, y = s["self"], s["target"]
     pw, w = a.get("pos_weight"), a.get("weight")
     if pw is None:
-        gi = (m.sigmoid(x) - y) * g
+        gi = (exact(m).sigmoid(x) - y) * g
     else:
         t = pw * y
-        gi = (t + 1 - y) * m.sigmoid(x) - t
+        gi = (t + 1 - y) * exact(m).sigmoid(x) - t
         gi = gi * g
     if w is not None:
         gi = gi * w
@@ -901,7 +982,7 @@ def _bce_self(m, g, s, a):
 def _bce_target(m, g, s, a):
     # PyTorch: -logit(self) * grad
     x = s["self"]
-    gt = -m.log(x / (1 - x)) * g
+    gt = -exact(m).log(x / (1 - x)) * g
     if a.get("weight") is not None:
         gt = gt * a["weight"]
     return _scale_reduced(m, gt, int(np.prod(_shape(x))), a.get("reduction", "mean"))
@@ -949,12 +1030,12 @@ def _log_softmax_fwd(x, dim):
 
 
 _unary("softmax", "SoftmaxBackward0", _softmax_fwd,
-       lambda m, g, s, a: s["result"] * (g - m.sum(g * s["result"], a["dim"], True)), ("result",),
+       lambda m, g, s, a: s["result"] * (g - exact(m).sum(g * s["result"], a["dim"], True)), ("result",),
        "result = exp(self) / Σ exp(self) over dim", r"r_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
        "grad_self = result * (grad - Σ grad·result)",
        r"\bar x = r \odot (\bar r - \langle \bar r, r \rangle)")
 _unary("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
-       lambda m, g, s, a: g - m.exp(s["result"]) * m.sum(g, a["dim"], True), ("result",),
+       lambda m, g, s, a: g - exact(m).exp(s["result"]) * exact(m).sum(g, a["dim"], True), ("result",),
        "result = self - log Σ exp(self) over dim", r"r_i = x_i - \ln\sum_j e^{x_j}",
        "grad_self = grad - exp(result) * Σ grad", r"\bar x = \bar r - e^{r} \sum_j \bar r_j")
 

@@ -124,15 +124,9 @@ Tensor.softmax = lambda self, dim: apply(R["softmax"], (self,), {"dim": dim})
 Tensor.log_softmax = lambda self, dim: apply(R["log_softmax"], (self,), {"dim": dim})
 Tensor.any = lambda self: _make(np.asarray(np.any(self._data)))
 Tensor.all = lambda self: _make(np.asarray(np.all(self._data)))
-Tensor.std = lambda self, dim=None, unbiased=True, keepdim=False: _std(self, dim, unbiased, keepdim)
-
-
-def _std(x, dim, unbiased, keepdim):
-    mu = F.mean(x, dim, keepdim=True) if dim is not None else F.mean(x)
-    sq = F.pow(F.sub(x, mu), 2)
-    n = x._data.size if dim is None else x._data.shape[dim]
-    total = F.sum(sq, dim, keepdim=keepdim) if dim is not None else F.sum(sq)
-    return F.sqrt(F.div(total, n - 1 if unbiased else n))
+Tensor.std = F.std
+Tensor.var = F.var
+Tensor.amin = F.amin
 
 
 # ---------------------------------------------------------------- in-place ops

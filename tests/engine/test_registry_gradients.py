@@ -34,7 +34,8 @@ TORCH_GRAD_FN = {
     "copy_": "CopyBackwards", "maximum": "MaximumBackward0", "minimum": "MinimumBackward0",
     "where": "WhereBackward0", "sum": "SumBackward0", "sum_dim": "SumBackward1", "mean": "MeanBackward0",
     "mean_dim": "MeanBackward1", "max": "MaxBackward1", "min": "MinBackward1", "max_dim": "MaxBackward0",
-    "min_dim": "MinBackward0", "norm": "LinalgVectorNormBackward0", "view": "ViewBackward0",
+    "min_dim": "MinBackward0", "amax": "AmaxBackward0", "amin": "AminBackward0", "std": "StdBackward0",
+    "var": "VarBackward0", "norm": "LinalgVectorNormBackward0", "view": "ViewBackward0",
     "unsafe_view": "UnsafeViewBackward0", "squeeze": "SqueezeBackward0", "squeeze_dim": "SqueezeBackward1",
     "squeeze_matmul": "SqueezeBackward4", "unsqueeze": "UnsqueezeBackward0", "expand": "ExpandBackward0",
     "t": "TBackward0", "transpose": "TransposeBackward0", "permute": "PermuteBackward0",
@@ -152,6 +153,17 @@ def _cases() -> dict[str, list[Case]]:
         attrs, label = {"dim": dim, "keepdim": keepdim}, f"dim={dim} {keepdim}"
         add("max_dim", (_distinct(rng, MATRIX),), attrs, label=label)
         add("min_dim", (_distinct(rng, MATRIX),), attrs, label=label)
+    for dims, keepdim in (((0, 1), False), ((1,), False), ((0,), True)):
+        attrs, label = {"dim": dims, "keepdim": keepdim}, f"dim={dims} {keepdim}"
+        add("amax", (_distinct(rng, MATRIX),), attrs, label=label)
+        add("amin", (_distinct(rng, MATRIX),), attrs, label=label)
+        for correction in (0, 1):
+            attrs_c = {**attrs, "correction": correction}
+            add("std", (_normal(rng, MATRIX),), attrs_c, label=f"{label} correction={correction}")
+            add("var", (_normal(rng, MATRIX),), attrs_c, label=f"{label} correction={correction}")
+    # a two-way tie: the central difference there is the average of both sides, PyTorch's even split
+    add("amax", (np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),), {"dim": (1,), "keepdim": False},
+        label="ties share the gradient")
     for shape in (VECTOR, MATRIX):
         for p in (2, 1, 3, 0.5, float("inf")):
             add("norm", (_distinct(rng, shape) + 0.05,), {"ord": p}, label=f"{shape} p={p}")
