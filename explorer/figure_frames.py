@@ -1,12 +1,11 @@
 """Show one frame of an animated Plotly figure (a dict) as its still picture, for server-side sliders.
 
 The descent figures carry one frame per step (named by the step) and a browser-side slider; a page slider
-that picks a step puts that frame's traces in place and moves the figure's own slider to match. Pure.
+that picks a step puts that frame's traces (and layout changes, such as shapes) in place and moves the
+figure's own slider to match. Pure.
 """
 
 from __future__ import annotations
-
-import copy
 
 
 def frame_names(fig: dict) -> list[str]:
@@ -33,15 +32,17 @@ def at_frame(fig: dict, step: int) -> dict:
     index = nearest_frame(fig, step)
     if index is None:
         return fig
-    out = copy.deepcopy(fig)
-    frame = out["frames"][index]
+    # copy only what changes: the figure is cached and shared, and big (a grid and a frame per step)
+    out = dict(fig)
+    out["data"] = list(fig["data"])
+    frame = fig["frames"][index]
     traces = frame.get("traces") or list(range(len(frame.get("data") or ())))
     for slot, trace in zip(traces, frame.get("data") or ()):
         if 0 <= slot < len(out["data"]):
-            merged = dict(out["data"][slot])
-            merged.update(trace)
-            out["data"][slot] = merged
-    sliders = (out.get("layout") or {}).get("sliders")
-    if sliders:
-        sliders[0]["active"] = index
+            out["data"][slot] = {**out["data"][slot], **trace}
+    # frames may also restyle the layout (the contour's paths are layout shapes)
+    layout = {**(fig.get("layout") or {}), **(frame.get("layout") or {})}
+    if layout.get("sliders"):
+        layout["sliders"] = [{**layout["sliders"][0], "active": index}, *layout["sliders"][1:]]
+    out["layout"] = layout
     return out

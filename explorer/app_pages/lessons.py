@@ -1,10 +1,10 @@
-"""Lessons: the seeds' lessons as presets; each opens in the Playground (or the Descent demo)."""
+"""Lessons: the seeds' lessons as presets; the chosen one opens in the Playground (or the Descent demo)."""
 
 import streamlit as st
 
 from explorer.app_pages import session
 from explorer.app_text import t
-from explorer.lessons import LESSONS
+from explorer.lessons import LESSON_BY_KEY, LESSONS
 
 
 def open_lesson(code: str) -> None:
@@ -18,22 +18,26 @@ def open_lesson(code: str) -> None:
 
 
 def render() -> None:
-    lang = st.session_state.lang
+    ss = st.session_state
+    lang = ss.lang
     st.title(t("page.lessons", lang))
     st.caption(t("lessons.intro", lang))
-    st.caption(t("lessons.replace_warning", lang))
-    for number, lesson in enumerate(LESSONS, start=1):
-        with st.container(border=True):
-            st.subheader(f"{number}. {lesson.title_in(lang)}")
-            st.write(lesson.text_in(lang))
-            st.code(lesson.code, language="python")
-            columns = st.columns(2)
-            if columns[0].button(t("lessons.open", lang), key=f"open_{lesson.key}", type="primary"):
-                open_lesson(lesson.code)
-                session.go("playground")
-            opens_descent = lesson.descent and columns[1].button(t("lessons.open_descent", lang),
-                                                                 key=f"descent_{lesson.key}")
-            if opens_descent:
-                session.go("descent")
+    titles = {lesson.key: f"{number}. {lesson.title_in(lang)}" for number, lesson in enumerate(LESSONS, 1)}
+    ss.setdefault("lesson", LESSONS[0].key)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.radio(t("page.lessons", lang), list(titles), format_func=titles.get, label_visibility="collapsed",
+                 **session.bound("lesson_picker", "lesson"))
+    lesson = LESSON_BY_KEY[ss.lesson]
+    with right:
+        st.subheader(titles[lesson.key])
+        st.write(lesson.text_in(lang))
+        st.code(lesson.code, language="python")
+        st.caption(t("lessons.replace_warning", lang))
+        columns = st.columns(2)
+        if columns[0].button(t("lessons.open", lang), key="open_lesson", type="primary"):
+            open_lesson(lesson.code)
+            session.go("playground")
+        if lesson.descent and columns[1].button(t("lessons.open_descent", lang), key="open_descent"):
+            session.go("descent")
     session.publish("lessons")
-

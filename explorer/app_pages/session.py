@@ -43,6 +43,8 @@ def start() -> str:
         ss.node = None
         ss.last_good = None
         ss.link_page = state.page if "page" in st.query_params else None
+    # code in a monospace font, as in any editor: indentation and columns line up for the class
+    st.html("<style>textarea { font-family: 'Source Code Pro', monospace !important; }</style>")
     ss.lang_widget = ss.lang
     st.sidebar.radio(t("app.language", ss.lang), LANGUAGES, key="lang_widget", horizontal=True,
                      format_func=LANGUAGE_NAMES.get, on_change=_copy, args=("lang_widget", "lang"))

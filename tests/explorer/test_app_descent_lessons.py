@@ -22,25 +22,31 @@ def test_descent_loads_with_the_seed_and_its_two_end_points():
     # the seed's printed end points: 0.333333 -0.333333 and, with detach(), 1.000000 -0.000000
     assert "0.333333 -0.333333" in lines[0]
     assert "1.000000 -0.000000" in lines[1] or "1.000000 0.000000" in lines[1]
-    contour, _surface = charts(at)
+    contour, _ = charts(at)
     assert contour["layout"]["sliders"][0]["active"] == len(contour["frames"]) - 1
     assert "why" in at.expander[0].label.lower() or at.expander[0].label == "Why the two paths differ"
+
+
+def current_point(contour: dict) -> tuple[float, float]:
+    """Where the contour figure marks the true path's current point (a layout shape centred on it)."""
+    index = contour["layout"]["meta"]["shapes"].index("current:true")
+    shape = contour["layout"]["shapes"][index]
+    return shape["xanchor"], shape["yanchor"]
 
 
 def test_step_slider_moves_the_current_point_on_both_figures():
     at = start(page="descent")
     at.slider(key="descent_view_step").set_value(0).run()
-    contour, _surface = charts(at)
-    meta = contour["layout"]["meta"]["traces"]
-    current = contour["data"][meta["current:true"]]
-    assert array_of(current["x"])[-1] == pytest.approx(0.5)
-    assert array_of(current["y"])[-1] == pytest.approx(-0.5)
+    contour, surface = charts(at)
+    assert current_point(contour) == pytest.approx((0.5, -0.5))
     assert contour["layout"]["sliders"][0]["active"] == 0
+    current = surface["data"][surface["layout"]["meta"]["animated"][1]]
+    assert array_of(current["x"])[-1] == pytest.approx(0.5)
     assert "0.500000 -0.500000" in end_lines(at)[0]
     at.slider(key="descent_view_step").set_value(10).run()
-    contour, _ = charts(at)
-    current = contour["data"][meta["current:true"]]
-    assert array_of(current["x"])[-1] != pytest.approx(0.5)
+    contour, surface = charts(at)
+    assert current_point(contour) != pytest.approx((0.5, -0.5))
+    assert contour["layout"]["sliders"][0]["active"] == 10
 
 
 def test_learning_rate_and_optimizer_change_the_path():
@@ -78,14 +84,22 @@ def titles(lang: str) -> list[str]:
 
 def test_lessons_page_lists_every_lesson_in_both_languages():
     at = start(page="lessons")
-    assert [s.value for s in at.subheader] == titles("en")
+    picker = at.radio(key="lesson_picker")
+    assert picker.options == titles("en")
+    assert at.subheader[0].value == titles("en")[0]
+    assert at.code[0].value == LESSONS[0].code.rstrip("\n")
+    picker.set_value("residual_norm").run()
+    assert at.subheader[0].value == titles("en")[7]
+    assert "x3.norm()" in at.code[0].value
     at.sidebar.radio(key="lang_widget").set_value("zh").run()
-    assert [s.value for s in at.subheader] == titles("zh")
+    assert at.radio(key="lesson_picker").options == titles("zh")
+    assert at.subheader[0].value == titles("zh")[7]  # the chosen lesson stays chosen
 
 
 def test_opening_a_lesson_puts_it_in_the_playground():
     at = start(page="lessons")
-    at.button(key="open_autograd_grad").click().run()
+    at.radio(key="lesson_picker").set_value("autograd_grad").run()
+    at.button(key="open_lesson").click().run()
     assert not at.exception
     assert at.title[0].value == "Playground"
     assert at.text_area(key="program_editor").value == LESSON_BY_KEY["autograd_grad"].code
@@ -95,5 +109,6 @@ def test_opening_a_lesson_puts_it_in_the_playground():
 
 def test_descent_lesson_opens_the_descent_page():
     at = start(page="lessons")
-    at.button(key="descent_descent_detach").click().run()
+    at.radio(key="lesson_picker").set_value("descent_detach").run()
+    at.button(key="open_descent").click().run()
     assert at.title[0].value == "Descent demo"
