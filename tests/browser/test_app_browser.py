@@ -138,3 +138,23 @@ def test_dark_theme_follows_the_browser(browser, server, screenshots):
         page.screenshot(path=str(screenshots / "step_through_dark.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_clicking_a_node_shows_its_details(page, server, screenshots):
+    open_page(page, server)
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    trace = page.locator(".js-plotly-plot .scatterlayer .trace",
+                         has=page.locator(".textpoint", has_text="w(5, 3)")).first
+    labels = [trace.locator(".textpoint").nth(i).text_content()
+              for i in range(trace.locator(".textpoint").count())]
+    index = next(i for i, text in enumerate(labels) if text.startswith("w("))
+    marker = trace.locator(".points path").nth(index)
+    box = marker.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
+    expect()(details).to_contain_text("w  (5, 3) float32")
+    wait_idle(page)
+    # w's value and its .grad (five equal rows: x is all ones) are listed under the graph
+    texts = [c.text_content() for c in page.locator("[data-testid='stCode']").all()]
+    assert any(text.count("[0.2661, 0.1179, 0.0027]") == 5 for text in texts)
+    page.screenshot(path=str(screenshots / "node_clicked.png"), full_page=True)
