@@ -22,8 +22,8 @@ PAGES = {"playground": playground.render, "step_through": step_through.render, "
 
 
 def main() -> None:
-    st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_tree:", layout="wide")
     lang = session.start()
+    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/account_tree:", layout="wide")
     pages = {
         name: st.Page(render, title=t(f"page.{name}", lang), icon=session.PAGE_ICONS[name], url_path=name,
                       default=name == "playground")

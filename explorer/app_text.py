@@ -67,10 +67,11 @@ TEXT: dict[str, dict[str, str]] = {
                   "zh": "节点详情（点击图中的节点，或在此选择）"},
     "play.node_none": {"en": "(no node selected)", "zh": "（未选择节点）"},
     "play.exports": {"en": "Export", "zh": "导出"},
+    "play.image_format": {"en": "Camera button saves", "zh": "相机按钮保存为"},
     "play.export_py": {"en": "Program (.py for PyTorch)", "zh": "程序（PyTorch 的 .py 文件）"},
     "play.export_hint": {
-        "en": "PNG and SVG: use the camera button above the graph (PNG) or the SVG download here.",
-        "zh": "PNG 和 SVG：使用图上方的相机按钮（PNG）或这里的 SVG 下载。",
+        "en": "PNG or SVG: choose here, then use the camera button above the graph.",
+        "zh": "PNG 或 SVG：在这里选择，然后点击图上方的相机按钮。",
     },
     "play.lesson": {"en": "Lesson: {title}", "zh": "课程：{title}"},
     "play.passes": {"en": "{n} backward pass(es) recorded", "zh": "记录了 {n} 次反向传播"},

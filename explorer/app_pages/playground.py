@@ -4,6 +4,7 @@ import streamlit as st
 
 from explorer import playground_model as pm
 from explorer.app_pages import session
+from explorer.app_state import MAX_PROGRAM_CHARS
 from explorer.app_text import t
 from explorer.export_program import export_program
 from explorer.graph_files import graph_to_dot, graph_to_json
@@ -28,7 +29,7 @@ def editor(lang: str) -> None:
     if lesson is not None:
         st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
     st.text_area(t("play.editor", lang), height=360, help=t("play.editor_help", lang),
-                 **session.bound("program_editor", "program"))
+                 max_chars=MAX_PROGRAM_CHARS, **session.bound("program_editor", "program"))
 
 
 def leaves_panel(result, lang: str) -> None:
@@ -107,7 +108,8 @@ def exports_panel(program: str, result, graph, fig: dict, lang: str) -> None:
     ss = st.session_state
     with st.expander(t("play.exports", lang)):
         st.caption(t("play.export_hint", lang))
-        st.radio("PNG / SVG", ("png", "svg"), key="image_format", horizontal=True)
+        st.radio(t("play.image_format", lang), ("png", "svg"), key="image_format", horizontal=True,
+                 format_func=str.upper)
         stem = f"autograd-{ss.view}"
         columns = st.columns(4)
         columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",

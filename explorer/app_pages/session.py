@@ -48,6 +48,7 @@ def start() -> str:
     ss.lang_widget = ss.lang
     st.sidebar.radio(t("app.language", ss.lang), LANGUAGES, key="lang_widget", horizontal=True,
                      format_func=LANGUAGE_NAMES.get, on_change=_copy, args=("lang_widget", "lang"))
+    st.sidebar.caption(f"**{t('app.share', ss.lang)}**: {t('app.share_help', ss.lang)}")
     return ss.lang
 
 

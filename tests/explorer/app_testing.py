@@ -68,3 +68,19 @@ def node_id(figure: dict, name: str) -> str:
             if label == name or label.split("<br>")[0] == name:
                 return custom
     raise AssertionError(f"no node labelled {name!r}")
+
+
+def go_to(at: AppTest, url_path: str) -> AppTest:
+    """Open another page of the running session, as a click in the sidebar does.
+
+    AppTest.switch_page() accepts page files only; our pages are functions, registered by url path, so
+    this picks the page's hash from the registry of the last run (an AppTest internal).
+    """
+    wanted = "" if url_path == "playground" else url_path  # the default page lives at the root
+    for page_hash, info in at._registered_pages.items():
+        if info.get("url_pathname") == wanted:
+            at._page_hash = page_hash
+            at.run()
+            at._page_hash = ""
+            return at
+    raise AssertionError(f"no page {url_path!r}")

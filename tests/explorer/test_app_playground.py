@@ -9,7 +9,7 @@ from explorer.app_state import AppState, decode_query
 from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
 from explorer.playground_model import run_program
 from explorer.value_text import value_text
-from tests.explorer.app_testing import charts, codes, node_id, start, title_of
+from tests.explorer.app_testing import charts, codes, go_to, node_id, start, title_of
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +140,25 @@ def test_int_lesson_shows_pytorch_error_and_the_int_leaf_has_no_checkbox():
     assert "only Tensors of floating point" in at.error[0].value
     assert "rg_n" not in [c.key for c in at.checkbox]
     assert any("int64 cannot require grad" in c.value for c in at.caption)
+
+
+def test_page_changes_keep_the_program_and_flags():
+    at = start(AppState(program=SMALL))
+    typed = SMALL + "print(x * 2)\n"
+    at.text_area(key="program_editor").input(typed).run()
+    at.checkbox(key="rg_x").uncheck().run()
+    go_to(at, "step_through")
+    assert at.title[0].value == "Backward step-through"
+    # x no longer requires grad, so the program stops at backward(): the page says so
+    assert "line 4" in at.warning[0].value
+    go_to(at, "lessons")
+    go_to(at, "playground")
+    assert at.title[0].value == "Playground"
+    assert at.text_area(key="program_editor").value == typed
+    assert at.checkbox(key="rg_x").value is False
+
+
+def test_export_buttons_are_offered():
+    at = start(AppState(program=SMALL))
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["HTML", "JSON", "DOT", "Program (.py for PyTorch)"]
