@@ -114,6 +114,19 @@ _op("div", "DivBackward0", ("self", "other"), operator.truediv,
     "result = self / other", r"r = \frac{x}{y}",
     ("grad_self = grad / other", "grad_other = -grad * ((self / other) / other)"),
     (r"\bar x = \frac{\bar r}{y}", r"\bar y = -\frac{\bar r\, x}{y^2}"))
+_unary("mul_scalar", "MulBackward1", lambda x, other: x * other, lambda m, g, s, a: g * a["other"], (),
+       "result = self * other (a number)", r"r = c\,x", "grad_self = grad * other", r"\bar x = c\,\bar r")
+
+
+def _times(m, number, t):
+    """number * t as PyTorch's derivative formulas write it (a Scalar: MulBackward1 under create_graph)."""
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op("mul_scalar", t, other=number)
+    return number * t
+
+
 _unary("div_scalar", "DivBackward1", lambda x, other: x / other, lambda m, g, s, a: g / a["other"], (),
        "result = self / other (a number)", r"r = \frac{x}{c}",
        "grad_self = grad / other", r"\bar x = \frac{\bar r}{c}")
@@ -150,12 +163,12 @@ def _pow_scalar_vjp(m, g, s, a):
     e = a["exponent"]
     if e == 0:
         return m.zeros(_shape(s["self"]), g)
-    # PyTorch: grad * (exponent * self.pow(exponent - 1)); self.pow(1) is self itself, which spares the
-    # squares (the most common power) a slow element-wise pow
     x = s["self"]
-    if e == 2:
-        return g * (2 * x)
-    return g * (e * (power_scalar(x, e - 1) if not m.differentiable else x ** (e - 1)))
+    if not m.differentiable:
+        # self.pow(1) is self itself, which spares the squares (the most common power) an element-wise pow
+        return g * (e * (x if e == 2 else power_scalar(x, e - 1)))
+    # PyTorch: grad * (exponent * self.pow(exponent - 1)); a Scalar product, so MulBackward1 then PowBackward0
+    return g * _times(m, e, x ** (e - 1))
 
 
 _unary("pow", "PowBackward0", power_scalar, _pow_scalar_vjp, ("self",),
@@ -177,7 +190,7 @@ def _pow_exponent_vjp(m, g, s, a):
 
 _op("pow_tensor", "PowBackward1", ("self", "exponent"), np.power,
     (_pow_self_vjp, _pow_exponent_vjp),
-    (("self", "exponent"), ("self", "result")),
+    (("self", "exponent"), ("self", "exponent", "result")),
     "result = self ** exponent", r"r = x^{y}",
     ("grad_self = grad * exponent * self ** (exponent - 1)", "grad_exponent = grad * result * log(self)"),
     (r"\bar x = \bar r\, y\, x^{y-1}", r"\bar y = \bar r\, r \ln x"))
@@ -237,7 +250,7 @@ _unary("exp", "ExpBackward0", exp_f, lambda m, g, s, a: g * s["result"], ("resul
        "result = exp(self)", r"r = e^{x}", "grad_self = grad * result", r"\bar x = \bar r\, r")
 _unary("log", "LogBackward0", log_f, lambda m, g, s, a: g / s["self"], ("self",),
        "result = log(self)", r"r = \ln x", "grad_self = grad / self", r"\bar x = \frac{\bar r}{x}")
-_unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / (2 * s["result"]), ("result",),
+_unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / _times(m, 2, s["result"]), ("result",),
        "result = sqrt(self)", r"r = \sqrt{x}",
        "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
 _unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * exact(m).cos(s["self"]), ("self",),
@@ -658,7 +671,7 @@ def _var_backward(m, g, s, a):
     x = s["self"]
     n = int(np.prod([a["shape"][d] for d in a["dim"]]))
     centred = x - exact(m).sum(x, a["dim"], True) / n
-    return (2.0 / (n - a.get("correction", 1))) * _restore_dims(m, g, a) * centred
+    return _times(m, 2.0 / (n - a.get("correction", 1)), _restore_dims(m, g, a)) * centred
 
 
 def _std_vjp(m, g, s, a):

@@ -23,7 +23,7 @@ from engine.tensor import _make, apply
 # probability targets for div_scalar, autograd.grad(..., create_graph=True) for the *_backward ops).
 TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
-    "div": "DivBackward0", "div_scalar": "DivBackward1", "neg": "NegBackward0",
+    "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1", "neg": "NegBackward0",
     "reciprocal": "ReciprocalBackward0", "pow": "PowBackward0", "pow_tensor": "PowBackward1",
     "rpow": "PowBackward2", "abs": "AbsBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
     "sqrt": "SqrtBackward0", "sin": "SinBackward0", "cos": "CosBackward0", "tanh": "TanhBackward0",
@@ -118,6 +118,7 @@ def _cases() -> dict[str, list[Case]]:
         add("rsub", (_normal(rng, shape),), {"other": 2.5}, True)
         add("rsub", (_normal(rng, shape),), {"other": 2.5, "alpha": 3.0}, True, f"{shape} alpha")
         add("div_scalar", (_normal(rng, shape),), {"other": 3})
+        add("mul_scalar", (_normal(rng, shape),), {"other": -1.5})
         add("neg", (_normal(rng, shape),), elementwise=True)
         add("reciprocal", (_away_from_zero(rng, shape),), elementwise=True)
         for exponent in (0, 1, 2, 3, 0.5, -0.5, -1, -2, 2.7):
