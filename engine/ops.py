@@ -118,6 +118,10 @@ _unary("mul_scalar", "MulBackward1", lambda x, other: x * other, lambda m, g, s,
        "result = self * other (a number)", r"r = c\,x", "grad_self = grad * other", r"\bar x = c\,\bar r")
 
 
+_unary("sub_scalar", "SubBackward1", lambda x, other: x - other, lambda m, g, s, a: g, (),
+       "result = self - other (a number)", r"r = x - c", "grad_self = grad", r"\bar x = \bar r")
+
+
 def _times(m, number, t):
     """number * t as PyTorch's derivative formulas write it (a Scalar: MulBackward1 under create_graph)."""
     if m.differentiable:
@@ -125,6 +129,24 @@ def _times(m, number, t):
 
         return engine.apply_op("mul_scalar", t, other=number)
     return number * t
+
+
+def _minus(m, t, number):
+    """t - number as a derivative formula writes it (SubBackward1 under create_graph)."""
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op("sub_scalar", t, other=number)
+    return t - number
+
+
+def _over(m, t, number):
+    """t / number as a derivative formula writes it (DivBackward1 under create_graph)."""
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op("div_scalar", t, other=number)
+    return t / number
 
 
 _unary("div_scalar", "DivBackward1", lambda x, other: x / other, lambda m, g, s, a: g / a["other"], (),
@@ -179,7 +201,7 @@ _unary("pow", "PowBackward0", power_scalar, _pow_scalar_vjp, ("self",),
 def _pow_self_vjp(m, g, s, a):
     # PyTorch: where(exponent == 0, 0, grad * (exponent * self ** (exponent - 1)))
     e = s["exponent"]
-    return m.where(_data(e) == 0, m.zeros((), g), g * (e * s["self"] ** (e - 1)))
+    return m.where(_data(e) == 0, m.zeros((), g), g * (e * s["self"] ** _minus(m, e, 1)))
 
 
 def _pow_exponent_vjp(m, g, s, a):
@@ -195,7 +217,7 @@ _op("pow_tensor", "PowBackward1", ("self", "exponent"), np.power,
     ("grad_self = grad * exponent * self ** (exponent - 1)", "grad_exponent = grad * result * log(self)"),
     (r"\bar x = \bar r\, y\, x^{y-1}", r"\bar y = \bar r\, r \ln x"))
 _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
-       lambda m, g, s, a: g * (s["result"] * float(np.log(a["base"]))), ("result",),
+       lambda m, g, s, a: g * _times(m, float(np.log(a["base"])), s["result"]), ("result",),
        "result = base ** self", r"r = c^{x}",
        "grad_self = grad * result * log(base)", r"\bar x = \bar r\, r \ln c")
 
@@ -243,7 +265,19 @@ def call_rule(m, name, *args, **attrs):
     return REGISTRY[name].forward(*args, **attrs)
 
 
-_unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * m.sign(s["self"]), ("self",),
+_unary("sgn", "SgnBackward0", np.sign, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+       "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
+
+
+def _sgn(m, x):
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op("sgn", x)
+    return np.sign(x)
+
+
+_unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * _sgn(m, s["self"]), ("self",),
        "result = |self|", r"r = |x|",
        "grad_self = grad * sign(self)", r"\bar x = \bar r\, \operatorname{sign}(x)")
 _unary("exp", "ExpBackward0", exp_f, lambda m, g, s, a: g * s["result"], ("result",),
@@ -356,16 +390,32 @@ def _log_sigmoid_fwd(x):
     return np.minimum(x, 0) - log1p_f(exp_f(-np.abs(x)))
 
 
-def _log_sigmoid_vjp(m, g, s, a):
-    # PyTorch: grad * (max_deriv - sign * z / (1 + z)), z = exp(-|x|),
+def _log_sigmoid_backward_fwd(g, x):
+    # PyTorch's kernel: grad * (max_deriv - sign * z / (1 + z)), z = exp(-|x|),
     # (max_deriv, sign) = (1, 1) where x < 0, else (0, -1)
-    if m.differentiable:  # the same derivative, written so that it can be differentiated again
-        return g * (1 - m.sigmoid(s["self"]))
-    xd = _data(s["self"])
-    z = exp_f(-np.abs(xd))
-    neg = xd < 0
-    local = np.where(neg, 1, 0).astype(xd.dtype) - np.where(neg, 1, -1).astype(xd.dtype) * (z / (1 + z))
-    return g * m.constant(local)
+    z = exp_f(-np.abs(x))
+    neg = x < 0
+    dtype = np.result_type(x)
+    local = np.where(neg, 1, 0).astype(dtype) - np.where(neg, 1, -1).astype(dtype) * (z / (1 + z))
+    return g * local
+
+
+def _log_sigmoid_double(m, g, s, a):
+    # PyTorch's log_sigmoid_double_backward: grad * grad_output * (z - 1) * z, z = sigmoid(self)
+    z = m.sigmoid(s["self"])
+    return g * s["grad_output"] * (z - 1) * z
+
+
+_op("log_sigmoid_backward", "LogSigmoidBackwardBackward0", ("grad_output", "self"), _log_sigmoid_backward_fwd,
+    (lambda m, g, s, a: call_rule(m, "log_sigmoid_backward", g, s["self"]), _log_sigmoid_double),
+    (("self",), ("grad_output", "self")),
+    "result = grad_output * (1 - sigmoid(self))", r"r = \bar y\,(1 - \sigma(x))",
+    ("grad_grad_output = grad * (1 - sigmoid(self))", "grad_self = grad * grad_output * (σ - 1) σ"),
+    (r"\bar{\bar y} = \bar r (1 - \sigma(x))", r"\bar x = \bar r\, \bar y\, (\sigma - 1)\sigma"))
+
+
+def _log_sigmoid_vjp(m, g, s, a):
+    return call_rule(m, "log_sigmoid_backward", g, s["self"])
 
 
 _unary("log_sigmoid", "LogSigmoidBackward0", _log_sigmoid_fwd, _log_sigmoid_vjp, ("self",),
@@ -742,6 +792,22 @@ def _norm_fwd(x, ord=2, dim=None, keepdim=False):
     return np.asarray(out, dtype=ax.dtype)
 
 
+_unary("masked_fill", "MaskedFillBackward0",
+       lambda x, mask, value=0: np.where(mask, np.asarray(value, np.result_type(x)), x),
+       lambda m, g, s, a: _zeros_where(m, a["mask"], g), (),
+       "result = self, with value where mask", r"r = [\lnot M]\,x + [M]\,v",
+       "grad_self = grad, 0 where mask", r"\bar x = [\lnot M]\,\bar r")
+
+
+def _masked_zero(m, t, mask):
+    """t.masked_fill_(mask, 0) of PyTorch's formulas (MaskedFillBackward0 under create_graph)."""
+    if m.differentiable:
+        import engine
+
+        return engine.apply_op("masked_fill", t, mask=np.broadcast_to(mask, _shape(t)))
+    return np.where(mask, np.zeros((), np.result_type(t)), t)
+
+
 def _norm_vjp(m, g, s, a):
     p, shape = a.get("ord", 2), a["shape"]
     x, r = s["self"], s["result"]
@@ -757,13 +823,13 @@ def _norm_vjp(m, g, s, a):
     # PyTorch's norm_backward, term by term (where the norm is 0 the gradient is 0)
     zero = rd == 0
     if p == 2:
-        return g * _zeros_where(m, np.broadcast_to(zero, _shape(x)), x / r)
+        return g * _masked_zero(m, x / r, np.broadcast_to(zero, _shape(x)))
     if p == float("inf"):
         xd = _data(x)
         mask = np.abs(xd) == rd
         count = mask.sum(axis=a.get("dim"), keepdims=True).astype(xd.dtype)
         return m.sign(x) * _zeros_where(m, ~mask, m.expand(g / m.constant(count), _shape(x)))
-    scale = _zeros_where(m, zero, g / r ** (p - 1))
+    scale = _masked_zero(m, g / r ** (p - 1), zero)
     if p < 2:
         return m.sign(x) * m.abs(x) ** (p - 1) * scale
     return x * m.abs(x) ** (p - 2) * scale
@@ -912,7 +978,7 @@ def _reduce(loss, reduction):
 
 def _scale_reduced(m, gi, n, reduction):
     """The last step of PyTorch's loss backwards: divide by the number of elements for `mean`."""
-    return gi / n if reduction == "mean" else gi
+    return _over(m, gi, n) if reduction == "mean" else gi
 
 
 def _log_sigmoid(m, x):

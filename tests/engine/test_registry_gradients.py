@@ -23,7 +23,9 @@ from engine.tensor import _make, apply
 # probability targets for div_scalar, autograd.grad(..., create_graph=True) for the *_backward ops).
 TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
-    "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1", "neg": "NegBackward0",
+    "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
+    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "masked_fill": "MaskedFillBackward0",
+    "log_sigmoid_backward": "LogSigmoidBackwardBackward0", "neg": "NegBackward0",
     "reciprocal": "ReciprocalBackward0", "pow": "PowBackward0", "pow_tensor": "PowBackward1",
     "rpow": "PowBackward2", "abs": "AbsBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
     "sqrt": "SqrtBackward0", "sin": "SinBackward0", "cos": "CosBackward0", "tanh": "TanhBackward0",
@@ -114,11 +116,15 @@ def _cases() -> dict[str, list[Case]]:
         add("tanh_backward", (_normal(rng, a), rng.uniform(-0.9, 0.9, b)), elementwise=True)
         add("sigmoid_backward", (_normal(rng, a), rng.uniform(0.1, 0.9, b)), elementwise=True)
         add("threshold_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"threshold": 0}, True)
+        add("log_sigmoid_backward", (_normal(rng, a), _normal(rng, b) * 2), elementwise=True)
     for shape in UNARY_SHAPES:
         add("rsub", (_normal(rng, shape),), {"other": 2.5}, True)
         add("rsub", (_normal(rng, shape),), {"other": 2.5, "alpha": 3.0}, True, f"{shape} alpha")
         add("div_scalar", (_normal(rng, shape),), {"other": 3})
         add("mul_scalar", (_normal(rng, shape),), {"other": -1.5})
+        add("sub_scalar", (_normal(rng, shape),), {"other": 2.0})
+        add("sgn", (_away_from_zero(rng, shape),), elementwise=True)
+        add("masked_fill", (_normal(rng, shape),), {"mask": rng.random(shape) > 0.5}, True)
         add("neg", (_normal(rng, shape),), elementwise=True)
         add("reciprocal", (_away_from_zero(rng, shape),), elementwise=True)
         for exponent in (0, 1, 2, 3, 0.5, -0.5, -1, -2, 2.7):
