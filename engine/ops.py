@@ -1082,16 +1082,45 @@ def _mse_fwd(x, y, reduction="mean"):
     return _reduce(d * d, reduction)
 
 
-def _mse_backward(m, g, first, second, a):
+def _mse_backward_fwd(g, first, second, reduction="mean"):
     # PyTorch's kernel: alpha * (first - second) * grad, alpha = 2 / n for `mean`, else 2
-    n = int(np.prod(_shape(first)))
-    alpha = 2.0 / n if a.get("reduction", "mean") == "mean" else 2.0
+    n = int(np.prod(np.shape(first)))
+    alpha = 2.0 / n if reduction == "mean" else 2.0
     return alpha * (first - second) * g
 
 
+def _mse_double(m, gg, x, reduction):
+    """PyTorch's mse_loss_double_backward: 2 * grad, / numel for `mean`."""
+    out = _times(m, 2, gg)
+    return _over(m, out, int(np.prod(_shape(x)))) if reduction == "mean" else out
+
+
+def _mse_grad_output_vjp(m, g, s, a):
+    reduction = a.get("reduction", "mean")
+    if reduction == "none":
+        return call_rule(m, "mse_loss_backward", g, s["self"], s["target"], reduction="none")
+    ones = m.constant(np.ones(_shape(s["grad_output"]), _data(s["self"]).dtype))
+    per_element = call_rule(m, "mse_loss_backward", ones, s["self"], s["target"], reduction=reduction)
+    return exact(m).sum(per_element * g)
+
+
+_op("mse_loss_backward", "MseLossBackwardBackward0", ("grad_output", "self", "target"), _mse_backward_fwd,
+    (_mse_grad_output_vjp,
+     lambda m, g, s, a: _mse_double(m, g * s["grad_output"], s["self"], a.get("reduction", "mean")),
+     lambda m, g, s, a: -_mse_double(m, g * s["grad_output"], s["target"], a.get("reduction", "mean"))),
+    (("grad_output", "self", "target"), ("grad_output",), ("grad_output",)),
+    "result = (2/n) * (self - target) * grad_output", r"r = \tfrac{2}{n}(x - y)\,\bar\ell",
+    ("grad_grad_output = Σ grad * (2/n)(self - target)", "grad_self = (2/n) * grad * grad_output",
+     "grad_target = -(2/n) * grad * grad_output"),
+    (r"\bar{\bar\ell} = \sum \bar r\,\tfrac{2}{n}(x - y)", r"\bar x = \tfrac{2}{n}\bar r\,\bar\ell",
+     r"\bar y = -\tfrac{2}{n}\bar r\,\bar\ell"))
+
+
 _op("mse_loss", "MseLossBackward0", ("self", "target"), _mse_fwd,
-    (lambda m, g, s, a: _mse_backward(m, g, s["self"], s["target"], a),
-     lambda m, g, s, a: _mse_backward(m, g, s["target"], s["self"], a)),
+    (lambda m, g, s, a: call_rule(m, "mse_loss_backward", g, s["self"], s["target"],
+                                  reduction=a.get("reduction", "mean")),
+     lambda m, g, s, a: call_rule(m, "mse_loss_backward", g, s["target"], s["self"],
+                                  reduction=a.get("reduction", "mean"))),
     (("self", "target"), ("self", "target")),
     "result = mean((self - target)²)", r"\ell = \frac{1}{n}\sum_i (x_i - y_i)^2",
     ("grad_self = (2/n) * (self - target) * grad", "grad_target = (2/n) * (target - self) * grad"),
@@ -1108,13 +1137,50 @@ def _log_softmax_fwd(x, dim):
     return shifted - log_f(torch_sum(exp_f(shifted), axis=dim, keepdims=True))
 
 
+def _softmax_backward_fwd(g, y, dim):
+    return y * (g - torch_sum(g * y, axis=dim, keepdims=True))
+
+
+def _softmax_double(m, g, s, a):
+    # PyTorch's softmax_double_backward: grad_output * grad - Σ(output * grad_output) * grad
+    #                                    - grad_output * Σ(output * grad)
+    go, y, dim = s["grad_output"], s["output"], a["dim"]
+    total = exact(m).sum
+    return go * g - total(y * go, dim, True) * g - go * total(y * g, dim, True)
+
+
+_op("softmax_backward_data", "SoftmaxBackwardDataBackward0", ("grad_output", "output"), _softmax_backward_fwd,
+    (lambda m, g, s, a: call_rule(m, "softmax_backward_data", g, s["output"], dim=a["dim"]), _softmax_double),
+    (("output",), ("grad_output", "output")),
+    "result = output * (grad_output - Σ grad_output·output)",
+    r"r = y \odot (\bar y - \langle \bar y, y \rangle)",
+    ("grad_grad_output = softmax_backward(grad, output)", "grad_output = softmax_double_backward(...)"),
+    (r"\bar{\bar y} = y \odot (\bar r - \langle \bar r, y \rangle)",
+     r"\bar y = \bar y_o \bar r - \langle y, \bar y_o \rangle \bar r - \bar y_o \langle y, \bar r \rangle"))
+
+
+def _log_softmax_backward_fwd(g, y, dim):
+    return g - exp_f(y) * torch_sum(g, axis=dim, keepdims=True)
+
+
+_op("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0", ("grad_output", "output"),
+    _log_softmax_backward_fwd,
+    (lambda m, g, s, a: g - exact(m).sum(g * exact(m).exp(s["output"]), a["dim"], True),
+     lambda m, g, s, a: -exact(m).sum(s["grad_output"], a["dim"], True) * exact(m).exp(s["output"]) * g),
+    (("output",), ("grad_output", "output")),
+    "result = grad_output - exp(output) * Σ grad_output", r"r = \bar y - e^{y} \sum \bar y",
+    ("grad_grad_output = grad - Σ (grad * exp(output))", "grad_output = -Σ grad_output * exp(output) * grad"),
+    (r"\bar{\bar y} = \bar r - \sum \bar r e^{y}", r"\bar y = -\left(\sum \bar y_o\right) e^{y} \bar r"))
+
+
 _unary("softmax", "SoftmaxBackward0", _softmax_fwd,
-       lambda m, g, s, a: s["result"] * (g - exact(m).sum(g * s["result"], a["dim"], True)), ("result",),
+       lambda m, g, s, a: call_rule(m, "softmax_backward_data", g, s["result"], dim=a["dim"]), ("result",),
        "result = exp(self) / Σ exp(self) over dim", r"r_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
        "grad_self = result * (grad - Σ grad·result)",
        r"\bar x = r \odot (\bar r - \langle \bar r, r \rangle)")
 _unary("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
-       lambda m, g, s, a: g - exact(m).exp(s["result"]) * exact(m).sum(g, a["dim"], True), ("result",),
+       lambda m, g, s, a: call_rule(m, "log_softmax_backward_data", g, s["result"], dim=a["dim"]),
+       ("result",),
        "result = self - log Σ exp(self) over dim", r"r_i = x_i - \ln\sum_j e^{x_j}",
        "grad_self = grad - exp(result) * Σ grad", r"\bar x = \bar r - e^{r} \sum_j \bar r_j")
 

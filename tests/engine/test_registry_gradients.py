@@ -25,7 +25,10 @@ TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
     "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
     "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "masked_fill": "MaskedFillBackward0",
-    "log_sigmoid_backward": "LogSigmoidBackwardBackward0", "neg": "NegBackward0",
+    "log_sigmoid_backward": "LogSigmoidBackwardBackward0",
+    "softmax_backward_data": "SoftmaxBackwardDataBackward0",
+    "log_softmax_backward_data": "LogSoftmaxBackwardDataBackward0",
+    "mse_loss_backward": "MseLossBackwardBackward0", "neg": "NegBackward0",
     "reciprocal": "ReciprocalBackward0", "pow": "PowBackward0", "pow_tensor": "PowBackward1",
     "rpow": "PowBackward2", "abs": "AbsBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
     "sqrt": "SqrtBackward0", "sin": "SinBackward0", "cos": "CosBackward0", "tanh": "TanhBackward0",
@@ -208,12 +211,20 @@ def _cases() -> dict[str, list[Case]]:
                 {"reduction": reduction}, label=f"{shape} {reduction}")
             add("mse_loss", (_normal(rng, shape), _normal(rng, shape)), {"reduction": reduction},
                 label=f"{shape} {reduction}")
+            upstream = _normal(rng, shape if reduction == "none" else SCALAR)
+            add("mse_loss_backward", (upstream, _normal(rng, shape), _normal(rng, shape)),
+                {"reduction": reduction}, label=f"{shape} {reduction}")
     add("binary_cross_entropy_with_logits", (_normal(rng, MATRIX), rng.uniform(0, 1, MATRIX)),
         {"reduction": "mean", "weight": _positive(rng, VECTOR), "pos_weight": _positive(rng, VECTOR)},
         label="weight and pos_weight")
     add("binary_cross_entropy", (rng.uniform(0.1, 0.9, MATRIX), rng.uniform(0, 1, MATRIX)),
         {"reduction": "sum", "weight": _positive(rng, VECTOR)}, label="weight")
     for shape, dim in ((VECTOR, 0), (MATRIX, 0), (MATRIX, 1)):
+        probs = np.exp(_normal(rng, shape))
+        probs = probs / probs.sum(axis=dim, keepdims=True)
+        add("softmax_backward_data", (_normal(rng, shape), probs), {"dim": dim}, label=f"{shape} dim={dim}")
+        add("log_softmax_backward_data", (_normal(rng, shape), np.log(probs)), {"dim": dim},
+            label=f"{shape} dim={dim}")
         add("softmax", (_normal(rng, shape),), {"dim": dim}, label=f"{shape} dim={dim}")
         add("log_softmax", (_normal(rng, shape),), {"dim": dim}, label=f"{shape} dim={dim}")
     target = np.array([0, 3, 1])
