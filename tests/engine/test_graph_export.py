@@ -365,3 +365,48 @@ def test_literals_are_pytorchs(name):
     assert canonical_from_nodes(root.grad_fn) == TORCH[name][0]
     root.backward(**kwargs)
     assert order == TORCH[name][1]
+
+
+# ---------------------------------------------------------------- graphs that create_graph=True builds
+def _functional(T):
+    return T.nn.functional
+
+
+DOUBLE_BACKWARD = {
+    "mul": lambda T, x, y: x * y, "div": lambda T, x, y: x / y, "add_sub": lambda T, x, y: x + y * 2 - y,
+    "pow2": lambda T, x, y: x**2, "pow3": lambda T, x, y: x**3, "pow_half": lambda T, x, y: x**0.5,
+    "pow_tensor": lambda T, x, y: x**y, "rpow": lambda T, x, y: 2**x, "exp": lambda T, x, y: x.exp(),
+    "log": lambda T, x, y: x.log(), "sqrt": lambda T, x, y: x.sqrt(), "sin": lambda T, x, y: x.sin(),
+    "cos": lambda T, x, y: x.cos(), "tanh": lambda T, x, y: x.tanh(), "sigmoid": lambda T, x, y: x.sigmoid(),
+    "relu": lambda T, x, y: x.relu(), "abs": lambda T, x, y: x.abs(), "neg": lambda T, x, y: -x,
+    "reciprocal": lambda T, x, y: 1 / x, "clamp": lambda T, x, y: x.clamp(0.6, 1.5),
+    "mean": lambda T, x, y: x.mean(), "norm": lambda T, x, y: x.norm(), "max": lambda T, x, y: x.max(),
+    "softmax": lambda T, x, y: _functional(T).softmax(x, 0) * y,
+    "log_softmax": lambda T, x, y: _functional(T).log_softmax(x, 0) * y,
+    "mse": lambda T, x, y: _functional(T).mse_loss(x, y),
+    "bce_logits": lambda T, x, y: _functional(T).binary_cross_entropy_with_logits(x, y.sigmoid()),
+    "maximum": lambda T, x, y: T.maximum(x, y), "dot": lambda T, x, y: x.dot(y),
+    "logsigmoid": lambda T, x, y: _functional(T).logsigmoid(x),
+}
+
+
+def _double_backward_graphs(T, name):
+    x = T.tensor([0.5, 1.2, 2.0], requires_grad=True)
+    y = T.tensor([1.5, 0.7, 2.5], requires_grad=True)
+    out = DOUBLE_BACKWARD[name](T, x, y).sum()
+    grads = T.autograd.grad(out, (x, y), create_graph=True, allow_unused=True)
+    return [None if g is None or g.grad_fn is None else canonical_from_nodes(g.grad_fn) for g in grads], [
+        None if g is None else [round(v, 5) for v in g.tolist()] for g in grads]
+
+
+def test_create_graph_builds_pytorchs_nodes_for_x_cubed():
+    # recorded from torch 2.13: grad * (3 * x.pow(2)), the Scalar product a MulBackward1
+    (graph, _), _ = _double_backward_graphs(engine, "pow3")
+    assert graph == [("MulBackward0", [(None, 0), (1, 0)]), ("MulBackward1", [(2, 0)]),
+                     ("PowBackward0", [(3, 0)]), ("AccumulateGrad", [])]
+
+
+@pytest.mark.parametrize("name", sorted(DOUBLE_BACKWARD))
+def test_create_graph_gradients_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    assert _double_backward_graphs(engine, name) == _double_backward_graphs(torch, name)
