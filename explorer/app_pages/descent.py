@@ -6,6 +6,7 @@ from explorer.app_pages import session
 from explorer.app_text import t
 from explorer.descent import MAX_STEPS, DescentError, build_demo, explanation
 from explorer.figure_frames import at_frame
+from explorer.graph_figures import THEMES
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
@@ -20,7 +21,7 @@ def demo(loss: str, detached: str, start: tuple, lr: float, steps: int, optimize
 
 
 @st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
-def figures(settings: tuple, lang: str):
+def figures(settings: tuple, lang: str, theme: str):
     from explorer.descent_figures import contour_figure, surface_figure
 
     built, _ = demo(*settings)
@@ -29,6 +30,9 @@ def figures(settings: tuple, lang: str):
     # the plot itself big enough for the back of a classroom
     contour["layout"]["height"] = 760
     surface["layout"]["height"] = 680
+    for figure in (contour, surface):
+        # the figures are drawn on Plotly's light template; the dark one follows the app's dark theme
+        figure["layout"]["template"] = THEMES[theme]["template"]
     return contour, surface
 
 
@@ -82,7 +86,7 @@ def render() -> None:
         return
     last = max(len(v.path.steps) for v in built.variants) - 1
     ss.descent_view_step = min(ss.get("descent_view_step", last), last)
-    contour, surface = figures(settings, lang)
+    contour, surface = figures(settings, lang, session.theme())
     with left:
         step = st.slider(t("descent.step", lang), 0, last, key="descent_view_step")
         for variant in built.variants:

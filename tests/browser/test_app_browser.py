@@ -158,3 +158,14 @@ def test_clicking_a_node_shows_its_details(page, server, screenshots):
     texts = [c.text_content() for c in page.locator("[data-testid='stCode']").all()]
     assert any(text.count("[0.2661, 0.1179, 0.0027]") == 5 for text in texts)
     page.screenshot(path=str(screenshots / "node_clicked.png"), full_page=True)
+
+
+def test_menu_switches_to_the_dark_theme(page, server, screenshots):
+    open_page(page, server, "descent")
+    page.locator("[data-testid='stMainMenu']").click()
+    page.get_by_role("menuitemradio", name="Dark").click()
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, 23)'")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.screenshot(path=str(screenshots / "descent_dark.png"), full_page=True)
