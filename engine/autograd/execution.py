@@ -15,8 +15,8 @@ from .. import backward_trace
 from ..functions import copy_of
 from ..grad_mode import ENABLED
 from ..nodes import AccumulateGrad, accumulator_for, short_name
-from ..tensor import Tensor, _make, _SavedOutput
 from ..ops import ELEMENTWISE, REGISTRY
+from ..tensor import Tensor, _make, _SavedOutput
 from ..vjp_math import NUMPY, TENSOR
 
 ELEMENTWISE_SPECS = frozenset(REGISTRY[name] for name in ELEMENTWISE)
@@ -49,10 +49,7 @@ def reduce_to(g, shape):
 def _unbroadcast_inputs(node, shape) -> bool:
     """True when every tensor input of `node` has its output's shape: only then may it receive a gradient
     smaller than that shape, since its rules then never need to sum over broadcast dimensions."""
-    for x in node._inputs:
-        if isinstance(x, Tensor) and x._data.shape != shape:
-            return False
-    return True
+    return all(x._data.shape == shape for x in node._inputs if isinstance(x, Tensor))
 
 
 def _full(g, shape):
