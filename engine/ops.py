@@ -1127,14 +1127,24 @@ _op("mse_loss", "MseLossBackward0", ("self", "target"), _mse_fwd,
     (r"\bar x_i = \frac{2}{n}(x_i - y_i)\bar\ell", r"\bar y_i = \frac{2}{n}(y_i - x_i)\bar\ell"))
 
 
+def _running_total(x, dim):
+    """The sum along `dim` added one element after another, as PyTorch's softmax kernels add (kept dims)."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x
+    return np.take(np.add.accumulate(x, axis=dim), [-1], axis=dim)
+
+
 def _softmax_fwd(x, dim):
     e = exp_f(x - np.max(x, axis=dim, keepdims=True))
-    return e * (1 / torch_sum(e, axis=dim, keepdims=True))
+    total = _running_total(e, dim)
+    # the last-dim kernel multiplies by the reciprocal, the others divide
+    return e * (1 / total) if dim in (-1, np.ndim(x) - 1) else e / total
 
 
 def _log_softmax_fwd(x, dim):
     shifted = x - np.max(x, axis=dim, keepdims=True)
-    return shifted - log_f(torch_sum(exp_f(shifted), axis=dim, keepdims=True))
+    return shifted - log_f(_running_total(exp_f(shifted), dim))
 
 
 def _softmax_backward_fwd(g, y, dim):
@@ -1202,22 +1212,45 @@ def _nll_index(shape, safe_t):
     return (np.arange(shape[0]), safe_t)
 
 
-def _sequential_sum(values, dtype):
-    """A running sum in `dtype`, one rounding per element (PyTorch's nll_loss adds its samples in order)."""
-    flat = np.ravel(values).astype(dtype)
-    total = np.zeros((), dtype)
-    return np.add.accumulate(np.concatenate([total[None], flat]))[-1]
+def _cascade_sum(values, dtype, positions, batch):
+    """PyTorch's nll_loss total: per-sample sums carried up eight levels of 16+ samples (decided by each
+    sample's position in the batch, ignored ones skipped), the levels added last."""
+    levels = 8
+    power = max(4, (0 if batch <= 1 else (batch - 1).bit_length()) // levels)
+    mask = (1 << power) - 1
+    acc = [dtype.type(0)] * levels
+    for b, v in zip(positions, (dtype.type(v) for v in np.ravel(values))):
+        acc[0] = acc[0] + v
+        for j in range(levels - 1):
+            if b & (mask << (j * power)):
+                break
+            acc[j + 1] = acc[j + 1] + acc[j]
+            acc[j] = dtype.type(0)
+    total = dtype.type(0)
+    for v in acc:
+        total = total + v
+    return total
 
 
 def _nll_fwd(x, target, weight=None, reduction="mean", ignore_index=-100, dtype=None):
     safe_t, wt = _nll_parts(target, x.shape, weight, ignore_index, x.dtype)
+    valid = np.ravel(np.asarray(target) != ignore_index)
+    data = np.ravel(x[_nll_index(x.shape, safe_t)])
     picked = -x[_nll_index(x.shape, safe_t)] * wt
     if reduction == "none":
         return picked
-    total = _sequential_sum(picked, x.dtype)
+    kept = data[valid] if weight is None else data[valid] * np.ravel(wt)[valid]
+    positions, batch = np.flatnonzero(valid), valid.size
+    total = _cascade_sum(-kept, x.dtype, positions, batch)  # PyTorch subtracts each: 0 - a - b == -a + -b
     if reduction == "mean":
-        return np.asarray(total / _sequential_sum(wt, x.dtype), dtype=x.dtype)
+        return np.asarray(total / _nll_total_weight(wt, valid, weight, x.dtype), dtype=x.dtype)
     return np.asarray(total, dtype=x.dtype)
+
+
+def _nll_total_weight(wt, valid, weight, dtype):
+    if weight is None:
+        return dtype.type(valid.sum())
+    return _cascade_sum(np.ravel(wt)[valid], dtype, np.flatnonzero(valid), valid.size)
 
 
 def _nll_vjp(m, g, s, a):
@@ -1229,7 +1262,8 @@ def _nll_vjp(m, g, s, a):
     if reduction == "none":
         values = -m.constant(wt) * g  # PyTorch: -weight * grad_output[i]
     else:
-        scaled = g / _sequential_sum(wt, dtype) if reduction == "mean" else g
+        valid = np.ravel(np.asarray(a["target"]) != a.get("ignore_index", -100))
+        scaled = g / _nll_total_weight(wt, valid, a.get("weight"), dtype) if reduction == "mean" else g
         values = -scaled * m.constant(wt)  # PyTorch: weight * -(grad / total_weight)
     return m.scatter_add(shape, index, values, m.constant(np.zeros((), dtype)))
 
