@@ -83,7 +83,10 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
                             config=session.plotly_config(image_format))
     clicked = pm.selected_node(event, choices)
-    if clicked is not None and clicked != ss.get("last_clicked"):
+    if clicked is None:
+        # the redrawn figure starts with no selection, so clicking the same node again counts again
+        ss.last_clicked = None
+    elif clicked != ss.get("last_clicked"):
         ss.node = clicked
         ss.last_clicked = clicked
         st.rerun()  # redraw with the clicked node ringed
