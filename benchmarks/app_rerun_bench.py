@@ -44,6 +44,10 @@ def bare_script(figures: list, texts: list, markdown: list, headings: dict) -> N
         st.plotly_chart(figure, key=f"figure_{i}", theme=None)
 
 
+def empty_script() -> None:
+    """AppTest's own cost per rerun (thread start, polling): the floor under every figure below."""
+
+
 def page_app(state: AppState) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=300)
     for key, value in encode_query(state).items():
@@ -103,6 +107,10 @@ def main() -> None:
         worst = max(worst, ratio)
         print(f"{page:<14}{app_ms:>10.1f}ms{bare_ms:>12.1f}ms{ratio:>7.2f}x   "
               f"({len(figures)} figures, {len(texts)} code blocks)")
+    empty = AppTest.from_function(empty_script, default_timeout=60)
+    empty.run()
+    floor = 1000 * statistics.median(timed(empty, lambda _at: None) for _ in range(args.reruns))
+    print(f"AppTest's own floor per rerun (empty script): {floor:.1f}ms")
     print(f"worst ratio {worst:.2f}x: {'within' if worst <= GOAL else 'over'} the {GOAL}x goal")
 
 
