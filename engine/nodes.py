@@ -55,7 +55,7 @@ class Node:
         return _RemovableHandle(self._pre_hooks, fn)
 
 
-class _RemovableHandle:
+class RemovableHandle:  # the name PyTorch's handle has (torch.utils.hooks.RemovableHandle)
     __slots__ = ("_fn", "_hooks_ref")
 
     def __init__(self, hooks: list, fn):
@@ -120,3 +120,6 @@ def short_name(node) -> str:
     name = type(node).__name__
     i = name.find("Backward")
     return name[:i] if i > 0 else name
+
+
+_RemovableHandle = RemovableHandle

@@ -82,15 +82,21 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value) -> None:
         if self._grad_fn is not None:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+            hint = "" if value else _DETACH_HINT
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self.requires_grad = requires_grad
+        # PyTorch's method differs from the setter: a no-op on a non-leaf asked for True; other words for ints
+        if self._grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + _DETACH_HINT)
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
         return self
 
     @property
@@ -116,9 +122,21 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+                raise TypeError("assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_TYPE[value._data.dtype.name]}' to a "
+                    f"tensor with grad_dtype '{_C_TYPE_TITLE[self._data.dtype.name]}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. Set "
+                    "grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
+                    "downstream systems that assume they match.")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor of "
+                    f"size '{list(self._data.shape)}'. Please ensure that the gradient and the tensor are "
+                    "the same size")
         self._grad = value
 
     @property
@@ -197,7 +215,7 @@ class Tensor:
 
     def _scalar(self, what):
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self._data.reshape(()).item()
 
     def __len__(self) -> int:
@@ -262,6 +280,15 @@ class Tensor:
     def __reduce__(self):
         return (_rebuild, (self._data, self._requires_grad and self._grad_fn is None,
                            None if self._grad is None else self._grad._data))
+
+
+_DETACH_HINT = (" If you want to use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach().")
+# C++ type names in PyTorch's grad-assignment message
+_C_TYPE = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool",
+           "float16": "c10::Half", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+_C_TYPE_TITLE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
+                 "float16": "Half", "int16": "Short", "int8": "Char", "uint8": "Byte"}
 
 
 class Size(tuple):
@@ -408,9 +435,9 @@ def _elementwise_dtype(datas):
             if t2 in _ARRAY_TYPES:
                 if first.dtype == second.dtype:
                     return None
-            elif t2 in _NUMBER_TYPES:
+            elif t2 in _NUMBER_TYPES and first.dtype.kind == "f":  # int * 1.5: float32 here, float64 in numpy
                 return None
-        elif t2 in _ARRAY_TYPES and t1 in _NUMBER_TYPES:
+        elif t2 in _ARRAY_TYPES and t1 in _NUMBER_TYPES and second.dtype.kind == "f":
             return None
     elif len(datas) == 1 and t1 in _ARRAY_TYPES:
         return None
