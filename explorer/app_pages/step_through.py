@@ -7,6 +7,7 @@ from explorer import playground_model as pm
 from explorer.app_pages import session
 from explorer.app_text import t
 from explorer.step_through import clamp_step
+from explorer.value_text import value_text
 
 
 def _move(delta: int | None, count: int, to: int | None = None) -> None:
@@ -37,6 +38,18 @@ def step_controls(count: int, lang: str) -> None:
     if count > 1:
         ss.step_slider = ss.step + 1
         st.slider(t("step.slider", lang), 1, count, key="step_slider", on_change=_slider_moved)
+
+
+def accumulation_panel(accumulation, lang: str) -> None:
+    """old .grad + incoming = new .grad, side by side: why a second backward() doubles the gradient."""
+    st.markdown(f"**{t('step.accumulation', lang)}**")
+    parts = st.columns(3)
+    old = t("detail.none", lang) if accumulation.old is None else value_text(accumulation.old, lang)
+    for column, label, text in zip(parts, ("step.old_grad", "step.incoming", "step.new_grad"),
+                                   (old, value_text(accumulation.incoming, lang),
+                                    value_text(accumulation.new, lang))):
+        column.caption(t(label, lang))
+        column.code(text, language=None)
 
 
 def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
@@ -83,8 +96,7 @@ def render() -> None:
             st.markdown(f"**{t('step.frame', lang)}**")
             st.code(frame.text, language=None, wrap_lines=True)
             if frame.accumulation is not None:
-                st.markdown(f"**{t('step.accumulation', lang)}**")
-                st.code("\n".join(frame.formula_lines), language=None, wrap_lines=True)
+                accumulation_panel(frame.accumulation, lang)
     with right:
         fig = session.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
         config = session.plotly_config(filename="backward-step")

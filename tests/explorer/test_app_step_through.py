@@ -39,7 +39,8 @@ def test_next_previous_and_slider_move_through_the_pass():
     at.button(key="step_next").click().run()
     # step 3 adds into b.grad: the accumulation shows the first gradient arriving
     assert codes(at)[0].startswith("Step 3/6: AccumulateGrad for b")
-    assert ".grad was None" in codes(at)[1]
+    assert ".grad was None" in codes(at)[0]
+    assert codes(at)[1] == "None"  # b.grad before the first backward
     at.button(key="step_prev").click().run()
     assert codes(at)[0].startswith("Step 2/6")
     at.slider(key="step_slider").set_value(6).run()
@@ -68,9 +69,13 @@ def test_second_pass_shows_accumulation_and_the_jacobian_multiple():
     assert len(at.selectbox(key="pass_picker").options) == 3
     at.selectbox(key="pass_picker").select(1).run()
     at.button(key="step_last").click().run()
-    frame, accumulation = codes(at)[0], codes(at)[1]
+    frame, before, incoming, after = codes(at)[:4]
     assert "AccumulateGrad for inp" in frame
-    assert "old .grad + incoming = new .grad" in accumulation
+    assert "old .grad + incoming = new .grad" in frame
+    # the second call adds the same gradient again: 2 + 2 = 4 off the diagonal, 4 + 4 = 8 on it
+    assert before.startswith("[[4., 2., 2., 2., 2.],")
+    assert incoming == before
+    assert after.startswith("[[8., 4., 4., 4., 4.],")
     # the Jacobian view: J of out = (inp + 1)^2 transposed, and .grad = 2 v^T J after the second call
     jacobian = next(f for f in charts(at) if "vᵀJ" in title_of(f) or "Jacobian" in str(f["layout"]))
     assert title_of(jacobian).startswith(".grad is 2 × vᵀJ")
