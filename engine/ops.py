@@ -222,6 +222,14 @@ _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
        "grad_self = grad * result * log(base)", r"\bar x = \bar r\, r \ln c")
 
 # ---------------------------------------------------------------- elementwise functions
+# Reproducing PyTorch's float32 rounding exactly costs extra passes (a float64 detour for exp/log/tanh, sums
+# in PyTorch's lane order). Lessons print small tensors, where every last bit can show (`f"{loss}"` prints
+# 17 digits), so tensors up to this many elements get the exact path; larger ones (an MLP layer, a 200x200
+# loss surface) take numpy's float32 kernels, which differ from PyTorch by at most a unit in the last place
+# and keep the engine within its speed goals (measured: tanh on 64x128 18 us exact vs 3 us numpy).
+EXACT_ROUNDING_MAX = 4096
+
+
 def _float32_via_float64(fn, scalar_fn):
     """PyTorch's float32 exp/log/tanh/... are correctly rounded far more often than numpy's float32 loops;
     rounding the float64 result reproduces PyTorch's values (numpy's float32 ones differ in the last bit for
@@ -239,7 +247,7 @@ def _float32_via_float64(fn, scalar_fn):
                 return np.float64(scalar_fn(x))
             except (ValueError, OverflowError):
                 return fn(x)
-        if getattr(x, "dtype", None) == np.float32:
+        if getattr(x, "dtype", None) == np.float32 and x.size <= EXACT_ROUNDING_MAX:
             return fn(x.astype(np.float64)).astype(np.float32)
         return fn(x)
 
@@ -595,7 +603,7 @@ def _short_sum(flat):
 def torch_sum(x, axis=None, keepdims=False):
     """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
     x = np.asarray(x)
-    if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0:
+    if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0 or x.size > EXACT_ROUNDING_MAX:
         out = np.sum(x, axis=axis, keepdims=keepdims)
         return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(out)
     if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
