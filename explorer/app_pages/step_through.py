@@ -43,13 +43,11 @@ def step_controls(count: int, lang: str) -> None:
 def accumulation_panel(accumulation, lang: str) -> None:
     """old .grad + incoming = new .grad, side by side: why a second backward() doubles the gradient."""
     st.markdown(f"**{t('step.accumulation', lang)}**")
-    parts = st.columns(3)
     old = t("detail.none", lang) if accumulation.old is None else value_text(accumulation.old, lang)
-    for column, label, text in zip(parts, ("step.old_grad", "step.incoming", "step.new_grad"),
-                                   (old, value_text(accumulation.incoming, lang),
-                                    value_text(accumulation.new, lang))):
-        column.caption(t(label, lang))
-        column.code(text, language=None)
+    for label, text in zip(("step.old_grad", "step.incoming", "step.new_grad"),
+                           (old, value_text(accumulation.incoming, lang), value_text(accumulation.new, lang))):
+        st.caption(t(label, lang))
+        st.code(text, language=None, wrap_lines=True)
 
 
 def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
