@@ -7,6 +7,8 @@ and `engine.ops.REGISTRY` (every op's grad_fn name, forward, VJPs and formulas).
 
 from __future__ import annotations
 
+import functools as _functools
+
 from . import autograd, backward_trace, graph, memory_tuning, nn, ops, optim
 from .creation import (
     arange,
@@ -170,6 +172,25 @@ class return_types:
 
 
 # the public API, as torch spells it (the imports above are re-exports)
+def _checks_input(fn, name):
+    """torch.<name>(x) names a non-tensor argument as PyTorch does; Tensor methods skip the check (self is one)."""
+
+    @_functools.wraps(fn)
+    def checked(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return fn(input, *args, **kwargs)
+
+    return checked
+
+
+for _name in ("abs", "absolute", "amax", "amin", "argmax", "argmin", "clamp", "clip", "clone", "dot", "flatten",
+              "matmul", "max", "mean", "min", "mm", "mv", "neg", "negative", "norm", "permute", "relu", "reshape",
+              "sign", "squeeze", "sum", "t", "transpose", "unsqueeze"):
+    globals()[_name] = _checks_input(globals()[_name], _name)
+del _name
+
+
 __all__ = [
     "Size",
     "Tensor",

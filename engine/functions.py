@@ -134,6 +134,8 @@ def _float_unary(name):
     spec = R[name]
 
     def fn(input):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
         return apply(spec, (x,), elementwise=True)
 

@@ -129,14 +129,16 @@ class Adam(Optimizer):
                     st["exp_avg"] += (1 - b1) * (g - st["exp_avg"])
                     st["exp_avg_sq"] *= b2
                     st["exp_avg_sq"] += (1 - b2) * g * g
+                    # Python floats, as in PyTorch: a numpy float64 scalar would promote float32 state to float64
                     bc1 = 1 - b1**t
-                    bc2_sqrt = np.sqrt(1 - b2**t)
+                    bc2_sqrt = (1 - b2**t) ** 0.5
                     sq = st["exp_avg_sq"]
                     if group["amsgrad"]:
                         np.maximum(st["max_exp_avg_sq"], sq, out=st["max_exp_avg_sq"])
                         sq = st["max_exp_avg_sq"]
                     denom = np.sqrt(sq) / bc2_sqrt + eps
-                    p._data -= ((lr / bc1) * st["exp_avg"] / denom).astype(p._data.dtype, copy=False)
+                    # param.addcdiv_(exp_avg, denom, value=-step_size)
+                    p._data -= ((lr / bc1) * (st["exp_avg"] / denom)).astype(p._data.dtype, copy=False)
                     p._vbox[0] += 1
         return loss
 
