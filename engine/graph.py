@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import networkx as nx
@@ -125,12 +126,27 @@ def backward_graph(roots) -> nx.DiGraph:
     return g
 
 
-def _tensor_attrs(t: Tensor, names_by_id: dict, kind: str) -> dict:
+def _label(t: Tensor, name, names_by_data: dict) -> str:
+    """The variable name; for an unnamed view of a named tensor (matmul's unsqueezed `x`), "x (view)"; else
+    the producing op ("Mm", "Squeeze") or "leaf"."""
+    if name:
+        return name
+    base = t._data
+    while isinstance(base, np.ndarray) and base.base is not None:
+        base = base.base
+        if id(base) in names_by_data:
+            return f"{names_by_data[id(base)]} (view)"
+    if t._grad_fn is None:
+        return "leaf"
+    return re.sub(r"Backward\d+$", "", type(t._grad_fn).__name__)
+
+
+def _tensor_attrs(t: Tensor, names_by_id: dict, kind: str, names_by_data: dict | None = None) -> dict:
     name = names_by_id.get(id(t))
     grad = t._grad
     return {
         "kind": kind, "name": name,
-        "label": name or ("leaf" if t._grad_fn is None else type(t._grad_fn).__name__.replace("Backward0", "")),
+        "label": _label(t, name, names_by_data or {}),
         "shape": tuple(t._data.shape), "dtype": repr(t.dtype), "value": _copy(t._data),
         "grad": None if grad is None else _copy(grad._data), "requires_grad": t._requires_grad,
         "is_leaf": t._grad_fn is None, "retains_grad": t._retains_grad,
@@ -145,6 +161,7 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         roots = [roots]
     roots = list(roots)
     names_by_id = {}
+    names_by_data = {id(t._data): name for name, t in (names or {}).items() if isinstance(t, Tensor)}
     for name, t in (names or {}).items():
         if isinstance(t, Tensor) and id(t) not in names_by_id:
             names_by_id[id(t)] = name
@@ -196,7 +213,7 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
             kind = "output"
         else:
             kind = "intermediate"
-        g.add_node(tid, **_tensor_attrs(t, names_by_id, kind))
+        g.add_node(tid, **_tensor_attrs(t, names_by_id, kind, names_by_data))
     # name AccumulateGrad's tensor too, for the backward view
     return g
 

@@ -210,11 +210,7 @@ from explorer.graph_figures import backward_figure, forward_figure, graph_view  
 from explorer.graph_files import graph_to_dot, graph_to_json  # noqa: E402
 from explorer.graph_layout import layered_layout  # noqa: E402
 
-ENGINE_GAPS = {
-    # PyTorch builds pow's double-backward as grad * (self.pow(exponent - 1) * exponent): a MulBackward1
-    # between MulBackward0 and PowBackward0. Reported to the engine's owner; remove once the rule matches.
-    "create_graph_grad": "engine's pow VJP under create_graph lacks PyTorch's MulBackward1 node",
-}
+ENGINE_GAPS: dict[str, str] = {}  # seeds whose graphs the engine cannot yet build as PyTorch does
 
 
 @pytest.mark.parametrize("key", [
