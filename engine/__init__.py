@@ -330,3 +330,5 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+memory_tuning.freeze_loaded_objects()

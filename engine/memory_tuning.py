@@ -1,5 +1,7 @@
-"""Keep freed array memory in the process instead of returning it to the OS after every op.
+"""Process-level tuning for a Python autograd engine: reuse freed array memory, and keep the garbage
+collector off the objects that already exist when the engine loads.
 
+Freed memory.
 glibc serves allocations above 128 KiB with fresh mmap'd pages and unmaps them on free, so each new array of a
 200 x 200 grid pays page faults on first touch: measured 5x slower for the descent surface pass (1.1 ms vs
 0.21 ms). Raising the mmap and trim thresholds lets freed blocks be reused, which is what PyTorch's CPU caching
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import sys
 
 _M_TRIM_THRESHOLD = -1
@@ -28,3 +31,17 @@ def keep_freed_memory(mmap_threshold: int = 64 << 20, trim_threshold: int = 256 
 
 
 KEPT = keep_freed_memory()
+
+
+def freeze_loaded_objects() -> int:
+    """Move every object alive now (modules, numpy, networkx, ...) out of the collector's reach.
+
+    A graph is thousands of tracked Python objects (tensors, nodes, tuples), so building one triggers the
+    cyclic collector often, and each full collection walked the ~180,000 objects of the loaded libraries:
+    measured 35% of the 750-node scalar chain (5.9 ms -> 3.9 ms per pass once frozen; 3.7 ms with the collector
+    off). Those objects are never garbage, so freezing them loses nothing; the engine's own graphs have no
+    reference cycles and are freed by reference counting either way.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
