@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from explorer.notebook_text import extract_program
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import LeafInfo, OutputEntry, ProgramError, RunResult, TensorInfo, render_outputs
@@ -20,7 +23,24 @@ __all__ = [
 
 def run_program(source: str, *, requires_grad_overrides: dict[str, bool] | None = None, lang: str = "en",
                 isolated: bool = True, limits: Limits | None = None) -> RunResult:
-    """Run a user's program and return what the views need. Never raises for anything the program does."""
-    if isolated:
-        return run_isolated(source, requires_grad_overrides=requires_grad_overrides, lang=lang, limits=limits)
-    return run_in_process(source, requires_grad_overrides=requires_grad_overrides, lang=lang, limits=limits)
+    """Run a user's program and return what the views need. Never raises for anything the program does.
+
+    A pasted notebook (text with "In [n]:" cells, or markdown with ```python blocks) runs as its code cells;
+    every line number in the result then refers to the pasted text, and `result.notebook_cells` says how
+    many cells ran."""
+    extracted = extract_program(source)
+    program = source if extracted is None else extracted.program
+    run = run_isolated if isolated else run_in_process
+    result = run(program, requires_grad_overrides=requires_grad_overrides, lang=lang, limits=limits)
+    if extracted is not None:
+        _to_pasted_lines(result, extracted)
+    return result
+
+
+def _to_pasted_lines(result: RunResult, extracted) -> None:
+    original = extracted.original_line
+    result.outputs = [dataclasses.replace(entry, line=original(entry.line)) for entry in result.outputs]
+    result.leaves = [dataclasses.replace(leaf, line=original(leaf.line)) for leaf in result.leaves]
+    if result.error is not None:
+        result.error.line = original(result.error.line)
+    result.notebook_cells = len(extracted.cells)

@@ -82,6 +82,7 @@ class RunResult:
     passes_dropped: int = 0  # how many passes in the middle were left out of `passes`
     names: dict[str, str] = field(default_factory=dict)  # "t{tid}" -> variable name
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
+    notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
 
     @property
     def ok(self) -> bool:

@@ -19,101 +19,20 @@ import numpy as np
 import pytest
 
 import engine
+from explorer.notebook_text import OUTPUT_LINE, markdown_cells, notebook_cells
 
 # the lessons are kept with the tests (a copy of ../shared/seeds) so they run wherever the repository goes
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
 pytestmark = pytest.mark.skipif(not SEED_FILES, reason="the lessons in tests/seeds are not here")
 
-CELL_MARK = re.compile(r"^In \[(\d*| ?\w*)\]:\s*$")
-# first lines of what a notebook printed, never of code
-OUTPUT_LINE = re.compile(
-    r"^(tensor\(|\(tensor|\(\(<|torch\.Size|True$|False$|None$|-?\d|[A-Za-z_]\w*Error: )")
-
-
-def _is_code(paragraph: list[str], before: list[str]) -> bool:
-    first = paragraph[0]
-    if OUTPUT_LINE.match(first.strip()) or first.startswith(" "):
-        return False
-    try:
-        tree = ast.parse("\n".join([*before, "\n".join(paragraph)]))
-    except SyntaxError:
-        return False
-    # printed "x: tensor(...)" parses as an annotation; the lessons never annotate
-    return not any(isinstance(node, ast.AnnAssign) for node in ast.walk(tree))
-
-
-def _paragraphs(lines: list[str]) -> list[list[str]]:
-    paragraphs, current = [], []
-    for line in lines:
-        if line.strip():
-            current.append(line)
-        elif current:
-            paragraphs.append(current)
-            current = []
-    if current:
-        paragraphs.append(current)
-    return paragraphs
-
-
-def parse_notebook_text(text: str) -> list[tuple[str, str, list[str]]]:
-    """Cells of a notebook saved as text ("In [n]:", code, a blank line, output): (count, code, output)."""
-    lines = text.splitlines()
-    cells = []
-    i = 0
-    while i < len(lines):
-        mark = CELL_MARK.match(lines[i])
-        if not mark:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(lines) and not CELL_MARK.match(lines[j]) and not lines[j].startswith("#"):
-            j += 1
-        paragraphs = _paragraphs(lines[i + 1:j])
-        code: list[str] = []
-        k = 0
-        while k < len(paragraphs) and _is_code(paragraphs[k], code):
-            code.append("\n".join(paragraphs[k]))
-            k += 1
-        output = "\n\n".join("\n".join(p) for p in paragraphs[k:]).splitlines()
-        cells.append((mark.group(1).strip(), "\n\n".join(code), output))
-        i = j
-    return cells
-
-
-def parse_markdown(text: str) -> list[tuple[str, str, list[str]]]:
-    """Cells of a notebook saved as markdown: ```python blocks, each followed by its output, indented."""
-    lines = text.splitlines()
-    cells = []
-    i = 0
-    while i < len(lines):
-        if lines[i].strip() != "```python":
-            i += 1
-            continue
-        j = i + 1
-        while lines[j].strip() != "```":
-            j += 1
-        code = "\n".join(lines[i + 1:j])
-        k = j + 1
-        output: list[str] = []
-        while k < len(lines) and (not lines[k].strip() or lines[k].startswith("    ")):
-            output.append(lines[k][4:])
-            k += 1
-        while output and not output[-1].strip():
-            output.pop()
-        while output and not output[0].strip():
-            output.pop(0)
-        cells.append(("", code, output))
-        i = k
-    return cells
-
-
 def seed_cells(path: Path) -> list[tuple[str, str, list[str]]]:
+    """(count, code, printed output) per code cell, in the order the notebook ran them."""
     text = path.read_text(encoding="utf-8")
-    cells = parse_markdown(text) if "```python" in text else parse_notebook_text(text)
-    if cells and all(count.isdigit() for count, _, _ in cells):
-        cells.sort(key=lambda cell: int(cell[0]))  # the order the notebook ran them in
-    return cells
+    cells = markdown_cells(text) if "```python" in text else notebook_cells(text)
+    if cells and all(cell.count.isdigit() for cell in cells):
+        cells.sort(key=lambda cell: int(cell.count))
+    return [(cell.count, cell.code, list(cell.output)) for cell in cells]
 
 
 OLD_NAMES = re.compile(r"\b(AbsBackward|LogBackward|BinaryCrossEntropyWithLogitsBackward)\b")
@@ -195,18 +114,21 @@ def test_seed_deterministic_lines_match_the_lesson(path):
     run_b = run_cells(cells, engine, seed=12345)
     compared = 0
     for (count, code, expected), ours_a, ours_b in zip(cells, run_a, run_b):
-        expected = [normalise(line) for line in expected]
+        # blank lines are the notebook's layout (stdout, then Out[]), not output: compare the rest by position
+        expected = [normalise(line) for line in expected if line.strip()]
+        ours_a = [line for line in ours_a if line.strip()]
+        ours_b = [line for line in ours_b if line.strip()]
         if expected and not ours_a and OUTPUT_LINE.match(expected[0]):
             pytest.fail(f"cell In [{count}] printed nothing; the lesson shows:\n" + "\n".join(expected))
         assert len(ours_a) <= len(expected), f"cell In [{count}] printed more than the lesson:\n{code}"
         for i, line in _deterministic_lines(ours_a, ours_b):
             assert line == expected[i], f"cell In [{count}], line {i}:\n{code}"
             compared += 1
-    assert compared >= MIN_COMPARED[path.name[:3]]
+    assert compared >= MIN_COMPARED[path.name[:3]], compared
 
 
 # lines that do not depend on random numbers, per lesson (a floor: a parsing slip cannot pass silently)
-MIN_COMPARED = {"000": 5, "001": 19, "002": 25, "003": 49, "004": 24}
+MIN_COMPARED = {"000": 5, "001": 18, "002": 23, "003": 43, "004": 24}  # non-blank lines
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
