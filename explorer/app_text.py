@@ -48,6 +48,11 @@ TEXT: dict[str, dict[str, str]] = {
                       "zh": "{name}：{dtype} 不能要求梯度（只有浮点类型可以）"},
     "play.reset_flags": {"en": "Use the program's own flags", "zh": "恢复程序自己的设置"},
     "play.output": {"en": "Output", "zh": "输出"},
+    "play.notebook": {
+        "en": "This looks like a saved notebook: its {n} code cells ran in the order the notebook ran them, and "
+              "line numbers refer to the text as pasted.",
+        "zh": "这看起来是保存的笔记本：其中 {n} 个代码单元按笔记本的执行顺序运行，行号对应粘贴的原文。",
+    },
     "play.no_output": {"en": "(the program printed nothing)", "zh": "（程序没有输出）"},
     "play.error": {"en": "Error at line {line}", "zh": "第 {line} 行出错"},
     "play.last_good": {

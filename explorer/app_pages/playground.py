@@ -53,6 +53,8 @@ def leaves_panel(result, lang: str) -> None:
 
 def output_panel(result, lang: str) -> None:
     st.markdown(f"**{t('play.output', lang)}**")
+    if getattr(result, "notebook_cells", 0):
+        st.info(t("play.notebook", lang, n=result.notebook_cells))
     text = result.text()
     st.code(text if text else t("play.no_output", lang), language=None)
     if result.passes:

@@ -162,3 +162,14 @@ def test_export_buttons_are_offered():
     at = start(AppState(program=SMALL))
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["HTML", "JSON", "DOT", "Program (.py for PyTorch)"]
+
+
+def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
+    notebook = "In [1]:\nimport torch\nx = torch.tensor([1., 2.], requires_grad=True)\nprint(x * 2)\n\n" \
+               "tensor([2., 4.], grad_fn=<MulBackward0>)\n\nAs the cell above shows, the result tracks its graph.\n"
+    at = start(AppState(program=notebook))
+    assert not at.exception
+    assert "tensor([2., 4.], grad_fn=<MulBackward0>)" in codes(at)[0]
+    assert "1 code cells ran" in at.info[0].value
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert "1 个代码单元" in at.info[0].value
