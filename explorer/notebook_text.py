@@ -40,10 +40,13 @@ class Extracted:
 
 
 def _parses(text: str) -> bool:
+    """True for Python, and for text too deeply nested to parse at all (no notebook: the sandbox reports it)."""
     try:
         ast.parse(text)
     except (SyntaxError, ValueError):  # ValueError: NUL bytes
         return False
+    except (RecursionError, MemoryError):
+        return True
     return True
 
 
@@ -54,7 +57,7 @@ def _is_code(paragraph: list[tuple[int, str]], before: list[str]) -> bool:
     text = "\n".join(line for _, line in paragraph)
     try:
         tree = ast.parse("\n".join([*before, text]))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     # printed "x: tensor(...)" parses as an annotation; lessons never annotate
     return not any(isinstance(node, ast.AnnAssign) for node in ast.walk(tree))

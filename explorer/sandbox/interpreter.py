@@ -407,29 +407,23 @@ class Interpreter:
 
     def _exec_for(self, node: ast.For) -> None:
         iterator = self.iterate(self.eval(node.iter))
-        finished = True
-        self.loop_depth += 1
-        try:
+
+        def rounds():
             for item in iterator:
-                self.budget.tick()
                 self.assign(node.target, item)
-                try:
-                    self.exec_block(node.body)
-                except _Break:
-                    finished = False
-                    break
-                except _Continue:
-                    continue
-        finally:
-            self.loop_depth -= 1
-        if finished:
-            self.exec_block(node.orelse)
+                yield
+
+        self._run_loop(node, rounds())
 
     def _exec_while(self, node: ast.While) -> None:
+        self._run_loop(node, iter(lambda: self.truth(self.eval(node.test)), False))
+
+    def _run_loop(self, node: ast.For | ast.While, rounds) -> None:
+        """The body once per round (each round budgeted), break/continue, and `else` when not broken."""
         finished = True
         self.loop_depth += 1
         try:
-            while self.truth(self.eval(node.test)):
+            for _ in rounds:
                 self.budget.tick()
                 try:
                     self.exec_block(node.body)
