@@ -14,9 +14,10 @@ import numpy as np
 from . import dtypes
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, _wrap_dim, apply
+from .tensor import Tensor, _make, _wrap_dim, apply, apply_elementwise
 
 _ADD, _SUB, _MUL, _DIV = R["add"], R["sub"], R["mul"], R["div"]
+_EMPTY: dict = {}  # no attributes (shared, never written)
 
 
 def _t(x) -> Tensor:
@@ -39,16 +40,14 @@ def add(input, other, *, alpha=1):
     other = _check_number(other, "add")
     if not isinstance(input, Tensor):
         input, other = other, input
-    attrs = {} if alpha == 1 else {"alpha": alpha}
-    return apply(_ADD, (input, other), attrs, elementwise=True)
+    return apply_elementwise(_ADD, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
 
 
 def sub(input, other, *, alpha=1):
     other = _check_number(other, "sub")
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
-    attrs = {} if alpha == 1 else {"alpha": alpha}
-    return apply(_SUB, (input, other), attrs, elementwise=True)
+    return apply_elementwise(_SUB, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
 
 
 def rsub(input, other, *, alpha=1):
@@ -63,7 +62,7 @@ def mul(input, other):
     other = _check_number(other, "mul")
     if not isinstance(input, Tensor):
         input, other = other, input
-    return apply(_MUL, (input, other), elementwise=True)
+    return apply_elementwise(_MUL, (input, other))
 
 
 def div(input, other, *, rounding_mode=None):
@@ -137,7 +136,7 @@ def _float_unary(name):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
-        return apply(spec, (x,), elementwise=True)
+        return apply_elementwise(spec, (x,))
 
     fn.__name__ = name
     fn.__doc__ = f"PyTorch's {name}: {spec.formula}."

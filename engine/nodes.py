@@ -15,15 +15,18 @@ _next_seq = itertools.count().__next__
 
 class Node:
     # As in Tensor: slots for what every node sets, class-level defaults for what few nodes ever change.
-    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_out_ref", "_saved", "_seq",
-                 "next_functions")
-    _saved_versions = None
-    _released = False
+    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_out_ref", "_saved", "_saved_versions",
+                 "_seq", "next_functions")
     _hooks = None
     _pre_hooks = None
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def _released(self) -> bool:
+        """Whether a backward pass freed what the op saved (AccumulateGrad saves nothing: never)."""
+        return self._saved is None and self._op is not None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -100,6 +103,7 @@ def new_node(cls, op, next_functions, inputs, attrs) -> Node:
     node._inputs = inputs
     node._attrs = attrs
     node._out_ref = None
+    node._saved_versions = None
     return node
 
 

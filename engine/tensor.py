@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import ENABLED
-from .nodes import accumulator_for, new_node, node_class
+from .nodes import _next_seq, accumulator_for, node_class
 
 # PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
@@ -366,19 +366,16 @@ def _broadcast_error(datas) -> RuntimeError:
     return RuntimeError(f"shapes {a} and {b} cannot be broadcast together")
 
 
-_float_kinds = frozenset("f")
-
-
 def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, share_version: bool = False):
     """Run `spec`'s forward on `inputs` (Tensors or Python scalars) and, when grad mode is on and an input
     requires grad, attach a node of PyTorch's class for it. Returns the output Tensor (and for ops with
     extra results, e.g. max over a dim, the extras dict)."""
+    if elementwise and not share_version:
+        return apply_elementwise(spec, inputs, attrs)
     extras = None
     any_grad = False
     datas = []
     if elementwise:
-        # 0-d arrays go through numpy's ufunc machinery ten times slower than numpy scalars, so element-wise
-        # ops on 0-d tensors compute on scalars and wrap the result once
         for x in inputs:
             if isinstance(x, Tensor):
                 d = x._data
@@ -387,15 +384,7 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
                     any_grad = True
             else:
                 datas.append(x)
-        try:
-            out = spec.forward(*datas, **attrs)
-        except ValueError:
-            raise _broadcast_error(datas) from None
-        want = _elementwise_dtype(datas)
-        if want is not None and out.dtype != want:
-            out = np.asarray(out, dtype=want)
-        elif type(out) is not np.ndarray:
-            out = np.asarray(out)
+        out = _elementwise_forward(spec, datas, attrs)
     else:
         for x in inputs:
             if isinstance(x, Tensor):
@@ -420,7 +409,107 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
     return result
 
 
+def _elementwise_forward(spec, datas, attrs):
+    # 0-d arrays go through numpy's ufunc machinery ten times slower than numpy scalars, so element-wise
+    # ops on 0-d tensors compute on scalars (the callers pass them) and wrap the result once
+    try:
+        out = spec.forward(*datas, **attrs)
+    except ValueError:
+        raise _broadcast_error(datas) from None
+    want = _elementwise_dtype(datas)
+    if want is not None and out.dtype != want:
+        return np.asarray(out, dtype=want)
+    if type(out) is not np.ndarray:
+        return np.asarray(out)
+    return out
+
+
+def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
+    """`apply` for an element-wise op (the most frequent call of all, so written out for one and two inputs:
+    the same steps as the general loop, with fewer Python operations)."""
+    n = len(inputs)
+    if n == 2:
+        x, y = inputs
+        if type(x) is Tensor:
+            dx = x._data
+            if not dx.ndim:
+                dx = dx[()]
+            grad = x._requires_grad
+        else:
+            dx = x
+            grad = False
+        ty = type(y)
+        if ty is Tensor:
+            dy = y._data
+            if not dy.ndim:
+                dy = dy[()]
+            if y._requires_grad:
+                grad = True
+            ty = type(dy)
+        else:
+            dy = y
+        tx = type(dx)
+        # the cases where numpy's result dtype is PyTorch's (see _elementwise_dtype), decided without a call
+        if ty is float or ty is int:
+            direct = tx is _F32 or tx is _F64 or (tx is _ND and dx.dtype.kind == "f")
+        elif tx is ty:
+            direct = tx is _F32 or tx is _F64 or (tx is _ND and dx.dtype is dy.dtype)
+        else:
+            direct = tx in _ARRAY_TYPES and ty in _ARRAY_TYPES and dx.dtype is dy.dtype
+        if direct:
+            try:
+                out = spec.forward(dx, dy, **attrs) if attrs else spec.forward(dx, dy)
+            except ValueError:
+                raise _broadcast_error([dx, dy]) from None
+            if type(out) is not np.ndarray:
+                out = np.asarray(out)
+        else:
+            out = _elementwise_forward(spec, [dx, dy], attrs)
+    elif n == 1 and type(inputs[0]) is Tensor:
+        x = inputs[0]
+        dx = x._data
+        if not dx.ndim:
+            dx = dx[()]
+        grad = x._requires_grad
+        if type(dx) in _ARRAY_TYPES:
+            try:
+                out = spec.forward(dx, **attrs) if attrs else spec.forward(dx)
+            except ValueError:
+                raise _broadcast_error([dx]) from None
+            if type(out) is not np.ndarray:
+                out = np.asarray(out)
+        else:
+            out = _elementwise_forward(spec, [dx], attrs)
+    else:
+        grad = False
+        datas = []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                d = x._data
+                datas.append(d if d.ndim else d[()])
+                if x._requires_grad:
+                    grad = True
+            else:
+                datas.append(x)
+        out = _elementwise_forward(spec, datas, attrs)
+    result = _new_tensor(Tensor)
+    result._data = out
+    result._grad_fn = None
+    result._vbox = [0]
+    result._tid = _next_tid()
+    cap = CAPTURE[0]
+    if cap is not None:
+        cap.append(result)
+    if grad and ENABLED[0]:
+        result._requires_grad = True
+        _attach(spec, inputs, attrs, result, None)
+    else:
+        result._requires_grad = False
+    return result
+
+
 _ARRAY_TYPES = frozenset((np.ndarray, np.float32, np.float64))
+_ND, _F32, _F64 = np.ndarray, np.float32, np.float64
 _NUMBER_TYPES = frozenset((float, int))
 
 
@@ -444,7 +533,7 @@ def _elementwise_dtype(datas):
     return dtypes.result_np_dtype(datas)
 
 
-# (spec, which inputs need grad as a bit mask) -> (node class, ((name, where), ...)): what to save, worked
+# spec -> {bit mask of the inputs that need grad -> (node class, ((name, where), ...))}: what to save, worked
 # out once per op and mask instead of on every call. `where` is an input position, -1 the result, -2 extras.
 _plans: dict = {}
 
@@ -459,46 +548,76 @@ def _plan(spec, mask):
             steps.append((name, -2))
         else:
             steps.append((name, spec.inputs.index(name)))
-    plan = _plans[(spec, mask)] = (node_class(spec.grad_fn), tuple(steps))
+    plan = (node_class(spec.grad_fn), tuple(steps))
+    _plans.setdefault(spec, {})[mask] = plan
     return plan
 
 
 def _attach(spec, inputs, node_attrs, result, extras) -> None:
-    nexts = []
-    mask = 0
-    bit = 1
-    for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad:
-            fn = x._grad_fn
-            nexts.append((fn if fn is not None else accumulator_for(x), 0))
-            mask |= bit
-        else:
-            nexts.append(_NO_NEXT)
-        bit <<= 1
-    plan = _plans.get((spec, mask)) or _plan(spec, mask)
-    node = new_node(plan[0], spec, tuple(nexts), inputs, node_attrs)
+    if len(inputs) == 1 and type(inputs[0]) is Tensor:  # the caller saw it require grad
+        x = inputs[0]
+        fn = x._grad_fn
+        nexts = ((fn if fn is not None else accumulator_for(x), 0),)
+        mask = 1
+    else:
+        edges = []
+        mask = 0
+        bit = 1
+        for x in inputs:
+            if isinstance(x, Tensor) and x._requires_grad:
+                fn = x._grad_fn
+                edges.append((fn if fn is not None else accumulator_for(x), 0))
+                mask |= bit
+            else:
+                edges.append(_NO_NEXT)
+            bit <<= 1
+        nexts = tuple(edges)
+    plans = _plans.get(spec)
+    plan = plans.get(mask) if plans is not None else None
+    if plan is None:
+        plan = _plan(spec, mask)
+    # the node is built here rather than by nodes.new_node: each attribute set once, on the hottest path
+    node = _new_object(plan[0])
+    node._seq = _next_seq()
+    node._op = spec
+    node.next_functions = nexts
+    node._inputs = inputs
+    node._attrs = node_attrs
     steps = plan[1]
     if steps:
         saved = {}
+        versions = None
         for name, where in steps:
             if where >= 0:
                 value = inputs[where]
                 saved[name] = value
                 if isinstance(value, Tensor):
-                    versions = node.__dict__.setdefault("_saved_versions", {})
+                    if versions is None:
+                        versions = {}
                     versions[name] = value._vbox[0]
             elif where == -1:
-                saved[name] = _SavedOutput(result._data, result._vbox)
+                out = _new_saved_output(_SavedOutput)
+                out.data = result._data
+                out.vbox = vbox = result._vbox
+                out.version = vbox[0]
+                saved[name] = out
+                if versions is None:
+                    versions = {}
             else:
                 saved[name] = extras[name]
         node._saved = saved
+        # None when nothing saved needs unpacking (no tensor, no output): backward passes `saved` as it is
+        node._saved_versions = versions
     else:
         node._saved = _EMPTY
-    result._grad_fn = node
+        node._saved_versions = None
     node._out_ref = weakref.ref(result)
+    result._grad_fn = node
 
 
 _NO_NEXT = (None, 0)
+_new_object = object.__new__
+_new_saved_output = object.__new__
 
 
 class _SavedOutput:

@@ -8,7 +8,7 @@ from . import dtypes
 from . import functions as F
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, apply
+from .tensor import Tensor, _make, apply, apply_elementwise
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -39,17 +39,47 @@ def _binary(fn):
     return method
 
 
-Tensor.__add__ = _binary(F.add)
-Tensor.__radd__ = _binary(F.add)
-Tensor.__sub__ = _binary(F.sub)
-Tensor.__rsub__ = lambda self, other: (
-    F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented)
-Tensor.__mul__ = _binary(F.mul)
-Tensor.__rmul__ = _binary(F.mul)
-Tensor.__truediv__ = _binary(F.div)
+def _direct(spec, general, float_self=False):
+    """`self <op> other` for the commonest operands, a Tensor or a Python float or int, straight into the
+    dispatcher: the call the general path ends in, without its checks (they all pass for these operands).
+    `float_self`: only when self is floating point (integer tensors change dtype first in div)."""
+    def method(self, other):
+        kind = type(other)
+        if (kind is Tensor or kind is float or kind is int) and (not float_self or self._data.dtype.kind == "f"):
+            return apply_elementwise(spec, (self, other))
+        return general(self, other)
+
+    return method
+
+
+def _pow(self, exponent):
+    kind = type(exponent)
+    if kind is Tensor:
+        return apply_elementwise(_POW_TENSOR, (self, exponent))
+    if (kind is int or kind is float) and self._data.dtype.kind == "f":
+        return apply_elementwise(_POW, (self,), {"exponent": exponent})
+    return _pow_general(self, exponent)
+
+
+def _rsub(self, other):
+    kind = type(other)
+    if kind is float or kind is int:
+        return apply_elementwise(_RSUB, (self,), {"other": other})
+    return F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented
+
+
+_POW, _POW_TENSOR, _RSUB = R["pow"], R["pow_tensor"], R["rsub"]
+_pow_general = _binary(F.pow)
+Tensor.__add__ = _direct(R["add"], _binary(F.add))
+Tensor.__radd__ = _direct(R["add"], _binary(F.add))
+Tensor.__sub__ = _direct(R["sub"], _binary(F.sub))
+Tensor.__rsub__ = _rsub
+Tensor.__mul__ = _direct(R["mul"], _binary(F.mul))
+Tensor.__rmul__ = _direct(R["mul"], _binary(F.mul))
+Tensor.__truediv__ = _direct(R["div"], _binary(F.div), float_self=True)
 Tensor.__rtruediv__ = lambda self, other: (
     F.mul(F.reciprocal(self), other) if isinstance(other, (int, float, bool)) else NotImplemented)
-Tensor.__pow__ = _binary(F.pow)
+Tensor.__pow__ = _pow
 Tensor.__rpow__ = lambda self, other: (
     F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented)
 Tensor.__matmul__ = lambda self, other: F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented

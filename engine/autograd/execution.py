@@ -95,16 +95,8 @@ def _unpack_saved(node, create_graph):
     versions = node._saved_versions
     out = {}
     for name, value in saved.items():
-        if isinstance(value, Tensor):
-            current = value._vbox[0]
-            if versions[name] != current:
-                raise _version_error(name, value, node, versions[name], current)
-            if create_graph:
-                out[name] = value
-            else:
-                d = value._data
-                out[name] = d[()] if not d.ndim else d  # numpy scalars: see engine.tensor.apply
-        elif isinstance(value, _SavedOutput):
+        kind = type(value)
+        if kind is _SavedOutput:
             if value.vbox[0] != value.version:
                 raise _version_error(name, value, node, value.version, value.vbox[0])
             if create_graph:
@@ -113,7 +105,16 @@ def _unpack_saved(node, create_graph):
                 out[name] = t
             else:
                 d = value.data
-                out[name] = d[()] if not d.ndim else d
+                out[name] = d if d.ndim else d[()]  # numpy scalars: see engine.tensor.apply_elementwise
+        elif kind is Tensor or isinstance(value, Tensor):
+            current = value._vbox[0]
+            if versions[name] != current:
+                raise _version_error(name, value, node, versions[name], current)
+            if create_graph:
+                out[name] = value
+            else:
+                d = value._data
+                out[name] = d if d.ndim else d[()]
         else:
             out[name] = value
     return out
@@ -166,15 +167,19 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     order = []
     seen = set(root_nodes)
     stack = list(root_nodes)
+    pop, push, record = stack.pop, stack.append, order.append
     while stack:
-        node = stack.pop()
-        order.append(node)
+        node = pop()
+        record(node)
         for nxt, _ in node.next_functions:
             if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    if nxt not in seen:  # only a root can be seen before its first edge
+                        seen.add(nxt)
+                        push(nxt)
 
     needed = None
     if inputs is not None:
@@ -196,12 +201,12 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     heap = []
     for node in dict.fromkeys(root_nodes):
         if deps.get(node, 0) == 0:
-            heap.append((_NEG_INF if type(node) is AccumulateGrad else -node._seq, node._seq, node))
+            heap.append((_priority(node), node))
     heapq.heapify(heap)
     heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while heap:
-            node = heappop(heap)[2]
+            node = heappop(heap)[1]
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
                 is_owned = node in owned
@@ -234,27 +239,19 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         current_pass.capture(node, g)
                     continue
             op = node._op
-            saved = node._saved
-            if create_graph or saved is None or node._saved_versions:
+            s = node._saved
+            # _saved_versions is None when the saved values are plain numbers and arrays: nothing to unpack
+            if s is None or create_graph or node._saved_versions is not None:
                 s = _unpack_saved(node, create_graph)
-            elif saved:
-                s = {}
-                for name, value in saved.items():  # only op outputs and non-tensors: no versions to check
-                    if type(value) is _SavedOutput:
-                        if value.vbox[0] != value.version:
-                            raise _version_error(name, value, node, value.version, value.vbox[0])
-                        d = value.data
-                        s[name] = d[()] if not d.ndim else d
-                    else:
-                        s[name] = value
-            else:
-                s = saved
             a = node._attrs
             nexts = node.next_functions
-            grads_out = [None] * len(nexts)
+            # what each slot sent is kept only for node hooks and the trace
+            grads_out = [None] * len(nexts) if recording or node._hooks else None
             node_inputs = node._inputs
             vjps = op.vjps
-            for i, (nxt, _) in enumerate(nexts):
+            i = -1
+            for nxt, _ in nexts:
+                i += 1
                 if nxt is None or (needed is not None and nxt not in needed):
                     continue
                 vjp = vjps[i]
@@ -273,11 +270,13 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         if gi.shape != xdata.shape and (recording or nxt._op not in ELEMENTWISE_SPECS
                                                          or not _unbroadcast_inputs(nxt, xdata.shape)):
                             gi = np.broadcast_to(gi, xdata.shape)
-                    if gi.dtype != xdata.dtype:
+                    dtype = gi.dtype
+                    if dtype is not xdata.dtype and dtype != xdata.dtype:
                         gi = gi.astype(xdata.dtype)
-                grads_out[i] = gi
-                if nxt in buffers:
-                    prev = buffers[nxt]
+                if grads_out is not None:
+                    grads_out[i] = gi
+                prev = buffers.get(nxt)
+                if prev is not None:
                     # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
                     # (not while recording: the trace keeps what each slot sent, which `+=` would overwrite)
                     if nxt in owned and not recording and type(prev) is np.ndarray and prev.shape == gi.shape \
@@ -295,16 +294,15 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         owned.add(nxt)
                 left = deps[nxt] - 1
                 deps[nxt] = left
-                if left == 0:
-                    heappush(heap, (_NEG_INF if type(nxt) is AccumulateGrad else -nxt._seq, nxt._seq, nxt))
+                if not left:
+                    heappush(heap, (_priority(nxt), nxt))
             if node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
             if current_pass is not None:
                 current_pass.run(node, g, grads_out)
             if not retain_graph and node._saved:
-                node._saved = None
-                node._released = True
+                node._saved = None  # Node._released reads this
     finally:
         ENABLED[0] = prev_mode
         if recorder is not None:
@@ -335,8 +333,13 @@ def _grad_tensor(g, like, create_graph):
 
 
 # Ready nodes run highest sequence number first; AccumulateGrad as soon as it is ready (PyTorch gives it the
-# largest sequence number). The node's own unique seq breaks ties, so the heap never compares nodes.
-_NEG_INF = float("-inf")
+# largest sequence number), several ready ones oldest first. Keys are unique (so the heap never compares
+# nodes): -seq for a function, seq - 2**62 for AccumulateGrad, below every function's key.
+_ACCUMULATE_BASE = 1 << 62
+
+
+def _priority(node) -> int:
+    return node._seq - _ACCUMULATE_BASE if type(node) is AccumulateGrad else -node._seq
 
 
 def _needed_nodes(order, capture_at) -> set:
