@@ -204,9 +204,17 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             heap.append((_priority(node), node))
     heapq.heapify(heap)
     heappop, heappush = heapq.heappop, heapq.heappush
+    # A node that became ready while no other waited runs next without a trip through the heap (a chain)
+    pending = None
     try:
-        while heap:
-            node = heappop(heap)[1]
+        while True:
+            if pending is not None:
+                node = pending
+                pending = None
+            elif heap:
+                node = heappop(heap)[1]
+            else:
+                break
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
                 is_owned = node in owned
@@ -295,7 +303,13 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if not left:
-                    heappush(heap, (_priority(nxt), nxt))
+                    if pending is None and not heap:
+                        pending = nxt
+                    else:
+                        if pending is not None:
+                            heappush(heap, (_priority(pending), pending))
+                            pending = None
+                        heappush(heap, (_priority(nxt), nxt))
             if node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
@@ -327,7 +341,8 @@ def _grad_tensor(g, like, create_graph):
     if create_graph:
         return g if isinstance(g, Tensor) else _make(g)
     data = g._data if isinstance(g, Tensor) else g
-    if not (data.flags.writeable and data.flags.owndata):
+    # (a numpy scalar is never writeable: it becomes a 0-d array)
+    if type(data) is not np.ndarray or not (data.flags.writeable and data.flags.owndata):
         data = np.array(data, dtype=like._data.dtype)
     return _make(data)
 
@@ -400,7 +415,13 @@ def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, curr
                 data = np.array(data, copy=True)
             var._grad = _make(data)
         elif var._grad._grad_fn is None and var._grad._data.flags.writeable:
-            var._grad._data += data  # in place, as PyTorch does: a held reference to .grad sees the sum
+            held = var._grad._data
+            # in place, as PyTorch does: a held reference to .grad sees the sum (a 0-d array through its
+            # scalar, the same addition without numpy's slow in-place path for 0-d arrays)
+            if held.ndim:
+                held += data
+            else:
+                held[()] = held[()] + data
             var._grad._vbox[0] += 1
         else:
             var._grad = _make(var._grad._data + data)
