@@ -256,8 +256,11 @@ class Tensor:
 
     # ---------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
-        from .autograd import backward
+        backward = _AUTOGRAD_BACKWARD[0]
+        if backward is None:  # engine.autograd imports this module: looked up once, on first use
+            from .autograd import backward
 
+            _AUTOGRAD_BACKWARD[0] = backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self) -> None:
@@ -282,6 +285,7 @@ class Tensor:
                            None if self._grad is None else self._grad._data))
 
 
+_AUTOGRAD_BACKWARD: list = [None]
 _DETACH_HINT = (" If you want to use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
 # C++ type names in PyTorch's grad-assignment message

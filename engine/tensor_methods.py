@@ -171,7 +171,8 @@ def _bump(self):
 
 def _inplace(fn, name):
     def method(self, other, **kwargs):
-        _check_inplace(self)
+        if ENABLED[0] and self._requires_grad and self._grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
         other_needs = isinstance(other, Tensor) and other._requires_grad
         recording = ENABLED[0] and (self._requires_grad or other_needs)
         if recording:
@@ -181,17 +182,25 @@ def _inplace(fn, name):
             result = fn(old, other, **kwargs)
         else:
             result = fn(_make(self._data), other, **kwargs)
-        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+        values, target = result._data, self._data
+        same_dtype = values.dtype is target.dtype
+        if not same_dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
             raise RuntimeError(
                 f"result type {F._type_name(result)} can't be cast to the desired output type "
                 f"{F._type_name(self)}")
-        try:
-            np.copyto(self._data, np.broadcast_to(result._data, self._data.shape), casting="unsafe")
-        except ValueError:
-            raise RuntimeError(
-                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
-                f"{list(result._data.shape)}") from None
-        _bump(self)
+        if values.shape == target.shape:  # (nothing to broadcast: skips building a broadcast view)
+            if same_dtype and not target.ndim:
+                target[()] = values[()]
+            else:
+                np.copyto(target, values, casting="unsafe")
+        else:
+            try:
+                np.copyto(target, np.broadcast_to(values, target.shape), casting="unsafe")
+            except ValueError:
+                raise RuntimeError(
+                    f"output with shape {list(target.shape)} doesn't match the broadcast shape "
+                    f"{list(values.shape)}") from None
+        self._vbox[0] += 1
         if recording:
             node = result._grad_fn
             self._grad_fn = node

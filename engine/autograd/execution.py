@@ -163,9 +163,8 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             capture_at.setdefault(fn, []).append(i)
 
     # count dependencies, iteratively
-    deps: dict = {}
+    deps: dict = dict.fromkeys(root_nodes, 0)  # roots start here: found again through an edge, not pushed again
     order = []
-    seen = set(root_nodes)
     stack = list(root_nodes)
     pop, push, record = stack.pop, stack.append, order.append
     while stack:
@@ -177,9 +176,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     deps[nxt] += 1
                 else:
                     deps[nxt] = 1
-                    if nxt not in seen:  # only a root can be seen before its first edge
-                        seen.add(nxt)
-                        push(nxt)
+                    push(nxt)
 
     needed = None
     if inputs is not None:
@@ -198,14 +195,13 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     if recorder is not None:
         current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
     recording = current_pass is not None  # the trace shows every gradient at its full shape
-    heap = []
-    for node in dict.fromkeys(root_nodes):
-        if deps.get(node, 0) == 0:
-            heap.append((_priority(node), node))
-    heapq.heapify(heap)
-    heappop, heappush = heapq.heappop, heapq.heappush
     # A node that became ready while no other waited runs next without a trip through the heap (a chain)
     pending = None
+    heap = [(_priority(node), node) for node in dict.fromkeys(root_nodes) if not deps[node]]
+    if len(heap) == 1:
+        pending = heap.pop()[1]
+    heapq.heapify(heap)
+    heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while True:
             if pending is not None:
@@ -367,9 +363,11 @@ def _needed_nodes(order, capture_at) -> set:
         for node in reversed(order):
             if node in needed:
                 continue
-            if any(n is not None and n in needed for n, _ in node.next_functions):
-                needed.add(node)
-                changed = True
+            for n, _ in node.next_functions:
+                if n in needed:  # (None never is)
+                    needed.add(node)
+                    changed = True
+                    break
     return needed
 
 
