@@ -188,7 +188,7 @@ def _pow_scalar_vjp(m, g, s, a):
     x = s["self"]
     if not m.differentiable:
         # self.pow(1) is self itself, which spares the squares (the most common power) an element-wise pow
-        return g * (e * (x if e == 2 else power_scalar(x, e - 1)))
+        return times_fresh(g, e * (x if e == 2 else power_scalar(x, e - 1)))
     # PyTorch: grad * (exponent * self.pow(exponent - 1)); a Scalar product, so MulBackward1 then PowBackward0
     return g * _times(m, e, x ** (e - 1))
 
@@ -303,7 +303,23 @@ _unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_ba
        ("result",),
        "result = tanh(self)", r"r = \tanh x",
        "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
-_op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), lambda g, y: g * (1 - y * y),
+def times_fresh(g, fresh):
+    """g * fresh, written over `fresh` (an array the caller just made, held by nobody else) when the product
+    has its shape and dtype: the same values, one array fewer to allocate and fill."""
+    if type(fresh) is np.ndarray and getattr(g, "dtype", None) is fresh.dtype and (
+            not g.ndim or g.shape == fresh.shape):
+        return np.multiply(g, fresh, out=fresh)
+    return g * fresh
+
+
+def _tanh_backward_fwd(g, y):
+    squares = y * y
+    if type(squares) is not np.ndarray:  # numpy scalars (0-d tensors)
+        return g * (1 - squares)
+    return times_fresh(g, np.subtract(1, squares, out=squares))
+
+
+_op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), _tanh_backward_fwd,
     (lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["output"]),
      lambda m, g, s, a: g * (-2 * s["output"] * s["grad_output"])),
     (("output",), ("grad_output", "output")),

@@ -283,9 +283,16 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 if prev is not None:
                     # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
                     # (not while recording: the trace keeps what each slot sent, which `+=` would overwrite)
-                    if nxt in owned and not recording and type(prev) is np.ndarray and prev.shape == gi.shape \
-                            and prev.dtype == gi.dtype:
-                        prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
+                    if not recording and type(prev) is np.ndarray and prev.shape == gi.shape \
+                            and prev.dtype == gi.dtype and (nxt in owned or (
+                                grads_out is None and not create_graph and type(gi) is np.ndarray
+                                and gi is not g and gi.base is None)):
+                        if nxt in owned:
+                            prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
+                        else:
+                            # the same sum written over the VJP's fresh array (nobody else holds it)
+                            buffers[nxt] = np.add(prev, gi, out=gi)
+                            owned.add(nxt)
                     else:
                         buffers[nxt] = prev + gi
                         if not create_graph:
