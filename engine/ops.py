@@ -230,23 +230,26 @@ _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
 EXACT_ROUNDING_MAX = 4096
 
 
-def _float32_via_float64(fn, scalar_fn):
+def _float32_via_float64(fn, scalar_fn, wrap=False):
     """PyTorch's float32 exp/log/tanh/... are correctly rounded far more often than numpy's float32 loops;
     rounding the float64 result reproduces PyTorch's values (numpy's float32 ones differ in the last bit for
-    about 30% of inputs). Numpy scalars (0-d tensors) take the `math` function: the same values, faster."""
+    about 30% of inputs). Numpy scalars (0-d tensors) take the `math` function: the same values, faster.
+    `wrap`: a numpy scalar's result comes back as the 0-d array a tensor holds (the registry's forwards: one
+    conversion instead of a numpy scalar wrapped afterwards)."""
+    out = np.array if wrap else (lambda value: value)
 
     def forward(x):
         kind = type(x)
         if kind is np.float32:
             try:
-                return np.float32(scalar_fn(x))
+                return np.array(scalar_fn(x), np.float32) if wrap else np.float32(scalar_fn(x))
             except (ValueError, OverflowError):  # math raises where numpy returns nan or inf
-                return np.float32(fn(np.float64(x)))
+                return out(np.float32(fn(np.float64(x))))
         if kind is np.float64:
             try:
-                return np.float64(scalar_fn(x))
+                return np.array(scalar_fn(x), np.float64) if wrap else np.float64(scalar_fn(x))
             except (ValueError, OverflowError):
-                return fn(x)
+                return out(fn(x))
         if getattr(x, "dtype", None) == np.float32 and x.size <= EXACT_ROUNDING_MAX:
             return fn(x.astype(np.float64)).astype(np.float32)
         return fn(x)
@@ -261,6 +264,8 @@ tanh_f = _float32_via_float64(np.tanh, math.tanh)
 sin_f = _float32_via_float64(np.sin, math.sin)
 cos_f = _float32_via_float64(np.cos, math.cos)
 log1p_f = _float32_via_float64(np.log1p, math.log1p)
+_exp_op, _log_op, _tanh_op, _sin_op, _cos_op = (_float32_via_float64(fn, scalar_fn, wrap=True) for fn, scalar_fn in (
+    (np.exp, math.exp), (np.log, math.log), (np.tanh, math.tanh), (np.sin, math.sin), (np.cos, math.cos)))
 
 
 def call_rule(m, name, *args, **attrs):
@@ -288,18 +293,18 @@ def _sgn(m, x):
 _unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * _sgn(m, s["self"]), ("self",),
        "result = |self|", r"r = |x|",
        "grad_self = grad * sign(self)", r"\bar x = \bar r\, \operatorname{sign}(x)")
-_unary("exp", "ExpBackward0", exp_f, lambda m, g, s, a: g * s["result"], ("result",),
+_unary("exp", "ExpBackward0", _exp_op, lambda m, g, s, a: g * s["result"], ("result",),
        "result = exp(self)", r"r = e^{x}", "grad_self = grad * result", r"\bar x = \bar r\, r")
-_unary("log", "LogBackward0", log_f, lambda m, g, s, a: g / s["self"], ("self",),
+_unary("log", "LogBackward0", _log_op, lambda m, g, s, a: g / s["self"], ("self",),
        "result = log(self)", r"r = \ln x", "grad_self = grad / self", r"\bar x = \frac{\bar r}{x}")
 _unary("sqrt", "SqrtBackward0", np.sqrt, lambda m, g, s, a: g / _times(m, 2, s["result"]), ("result",),
        "result = sqrt(self)", r"r = \sqrt{x}",
        "grad_self = grad / (2 * result)", r"\bar x = \frac{\bar r}{2r}")
-_unary("sin", "SinBackward0", sin_f, lambda m, g, s, a: g * exact(m).cos(s["self"]), ("self",),
+_unary("sin", "SinBackward0", _sin_op, lambda m, g, s, a: g * exact(m).cos(s["self"]), ("self",),
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
-_unary("cos", "CosBackward0", cos_f, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
+_unary("cos", "CosBackward0", _cos_op, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
-_unary("tanh", "TanhBackward0", tanh_f, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]),
+_unary("tanh", "TanhBackward0", _tanh_op, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]),
        ("result",),
        "result = tanh(self)", r"r = \tanh x",
        "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")

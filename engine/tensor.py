@@ -407,7 +407,9 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
         result._vbox = inputs[0]._vbox
     if any_grad and ENABLED[0]:
         result._requires_grad = True
-        _attach(spec, inputs, attrs if elementwise else {**attrs, "shape": np.shape(datas[0])}, result, extras)
+        first = datas[0]
+        shape = first.shape if type(first) is np.ndarray else np.shape(first)
+        _attach(spec, inputs, attrs if elementwise else {**attrs, "shape": shape}, result, extras)
     if extras is not None:
         return result, extras
     return result
