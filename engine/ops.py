@@ -877,8 +877,21 @@ def _view_like(name, grad_fn, forward, formula, latex):
            _RESHAPE_BACK, r"\bar x = \operatorname{reshape}(\bar r)")
 
 
-_view_like("view", "ViewBackward0", lambda x, size: np.reshape(x, size), "result = self.view(size)", r"r = x")
-_view_like("unsafe_view", "UnsafeViewBackward0", lambda x, size: np.reshape(x, size),
+def _reshape(x, size):
+    # the array's own method: what np.reshape calls, without its Python-level wrapper
+    return x.reshape(size) if type(x) is np.ndarray else np.reshape(x, size)
+
+
+def _expand_dims(x, dim):
+    """np.expand_dims(x, dim), which is a reshape: done directly for the (wrapped) dims the engine passes."""
+    if type(x) is np.ndarray and 0 <= dim <= x.ndim:
+        shape = x.shape
+        return x.reshape((*shape[:dim], 1, *shape[dim:]))
+    return np.expand_dims(x, dim)
+
+
+_view_like("view", "ViewBackward0", _reshape, "result = self.view(size)", r"r = x")
+_view_like("unsafe_view", "UnsafeViewBackward0", _reshape,
            "result = self.reshape(size)", r"r = x")
 _view_like("squeeze", "SqueezeBackward0", lambda x: np.squeeze(x), "result = self.squeeze()", r"r = x")
 _view_like("squeeze_dim", "SqueezeBackward1",
@@ -886,7 +899,7 @@ _view_like("squeeze_dim", "SqueezeBackward1",
            "result = self.squeeze(dim)", r"r = x")
 _view_like("squeeze_matmul", "SqueezeBackward4", lambda x, dim: np.squeeze(x, axis=dim),
            "result = self.squeeze_(dim)", r"r = x")
-_view_like("unsqueeze", "UnsqueezeBackward0", lambda x, dim: np.expand_dims(x, dim),
+_view_like("unsqueeze", "UnsqueezeBackward0", _expand_dims,
            "result = self.unsqueeze(dim)", r"r = x")
 _unary("expand", "ExpandBackward0", lambda x, size: np.broadcast_to(x, size), lambda m, g, s, a: g, (),
        "result = self expanded to size", r"r = x", "grad_self = grad summed over expanded dims",

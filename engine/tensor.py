@@ -560,11 +560,27 @@ def _plan(spec, mask):
 
 
 def _attach(spec, inputs, node_attrs, result, extras) -> None:
-    if len(inputs) == 1 and type(inputs[0]) is Tensor:  # the caller saw it require grad
+    n = len(inputs)
+    if n == 1 and type(inputs[0]) is Tensor:  # the caller saw it require grad
         x = inputs[0]
         fn = x._grad_fn
         nexts = ((fn if fn is not None else accumulator_for(x), 0),)
         mask = 1
+    elif n == 2:  # the loop below, written out
+        x, y = inputs
+        if isinstance(x, Tensor) and x._requires_grad:
+            fn = x._grad_fn
+            first = (fn if fn is not None else accumulator_for(x), 0)
+            mask = 1
+        else:
+            first = _NO_NEXT
+            mask = 0
+        if isinstance(y, Tensor) and y._requires_grad:
+            fn = y._grad_fn
+            nexts = (first, (fn if fn is not None else accumulator_for(y), 0))
+            mask |= 2
+        else:
+            nexts = (first, _NO_NEXT)
     else:
         edges = []
         mask = 0
@@ -598,7 +614,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
                 value = inputs[where]
                 saved[name] = value
                 if isinstance(value, Tensor):
-                    if versions is None:
+                    if versions is None or versions is _OUTPUT_ONLY:
                         versions = {}
                     versions[name] = value._vbox[0]
             elif where == -1:
@@ -608,7 +624,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
                 out.version = vbox[0]
                 saved[name] = out
                 if versions is None:
-                    versions = {}
+                    versions = _OUTPUT_ONLY
             else:
                 saved[name] = extras[name]
         node._saved = saved
@@ -622,6 +638,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
 
 
 _NO_NEXT = (None, 0)
+_OUTPUT_ONLY: dict = {}  # _saved_versions of a node that saved its output and no input tensor (never written)
 _new_object = object.__new__
 _new_saved_output = object.__new__
 
