@@ -671,7 +671,7 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
-    n = x.size if axis is None else int(np.prod([x.shape[d] for d in np.atleast_1d(axis)]))
+    n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
     return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
 
 
@@ -685,13 +685,13 @@ _unary("sum_dim", "SumBackward1", lambda x, dim, keepdim=False: torch_sum(x, dim
        "grad_self = grad expanded over dim", r"\bar x = \bar r")
 _unary("mean", "MeanBackward0", torch_mean,
        lambda m, g, s, a: ((m.expand(g, a["shape"]) if m.differentiable else g)
-                           / max(int(np.prod(a["shape"])), 1)),
+                           / max(math.prod(a["shape"]), 1)),
        (),
        "result = Σ self / n", r"r = \frac{1}{n}\sum_i x_i",
        "grad_self = grad expanded / n", r"\bar x_i = \frac{\bar r}{n}")
 _unary("mean_dim", "MeanBackward1", lambda x, dim, keepdim=False: torch_mean(x, dim, keepdim),
        lambda m, g, s, a: (_expand_reduced(m, g, a["shape"], a)
-                           / int(np.prod([a["shape"][d] for d in a["dim"]]))),
+                           / math.prod([a["shape"][d] for d in a["dim"]])),
        (),
        "result = mean of self over dim", r"r = \frac{1}{n}\sum_{d} x",
        "grad_self = grad expanded over dim / n", r"\bar x = \frac{\bar r}{n}")
@@ -741,14 +741,14 @@ def _var_fwd(x, dim, correction=1, keepdim=False):
     else:
         mean = np.mean(np.asarray(x, np.float64), axis=dim, keepdims=True)
     dev = np.asarray(x, np.float64) - mean
-    n = int(np.prod([np.shape(x)[d] for d in dim]))
+    n = math.prod([np.shape(x)[d] for d in dim])
     return np.sum(dev * dev, axis=dim, keepdims=keepdim) / max(0, n - correction)
 
 
 def _var_backward(m, g, s, a):
     # PyTorch: (2 / (N - correction)) * grad * (self - self.mean(dim, keepdim=True))
     x = s["self"]
-    n = int(np.prod([a["shape"][d] for d in a["dim"]]))
+    n = math.prod([a["shape"][d] for d in a["dim"]])
     centred = x - exact(m).sum(x, a["dim"], True) / n
     return _times(m, 2.0 / (n - a.get("correction", 1)), _restore_dims(m, g, a)) * centred
 
@@ -1053,7 +1053,7 @@ def _bce_logits_self(m, g, s, a):
         gi = gi * g
     if w is not None:
         gi = gi * w
-    return _scale_reduced(m, gi, int(np.prod(_shape(x))), a.get("reduction", "mean"))
+    return _scale_reduced(m, gi, math.prod(_shape(x)), a.get("reduction", "mean"))
 
 
 def _bce_logits_target(m, g, s, a):
@@ -1065,7 +1065,7 @@ def _bce_logits_target(m, g, s, a):
         gt = (_log_sigmoid(m, -x) - _log_sigmoid(m, x) * pw) * g
     if w is not None:
         gt = gt * w
-    return _scale_reduced(m, gt, int(np.prod(_shape(x))), a.get("reduction", "mean"))
+    return _scale_reduced(m, gt, math.prod(_shape(x)), a.get("reduction", "mean"))
 
 
 _op("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0", ("self", "target"),
@@ -1097,7 +1097,7 @@ def _bce_self(m, g, s, a):
     gi = g * (x - y) / denom
     if a.get("weight") is not None:
         gi = gi * a["weight"]
-    return _scale_reduced(m, gi, int(np.prod(_shape(x))), a.get("reduction", "mean"))
+    return _scale_reduced(m, gi, math.prod(_shape(x)), a.get("reduction", "mean"))
 
 
 def _bce_target(m, g, s, a):
@@ -1106,7 +1106,7 @@ def _bce_target(m, g, s, a):
     gt = -exact(m).log(x / (1 - x)) * g
     if a.get("weight") is not None:
         gt = gt * a["weight"]
-    return _scale_reduced(m, gt, int(np.prod(_shape(x))), a.get("reduction", "mean"))
+    return _scale_reduced(m, gt, math.prod(_shape(x)), a.get("reduction", "mean"))
 
 
 _op("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"), _bce_fwd,
@@ -1126,7 +1126,7 @@ def _mse_fwd(x, y, reduction="mean"):
 
 def _mse_backward_fwd(g, first, second, reduction="mean"):
     # PyTorch's kernel: alpha * (first - second) * grad, alpha = 2 / n for `mean`, else 2
-    n = int(np.prod(np.shape(first)))
+    n = math.prod(np.shape(first))
     alpha = 2.0 / n if reduction == "mean" else 2.0
     return alpha * (first - second) * g
 
@@ -1134,7 +1134,7 @@ def _mse_backward_fwd(g, first, second, reduction="mean"):
 def _mse_double(m, gg, x, reduction):
     """PyTorch's mse_loss_double_backward: 2 * grad, / numel for `mean`."""
     out = _times(m, 2, gg)
-    return _over(m, out, int(np.prod(_shape(x)))) if reduction == "mean" else out
+    return _over(m, out, math.prod(_shape(x))) if reduction == "mean" else out
 
 
 def _mse_grad_output_vjp(m, g, s, a):
