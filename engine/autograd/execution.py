@@ -213,6 +213,11 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 break
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
+                if not accumulate and current_pass is None and not node.variable._hooks:
+                    # autograd.grad without hooks or a trace: _accumulate would only capture the gradient
+                    for i in capture_at.get(node, ()):
+                        captured[i] = g
+                    continue
                 is_owned = node in owned
                 _accumulate(node, g, capture_at, captured, (accumulate and inputs is None) or
                             (accumulate and node in capture_at), create_graph, current_pass,
