@@ -164,12 +164,10 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
 
     # count dependencies, iteratively
     deps: dict = dict.fromkeys(root_nodes, 0)  # roots start here: found again through an edge, not pushed again
-    order = []
     stack = list(root_nodes)
-    pop, push, record = stack.pop, stack.append, order.append
+    pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        record(node)
         for nxt, _ in node.next_functions:
             if nxt is not None:
                 if nxt in deps:
@@ -180,7 +178,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
 
     needed = None
     if inputs is not None:
-        needed = _needed_nodes(order, capture_at)
+        needed = _needed_nodes(deps, capture_at)
 
     buffers: dict = {}
     for node, g in zip(root_nodes, root_grads):
@@ -369,7 +367,8 @@ def _needed_nodes(order, capture_at) -> set:
     """Nodes on some path to a captured input: only these run (PyTorch prunes the rest too)."""
     needed = set(capture_at)
     changed = True
-    # `order` is a DFS pre-order; sweeping it backwards until stable settles any DAG quickly
+    # `order` lists every node in the order found (each after a node that uses it); sweeping it backwards
+    # until stable settles any DAG quickly
     while changed:
         changed = False
         for node in reversed(order):
