@@ -169,7 +169,18 @@ def _bump(self):
     self._vbox[0] += 1
 
 
-def _inplace(fn, name):
+def _inplace(fn, name, spec=None):
+    """`spec`: the registry op `fn` ends in for a Tensor or a float/int operand and no keyword arguments (as in
+    the operators above; div only on floating point tensors), called directly in that case."""
+
+    def run(base, other, kwargs):
+        if spec is not None and not kwargs:
+            kind = type(other)
+            if (kind is Tensor or kind is float or kind is int) and (
+                    spec is not _DIV or base._data.dtype.kind == "f"):
+                return apply_elementwise(spec, (base, other))
+        return fn(base, other, **kwargs)
+
     def method(self, other, **kwargs):
         if ENABLED[0] and self._requires_grad and self._grad_fn is None:
             raise RuntimeError(_LEAF_INPLACE)
@@ -179,9 +190,9 @@ def _inplace(fn, name):
             # rebase history: the op runs on a snapshot of the old value and the result takes its place
             old = _make(self._data.copy())
             old._requires_grad, old._grad_fn, old._acc = self._requires_grad, self._grad_fn, self._acc
-            result = fn(old, other, **kwargs)
+            result = run(old, other, kwargs)
         else:
-            result = fn(_make(self._data), other, **kwargs)
+            result = run(_make(self._data), other, kwargs)
         values, target = result._data, self._data
         same_dtype = values.dtype is target.dtype
         if not same_dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
@@ -214,10 +225,11 @@ def _inplace(fn, name):
     return method
 
 
-Tensor.add_ = _inplace(F.add, "add_")
-Tensor.sub_ = _inplace(F.sub, "sub_")
-Tensor.mul_ = _inplace(F.mul, "mul_")
-Tensor.div_ = _inplace(F.div, "div_")
+_DIV = R["div"]
+Tensor.add_ = _inplace(F.add, "add_", R["add"])
+Tensor.sub_ = _inplace(F.sub, "sub_", R["sub"])
+Tensor.mul_ = _inplace(F.mul, "mul_", R["mul"])
+Tensor.div_ = _inplace(F.div, "div_", _DIV)
 Tensor.pow_ = _inplace(F.pow, "pow_")
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
