@@ -315,7 +315,9 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         if pending is not None:
                             heappush(heap, (_priority(pending), pending))
                             pending = None
-                        heappush(heap, (_priority(nxt), nxt))
+                        # (_priority, written out: the push of every node that waits)
+                        heappush(heap, (nxt._seq - _ACCUMULATE_BASE if type(nxt) is AccumulateGrad else -nxt._seq,
+                                        nxt))
             if node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
