@@ -373,14 +373,17 @@ def _needed_nodes(order, capture_at) -> set:
     # until stable settles any DAG quickly
     while changed:
         changed = False
+        passed_over = False  # another sweep is due only if a node joined after one was passed over
         for node in reversed(order):
             if node in needed:
                 continue
             for n, _ in node.next_functions:
                 if n in needed:  # (None never is)
                     needed.add(node)
-                    changed = True
+                    changed = changed or passed_over
                     break
+            else:
+                passed_over = True
     return needed
 
 
