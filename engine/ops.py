@@ -188,7 +188,8 @@ def _pow_scalar_vjp(m, g, s, a):
     x = s["self"]
     if not m.differentiable:
         # self.pow(1) is self itself, which spares the squares (the most common power) an element-wise pow
-        return times_fresh(g, e * (x if e == 2 else power_scalar(x, e - 1)))
+        local = e * (x if e == 2 else power_scalar(x, e - 1))
+        return times_fresh(g, local) if type(local) is np.ndarray else g * local
     # PyTorch: grad * (exponent * self.pow(exponent - 1)); a Scalar product, so MulBackward1 then PowBackward0
     return g * _times(m, e, x ** (e - 1))
 
