@@ -468,7 +468,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             except ValueError:
                 raise _broadcast_error([dx, dy]) from None
             if type(out) is not np.ndarray:
-                out = np.asarray(out)
+                out = np.array(out)
         else:
             out = _elementwise_forward(spec, [dx, dy], attrs)
     elif n == 1 and type(inputs[0]) is Tensor:
@@ -483,7 +483,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             except ValueError:
                 raise _broadcast_error([dx]) from None
             if type(out) is not np.ndarray:
-                out = np.asarray(out)
+                out = np.array(out)
         else:
             out = _elementwise_forward(spec, [dx], attrs)
     else:
