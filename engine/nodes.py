@@ -11,6 +11,9 @@ import itertools
 import weakref
 
 _next_seq = itertools.count().__next__
+# Set once any hook or retain_grad is registered in this process (tensor or node): until then a backward pass
+# skips looking for them on every node, as the trace costs nothing when no recorder is active.
+HOOKED = [False]
 
 
 class Node:
@@ -48,6 +51,7 @@ class Node:
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
+        HOOKED[0] = True
         return _RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn):
@@ -55,6 +59,7 @@ class Node:
         if self._pre_hooks is None:
             self._pre_hooks = []
         self._pre_hooks.append(fn)
+        HOOKED[0] = True
         return _RemovableHandle(self._pre_hooks, fn)
 
 

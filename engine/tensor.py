@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import ENABLED
-from .nodes import _next_seq, accumulator_for, node_class
+from .nodes import HOOKED, _next_seq, accumulator_for, node_class
 
 # PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
@@ -268,6 +268,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is not None:
             self._retains_grad = True
+            HOOKED[0] = True
 
     def register_hook(self, hook):
         if not self._requires_grad:
@@ -275,6 +276,7 @@ class Tensor:
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
+        HOOKED[0] = True
         from .nodes import _RemovableHandle
 
         return _RemovableHandle(self._hooks, hook)

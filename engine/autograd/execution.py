@@ -14,7 +14,7 @@ import numpy as np
 from .. import backward_trace
 from ..functions import copy_of
 from ..grad_mode import ENABLED
-from ..nodes import AccumulateGrad, accumulator_for, short_name
+from ..nodes import HOOKED, AccumulateGrad, accumulator_for, short_name
 from ..ops import ELEMENTWISE, REGISTRY
 from ..tensor import Tensor, _make, _SavedOutput
 from ..vjp_math import NUMPY, TENSOR
@@ -145,6 +145,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     `inputs=` of backward, which accumulates only into those)."""
     m = TENSOR if create_graph else NUMPY
     recorder = backward_trace.ACTIVE[0]
+    hooked = HOOKED[0]  # no hook nor retain_grad anywhere yet: none to look for on each node
     root_nodes = []
     for i, t in enumerate(roots):
         fn = t._grad_fn
@@ -211,7 +212,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 break
             g = buffers.pop(node)
             if type(node) is AccumulateGrad:
-                if not accumulate and current_pass is None and not node.variable._hooks:
+                if not accumulate and current_pass is None and not (hooked and node.variable._hooks):
                     # autograd.grad without hooks or a trace: _accumulate would only capture the gradient
                     for i in capture_at.get(node, ()):
                         captured[i] = g
@@ -221,23 +222,24 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                             (accumulate and node in capture_at), create_graph, current_pass,
                             is_owned and not (capture_at and node in capture_at))
                 continue
-            out_t = node._out_ref()
-            if out_t is not None and (out_t._hooks or out_t._retains_grad):
-                g = _full(g, out_t._data.shape)
-                if out_t._hooks:
-                    before = g
-                    g = _run_tensor_hooks(out_t._hooks, g, create_graph)
-                    if current_pass is not None:
-                        current_pass.hook(node, out_t, before, g)
-                if out_t._retains_grad:
-                    _retain(out_t, g, create_graph)
-                    if current_pass is not None:
-                        current_pass.retain(node, out_t, g)
-            if node._pre_hooks:
-                for hook in list(node._pre_hooks):
-                    new = hook((_wrap(g),))
-                    if new is not None:
-                        g = _as_grad(new[0], create_graph)
+            if hooked:
+                out_t = node._out_ref()
+                if out_t is not None and (out_t._hooks or out_t._retains_grad):
+                    g = _full(g, out_t._data.shape)
+                    if out_t._hooks:
+                        before = g
+                        g = _run_tensor_hooks(out_t._hooks, g, create_graph)
+                        if current_pass is not None:
+                            current_pass.hook(node, out_t, before, g)
+                    if out_t._retains_grad:
+                        _retain(out_t, g, create_graph)
+                        if current_pass is not None:
+                            current_pass.retain(node, out_t, g)
+                if node._pre_hooks:
+                    for hook in list(node._pre_hooks):
+                        new = hook((_wrap(g),))
+                        if new is not None:
+                            g = _as_grad(new[0], create_graph)
             if capture_at and node in capture_at:
                 for i in capture_at[node]:
                     captured[i] = _full(g, inputs[i]._data.shape)
@@ -253,7 +255,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             a = node._attrs
             nexts = node.next_functions
             # what each slot sent is kept only for node hooks and the trace
-            grads_out = [None] * len(nexts) if recording or node._hooks else None
+            grads_out = [None] * len(nexts) if recording or (hooked and node._hooks) else None
             node_inputs = node._inputs
             vjps = op.vjps
             i = -1
@@ -318,7 +320,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         # (_priority, written out: the push of every node that waits)
                         heappush(heap, (nxt._seq - _ACCUMULATE_BASE if type(nxt) is AccumulateGrad else -nxt._seq,
                                         nxt))
-            if node._hooks:
+            if hooked and node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
             if current_pass is not None:
