@@ -438,7 +438,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
     n = len(inputs)
     if n == 2:
         x, y = inputs
-        if type(x) is Tensor:
+        if type(x) is Tensor or isinstance(x, Tensor):
             dx = x._data
             if not dx.ndim:
                 dx = dx[()]
@@ -447,7 +447,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             dx = x
             grad = False
         ty = type(y)
-        if ty is Tensor:
+        if ty is Tensor or isinstance(y, Tensor):
             dy = y._data
             if not dy.ndim:
                 dy = dy[()]
@@ -620,7 +620,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
                         versions = {}
                     versions[name] = value._vbox[0]
             elif where == -1:
-                out = _new_saved_output(_SavedOutput)
+                out = _new_object(_SavedOutput)
                 out.data = result._data
                 out.vbox = vbox = result._vbox
                 out.version = vbox[0]
@@ -642,7 +642,6 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
 _NO_NEXT = (None, 0)
 _OUTPUT_ONLY: dict = {}  # _saved_versions of a node that saved its output and no input tensor (never written)
 _new_object = object.__new__
-_new_saved_output = object.__new__
 
 
 class _SavedOutput:
