@@ -27,7 +27,7 @@ def _make_grads(outputs, grad_outputs, create_graph):
             if out._data.dtype.kind != "f":
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            grads.append(np.ones_like(out._data))
+            grads.append(np.ones(out._data.shape, out._data.dtype))
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
