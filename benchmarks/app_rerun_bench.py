@@ -29,10 +29,20 @@ APP = str(ROOT / "explorer" / "app.py")
 GOAL = 1.5
 
 
-def bare_script(figures: list, texts: list, markdown: list, headings: dict) -> None:
-    """What any app showing these results must do on a rerun: draw the figures and the text."""
+def bare_script(figures: list, texts: list, markdown: list, headings: dict, widgets: list | None = None) -> None:
+    """What any app showing these results must do on a rerun: draw the figures, the text and the same
+    controls (a page without figures is mostly its controls)."""
     import streamlit as st
 
+    for i, (kind, label, options) in enumerate(widgets or ()):
+        if kind in ("radio", "selectbox"):
+            getattr(st, kind)(label, options or ["-"], key=f"w{i}")
+        elif kind == "slider":
+            st.slider(label, 0, 100, key=f"w{i}")
+        elif kind == "text_area":
+            st.text_area(label, key=f"w{i}")
+        else:
+            getattr(st, kind)(label, key=f"w{i}")
     for kind, values in headings.items():
         for value in values:
             getattr(st, kind)(value)
@@ -42,6 +52,9 @@ def bare_script(figures: list, texts: list, markdown: list, headings: dict) -> N
         st.code(text, language=None)
     for i, figure in enumerate(figures):
         st.plotly_chart(figure, key=f"figure_{i}", theme=None)
+
+
+WIDGET_KINDS = ("button", "checkbox", "radio", "selectbox", "slider", "text_area", "toggle")
 
 
 def empty_script() -> None:
@@ -94,7 +107,9 @@ def main() -> None:
         texts = [c.value for c in at.code]
         markdown = [m.value for m in at.markdown]
         headings = {kind: [e.value for e in getattr(at, kind)] for kind in ("title", "subheader", "caption")}
-        bare = AppTest.from_function(bare_script, args=(figures, texts, markdown, headings),
+        widgets = [(kind, w.label, list(getattr(w, "options", []) or [])) for kind in WIDGET_KINDS
+                   for w in getattr(at, kind)]
+        bare = AppTest.from_function(bare_script, args=(figures, texts, markdown, headings, widgets),
                                      default_timeout=300)
         bare.run()
         app_times, bare_times = [], []
@@ -106,7 +121,7 @@ def main() -> None:
         ratio = app_ms / bare_ms
         worst = max(worst, ratio)
         print(f"{page:<14}{app_ms:>10.1f}ms{bare_ms:>12.1f}ms{ratio:>7.2f}x   "
-              f"({len(figures)} figures, {len(texts)} code blocks)")
+              f"({len(figures)} figures, {len(texts)} code blocks, {len(widgets)} controls)")
     empty = AppTest.from_function(empty_script, default_timeout=60)
     empty.run()
     floor = 1000 * statistics.median(timed(empty, lambda _at: None) for _ in range(args.reruns))
