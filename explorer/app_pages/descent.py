@@ -93,7 +93,7 @@ def render() -> None:
             row = variant.path.steps[min(step, len(variant.path.steps) - 1)]
             end = f"{row.a:.06f} {row.b:.06f}"
             st.markdown(t("descent.end", lang, variant=variant_name(variant, lang), end=end)
-                        + f" (l = {row.loss:.6g})")
+                        + f" (l = {row.loss:.6f})")
             if variant.path.stop is not None:
                 st.warning(variant.path.stop.message(lang))
     with right:
