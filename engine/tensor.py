@@ -382,14 +382,7 @@ def apply(spec, inputs: tuple, attrs: dict = _EMPTY, elementwise: bool = False, 
     any_grad = False
     datas = []
     if elementwise:
-        for x in inputs:
-            if isinstance(x, Tensor):
-                d = x._data
-                datas.append(d if d.ndim else d[()])
-                if x._requires_grad:
-                    any_grad = True
-            else:
-                datas.append(x)
+        datas, any_grad = _elementwise_inputs(inputs)
         out = _elementwise_forward(spec, datas, attrs)
     else:
         for x in inputs:
@@ -430,6 +423,21 @@ def _elementwise_forward(spec, datas, attrs):
     if type(out) is not np.ndarray:
         return np.asarray(out)
     return out
+
+
+def _elementwise_inputs(inputs) -> tuple[list, bool]:
+    """The operands' data (0-d tensors as numpy scalars: see `apply`) and whether any input requires grad."""
+    datas = []
+    any_grad = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            d = x._data
+            datas.append(d if d.ndim else d[()])
+            if x._requires_grad:
+                any_grad = True
+        else:
+            datas.append(x)
+    return datas, any_grad
 
 
 def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
@@ -489,16 +497,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
         else:
             out = _elementwise_forward(spec, [dx], attrs)
     else:
-        grad = False
-        datas = []
-        for x in inputs:
-            if isinstance(x, Tensor):
-                d = x._data
-                datas.append(d if d.ndim else d[()])
-                if x._requires_grad:
-                    grad = True
-            else:
-                datas.append(x)
+        datas, grad = _elementwise_inputs(inputs)
         out = _elementwise_forward(spec, datas, attrs)
     result = _new_tensor(Tensor)
     result._data = out
