@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import networkx as nx
 import numpy as np
 
-from .nodes import AccumulateGrad, Node
+from .nodes import AccumulateGrad, Node, link_output
 from .tensor import CAPTURE, Tensor
 
 
@@ -60,9 +60,10 @@ def _public_attrs(node: Node) -> dict:
     return out
 
 
-def _op_attrs(node: Node) -> dict:
+def _op_attrs(node: Node, out_t: Tensor | None = None) -> dict:
     op = node._op
-    out_t = node._output()
+    if out_t is None:
+        out_t = node._output()
     shape = tuple(out_t._data.shape) if out_t is not None else None
     dtype = repr(out_t.dtype) if out_t is not None else None
     if op is None:  # AccumulateGrad
@@ -88,6 +89,7 @@ def _roots_nodes(roots) -> list:
     for r in roots:
         if isinstance(r, Tensor):
             if r._grad_fn is not None:
+                link_output(r)  # (the root's shape and dtype, even outside capture())
                 out.append(r._grad_fn)
             elif r._requires_grad and r._acc is not None and r._acc() is not None:
                 out.append(r._acc())
@@ -182,11 +184,11 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
             continue
         seen_nodes.add(node._seq)
         nid = f"n{node._seq}"
-        attrs = _op_attrs(node)
-        attrs["kind"] = "op"
-        g.add_node(nid, **attrs)
         if out_t is None:
             out_t = node._output()
+        attrs = _op_attrs(node, out_t)
+        attrs["kind"] = "op"
+        g.add_node(nid, **attrs)
         if out_t is not None:
             tid = f"t{out_t._tid}"
             seen_tensors.setdefault(tid, out_t)

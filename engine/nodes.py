@@ -18,10 +18,14 @@ HOOKED = [False]
 
 class Node:
     # As in Tensor: slots for what every node sets, class-level defaults for what few nodes ever change.
-    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_out_ref", "_saved", "_saved_versions",
-                 "_seq", "next_functions")
+    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_saved", "_saved_versions", "_seq",
+                 "next_functions")
     _hooks = None
     _pre_hooks = None
+    # A weak reference to the output, set only where something will look for it (graph.capture(), a hook or
+    # retain_grad on the output, an in-place op): making one for every node costs the hot path a tenth of its
+    # time. Called like a weak reference; None when unknown or freed.
+    _out_ref = staticmethod(lambda: None)
 
     def name(self) -> str:
         return type(self).__name__
@@ -43,8 +47,7 @@ class Node:
         return {}
 
     def _output(self):
-        ref = self._out_ref
-        return None if ref is None else ref()
+        return self._out_ref()
 
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) after the node runs; may return replacement grad_inputs."""
@@ -107,9 +110,15 @@ def new_node(cls, op, next_functions, inputs, attrs) -> Node:
     node.next_functions = next_functions
     node._inputs = inputs
     node._attrs = attrs
-    node._out_ref = None
     node._saved_versions = None
     return node
+
+
+def link_output(tensor) -> None:
+    """Let the tensor's grad_fn find it (for its hooks, retain_grad and the graph views)."""
+    fn = tensor._grad_fn
+    if fn is not None and fn._out_ref() is not tensor:
+        fn._out_ref = weakref.ref(tensor)
 
 
 def accumulator_for(tensor) -> AccumulateGrad:

@@ -37,6 +37,7 @@ class OpSpec:
     backward_latex: tuple[str, ...]
     extra_saves: tuple[str, ...] = ()  # values the forward computes and returns besides its result
     not_implemented: dict = field(default_factory=dict)  # input name -> PyTorch's message
+    plans: dict = field(default_factory=dict, repr=False)  # engine.tensor's cache: what a node saves, per mask
 
     def saved_names(self, needs: tuple[bool, ...]) -> tuple[str, ...]:
         """What must be kept for the inputs that need a gradient (PyTorch saves nothing more)."""
@@ -305,7 +306,10 @@ _unary("sin", "SinBackward0", _sin_op, lambda m, g, s, a: g * exact(m).cos(s["se
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
 _unary("cos", "CosBackward0", _cos_op, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
-_unary("tanh", "TanhBackward0", _tanh_op, lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]),
+_unary("tanh", "TanhBackward0", _tanh_op,
+       # (call_rule's numpy case written out: tanh chains are the scalar benchmark's hottest backward)
+       lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]) if m.differentiable
+       else _tanh_backward_fwd(g, s["result"]),
        ("result",),
        "result = tanh(self)", r"r = \tanh x",
        "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
@@ -314,6 +318,8 @@ def times_fresh(g, fresh):
     has its shape and dtype: the same values, one array fewer to allocate and fill."""
     if type(fresh) is np.ndarray and getattr(g, "dtype", None) is fresh.dtype and (
             not g.ndim or g.shape == fresh.shape):
+        if not g.ndim and g == 1:  # the gradient of a sum or mean's root: 1 * x is x, bit for bit
+            return fresh
         return np.multiply(g, fresh, out=fresh)
     return g * fresh
 

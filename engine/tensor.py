@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import ENABLED
-from .nodes import HOOKED, _next_seq, accumulator_for, node_class
+from .nodes import HOOKED, _next_seq, accumulator_for, link_output, node_class
 
 # PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
@@ -23,11 +23,21 @@ _EMPTY: dict = {}
 class Tensor:
     # Hot attributes are slots, set for every tensor; rarely set ones are class-level defaults that an instance
     # overrides in its __dict__ only when needed, which keeps creating a tensor (the hot path) cheap.
-    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_tid", "_vbox")
+    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_tid_no", "_vbox")
     _grad = None
     _acc = None
     _hooks = None
     _retains_grad = False
+
+    @property
+    def _tid(self) -> int:
+        """A number that names this tensor for good (graph views, traces): given on first request, which
+        spares creating a tensor (the hot path) the count."""
+        try:
+            return self._tid_no
+        except AttributeError:
+            self._tid_no = tid = _next_tid()
+            return tid
 
     # ---------------------------------------------------------------- construction
     def __init__(self, *args, **kwargs):
@@ -269,6 +279,7 @@ class Tensor:
         if self._grad_fn is not None:
             self._retains_grad = True
             HOOKED[0] = True
+            link_output(self)
 
     def register_hook(self, hook):
         if not self._requires_grad:
@@ -277,6 +288,7 @@ class Tensor:
             self._hooks = []
         self._hooks.append(hook)
         HOOKED[0] = True
+        link_output(self)
         from .nodes import _RemovableHandle
 
         return _RemovableHandle(self._hooks, hook)
@@ -342,7 +354,6 @@ def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
     t._requires_grad = requires_grad
     t._grad_fn = None
     t._vbox = [0]
-    t._tid = _next_tid()
     cap = CAPTURE[0]
     if cap is not None:
         cap.append(t)
@@ -477,8 +488,9 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
                 out = spec.forward(dx, dy, **attrs) if attrs else spec.forward(dx, dy)
             except ValueError:
                 raise _broadcast_error([dx, dy]) from None
-            if type(out) is not np.ndarray:
-                out = np.array(out)
+            kind = type(out)
+            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
+                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
         else:
             out = _elementwise_forward(spec, [dx, dy], attrs)
     elif n == 1 and type(inputs[0]) is Tensor:
@@ -492,8 +504,9 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
                 out = spec.forward(dx, **attrs) if attrs else spec.forward(dx)
             except ValueError:
                 raise _broadcast_error([dx]) from None
-            if type(out) is not np.ndarray:
-                out = np.array(out)
+            kind = type(out)
+            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
+                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
         else:
             out = _elementwise_forward(spec, [dx], attrs)
     else:
@@ -503,7 +516,6 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
     result._data = out
     result._grad_fn = None
     result._vbox = [0]
-    result._tid = _next_tid()
     cap = CAPTURE[0]
     if cap is not None:
         cap.append(result)
@@ -540,9 +552,9 @@ def _elementwise_dtype(datas):
     return dtypes.result_np_dtype(datas)
 
 
-# spec -> {bit mask of the inputs that need grad -> (node class, ((name, where), ...))}: what to save, worked
-# out once per op and mask instead of on every call. `where` is an input position, -1 the result, -2 extras.
-_plans: dict = {}
+# spec.plans: {bit mask of the inputs that need grad -> (node class, ((name, where), ...))}: what to save,
+# worked out once per op and mask instead of on every call. `where` is an input position, -1 the result, -2
+# extras.
 
 
 def _plan(spec, mask):
@@ -556,7 +568,7 @@ def _plan(spec, mask):
         else:
             steps.append((name, spec.inputs.index(name)))
     plan = (node_class(spec.grad_fn), tuple(steps))
-    _plans.setdefault(spec, {})[mask] = plan
+    spec.plans[mask] = plan
     return plan
 
 
@@ -595,8 +607,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
                 edges.append(_NO_NEXT)
             bit <<= 1
         nexts = tuple(edges)
-    plans = _plans.get(spec)
-    plan = plans.get(mask) if plans is not None else None
+    plan = spec.plans.get(mask)
     if plan is None:
         plan = _plan(spec, mask)
     # the node is built here rather than by nodes.new_node: each attribute set once, on the hottest path
@@ -634,7 +645,8 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
     else:
         node._saved = _EMPTY
         node._saved_versions = None
-    node._out_ref = weakref.ref(result)
+    if CAPTURE[0] is not None:  # (a viewer will show this node's output)
+        node._out_ref = weakref.ref(result)
     result._grad_fn = node
 
 

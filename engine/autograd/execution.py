@@ -42,14 +42,20 @@ def reduce_to(g, shape):
             axes.append(j)
     if not axes:
         return g
-    out = np.sum(g, axis=tuple(axes), keepdims=True)
+    out = _add_reduce(g, axis=tuple(axes), keepdims=True)
     return out.reshape(out.shape[lead:]) if lead > 0 else out
+
+
+_add_reduce = np.add.reduce  # np.sum's work without its Python wrapper
 
 
 def _unbroadcast_inputs(node, shape) -> bool:
     """True when every tensor input of `node` has its output's shape: only then may it receive a gradient
     smaller than that shape, since its rules then never need to sum over broadcast dimensions."""
-    return all(x._data.shape == shape for x in node._inputs if isinstance(x, Tensor))
+    for x in node._inputs:  # noqa: SIM110  (a loop: all() over a generator costs twice as much here)
+        if isinstance(x, Tensor) and x._data.shape != shape:
+            return False
+    return True
 
 
 def _full(g, shape):
@@ -139,6 +145,92 @@ def _run_tensor_hooks(hooks, g, create_graph):
     return g
 
 
+def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
+    """run_backward's loop for the commonest pass, `backward()` with no create_graph, hook, retain_grad, trace
+    or `inputs=`: the same steps in the same order, without testing for those features at every node (a chain
+    of small ops spends about a tenth of its backward time on the tests)."""
+    owned: set = set()
+    m = NUMPY
+    heappop = heapq.heappop
+    while True:
+        if pending is not None:
+            node = pending
+            pending = None
+        elif heap:
+            node = heappop(heap)[1]
+        else:
+            return
+        g = buffers.pop(node)
+        if type(node) is AccumulateGrad:
+            _add_to_grad(node.variable, g, node in owned)
+            continue
+        s = node._saved
+        if s is None or node._saved_versions is not None:
+            s = _unpack_saved(node, False)
+        a = node._attrs
+        node_inputs = node._inputs
+        vjps = node._op.vjps
+        i = -1
+        for nxt, _ in node.next_functions:
+            i += 1
+            if nxt is None:
+                continue
+            vjp = vjps[i]
+            if vjp is None:
+                raise _no_derivative(node._op, i)
+            gi = vjp(m, g, s, a)
+            xdata = node_inputs[i]._data
+            if gi.shape != xdata.shape:
+                gi = _fit(gi, xdata.shape, nxt, False)
+            if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
+                gi = gi.astype(xdata.dtype)
+            prev = buffers.get(nxt)
+            if prev is not None:
+                _sum_into(buffers, owned, nxt, prev, gi, gi is not g)
+            else:
+                buffers[nxt] = gi
+                # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to this
+                # buffer alone, so it may later be summed into or become a leaf's .grad without a copy
+                if type(gi) is np.ndarray and gi is not g and gi.base is None:
+                    owned.add(nxt)
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if not left:
+                if pending is None and not heap:
+                    pending = nxt
+                else:
+                    pending = _push_ready(heap, pending, nxt)
+        if not retain_graph and s:
+            node._saved = None  # Node._released reads this
+
+
+def _no_derivative(op, i) -> RuntimeError:
+    return RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
+
+
+def _output_hooks(node, g, create_graph, current_pass):
+    """The hooks and retain_grad of the node's output tensor, and the node's pre-hooks; returns the gradient
+    the node then runs with."""
+    out_t = node._out_ref()
+    if out_t is not None and (out_t._hooks or out_t._retains_grad):
+        g = _full(g, out_t._data.shape)
+        if out_t._hooks:
+            before = g
+            g = _run_tensor_hooks(out_t._hooks, g, create_graph)
+            if current_pass is not None:
+                current_pass.hook(node, out_t, before, g)
+        if out_t._retains_grad:
+            _retain(out_t, g, create_graph)
+            if current_pass is not None:
+                current_pass.retain(node, out_t, g)
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks):
+            new = hook((_wrap(g),))
+            if new is not None:
+                g = _as_grad(new[0], create_graph)
+    return g
+
+
 def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, allow_unused=False,
                  accumulate=True, kind="backward"):
     """Back-propagate `root_grads` from `roots`. With `inputs`, return their gradients (autograd.grad, or the
@@ -200,8 +292,11 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     if len(heap) == 1:
         pending = heap.pop()[1]
     heapq.heapify(heap)
-    heappop, heappush = heapq.heappop, heapq.heappush
+    heappop = heapq.heappop
     try:
+        if not (create_graph or recording or hooked or inputs is not None):
+            _run_plain(deps, buffers, heap, pending, retain_graph)
+            return None
         while True:
             if pending is not None:
                 node = pending
@@ -222,32 +317,16 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                             (accumulate and node in capture_at), create_graph, current_pass,
                             is_owned and not (capture_at and node in capture_at))
                 continue
-            if hooked:
-                out_t = node._out_ref()
-                if out_t is not None and (out_t._hooks or out_t._retains_grad):
-                    g = _full(g, out_t._data.shape)
-                    if out_t._hooks:
-                        before = g
-                        g = _run_tensor_hooks(out_t._hooks, g, create_graph)
+            if hooked or capture_at:  # (one test for both on the common path)
+                if hooked:
+                    g = _output_hooks(node, g, create_graph, current_pass)
+                if capture_at and node in capture_at:
+                    for i in capture_at[node]:
+                        captured[i] = _full(g, inputs[i]._data.shape)
+                    if accumulate is False and not _has_needed_next(node, needed):
                         if current_pass is not None:
-                            current_pass.hook(node, out_t, before, g)
-                    if out_t._retains_grad:
-                        _retain(out_t, g, create_graph)
-                        if current_pass is not None:
-                            current_pass.retain(node, out_t, g)
-                if node._pre_hooks:
-                    for hook in list(node._pre_hooks):
-                        new = hook((_wrap(g),))
-                        if new is not None:
-                            g = _as_grad(new[0], create_graph)
-            if capture_at and node in capture_at:
-                for i in capture_at[node]:
-                    captured[i] = _full(g, inputs[i]._data.shape)
-                if accumulate is False and not _has_needed_next(node, needed):
-                    if current_pass is not None:
-                        current_pass.capture(node, g)
-                    continue
-            op = node._op
+                            current_pass.capture(node, g)
+                        continue
             s = node._saved
             # _saved_versions is None when the saved values are plain numbers and arrays: nothing to unpack
             if s is None or create_graph or node._saved_versions is not None:
@@ -257,7 +336,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             # what each slot sent is kept only for node hooks and the trace
             grads_out = [None] * len(nexts) if recording or (hooked and node._hooks) else None
             node_inputs = node._inputs
-            vjps = op.vjps
+            vjps = node._op.vjps
             i = -1
             for nxt, _ in nexts:
                 i += 1
@@ -265,7 +344,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     continue
                 vjp = vjps[i]
                 if vjp is None:
-                    raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
+                    raise _no_derivative(node._op, i)
                 gi = vjp(m, g, s, a)
                 xdata = node_inputs[i]._data
                 if create_graph:
@@ -274,34 +353,19 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                         gi = gi.to(node_inputs[i].dtype)
                 else:
                     if gi.shape != xdata.shape:
-                        gi = reduce_to(gi, xdata.shape)
-                        # a smaller gradient still broadcasts: element-wise rules take it as it is
-                        if gi.shape != xdata.shape and (recording or nxt._op not in ELEMENTWISE_SPECS
-                                                         or not _unbroadcast_inputs(nxt, xdata.shape)):
-                            gi = np.broadcast_to(gi, xdata.shape)
-                    dtype = gi.dtype
-                    if dtype is not xdata.dtype and dtype != xdata.dtype:
+                        gi = _fit(gi, xdata.shape, nxt, recording)
+                    if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                         gi = gi.astype(xdata.dtype)
                 if grads_out is not None:
                     grads_out[i] = gi
                 prev = buffers.get(nxt)
                 if prev is not None:
-                    # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
-                    # (not while recording: the trace keeps what each slot sent, which `+=` would overwrite)
-                    if not recording and type(prev) is np.ndarray and prev.shape == gi.shape \
-                            and prev.dtype == gi.dtype and (nxt in owned or (
-                                grads_out is None and not create_graph and type(gi) is np.ndarray
-                                and gi is not g and gi.base is None)):
-                        if nxt in owned:
-                            prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
-                        else:
-                            # the same sum written over the VJP's fresh array (nobody else holds it)
-                            buffers[nxt] = np.add(prev, gi, out=gi)
-                            owned.add(nxt)
-                    else:
+                    if recording or create_graph:  # (the trace keeps what each slot sent: no sum in place)
                         buffers[nxt] = prev + gi
                         if not create_graph:
                             owned.add(nxt)
+                    else:
+                        _sum_into(buffers, owned, nxt, prev, gi, grads_out is None and gi is not g)
                 else:
                     buffers[nxt] = gi
                     # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to
@@ -314,12 +378,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     if pending is None and not heap:
                         pending = nxt
                     else:
-                        if pending is not None:
-                            heappush(heap, (_priority(pending), pending))
-                            pending = None
-                        # (_priority, written out: the push of every node that waits)
-                        heappush(heap, (nxt._seq - _ACCUMULATE_BASE if type(nxt) is AccumulateGrad else -nxt._seq,
-                                        nxt))
+                        pending = _push_ready(heap, pending, nxt)
             if hooked and node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(_wrap(x) if x is not None else None for x in grads_out), (_wrap(g),))
@@ -422,24 +481,65 @@ def _accumulate(node, g, capture_at, captured, do_accumulate, create_graph, curr
         gt = _wrap(g)
         var._grad = copy_of(gt) if var._grad is None else var._grad + gt  # CopyBackwards, as in PyTorch
     else:
-        data = g._data if isinstance(g, Tensor) else g
-        if data.dtype != var._data.dtype:
-            data = data.astype(var._data.dtype)
-        if var._grad is None:
-            # PyTorch steals a gradient nobody else holds; anything shared is copied
-            if not (owned and type(data) is np.ndarray and data.flags.c_contiguous):
-                data = np.array(data, copy=True)
-            var._grad = _make(data)
-        elif var._grad._grad_fn is None and var._grad._data.flags.writeable:
-            held = var._grad._data
-            # in place, as PyTorch does: a held reference to .grad sees the sum (a 0-d array through its
-            # scalar, the same addition without numpy's slow in-place path for 0-d arrays)
-            if held.ndim:
-                held += data
-            else:
-                held[()] = held[()] + data
-            var._grad._vbox[0] += 1
-        else:
-            var._grad = _make(var._grad._data + data)
+        _add_to_grad(var, g._data if isinstance(g, Tensor) else g, owned)
     if current_pass is not None:
         current_pass.accumulate(node, var, before, g, var._grad._data)
+
+
+def _add_to_grad(var, data, owned) -> None:
+    """`var.grad += data` as PyTorch does it (numpy gradients; `owned`: nobody else holds `data`)."""
+    if data.dtype != var._data.dtype:
+        data = data.astype(var._data.dtype)
+    grad = var._grad
+    if grad is None:
+        # PyTorch steals a gradient nobody else holds; anything shared is copied
+        if not (owned and type(data) is np.ndarray and data.flags.c_contiguous):
+            data = np.array(data, copy=True)
+        var._grad = _make(data)
+    elif grad._grad_fn is None and grad._data.flags.writeable:
+        held = grad._data
+        # in place, as PyTorch does: a held reference to .grad sees the sum (a 0-d array through its scalar,
+        # the same addition without numpy's slow in-place path for 0-d arrays)
+        if held.ndim:
+            held += data
+        else:
+            held[()] = held[()] + data
+        grad._vbox[0] += 1
+    else:
+        var._grad = _make(grad._data + data)
+
+
+def _fit(gi, shape, nxt, recording):
+    """A VJP's numpy gradient brought to its input's `shape`: broadcast dimensions summed away. A gradient
+    still smaller than `shape` stays small where the next node is element-wise over inputs of that very shape
+    (its rules broadcast it for free), and is expanded everywhere else (and for the trace, which shows it)."""
+    if gi.ndim:  # (a 0-d gradient has nothing to sum)
+        gi = reduce_to(gi, shape)
+    if gi.shape != shape and (recording or nxt._op not in ELEMENTWISE_SPECS or not _unbroadcast_inputs(nxt, shape)):
+        gi = np.broadcast_to(gi, shape)
+    return gi
+
+
+def _sum_into(buffers, owned, nxt, prev, gi, gi_fresh) -> None:
+    """Add a second numpy gradient `gi` for `nxt` to its buffer `prev`. `gi_fresh`: no one else can see `gi`
+    (not the incoming gradient passed on, not kept for a hook)."""
+    # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
+    if type(prev) is np.ndarray and prev.shape == gi.shape and prev.dtype == gi.dtype:
+        if nxt in owned:
+            prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
+            return
+        if gi_fresh and type(gi) is np.ndarray and gi.base is None:
+            # the same sum written over the VJP's fresh array (nobody else holds it)
+            buffers[nxt] = np.add(prev, gi, out=gi)
+            owned.add(nxt)
+            return
+    buffers[nxt] = prev + gi
+    owned.add(nxt)
+
+
+def _push_ready(heap, pending, nxt):
+    """Queue `nxt`, which just became ready while another node is ready too; returns the new `pending`."""
+    if pending is not None:
+        heapq.heappush(heap, (_priority(pending), pending))
+    heapq.heappush(heap, (_priority(nxt), nxt))
+    return None
