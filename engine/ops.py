@@ -597,6 +597,49 @@ def _rows_sum(x):
     return _running_sum(total, per_lane)
 
 
+def _flat_sum(flat):
+    """`_rows_sum` of one contiguous run (a full sum of up to `_SUM_GRAIN` elements): the same additions in the
+    same order in a few numpy calls (an MSE over 640 elements: 6 us instead of 25). Numpy's reduce over an
+    outer axis adds row after row, one rounding each, so it replays a running sum of rows; a zero's sign may
+    differ on the way, and comes out as PyTorch's once the +0.0 of an empty level is added."""
+    dtype = flat.dtype
+    lanes = _lanes(dtype)
+    width = _SUM_ILP * lanes
+    n = flat.size
+    n_vec = n // lanes
+    n_ilp = n_vec // _SUM_ILP
+    step = 1 << max(4, (0 if n_ilp <= 1 else (n_ilp - 1).bit_length()) // _SUM_LEVELS)
+    n_blocks = n_ilp // step
+    if step != 16 or n_blocks >= 16:  # (partial sums would carry past the second level: the general code)
+        return _rows_sum(flat.reshape(1, -1))[0]
+    rows = flat[:n_ilp * width].reshape(n_ilp, width)
+    zero = dtype.type(0)
+    # _levelled_sum: level 1 carries the blocks' running sums; level 0 holds the rows left over
+    level = None
+    if n_blocks:
+        level = _add_reduce(rows[:n_blocks * step].reshape(n_blocks, step, width), axis=1)
+        level = _add_reduce(level, axis=0) if n_blocks > 1 else level[0]
+    if n_blocks * step < n_ilp:
+        rest = _add_reduce(rows[n_blocks * step:], axis=0)
+        level = rest if level is None else rest + level
+    partial = (np.zeros(width, dtype) if level is None else level + zero).reshape(_SUM_ILP, lanes)
+    # _interleaved_sum: accumulator 0, the vectors left over, then accumulators 1, 2, 3
+    per_lane = partial[0]
+    for vector in flat[n_ilp * width:n_vec * lanes].reshape(-1, lanes):
+        per_lane = per_lane + vector
+    per_lane = per_lane + partial[1] + partial[2] + partial[3]
+    # _rows_sum: from 0, the elements past the last vector, then the lanes in order
+    total = zero
+    for value in flat[n_vec * lanes:]:
+        total = total + value
+    for value in per_lane:
+        total = total + value
+    return total
+
+
+_add_reduce = np.add.reduce
+
+
 def _columns_sum(x):
     """(r, c) -> (c,): as PyTorch sums a reduced outer dim (vectorized_outer_sum / scalar_outer_sum)."""
     c = x.shape[1]
@@ -636,6 +679,8 @@ def torch_sum(x, axis=None, keepdims=False):
         return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(out)
     if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
         return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
+    if axis is None and not keepdims and x.flags.c_contiguous:  # a full sum over memory order: one run
+        return np.asarray(_flat_sum(x.reshape(-1)), dtype=x.dtype)
     nd = x.ndim
     axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
     # PyTorch walks memory order: outermost stride first; adjacent dims of one kind merge into one
@@ -1135,7 +1180,10 @@ def _mse_backward_fwd(g, first, second, reduction="mean"):
     # PyTorch's kernel: alpha * (first - second) * grad, alpha = 2 / n for `mean`, else 2
     n = math.prod(np.shape(first))
     alpha = 2.0 / n if reduction == "mean" else 2.0
-    return alpha * (first - second) * g
+    d = first - second
+    if type(d) is not np.ndarray:  # numpy scalars (0-d tensors)
+        return alpha * d * g
+    return times_fresh(g, np.multiply(alpha, d, out=d))  # (the same products, in the difference's array)
 
 
 def _mse_double(m, gg, x, reduction):

@@ -27,7 +27,9 @@ def _make_grads(outputs, grad_outputs, create_graph):
             if out._data.dtype.kind != "f":
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            grads.append(np.ones(out._data.shape, out._data.dtype))
+            dtype = out._data.dtype
+            # (a 0-d root's gradient is the numpy scalar 1 the backward engine would make of np.ones(()))
+            grads.append(dtype.type(1) if not out._data.ndim else np.ones(out._data.shape, dtype))
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
