@@ -56,7 +56,7 @@ class BackwardPass:
     def run(self, node, g, grads_out):
         self._add(kind="run", node=f"n{node._seq}", name=type(node).__name__, grad_in=(_copy(g),),
                   grads_out=tuple(_copy(x) for x in grads_out),
-                  targets=tuple(None if n is None else f"n{n._seq}" for n, _ in node.next_functions))
+                  targets=tuple(None if n is None else f"n{n._seq}" for n in node._next))
 
     def accumulate(self, node, var, before, incoming, after):
         self._add(kind="accumulate", node=f"n{node._seq}", name="AccumulateGrad", grad_in=(_copy(incoming),),

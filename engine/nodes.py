@@ -1,8 +1,9 @@
 """Graph nodes: the objects PyTorch exposes as `grad_fn` and in `next_functions`.
 
-A node holds its ordered inputs (`next_functions`), a stable id (`_seq`, PyTorch's sequence number), the op it
-came from, what that op saved for backward, and a weak reference to its output. Nothing in a node points back to
-itself through its output, so graphs are freed by reference counting alone (no cycle collector runs).
+A node holds its ordered inputs (`_next`, shown as `next_functions`), a stable id (`_seq`, PyTorch's sequence
+number), the op it came from, what that op saved for backward, and (where asked) a weak reference to its
+output. Nothing in a node points back to itself through its output, so graphs are freed by reference counting
+alone (no cycle collector runs).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ HOOKED = [False]
 
 class Node:
     # As in Tensor: slots for what every node sets, class-level defaults for what few nodes ever change.
-    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_op", "_saved", "_saved_versions", "_seq",
-                 "next_functions")
+    __slots__ = ("__dict__", "__weakref__", "_attrs", "_inputs", "_next", "_op", "_saved", "_saved_versions",
+                 "_seq")
     _hooks = None
     _pre_hooks = None
     # A weak reference to the output, set only where something will look for it (graph.capture(), a hook or
@@ -29,6 +30,12 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """PyTorch's ((node or None, output number), ...), one per input; the engine keeps the nodes alone in
+        `_next` (a tuple fewer per edge on the hot path)."""
+        return tuple((fn, 0) for fn in self._next)
 
     @property
     def _released(self) -> bool:
@@ -103,11 +110,11 @@ def node_class(grad_fn_name: str) -> type:
 _new_object = object.__new__
 
 
-def new_node(cls, op, next_functions, inputs, attrs) -> Node:
+def new_node(cls, op, next_nodes, inputs, attrs) -> Node:
     node = _new_object(cls)
     node._seq = _next_seq()
     node._op = op
-    node.next_functions = next_functions
+    node._next = next_nodes
     node._inputs = inputs
     node._attrs = attrs
     node._saved_versions = None

@@ -514,16 +514,15 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
         out = _elementwise_forward(spec, datas, attrs)
     result = _new_tensor(Tensor)
     result._data = out
-    result._grad_fn = None
     result._vbox = [0]
-    cap = CAPTURE[0]
-    if cap is not None:
-        cap.append(result)
+    if CAPTURE[0] is not None:
+        CAPTURE[0].append(result)
     if grad and ENABLED[0]:
         result._requires_grad = True
-        _attach(spec, inputs, attrs, result, None)
+        _attach(spec, inputs, attrs, result, None)  # (sets _grad_fn)
     else:
         result._requires_grad = False
+        result._grad_fn = None
     return result
 
 
@@ -577,23 +576,23 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
     if n == 1 and type(inputs[0]) is Tensor:  # the caller saw it require grad
         x = inputs[0]
         fn = x._grad_fn
-        nexts = ((fn if fn is not None else accumulator_for(x), 0),)
+        nexts = (fn if fn is not None else accumulator_for(x),)
         mask = 1
     elif n == 2:  # the loop below, written out
         x, y = inputs
         if isinstance(x, Tensor) and x._requires_grad:
             fn = x._grad_fn
-            first = (fn if fn is not None else accumulator_for(x), 0)
+            first = fn if fn is not None else accumulator_for(x)
             mask = 1
         else:
-            first = _NO_NEXT
+            first = None
             mask = 0
         if isinstance(y, Tensor) and y._requires_grad:
             fn = y._grad_fn
-            nexts = (first, (fn if fn is not None else accumulator_for(y), 0))
+            nexts = (first, fn if fn is not None else accumulator_for(y))
             mask |= 2
         else:
-            nexts = (first, _NO_NEXT)
+            nexts = (first, None)
     else:
         edges = []
         mask = 0
@@ -601,10 +600,10 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
         for x in inputs:
             if isinstance(x, Tensor) and x._requires_grad:
                 fn = x._grad_fn
-                edges.append((fn if fn is not None else accumulator_for(x), 0))
+                edges.append(fn if fn is not None else accumulator_for(x))
                 mask |= bit
             else:
-                edges.append(_NO_NEXT)
+                edges.append(None)
             bit <<= 1
         nexts = tuple(edges)
     plan = spec.plans.get(mask)
@@ -614,7 +613,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
     node = _new_object(plan[0])
     node._seq = _next_seq()
     node._op = spec
-    node.next_functions = nexts
+    node._next = nexts
     node._inputs = inputs
     node._attrs = node_attrs
     steps = plan[1]
@@ -650,7 +649,6 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
     result._grad_fn = node
 
 
-_NO_NEXT = (None, 0)
 _OUTPUT_ONLY: dict = {}  # _saved_versions of a node that saved its output and no input tensor (never written)
 _new_object = object.__new__
 

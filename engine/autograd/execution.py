@@ -42,6 +42,8 @@ def reduce_to(g, shape):
             axes.append(j)
     if not axes:
         return g
+    if len(axes) == lead:  # only leading dims (a bias): the result is the array itself, no view to copy later
+        return _add_reduce(g, axis=tuple(axes))
     out = _add_reduce(g, axis=tuple(axes), keepdims=True)
     return out.reshape(out.shape[lead:]) if lead > 0 else out
 
@@ -171,7 +173,7 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
         node_inputs = node._inputs
         vjps = node._op.vjps
         i = -1
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             i += 1
             if nxt is None:
                 continue
@@ -261,7 +263,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is not None:
                 if nxt in deps:
                     deps[nxt] += 1
@@ -332,13 +334,13 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             if s is None or create_graph or node._saved_versions is not None:
                 s = _unpack_saved(node, create_graph)
             a = node._attrs
-            nexts = node.next_functions
+            nexts = node._next
             # what each slot sent is kept only for node hooks and the trace
             grads_out = [None] * len(nexts) if recording or (hooked and node._hooks) else None
             node_inputs = node._inputs
             vjps = node._op.vjps
             i = -1
-            for nxt, _ in nexts:
+            for nxt in nexts:
                 i += 1
                 if nxt is None or (needed is not None and nxt not in needed):
                     continue
@@ -438,7 +440,7 @@ def _needed_nodes(order, capture_at) -> set:
         for node in reversed(order):
             if node in needed:
                 continue
-            for n, _ in node.next_functions:
+            for n in node._next:
                 if n in needed:  # (None never is)
                     needed.add(node)
                     changed = changed or passed_over
@@ -449,7 +451,7 @@ def _needed_nodes(order, capture_at) -> set:
 
 
 def _has_needed_next(node, needed) -> bool:
-    return needed is not None and any(n is not None and n in needed for n, _ in node.next_functions)
+    return needed is not None and any(n is not None and n in needed for n in node._next)
 
 
 def _retain(t, g, create_graph):
