@@ -675,8 +675,10 @@ def torch_sum(x, axis=None, keepdims=False):
     """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
     x = np.asarray(x)
     if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0 or x.size > EXACT_ROUNDING_MAX:
-        out = np.sum(x, axis=axis, keepdims=keepdims)
-        return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(out)
+        if x.dtype.kind != "f":  # (np.sum: integers add up in int64, as in PyTorch)
+            return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        return np.asarray(_add_reduce(x, axis=axis, keepdims=keepdims), dtype=x.dtype)  # np.sum's own kernel
     if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
         return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
     if axis is None and not keepdims and x.flags.c_contiguous:  # a full sum over memory order: one run

@@ -82,7 +82,15 @@ Tensor.__rtruediv__ = lambda self, other: (
 Tensor.__pow__ = _pow
 Tensor.__rpow__ = lambda self, other: (
     F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented)
-Tensor.__matmul__ = lambda self, other: F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+def _matmul(self, other):
+    a = self._data
+    if type(other) is Tensor and a.ndim == 2 and other._data.ndim == 2 and a.dtype is other._data.dtype:
+        return apply(_MM, (self, other))  # (matrix @ matrix: F.matmul's checks all pass, straight to mm)
+    return F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
+_MM = R["mm"]
+Tensor.__matmul__ = _matmul
 Tensor.__rmatmul__ = lambda self, other: NotImplemented
 Tensor.__neg__ = F.neg
 Tensor.__pos__ = lambda self: self
