@@ -1,5 +1,6 @@
 """Behaviour the engine's fast paths must keep: in-place gradient buffers, scalar accumulation, in-place type
-errors, and hooks registered late in a process."""
+errors, hooks registered late in a process, the flat sum's order, lazy tensor ids and output links, and
+next_functions built on request."""
 
 from __future__ import annotations
 
@@ -71,3 +72,86 @@ def test_hooks_registered_after_backward_passes_in_a_fresh_process_still_run():
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=root, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[[3.0, 3.0]] [30.0, 30.0] [1.0, 1.0]"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_flat_sum_replays_the_general_sum_order_to_the_bit(dtype):
+    from engine import ops
+
+    rng = np.random.default_rng(11)
+    lanes = ops._lanes(np.dtype(dtype))
+    sizes = [*range(lanes, 80), 127, 128, 129, 255, 256, 257, 511, 512, 640, 1000, 1023, 1024, 2047, 2048, 2049,
+             4095, 4096]
+    for n in sizes:
+        for data in (rng.standard_normal(n),
+                     rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n),
+                     rng.choice([0.0, -0.0, 1e-30, -1e30, 1e30, 3.0, -3.0], n)):
+            x = data.astype(dtype)
+            want = ops._rows_sum(x.reshape(1, -1))[0]
+            got = ops._flat_sum(x)
+            assert got.dtype == want.dtype
+            assert got == want and np.signbit(got) == np.signbit(want), (n, want, got)
+    for n in (8, 40, 300, 1000, 4096):  # all -0.0: PyTorch's accumulators start at +0.0
+        assert not np.signbit(ops._flat_sum(-np.zeros(n, dtype)))
+
+
+def test_a_full_sum_takes_the_flat_path_and_matches_a_dim_by_dim_sum():
+    rng = np.random.default_rng(5)
+    x0 = rng.standard_normal((64, 10)).astype(np.float32)
+    whole = engine.tensor(x0).sum()
+    by_dims = engine.tensor(x0).sum(dim=(0, 1))  # (the general replay)
+    assert whole.item() == by_dims.item()
+
+
+def test_tensor_ids_are_given_on_request_unique_and_stable():
+    a, b = engine.ones(2), engine.ones(2)
+    first = a._tid
+    assert a._tid == first
+    assert b._tid != first
+
+
+def test_next_functions_reads_as_pytorchs_pairs():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2 + engine.ones(2)).sum()
+    add = y.grad_fn.next_functions[0][0]
+    assert [type(n).__name__ if n is not None else None for n, _ in add.next_functions] == ["MulBackward0", None]
+    assert all(nr == 0 for _, nr in add.next_functions)
+    assert add.next_functions[0][0].next_functions[0][0].variable is x
+
+
+def test_a_node_finds_its_output_only_where_asked():
+    from engine.graph import backward_graph, capture
+
+    x = engine.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = x * 2
+    y = h.tanh()
+    assert y.grad_fn._output() is None  # (no weak reference made on the hot path)
+    g = backward_graph(y)  # the root's own node still gets its shape
+    assert g.nodes[f"n{y.grad_fn._seq}"]["shape"] == (3,)
+    h.retain_grad()
+    assert h.grad_fn._output() is h
+    with capture():
+        z = (x * 3).exp()
+    assert z.grad_fn._output() is z and z.grad_fn.next_functions[0][0]._output() is not None
+    y.sum().backward()
+    assert h.grad.tolist() == pytest.approx((1 - np.tanh(np.array([2.0, 4.0, 6.0])) ** 2).tolist(), abs=1e-6)
+
+
+def test_a_gradient_summed_down_to_a_zero_dim_leaf_is_an_array_of_its_own():
+    x = engine.tensor(2.0, requires_grad=True)
+    (x * engine.ones(3)).sum().backward()
+    assert x.grad.shape == () and x.grad.item() == 3.0
+    b = engine.zeros(4, requires_grad=True)
+    (engine.ones(5, 4) + b).sum().backward()
+    assert b.grad.tolist() == [5.0] * 4
+    assert b.grad._data.flags.owndata and b.grad._data.flags.writeable
+
+
+def test_mse_backward_keeps_pytorchs_products_for_an_incoming_gradient_other_than_one():
+    F = engine.nn.functional
+    x = engine.tensor([[0.5, -1.0], [2.0, 3.0]], requires_grad=True)
+    y = engine.tensor([[0.0, 1.0], [1.0, 1.0]])
+    (F.mse_loss(x, y) * 3).backward()
+    alpha = np.float32(2.0 / 4)
+    want = alpha * (x._data - y._data) * np.float32(3)
+    assert x.grad.numpy().tobytes() == want.astype(np.float32).tobytes()
