@@ -280,25 +280,33 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
         g = _as_grad(g, create_graph)
         buffers[node] = g if node not in buffers else buffers[node] + g
 
+    # A node that became ready while no other waited runs next without a trip through the heap (a chain)
+    pending = None
+    if len(root_nodes) == 1:
+        heap = []
+        if not deps[root_nodes[0]]:
+            pending = root_nodes[0]
+    else:
+        heap = [(_priority(node), node) for node in dict.fromkeys(root_nodes) if not deps[node]]
+        if len(heap) == 1:
+            pending = heap.pop()[1]
+        heapq.heapify(heap)
     prev_mode = ENABLED[0]
     ENABLED[0] = create_graph
+    if not (create_graph or recorder is not None or hooked or inputs is not None):
+        try:
+            _run_plain(deps, buffers, heap, pending, retain_graph)
+        finally:
+            ENABLED[0] = prev_mode
+        return None
     captured = [None] * (len(inputs) if inputs is not None else 0)
     owned: set = set()
     current_pass = None
     if recorder is not None:
         current_pass = recorder.begin(kind, roots, root_nodes, create_graph, retain_graph)
     recording = current_pass is not None  # the trace shows every gradient at its full shape
-    # A node that became ready while no other waited runs next without a trip through the heap (a chain)
-    pending = None
-    heap = [(_priority(node), node) for node in dict.fromkeys(root_nodes) if not deps[node]]
-    if len(heap) == 1:
-        pending = heap.pop()[1]
-    heapq.heapify(heap)
     heappop = heapq.heappop
     try:
-        if not (create_graph or recording or hooked or inputs is not None):
-            _run_plain(deps, buffers, heap, pending, retain_graph)
-            return None
         while True:
             if pending is not None:
                 node = pending
