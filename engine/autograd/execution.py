@@ -149,22 +149,27 @@ def _run_tensor_hooks(hooks, g, create_graph):
 
 def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
     """run_backward's loop for the commonest pass, `backward()` with no create_graph, hook, retain_grad, trace
-    or `inputs=`: the same steps in the same order, without testing for those features at every node (a chain
-    of small ops spends about a tenth of its backward time on the tests)."""
-    owned: set = set()
+    or `inputs=`: the same gradients, summed in the same order, without testing for those features at every
+    node. Two shortcuts that only hooks or a trace could observe: the gradient of the node that runs next
+    travels in locals instead of `buffers` (a chain's every step), and a leaf's last gradient is added into
+    its `.grad` as soon as its node has computed all its slots (its AccumulateGrad would run next anyway)."""
+    owned: set = set()  # nodes whose buffer no one else holds (it may be summed into, or become a .grad)
     m = NUMPY
-    heappop = heapq.heappop
+    heappop, heappush = heapq.heappop, heapq.heappush
+    pending_g = buffers.pop(pending) if pending is not None else None
+    pending_owned = False
     while True:
         if pending is not None:
-            node = pending
+            node, g, g_owned = pending, pending_g, pending_owned
             pending = None
         elif heap:
             node = heappop(heap)[1]
+            g = buffers.pop(node)
+            g_owned = node in owned
         else:
             return
-        g = buffers.pop(node)
         if type(node) is AccumulateGrad:
-            _add_to_grad(node.variable, g, node in owned)
+            _add_to_grad(node.variable, g, g_owned)
             continue
         s = node._saved
         if s is None or node._saved_versions is not None:
@@ -172,6 +177,7 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
         a = node._attrs
         node_inputs = node._inputs
         vjps = node._op.vjps
+        leaf = None  # an AccumulateGrad this node just made ready: fed once all slots are computed
         i = -1
         for nxt in node._next:
             i += 1
@@ -186,22 +192,43 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                 gi = _fit(gi, xdata.shape, nxt, False)
             if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                 gi = gi.astype(xdata.dtype)
+            left = deps[nxt] - 1
             prev = buffers.get(nxt)
             if prev is not None:
                 _sum_into(buffers, owned, nxt, prev, gi, gi is not g)
+                if left:
+                    deps[nxt] = left
+                    continue
+                gi = buffers.pop(nxt)
+                fresh = nxt in owned
             else:
-                buffers[nxt] = gi
                 # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to this
                 # buffer alone, so it may later be summed into or become a leaf's .grad without a copy
-                if type(gi) is np.ndarray and gi is not g and gi.base is None:
+                fresh = type(gi) is np.ndarray and gi is not g and gi.base is None
+                if left:
+                    deps[nxt] = left
+                    buffers[nxt] = gi
+                    if fresh:
+                        owned.add(nxt)
+                    continue
+            # nxt is ready, with gradient gi
+            if leaf is None and type(nxt) is AccumulateGrad:
+                leaf, leaf_g, leaf_owned = nxt, gi, fresh
+            elif pending is None and not heap:
+                pending, pending_g, pending_owned = nxt, gi, fresh
+            else:
+                if pending is not None:  # two ready: both wait in the heap, their gradients in buffers
+                    buffers[pending] = pending_g
+                    if pending_owned:
+                        owned.add(pending)
+                    heappush(heap, (_priority(pending), pending))
+                    pending = None
+                buffers[nxt] = gi
+                if fresh:
                     owned.add(nxt)
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if not left:
-                if pending is None and not heap:
-                    pending = nxt
-                else:
-                    pending = _push_ready(heap, pending, nxt)
+                heappush(heap, (_priority(nxt), nxt))
+        if leaf is not None:
+            _add_to_grad(leaf.variable, leaf_g, leaf_owned)
         if not retain_graph and s:
             node._saved = None  # Node._released reads this
 
