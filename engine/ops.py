@@ -38,6 +38,13 @@ class OpSpec:
     extra_saves: tuple[str, ...] = ()  # values the forward computes and returns besides its result
     not_implemented: dict = field(default_factory=dict)  # input name -> PyTorch's message
     plans: dict = field(default_factory=dict, repr=False)  # engine.tensor's cache: what a node saves, per mask
+    # the forward called without attributes, where a C function computes the same (add: operator.add, not a
+    # Python function that checks alpha); defaults to `forward`
+    plain_forward: Callable | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.plain_forward is None:
+            object.__setattr__(self, "plain_forward", self.forward)
 
     def saved_names(self, needs: tuple[bool, ...]) -> tuple[str, ...]:
         """What must be kept for the inputs that need a gradient (PyTorch saves nothing more)."""
@@ -92,12 +99,19 @@ _op("add", "AddBackward0", ("self", "other"), _add_fwd,
     (lambda m, g, s, a: g, lambda m, g, s, a: g if a.get("alpha", 1) == 1 else g * a["alpha"]),
     ((), ()),
     "result = self + alpha·other", r"r = x + \alpha y",
-    ("grad_self = grad", "grad_other = alpha·grad"), (r"\bar x = \bar r", r"\bar y = \alpha \bar r"))
+    ("grad_self = grad", "grad_other = alpha·grad"), (r"\bar x = \bar r", r"\bar y = \alpha \bar r"),
+    plain_forward=operator.add)
+def negated_grad(m, g, s, a):
+    """grad_other of `self - other`: -grad (the backward engine may fold the minus into a later sum)."""
+    return -g if a.get("alpha", 1) == 1 else g * -a["alpha"]
+
+
 _op("sub", "SubBackward0", ("self", "other"), _sub_fwd,
-    (lambda m, g, s, a: g, lambda m, g, s, a: -g if a.get("alpha", 1) == 1 else g * -a["alpha"]),
+    (lambda m, g, s, a: g, negated_grad),
     ((), ()),
     "result = self - alpha·other", r"r = x - \alpha y",
-    ("grad_self = grad", "grad_other = -alpha·grad"), (r"\bar x = \bar r", r"\bar y = -\alpha \bar r"))
+    ("grad_self = grad", "grad_other = -alpha·grad"), (r"\bar x = \bar r", r"\bar y = -\alpha \bar r"),
+    plain_forward=operator.sub)
 _unary("rsub", "RsubBackward1",
        lambda x, other, alpha=1: other - x if alpha == 1 else add_scaled(other, x, -alpha),
        lambda m, g, s, a: -g if a.get("alpha", 1) == 1 else -g * a["alpha"], (),

@@ -485,7 +485,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             direct = tx in _ARRAY_TYPES and ty in _ARRAY_TYPES and dx.dtype is dy.dtype
         if direct:
             try:
-                out = spec.forward(dx, dy, **attrs) if attrs else spec.forward(dx, dy)
+                out = spec.forward(dx, dy, **attrs) if attrs else spec.plain_forward(dx, dy)
             except ValueError:
                 raise _broadcast_error([dx, dy]) from None
             kind = type(out)

@@ -15,7 +15,7 @@ from .. import backward_trace
 from ..functions import copy_of
 from ..grad_mode import ENABLED
 from ..nodes import HOOKED, AccumulateGrad, accumulator_for, short_name
-from ..ops import ELEMENTWISE, REGISTRY
+from ..ops import ELEMENTWISE, REGISTRY, negated_grad
 from ..tensor import Tensor, _make, _SavedOutput
 from ..vjp_math import NUMPY, TENSOR
 
@@ -186,14 +186,20 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
             vjp = vjps[i]
             if vjp is None:
                 raise _no_derivative(node._op, i)
-            gi = vjp(m, g, s, a)
+            left = deps[nxt] - 1
+            prev = buffers.get(nxt)
             xdata = node_inputs[i]._data
+            if left and vjp is negated_grad and prev is None and not a and type(g) is np.ndarray \
+                    and g.shape == xdata.shape and g.dtype is xdata.dtype:
+                # -g waiting for another gradient: kept as g, and the later sum subtracts it (one pass fewer)
+                buffers[nxt] = _Negated(g)
+                deps[nxt] = left
+                continue
+            gi = vjp(m, g, s, a)
             if gi.shape != xdata.shape:
                 gi = _fit(gi, xdata.shape, nxt, False)
             if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                 gi = gi.astype(xdata.dtype)
-            left = deps[nxt] - 1
-            prev = buffers.get(nxt)
             if prev is not None:
                 _sum_into(buffers, owned, nxt, prev, gi, gi is not g)
                 if left:
@@ -560,6 +566,12 @@ def _fit(gi, shape, nxt, recording):
 def _sum_into(buffers, owned, nxt, prev, gi, gi_fresh) -> None:
     """Add a second numpy gradient `gi` for `nxt` to its buffer `prev`. `gi_fresh`: no one else can see `gi`
     (not the incoming gradient passed on, not kept for a hook)."""
+    if type(prev) is _Negated:  # -a + b is b - a, to the bit
+        out = gi if gi_fresh and type(gi) is np.ndarray and gi.base is None and gi.shape == prev.g.shape \
+            and gi.dtype == prev.g.dtype else None
+        buffers[nxt] = np.subtract(gi, prev.g, out=out)
+        owned.add(nxt)
+        return
     # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
     if type(prev) is np.ndarray and prev.shape == gi.shape and prev.dtype == gi.dtype:
         if nxt in owned:
@@ -572,6 +584,16 @@ def _sum_into(buffers, owned, nxt, prev, gi, gi_fresh) -> None:
             return
     buffers[nxt] = prev + gi
     owned.add(nxt)
+
+
+class _Negated:
+    """A buffer holding -g, not yet computed: the plain loop's `a - b` sends b this when b still waits for
+    another gradient, which `_sum_into` then subtracts g from."""
+
+    __slots__ = ("g",)
+
+    def __init__(self, g):
+        self.g = g
 
 
 def _push_ready(heap, pending, nxt):

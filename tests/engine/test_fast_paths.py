@@ -155,3 +155,22 @@ def test_mse_backward_keeps_pytorchs_products_for_an_incoming_gradient_other_tha
     alpha = np.float32(2.0 / 4)
     want = alpha * (x._data - y._data) * np.float32(3)
     assert x.grad.numpy().tobytes() == want.astype(np.float32).tobytes()
+
+
+def test_a_subtracted_gradient_is_folded_into_the_later_sum_with_the_same_bits():
+    rng = np.random.default_rng(7)
+    a0 = rng.standard_normal((50, 40)).astype(np.float32)
+    b0 = rng.standard_normal((50, 40)).astype(np.float32)
+
+    def grads(with_hook):
+        a = engine.tensor(a0, requires_grad=True)
+        b = engine.tensor(b0, requires_grad=True)
+        if with_hook:  # a hook sends the pass through the general loop, which computes -g as it comes
+            b.register_hook(lambda g: g)
+        ((a - 1) ** 2 + (b + 1) ** 2 + (a - b) ** 2).sum().backward()
+        return a.grad.numpy().tobytes(), b.grad.numpy().tobytes()
+
+    assert grads(False) == grads(True)
+    b = engine.tensor(b0, requires_grad=True)
+    ((b * 3) - b).sum().backward()  # the folded minus arrives second here
+    assert b.grad.numpy().tolist() == np.full((50, 40), 2.0, np.float32).tolist()
