@@ -172,5 +172,5 @@ def test_a_subtracted_gradient_is_folded_into_the_later_sum_with_the_same_bits()
 
     assert grads(False) == grads(True)
     b = engine.tensor(b0, requires_grad=True)
-    ((b * 3) - b).sum().backward()  # the folded minus arrives second here
+    ((b * 3) - b).sum().backward()  # (b waits with the folded minus until MulBackward0 sends 3)
     assert b.grad.numpy().tolist() == np.full((50, 40), 2.0, np.float32).tolist()
