@@ -71,6 +71,8 @@ def _to_nested(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    if type(data) is np.ndarray and dtype is None and data.dtype.kind == "f" and data.dtype.isnative:
+        return _make(np.array(data), bool(requires_grad))  # (a float array: a copy of its own dtype)
     if isinstance(data, Tensor):
         arr = np.array(data._data, dtype=_np_dtype(dtype), copy=True)
         return _finish(arr, requires_grad)

@@ -42,6 +42,8 @@ class OpSpec:
     # Python function that checks alpha); defaults to `forward`
     plain_forward: Callable | None = field(default=None, repr=False)
 
+    binary_run: Callable | None = field(default=None, repr=False)  # engine.tensor's two-operand apply, cached
+
     def __post_init__(self):
         if self.plain_forward is None:
             object.__setattr__(self, "plain_forward", self.forward)

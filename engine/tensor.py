@@ -456,7 +456,57 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
     the same steps as the general loop, with fewer Python operations)."""
     n = len(inputs)
     if n == 2:
-        x, y = inputs
+        run = spec.binary_run
+        if run is None:
+            run = binary_runner(spec)
+            object.__setattr__(spec, "binary_run", run)
+        return run(inputs[0], inputs[1], attrs)
+    if n == 1 and type(inputs[0]) is Tensor:
+        x = inputs[0]
+        dx = x._data
+        if not dx.ndim:
+            dx = dx[()]
+        grad = x._requires_grad
+        if type(dx) in _ARRAY_TYPES:
+            try:
+                out = spec.forward(dx, **attrs) if attrs else spec.forward(dx)
+            except ValueError:
+                raise _broadcast_error([dx]) from None
+            kind = type(out)
+            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
+                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
+        else:
+            out = _elementwise_forward(spec, [dx], attrs)
+    else:
+        datas, grad = _elementwise_inputs(inputs)
+        out = _elementwise_forward(spec, datas, attrs)
+    # (the same tail as binary_runner's)
+    result = _new_tensor(Tensor)
+    result._data = out
+    result._vbox = [0]
+    if CAPTURE[0] is not None:
+        CAPTURE[0].append(result)
+    if grad and ENABLED[0]:
+        result._requires_grad = True
+        _attach(spec, inputs, attrs, result, None)  # (sets _grad_fn)
+    else:
+        result._requires_grad = False
+        result._grad_fn = None
+    return result
+
+
+def binary_runner(spec, fallback=None, float_self=False):
+    """`apply_elementwise` for two operands, made once per op, so that Tensor's operators can be this very
+    function: `a * b` is then one Python call (a chain of small ops spends a twentieth of its time on a
+    second). With `fallback`, operands other than a Tensor, float or int (and with `float_self`, a
+    non-float self) go to fallback(x, y) instead; without, it takes all that apply_elementwise takes."""
+    plain_forward = spec.plain_forward
+
+    def run(x, y, attrs=_EMPTY):
+        ty = type(y)
+        if fallback is not None and (not (ty is Tensor or ty is float or ty is int)
+                                     or (float_self and x._data.dtype.kind != "f")):
+            return fallback(x, y)
         if type(x) is Tensor or isinstance(x, Tensor):
             dx = x._data
             if not dx.ndim:
@@ -465,7 +515,6 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
         else:
             dx = x
             grad = False
-        ty = type(y)
         if ty is Tensor or isinstance(y, Tensor):
             dy = y._data
             if not dy.ndim:
@@ -485,7 +534,7 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             direct = tx in _ARRAY_TYPES and ty in _ARRAY_TYPES and dx.dtype is dy.dtype
         if direct:
             try:
-                out = spec.forward(dx, dy, **attrs) if attrs else spec.plain_forward(dx, dy)
+                out = spec.forward(dx, dy, **attrs) if attrs else plain_forward(dx, dy)
             except ValueError:
                 raise _broadcast_error([dx, dy]) from None
             kind = type(out)
@@ -493,37 +542,21 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
                 out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
         else:
             out = _elementwise_forward(spec, [dx, dy], attrs)
-    elif n == 1 and type(inputs[0]) is Tensor:
-        x = inputs[0]
-        dx = x._data
-        if not dx.ndim:
-            dx = dx[()]
-        grad = x._requires_grad
-        if type(dx) in _ARRAY_TYPES:
-            try:
-                out = spec.forward(dx, **attrs) if attrs else spec.forward(dx)
-            except ValueError:
-                raise _broadcast_error([dx]) from None
-            kind = type(out)
-            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
-                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
+        result = _new_tensor(Tensor)
+        result._data = out
+        result._vbox = [0]
+        if CAPTURE[0] is not None:
+            CAPTURE[0].append(result)
+        if grad and ENABLED[0]:
+            result._requires_grad = True
+            _attach(spec, (x, y), attrs, result, None)  # (sets _grad_fn)
         else:
-            out = _elementwise_forward(spec, [dx], attrs)
-    else:
-        datas, grad = _elementwise_inputs(inputs)
-        out = _elementwise_forward(spec, datas, attrs)
-    result = _new_tensor(Tensor)
-    result._data = out
-    result._vbox = [0]
-    if CAPTURE[0] is not None:
-        CAPTURE[0].append(result)
-    if grad and ENABLED[0]:
-        result._requires_grad = True
-        _attach(spec, inputs, attrs, result, None)  # (sets _grad_fn)
-    else:
-        result._requires_grad = False
-        result._grad_fn = None
-    return result
+            result._requires_grad = False
+            result._grad_fn = None
+        return result
+
+    run.__name__ = spec.name
+    return run
 
 
 _ARRAY_TYPES = frozenset((np.ndarray, np.float32, np.float64))

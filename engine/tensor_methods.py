@@ -8,7 +8,7 @@ from . import dtypes
 from . import functions as F
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, apply, apply_elementwise
+from .tensor import Tensor, _make, apply, apply_elementwise, binary_runner
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -40,16 +40,10 @@ def _binary(fn):
 
 
 def _direct(spec, general, float_self=False):
-    """`self <op> other` for the commonest operands, a Tensor or a Python float or int, straight into the
-    dispatcher: the call the general path ends in, without its checks (they all pass for these operands).
-    `float_self`: only when self is floating point (integer tensors change dtype first in div)."""
-    def method(self, other):
-        kind = type(other)
-        if (kind is Tensor or kind is float or kind is int) and (not float_self or self._data.dtype.kind == "f"):
-            return apply_elementwise(spec, (self, other))
-        return general(self, other)
-
-    return method
+    """`self <op> other`: the op's two-operand apply itself for the commonest operands, a Tensor or a Python
+    float or int (the general path's checks all pass for these), `general` for the rest. `float_self`: only
+    when self is floating point (integer tensors change dtype first in div)."""
+    return binary_runner(spec, fallback=general, float_self=float_self)
 
 
 def _pow(self, exponent):
