@@ -14,7 +14,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, _wrap_dim, apply, apply_elementwise
+from .tensor import Tensor, _make, _wrap_dim, apply, apply_elementwise, unary_runner
 
 _ADD, _SUB, _MUL, _DIV = R["add"], R["sub"], R["mul"], R["div"]
 _EMPTY: dict = {}  # no attributes (shared, never written)
@@ -132,13 +132,14 @@ def square(input):
 def _float_unary(name):
     spec = R[name]
 
-    def fn(input):
+    def general(input):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
         return apply_elementwise(spec, (x,))
 
-    fn.__name__ = name
+    fn = unary_runner(spec, fallback=general)  # (a float Tensor, the common case: one call)
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"PyTorch's {name}: {spec.formula}."
     return fn
 

@@ -43,6 +43,7 @@ class OpSpec:
     plain_forward: Callable | None = field(default=None, repr=False)
 
     binary_run: Callable | None = field(default=None, repr=False)  # engine.tensor's two-operand apply, cached
+    unary_run: Callable | None = field(default=None, repr=False)  # and its one-operand apply
 
     def __post_init__(self):
         if self.plain_forward is None:

@@ -462,25 +462,14 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
             object.__setattr__(spec, "binary_run", run)
         return run(inputs[0], inputs[1], attrs)
     if n == 1 and type(inputs[0]) is Tensor:
-        x = inputs[0]
-        dx = x._data
-        if not dx.ndim:
-            dx = dx[()]
-        grad = x._requires_grad
-        if type(dx) in _ARRAY_TYPES:
-            try:
-                out = spec.forward(dx, **attrs) if attrs else spec.forward(dx)
-            except ValueError:
-                raise _broadcast_error([dx]) from None
-            kind = type(out)
-            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
-                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
-        else:
-            out = _elementwise_forward(spec, [dx], attrs)
-    else:
-        datas, grad = _elementwise_inputs(inputs)
-        out = _elementwise_forward(spec, datas, attrs)
-    # (the same tail as binary_runner's)
+        run = spec.unary_run
+        if run is None:
+            run = unary_runner(spec)
+            object.__setattr__(spec, "unary_run", run)
+        return run(inputs[0], attrs=attrs)
+    datas, grad = _elementwise_inputs(inputs)
+    out = _elementwise_forward(spec, datas, attrs)
+    # (the same tail as the runners')
     result = _new_tensor(Tensor)
     result._data = out
     result._vbox = [0]
@@ -493,6 +482,44 @@ def apply_elementwise(spec, inputs: tuple, attrs: dict = _EMPTY):
         result._requires_grad = False
         result._grad_fn = None
     return result
+
+
+def unary_runner(spec, fallback=None):
+    """`apply_elementwise` for one Tensor operand, made once per op (see binary_runner): `x.tanh()` is then
+    one Python call. With `fallback`, anything but a floating-point Tensor goes to fallback(x)."""
+    forward = spec.forward
+
+    def run(x, *, attrs=_EMPTY):  # (keyword-only: `torch.exp(x, 2)` stays an error)
+        if fallback is not None and not (type(x) is Tensor and x._data.dtype.kind == "f"):
+            return fallback(x)
+        dx = x._data
+        if not dx.ndim:
+            dx = dx[()]
+        if type(dx) in _ARRAY_TYPES:
+            try:
+                out = forward(dx, **attrs) if attrs else forward(dx)
+            except ValueError:
+                raise _broadcast_error([dx]) from None
+            kind = type(out)
+            if kind is not _ND:  # a numpy scalar's own __array__ wraps it faster than np.array
+                out = out.__array__() if kind is _F32 or kind is _F64 else np.array(out)
+        else:
+            out = _elementwise_forward(spec, [dx], attrs)
+        result = _new_tensor(Tensor)
+        result._data = out
+        result._vbox = [0]
+        if CAPTURE[0] is not None:
+            CAPTURE[0].append(result)
+        if x._requires_grad and ENABLED[0]:
+            result._requires_grad = True
+            _attach(spec, (x,), attrs, result, None)  # (sets _grad_fn)
+        else:
+            result._requires_grad = False
+            result._grad_fn = None
+        return result
+
+    run.__name__ = spec.name
+    return run
 
 
 def binary_runner(spec, fallback=None, float_self=False):

@@ -8,7 +8,7 @@ from . import dtypes
 from . import functions as F
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, apply, apply_elementwise, binary_runner
+from .tensor import Tensor, _make, apply, apply_elementwise, binary_runner, unary_runner
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -51,7 +51,7 @@ def _pow(self, exponent):
     if kind is Tensor:
         return apply_elementwise(_POW_TENSOR, (self, exponent))
     if (kind is int or kind is float) and self._data.dtype.kind == "f":
-        return apply_elementwise(_POW, (self,), {"exponent": exponent})
+        return _POW_RUN(self, attrs={"exponent": exponent})
     return _pow_general(self, exponent)
 
 
@@ -63,6 +63,7 @@ def _rsub(self, other):
 
 
 _POW, _POW_TENSOR, _RSUB = R["pow"], R["pow_tensor"], R["rsub"]
+_POW_RUN = unary_runner(_POW)
 _pow_general = _binary(F.pow)
 Tensor.__add__ = _direct(R["add"], _binary(F.add))
 Tensor.__radd__ = _direct(R["add"], _binary(F.add))
