@@ -617,9 +617,8 @@ def _rows_sum(x):
 def _flat_sum(flat):
     """`_rows_sum` of one contiguous run (a full sum of up to `_SUM_GRAIN` elements): the same additions in the
     same order in a few numpy calls (an MSE over 640 elements: 5 us instead of 25). Numpy's reduce over an
-    outer axis adds row after row, one rounding each, so it replays a running sum of rows. A zero's sign may
-    differ on the way; adding the +0.0 of PyTorch's empty levels settles it as PyTorch does, after which no
-    partial sum is -0.0 and the remaining running sums may start from their first term."""
+    outer axis adds row after row, one rounding each, so it replays a running sum of rows; running sums start
+    from their first term instead of +0.0, which changes nothing but a zero's sign, settled at the end."""
     n = flat.size
     layout = _FLAT_LAYOUTS.get((n, flat.dtype))
     if layout is None:
@@ -631,14 +630,13 @@ def _flat_sum(flat):
     # _levelled_sum: level 1 carries the blocks' running sums; level 0 holds the rows left over
     if blocked:
         level = _add_reduce(rows[:blocked].reshape(-1, 16, width), axis=1)
-        level = _add_reduce(level, axis=0)
+        level = _add_reduce(level, axis=0) if blocked > 16 else level[0]
         if blocked < n_ilp:
             level = _add_reduce(rows[blocked:], axis=0) + level
     elif n_ilp:
         level = _add_reduce(rows, axis=0)
     else:
         level = np.zeros(width, flat.dtype)
-    level += 0  # (+0.0: levels 2 and 3)
     partial = level.reshape(_SUM_ILP, lanes)
     # _interleaved_sum: accumulator 0, the vectors left over, then accumulators 1, 2, 3
     if n_ilp * width < n_vec * lanes:
@@ -647,8 +645,10 @@ def _flat_sum(flat):
     per_lane = _add_reduce(partial, axis=0)
     # _rows_sum: from 0, the elements past the last vector, then the lanes in order
     if n_vec * lanes < n:
-        per_lane = np.concatenate((np.zeros(1, flat.dtype), flat[n_vec * lanes:], per_lane))
-    return _add_accumulate(per_lane)[-1]
+        per_lane = np.concatenate((flat[n_vec * lanes:], per_lane))
+    # PyTorch's running sums all start from +0.0 (and its empty levels add +0.0), so its total is never -0.0;
+    # a zero's sign is the only thing those additions can change, so adding +0.0 once, last, settles it
+    return _add_accumulate(per_lane)[-1] + flat.dtype.type(0)
 
 
 def _flat_layout(n, dtype):
@@ -713,7 +713,7 @@ def torch_sum(x, axis=None, keepdims=False):
     if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
         return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
     if axis is None and not keepdims and x.flags.c_contiguous:  # a full sum over memory order: one run
-        return np.asarray(_flat_sum(x.reshape(-1)), dtype=x.dtype)
+        return np.asarray(_flat_sum(x.reshape(-1)))
     nd = x.ndim
     axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
     # PyTorch walks memory order: outermost stride first; adjacent dims of one kind merge into one
@@ -756,6 +756,9 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
+    if axis is None and not keepdims and x.dtype.kind == "f" and 8 <= x.size <= EXACT_ROUNDING_MAX \
+            and x.flags.c_contiguous:  # (torch_sum's flat path, divided while still a numpy scalar)
+        return np.asarray(_flat_sum(x.reshape(-1)) / x.dtype.type(x.size))
     n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
     return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
 
@@ -1206,7 +1209,7 @@ _op("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"), _
 
 def _mse_fwd(x, y, reduction="mean"):
     d = x - y
-    return _reduce(d * d, reduction)
+    return _reduce(np.multiply(d, d, out=d) if type(d) is np.ndarray else d * d, reduction)
 
 
 def _mse_backward_fwd(g, first, second, reduction="mean"):
