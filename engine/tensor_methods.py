@@ -115,6 +115,16 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
     setattr(Tensor, _name, getattr(F, _name))
 
 
+def _sum_method(self, dim=None, keepdim=False, *, dtype=None):
+    if dim is None and dtype is None and self._data.dtype.kind == "f":
+        return apply(_SUM, (self,))  # (x.sum() of a float tensor: F.sum's conversions all pass)
+    return F.sum(self, dim, keepdim, dtype=dtype)
+
+
+_SUM = R["sum"]
+Tensor.sum = _sum_method
+
+
 def _view_as(self, other):
     return F.view(self, *other.shape)
 

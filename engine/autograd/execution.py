@@ -155,7 +155,7 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
     its `.grad` as soon as its node has computed all its slots (its AccumulateGrad would run next anyway)."""
     owned: set = set()  # nodes whose buffer no one else holds (it may be summed into, or become a .grad)
     m = NUMPY
-    heappop, heappush = heapq.heappop, heapq.heappush
+    heappop = heapq.heappop
     pending_g = buffers.pop(pending) if pending is not None else None
     pending_owned = False
     while True:
@@ -196,8 +196,9 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                 deps[nxt] = left
                 continue
             gi = vjp(m, g, s, a)
-            if gi.shape != xdata.shape:
-                gi = _fit(gi, xdata.shape, nxt, False)
+            if gi.shape != xdata.shape and (gi.ndim or nxt._op not in ELEMENTWISE_SPECS
+                                            or not _unbroadcast_inputs(nxt, xdata.shape)):
+                gi = _fit(gi, xdata.shape, nxt, False)  # (a 0-d gradient into an element-wise node stays 0-d)
             if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                 gi = gi.astype(xdata.dtype)
             if prev is not None:
@@ -227,12 +228,10 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                     buffers[pending] = pending_g
                     if pending_owned:
                         owned.add(pending)
-                    heappush(heap, (_priority(pending), pending))
-                    pending = None
                 buffers[nxt] = gi
                 if fresh:
                     owned.add(nxt)
-                heappush(heap, (_priority(nxt), nxt))
+                pending = _push_ready(heap, pending, nxt)
         if leaf is not None:
             _add_to_grad(leaf.variable, leaf_g, leaf_owned)
         if not retain_graph and s:
@@ -598,7 +597,9 @@ class _Negated:
 
 def _push_ready(heap, pending, nxt):
     """Queue `nxt`, which just became ready while another node is ready too; returns the new `pending`."""
+    # (_priority written out: every node of a branching graph comes through here)
     if pending is not None:
-        heapq.heappush(heap, (_priority(pending), pending))
-    heapq.heappush(heap, (_priority(nxt), nxt))
+        heapq.heappush(heap, (pending._seq - _ACCUMULATE_BASE if type(pending) is AccumulateGrad else -pending._seq,
+                              pending))
+    heapq.heappush(heap, (nxt._seq - _ACCUMULATE_BASE if type(nxt) is AccumulateGrad else -nxt._seq, nxt))
     return None
