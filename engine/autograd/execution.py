@@ -202,16 +202,18 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
             if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                 gi = gi.astype(xdata.dtype)
             if prev is not None:
-                _sum_into(buffers, owned, nxt, prev, gi, gi is not g)
+                _sum_into(buffers, owned, nxt, prev, gi, gi is not g or (g_owned and _one_edge(node)))
                 if left:
                     deps[nxt] = left
                     continue
                 gi = buffers.pop(nxt)
                 fresh = nxt in owned
             else:
-                # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to this
-                # buffer alone, so it may later be summed into or become a leaf's .grad without a copy
-                fresh = type(gi) is np.ndarray and gi is not g and gi.base is None
+                # a fresh array from a VJP (not a view; not the incoming gradient passed on, unless it was this
+                # node's alone and goes on along its only edge) belongs to this buffer alone, so it may later
+                # be summed into or become a leaf's .grad without a copy
+                fresh = type(gi) is np.ndarray and gi.base is None and (
+                    gi is not g or (g_owned and _one_edge(node)))
                 if left:
                     deps[nxt] = left
                     buffers[nxt] = gi
@@ -236,6 +238,15 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
             _add_to_grad(leaf.variable, leaf_g, leaf_owned)
         if not retain_graph and s:
             node._saved = None  # Node._released reads this
+
+
+def _one_edge(node) -> bool:
+    """Whether the node sends gradients along one edge only (a gradient it passes on is then not shared)."""
+    count = 0
+    for n in node._next:
+        if n is not None:
+            count += 1
+    return count == 1
 
 
 def _no_derivative(op, i) -> RuntimeError:

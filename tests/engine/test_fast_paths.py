@@ -174,3 +174,22 @@ def test_a_subtracted_gradient_is_folded_into_the_later_sum_with_the_same_bits()
     b = engine.tensor(b0, requires_grad=True)
     ((b * 3) - b).sum().backward()  # (b waits with the folded minus until MulBackward0 sends 3)
     assert b.grad.numpy().tolist() == np.full((50, 40), 2.0, np.float32).tolist()
+
+
+def test_gradients_handed_on_whole_are_never_summed_into_where_another_node_reads_them():
+    rng = np.random.default_rng(9)
+    x0 = rng.standard_normal((30, 20)).astype(np.float32)
+    w0 = rng.standard_normal((30, 20)).astype(np.float32)
+
+    def grads(with_hook):
+        x = engine.tensor(x0, requires_grad=True)
+        w = engine.tensor(w0, requires_grad=True)
+        if with_hook:  # the general loop, which never hands a gradient on as its own
+            x.register_hook(lambda g: g)
+        h = x * w
+        u = (h - 1) + (h + 2) * 3  # pass-through nodes with one edge, and one with two
+        v = (u - x) ** 2 + (w - u).exp() - (x + 1)
+        v.sum().backward()
+        return x.grad.numpy().tobytes(), w.grad.numpy().tobytes()
+
+    assert grads(False) == grads(True)
