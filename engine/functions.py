@@ -14,6 +14,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
+from .ops import joined_op
 from .tensor import Tensor, _make, _wrap_dim, apply, apply_elementwise, unary_runner
 
 _ADD, _SUB, _MUL, _DIV = R["add"], R["sub"], R["mul"], R["div"]
@@ -531,6 +532,71 @@ def _consumed(items, marker):
         if i is not None:
             count += 1
     return count
+
+
+# ---------------------------------------------------------------- joining tensors
+def _tensor_list(tensors, opname) -> list:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{opname}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return list(tensors)
+
+
+def _joined_dtype(tensors):
+    dtype = tensors[0]._data.dtype
+    for t in tensors[1:]:
+        dtype = dtypes.promote_types(dtype, t._data.dtype)
+    return dtype
+
+
+def cat(tensors, dim=0):
+    """torch.cat: the tensors joined along an existing dim (CatBackward0, one slot per tensor)."""
+    tensors = _tensor_list(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    # PyTorch still skips 1-D empty tensors (its legacy rule), whatever the others' shape
+    skipped = [t._data.ndim == 1 and t._data.size == 0 for t in tensors]
+    if all(skipped):
+        skipped = [False] * len(tensors)
+    ref = tensors[skipped.index(False)]
+    ndim = ref._data.ndim
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    d = _wrap_dim(dim, ndim)
+    for i, t in enumerate(tensors):
+        if skipped[i]:
+            continue
+        if t._data.ndim != ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ndim} and {t._data.ndim}")
+        for k in range(ndim):
+            if k != d and t._data.shape[k] != ref._data.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} "
+                    f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
+    sizes = tuple(None if skip else t._data.shape[d] for t, skip in zip(tensors, skipped))
+    return apply(joined_op("cat", len(tensors)), tuple(tensors),
+                 {"dim": d, "sizes": sizes, "dtype": _joined_dtype(tensors)})
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """torch.stack: the tensors joined along a new dim (StackBackward0, one slot per tensor)."""
+    tensors = _tensor_list(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != first:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
+                               f"and {list(t._data.shape)} at entry {i}")
+    d = _wrap_dim(dim, len(first) + 1)
+    return apply(joined_op("stack", len(tensors)), tuple(tensors), {"dim": d, "dtype": _joined_dtype(tensors)})
 
 
 # ---------------------------------------------------------------- linear algebra

@@ -1406,6 +1406,52 @@ _unary("nll_loss", "NllLossBackward0", _nll_fwd, _nll_vjp, (),
        "grad_self = -grad / n at each target", r"\bar x_{i,y_i} = -\frac{\bar\ell}{n}")
 
 
+# ---------------------------------------------------------------- joining tensors (a variable number of inputs)
+# cat and stack take any number of tensors, so their spec is made per count of inputs (and cached): one
+# next_functions slot per tensor, as PyTorch's CatBackward0 and StackBackward0 have. Not in REGISTRY (which
+# holds ops of a fixed signature, each with its generated gradient test); tests/engine cover them apart.
+_JOINED: dict = {}
+
+
+def _cat_fwd(*arrays, dim, sizes, dtype, shape=None):
+    kept = [np.asarray(x, dtype=dtype) for x, n in zip(arrays, sizes) if n is not None]
+    return np.concatenate(kept, axis=dim)
+
+
+def _cat_slice(m, g, s, a, i):
+    dim, sizes = a["dim"], a["sizes"]
+    if sizes[i] is None:  # a legacy empty 1-D tensor, left out of the result
+        return m.zeros((0,), g)
+    start = sum(n for n in sizes[:i] if n is not None)
+    return g[(slice(None),) * dim + (slice(start, start + sizes[i]),)]
+
+
+def _stack_fwd(*arrays, dim, dtype, shape=None):
+    return np.stack([np.asarray(x, dtype=dtype) for x in arrays], axis=dim)
+
+
+def joined_op(kind: str, n: int) -> OpSpec:
+    """The spec of `cat` or `stack` over n tensors."""
+    spec = _JOINED.get((kind, n))
+    if spec is None:
+        names = tuple(f"tensors[{i}]" for i in range(n))
+        if kind == "cat":
+            spec = OpSpec(
+                "cat", "CatBackward0", names, _cat_fwd,
+                tuple((lambda m, g, s, a, i=i: _cat_slice(m, g, s, a, i)) for i in range(n)), ((),) * n,
+                "result = cat(tensors, dim)", r"R = [X_1; X_2; \dots]",
+                ("grad_tensors[i] = grad's slice where tensor i lies",) * n, (r"\bar X_i = \bar R_{[i]}",) * n)
+        else:
+            spec = OpSpec(
+                "stack", "StackBackward0", names, _stack_fwd,
+                tuple((lambda m, g, s, a, i=i: g[(slice(None),) * a["dim"] + (i,)]) for i in range(n)),
+                ((),) * n,
+                "result = stack(tensors, dim)", r"R_{\dots,i,\dots} = X_i",
+                ("grad_tensors[i] = grad at index i of dim",) * n, (r"\bar X_i = \bar R_{\dots,i,\dots}",) * n)
+        _JOINED[(kind, n)] = spec
+    return spec
+
+
 # Ops whose forward is element-wise with broadcasting. Their VJPs accept a gradient of any shape that
 # broadcasts to their output, so the backward engine may hand them a gradient it has not expanded yet
 # (a full reduction's scalar gradient stays a scalar through a chain of element-wise rules: fewer arrays).

@@ -282,3 +282,19 @@ def test_size_objects_allocate_nothing():
     result = run("import torch\ns = torch.Size([10**9, 10**9])\nprint(len(s))\ntorch.ones(s)\n")
     assert result.text() == "2\n"
     assert (result.error.line, result.error.kind) == (4, "LimitError")
+
+
+def test_cat_and_stack_show_one_slot_per_tensor_in_the_graphs():
+    result = run("import torch\na = torch.tensor([1., 2.], requires_grad=True)\nb = torch.tensor([3.])\n"
+                 "c = torch.cat([a, b * 2])\ns = torch.stack([a, a * a], dim=1)\n"
+                 "loss = c.sum() + s.sum()\nloss.backward()\nprint(c, a.grad)\n")
+    assert result.error is None, result.error
+    assert result.text() == "tensor([1., 2., 6.], grad_fn=<CatBackward0>) tensor([4., 6.])\n"
+    names = sorted(d["name"] for _, d in result.backward_graph.nodes(data=True) if d["kind"] == "function")
+    assert names.count("CatBackward0") == 1 and names.count("StackBackward0") == 1
+    forward = result.forward_graph
+    cat_op = next(n for n, d in forward.nodes(data=True) if d.get("name") == "CatBackward0")
+    assert forward.in_degree(cat_op) == 2
+    bad = run("import torch\ntorch.stack([torch.ones(2), torch.ones(3)])\n")
+    assert bad.error is not None and bad.error.line == 2
+    assert bad.error.message.startswith("RuntimeError: stack expects each tensor to be equal size")

@@ -1707,6 +1707,87 @@ for _name, _code in ERRORS.items():
     case("errors", _name, _code)
 
 # --------------------------------------------------------------------------------------------------
+# joining tensors: cat and stack (a next_functions slot per tensor)
+# --------------------------------------------------------------------------------------------------
+
+JOINING = {
+    "cat_1d_grads": """
+        a = torch.tensor([1., 2.], requires_grad=True)
+        b = torch.tensor([3., 4., 5.], requires_grad=True)
+        c = torch.cat([a, b])
+        print(c, c.grad_fn.name(), [type(n).__name__ for n, _ in c.grad_fn.next_functions])
+        (c * torch.arange(5.)).sum().backward()
+        print(a.grad, b.grad)
+    """,
+    "cat_dim1_and_negative_dim": """
+        x = torch.arange(6.).reshape(2, 3).requires_grad_()
+        y = torch.ones(2, 2)
+        z = torch.cat((x, y), dim=-1)
+        print(z, z.grad_fn.next_functions[1])
+        (z * z).sum().backward()
+        print(x.grad)
+    """,
+    "cat_same_tensor_twice": """
+        a = torch.tensor([0.5, -1.5], requires_grad=True)
+        c = torch.cat([a, a * 3, a])
+        c.pow(2).sum().backward()
+        print(c, a.grad)
+    """,
+    "cat_dtype_promotion": """
+        print(torch.cat([torch.tensor([1, 2]), torch.tensor([1.5])]))
+        print(torch.cat([torch.tensor([1., 2.], dtype=torch.float64), torch.tensor([1.5])]))
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = torch.cat([x, torch.tensor([3.], dtype=torch.float64)])
+        y.sum().backward()
+        print(y.dtype, x.grad)
+    """,
+    "cat_legacy_empty": """
+        x = torch.ones(2, 3, requires_grad=True)
+        print(torch.cat([x, torch.tensor([])], 0).shape, torch.cat([torch.tensor([1.]), torch.tensor([])]))
+    """,
+    "concat_aliases": """
+        a = torch.tensor([[1., 2.]])
+        print(torch.concat([a, a]), torch.concatenate([a, a], dim=1))
+    """,
+    "stack_dims_and_grads": """
+        x = torch.ones(2, 3, requires_grad=True)
+        y = torch.zeros(2, 3)
+        s = torch.stack([x, y], dim=1)
+        print(s.shape, s.grad_fn.name(), s.grad_fn.next_functions[1])
+        (s * torch.arange(12.).reshape(2, 2, 3)).sum().backward()
+        print(x.grad)
+        print(torch.stack([x, y], dim=-1).shape, torch.stack((x, x)).shape)
+    """,
+    "stack_scalars": """
+        a = torch.tensor(2., requires_grad=True)
+        v = torch.stack([a, a * a, torch.tensor(1.)])
+        print(v)
+        v.dot(torch.tensor([1., 2., 3.])).backward()
+        print(a.grad)
+    """,
+    "cat_double_backward": """
+        a = torch.tensor([1., 2.], requires_grad=True)
+        y = torch.cat([a * a, a.exp()]).sum()
+        g, = torch.autograd.grad(y, a, create_graph=True)
+        print(g)
+        g.sum().backward()
+        print(a.grad)
+    """,
+    "cat_empty_list": "torch.cat([])\n",
+    "stack_empty_list": "torch.stack([])\n",
+    "cat_ndim_mismatch": "torch.cat([torch.ones(2), torch.ones(2, 3)])\n",
+    "cat_size_mismatch": "torch.cat([torch.ones(2, 3), torch.ones(3, 3)], dim=1)\n",
+    "cat_zero_dim": "torch.cat([torch.tensor(1.), torch.tensor(2.)])\n",
+    "cat_dim_out_of_range": "torch.cat([torch.ones(2), torch.ones(3)], dim=1)\n",
+    "cat_not_a_list": "torch.cat(torch.ones(2))\n",
+    "cat_not_tensors": "torch.cat([torch.ones(2), 1])\n",
+    "stack_size_mismatch": "torch.stack([torch.ones(2), torch.ones(3)])\n",
+    "stack_dim_out_of_range": "torch.stack([torch.ones(2, 3), torch.ones(2, 3)], dim=3)\n",
+}
+for _name, _code in JOINING.items():
+    case("joining", _name, _code)
+
+# --------------------------------------------------------------------------------------------------
 # seeds: the deterministic parts of the lessons in ../shared/seeds/
 # --------------------------------------------------------------------------------------------------
 
