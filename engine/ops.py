@@ -1440,14 +1440,16 @@ def joined_op(kind: str, n: int) -> OpSpec:
                 "cat", "CatBackward0", names, _cat_fwd,
                 tuple((lambda m, g, s, a, i=i: _cat_slice(m, g, s, a, i)) for i in range(n)), ((),) * n,
                 "result = cat(tensors, dim)", r"R = [X_1; X_2; \dots]",
-                ("grad_tensors[i] = grad's slice where tensor i lies",) * n, (r"\bar X_i = \bar R_{[i]}",) * n)
+                tuple(f"grad_tensors[{i}] = grad.narrow(dim, offset[{i}], size[{i}])" for i in range(n)),
+                tuple(rf"\bar X_{{{i}}} = \bar R_{{[{i}]}}" for i in range(n)))
         else:
             spec = OpSpec(
                 "stack", "StackBackward0", names, _stack_fwd,
                 tuple((lambda m, g, s, a, i=i: g[(slice(None),) * a["dim"] + (i,)]) for i in range(n)),
                 ((),) * n,
                 "result = stack(tensors, dim)", r"R_{\dots,i,\dots} = X_i",
-                ("grad_tensors[i] = grad at index i of dim",) * n, (r"\bar X_i = \bar R_{\dots,i,\dots}",) * n)
+                tuple(f"grad_tensors[{i}] = grad.select(dim, {i})" for i in range(n)),
+                tuple(rf"\bar X_{{{i}}} = \bar R_{{\dots,{i},\dots}}" for i in range(n)))
         _JOINED[(kind, n)] = spec
     return spec
 
