@@ -702,6 +702,13 @@ def _short_sum(flat):
     return total
 
 
+def _takes_flat_sum(x, axis, keepdims) -> bool:
+    """Whether torch_sum replays this sum as one run (`_flat_sum`): a full sum over memory order of a float
+    array with at least one vector of elements and at most EXACT_ROUNDING_MAX."""
+    return (axis is None and not keepdims and x.dtype.kind == "f" and _lanes(x.dtype) <= x.size <= EXACT_ROUNDING_MAX
+            and x.flags.c_contiguous)
+
+
 def torch_sum(x, axis=None, keepdims=False):
     """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
     x = np.asarray(x)
@@ -712,7 +719,7 @@ def torch_sum(x, axis=None, keepdims=False):
         return np.asarray(_add_reduce(x, axis=axis, keepdims=keepdims), dtype=x.dtype)  # np.sum's own kernel
     if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
         return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
-    if axis is None and not keepdims and x.flags.c_contiguous:  # a full sum over memory order: one run
+    if _takes_flat_sum(x, axis, keepdims):
         return np.asarray(_flat_sum(x.reshape(-1)))
     nd = x.ndim
     axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
@@ -756,8 +763,7 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
-    if axis is None and not keepdims and x.dtype.kind == "f" and 8 <= x.size <= EXACT_ROUNDING_MAX \
-            and x.flags.c_contiguous:  # (torch_sum's flat path, divided while still a numpy scalar)
+    if _takes_flat_sum(x, axis, keepdims):  # (divided while still a numpy scalar)
         return np.asarray(_flat_sum(x.reshape(-1)) / x.dtype.type(x.size))
     n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
     return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)

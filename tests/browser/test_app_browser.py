@@ -58,12 +58,18 @@ def test_each_page_loads(page, server, screenshots, path, title):
     page.screenshot(path=str(screenshots / f"page_{path or 'playground'}.png"), full_page=True)
 
 
-def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
+def run_typed_program(page, server):
+    """Open the playground, type TYPED, run it and wait for its output; returns the editor."""
     open_page(page, server)
     editor = page.locator("[data-testid='stTextArea'] textarea")
     editor.fill(TYPED)
     editor.press("Control+Enter")
     expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    return editor
+
+
+def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
+    editor = run_typed_program(page, server)
     wait_idle(page)
     page.screenshot(path=str(screenshots / "typed_program.png"), full_page=True)
     box = page.locator("[data-testid='stCheckbox']", has_text="a.requires_grad")
@@ -80,11 +86,7 @@ def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
 
 
 def test_language_switch_keeps_the_typed_program(page, server, screenshots):
-    open_page(page, server)
-    editor = page.locator("[data-testid='stTextArea'] textarea")
-    editor.fill(TYPED)
-    editor.press("Control+Enter")
-    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    editor = run_typed_program(page, server)
     page.get_by_text("中文").click()
     expect()(page.locator("h1").first).to_have_text("试验场")
     wait_idle(page)

@@ -157,20 +157,28 @@ def test_mse_backward_keeps_pytorchs_products_for_an_incoming_gradient_other_tha
     assert x.grad.numpy().tobytes() == want.astype(np.float32).tobytes()
 
 
+def _plain_and_general_loop_grads(arrays, loss_of, hooked):
+    """The leaves' gradient bytes from the plain backward loop, then from the general one (a hook on leaf
+    `hooked` sends the pass there)."""
+
+    def grads(with_hook):
+        leaves = [engine.tensor(a, requires_grad=True) for a in arrays]
+        if with_hook:
+            leaves[hooked].register_hook(lambda g: g)
+        loss_of(*leaves).sum().backward()
+        return [t.grad.numpy().tobytes() for t in leaves]
+
+    return grads(False), grads(True)
+
+
 def test_a_subtracted_gradient_is_folded_into_the_later_sum_with_the_same_bits():
     rng = np.random.default_rng(7)
     a0 = rng.standard_normal((50, 40)).astype(np.float32)
     b0 = rng.standard_normal((50, 40)).astype(np.float32)
-
-    def grads(with_hook):
-        a = engine.tensor(a0, requires_grad=True)
-        b = engine.tensor(b0, requires_grad=True)
-        if with_hook:  # a hook sends the pass through the general loop, which computes -g as it comes
-            b.register_hook(lambda g: g)
-        ((a - 1) ** 2 + (b + 1) ** 2 + (a - b) ** 2).sum().backward()
-        return a.grad.numpy().tobytes(), b.grad.numpy().tobytes()
-
-    assert grads(False) == grads(True)
+    # (the general loop computes -g as it comes)
+    plain, general = _plain_and_general_loop_grads(
+        [a0, b0], lambda a, b: (a - 1) ** 2 + (b + 1) ** 2 + (a - b) ** 2, hooked=1)
+    assert plain == general
     b = engine.tensor(b0, requires_grad=True)
     ((b * 3) - b).sum().backward()  # (b waits with the folded minus until MulBackward0 sends 3)
     assert b.grad.numpy().tolist() == np.full((50, 40), 2.0, np.float32).tolist()
@@ -181,15 +189,11 @@ def test_gradients_handed_on_whole_are_never_summed_into_where_another_node_read
     x0 = rng.standard_normal((30, 20)).astype(np.float32)
     w0 = rng.standard_normal((30, 20)).astype(np.float32)
 
-    def grads(with_hook):
-        x = engine.tensor(x0, requires_grad=True)
-        w = engine.tensor(w0, requires_grad=True)
-        if with_hook:  # the general loop, which never hands a gradient on as its own
-            x.register_hook(lambda g: g)
+    def loss_of(x, w):
         h = x * w
         u = (h - 1) + (h + 2) * 3  # pass-through nodes with one edge, and one with two
-        v = (u - x) ** 2 + (w - u).exp() - (x + 1)
-        v.sum().backward()
-        return x.grad.numpy().tobytes(), w.grad.numpy().tobytes()
+        return (u - x) ** 2 + (w - u).exp() - (x + 1)
 
-    assert grads(False) == grads(True)
+    # (the general loop never hands a gradient on as its own)
+    plain, general = _plain_and_general_loop_grads([x0, w0], loss_of, hooked=0)
+    assert plain == general
