@@ -87,7 +87,7 @@ class RemovableHandle:  # the name PyTorch's handle has (torch.utils.hooks.Remov
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
 
-    __slots__ = ()
+    __slots__ = ("variable",)  # (a slot: a new leaf's node in every step of a loop is made without a __dict__)
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

@@ -269,16 +269,15 @@ class Tensor:
         backward = _AUTOGRAD_BACKWARD[0]
         if backward is None:  # engine.autograd imports this module: looked up once, on first use
             from .autograd import backward
-            from .autograd.execution import run_backward
+            from .autograd.execution import backward_scalar_root
 
             _AUTOGRAD_BACKWARD[0] = backward
-            _AUTOGRAD_BACKWARD[1] = run_backward
+            _AUTOGRAD_BACKWARD[1] = backward_scalar_root
         data = self._data
         if gradient is None and inputs is None and not create_graph and self._grad_fn is not None \
                 and not data.ndim and data.dtype.kind == "f":
             # `loss.backward()`, the commonest call: autograd.backward's checks all pass, its root gradient is 1
-            _AUTOGRAD_BACKWARD[1]((self,), (data.dtype.type(1),), retain_graph=bool(retain_graph),
-                                  create_graph=False)
+            _AUTOGRAD_BACKWARD[1](self, data.dtype.type(1), bool(retain_graph))
             return
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -308,7 +307,7 @@ class Tensor:
                            None if self._grad is None else self._grad._data))
 
 
-_AUTOGRAD_BACKWARD: list = [None, None]  # engine.autograd's backward and run_backward
+_AUTOGRAD_BACKWARD: list = [None, None]  # engine.autograd's backward and backward_scalar_root
 _DETACH_HINT = (" If you want to use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
 # C++ type names in PyTorch's grad-assignment message

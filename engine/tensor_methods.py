@@ -8,7 +8,8 @@ from . import dtypes
 from . import functions as F
 from .grad_mode import ENABLED
 from .ops import REGISTRY as R
-from .tensor import Tensor, _make, apply, apply_elementwise, binary_runner, unary_runner
+from .ops import torch_sum as _torch_sum
+from .tensor import Tensor, _attach, _make, apply, apply_elementwise, binary_runner, unary_runner
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -116,8 +117,15 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
 
 
 def _sum_method(self, dim=None, keepdim=False, *, dtype=None):
-    if dim is None and dtype is None and self._data.dtype.kind == "f":
-        return apply(_SUM, (self,))  # (x.sum() of a float tensor: F.sum's conversions all pass)
+    data = self._data
+    if dim is None and dtype is None and data.dtype.kind == "f":
+        # x.sum() of a float tensor, the root of most losses: F.sum's conversions all pass, and apply's steps
+        # reduce to these (its forward always returns an array)
+        result = _make(_torch_sum(data))
+        if self._requires_grad and ENABLED[0]:
+            result._requires_grad = True
+            _attach(_SUM, (self,), {"shape": data.shape}, result, None)
+        return result
     return F.sum(self, dim, keepdim, dtype=dtype)
 
 

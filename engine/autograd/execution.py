@@ -276,6 +276,39 @@ def _output_hooks(node, g, create_graph, current_pass):
     return g
 
 
+def _count_dependencies(root_nodes) -> dict:
+    """{node: how many edges of the graph below the roots lead into it}, found iteratively."""
+    deps: dict = dict.fromkeys(root_nodes, 0)  # roots start here: found again through an edge, not pushed again
+    stack = list(root_nodes)
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        for nxt in node._next:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    push(nxt)
+    return deps
+
+
+def backward_scalar_root(root, g, retain_graph) -> None:
+    """`loss.backward()` of a 0-d float tensor with a grad_fn: run_backward for one root and its gradient 1,
+    straight into the plain loop when no hook, retain_grad or trace asks for the general one."""
+    if HOOKED[0] or backward_trace.ACTIVE[0] is not None:
+        run_backward((root,), (g,), retain_graph=retain_graph, create_graph=False)
+        return
+    fn = root._grad_fn
+    deps = _count_dependencies((fn,))
+    prev_mode = ENABLED[0]
+    ENABLED[0] = False
+    try:
+        _run_plain(deps, {fn: g}, [], None if deps[fn] else fn, retain_graph)
+    finally:
+        ENABLED[0] = prev_mode
+
+
 def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, allow_unused=False,
                  accumulate=True, kind="backward"):
     """Back-propagate `root_grads` from `roots`. With `inputs`, return their gradients (autograd.grad, or the
@@ -300,20 +333,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             fn = x._grad_fn if x._grad_fn is not None else accumulator_for(x)
             capture_at.setdefault(fn, []).append(i)
 
-    # count dependencies, iteratively
-    deps: dict = dict.fromkeys(root_nodes, 0)  # roots start here: found again through an edge, not pushed again
-    stack = list(root_nodes)
-    pop, push = stack.pop, stack.append
-    while stack:
-        node = pop()
-        for nxt in node._next:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                    push(nxt)
-
+    deps = _count_dependencies(root_nodes)
     needed = None
     if inputs is not None:
         needed = _needed_nodes(deps, capture_at)
