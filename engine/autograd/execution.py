@@ -589,6 +589,12 @@ def _fit(gi, shape, nxt, recording):
     if gi.ndim:  # (a 0-d gradient has nothing to sum)
         gi = reduce_to(gi, shape)
     if gi.shape != shape and (recording or nxt._op not in ELEMENTWISE_SPECS or not _unbroadcast_inputs(nxt, shape)):
+        if type(nxt) is AccumulateGrad:
+            # a leaf's .grad will hold it: filled in an array of its own (which .grad then takes without a
+            # copy), not a read-only view (np.broadcast_to alone costs 3 us, and the copy followed it)
+            full = np.empty(shape, gi.dtype)
+            full[...] = gi
+            return full
         gi = np.broadcast_to(gi, shape)
     return gi
 
