@@ -147,6 +147,50 @@ def test_a_gradient_summed_down_to_a_zero_dim_leaf_is_an_array_of_its_own():
     assert b.grad._data.flags.owndata and b.grad._data.flags.writeable
 
 
+def test_a_leaf_gradient_expanded_from_a_sum_is_a_writeable_array_of_its_own():
+    x = engine.ones(2, 3, requires_grad=True)
+    (x + 1.0).sum().backward()  # (the sum's 1 reaches the leaf as a 0-d gradient: filled, not a view)
+    assert x.grad.tolist() == [[1.0] * 3] * 2
+    assert x.grad._data.flags.owndata and x.grad._data.flags.writeable
+    x.grad.add_(1)  # in place, as in PyTorch
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [[4.0] * 3] * 2
+    w = engine.ones(3, requires_grad=True)
+    (engine.ones(2, 3) * w).sum().backward()  # (summed over the broadcast rows first)
+    assert w.grad.tolist() == [2.0] * 3
+
+
+def test_the_direct_sum_and_backward_paths_keep_hooks_grad_mode_and_dtypes():
+    x = engine.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.tolist()))  # (a hook: backward takes the general loop)
+    s = (x * x).sum()
+    assert type(s.grad_fn).__name__ == "SumBackward0" and s.dtype == engine.float32
+    s.backward()
+    assert seen == [[2.0, 4.0, 6.0]] and x.grad.tolist() == [2.0, 4.0, 6.0]
+    with engine.no_grad():
+        t = x.sum()
+    assert t.grad_fn is None and not t.requires_grad
+    assert engine.tensor([1, 2]).sum().dtype == engine.int64
+    y = x.sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.tolist() == [4.0, 6.0, 8.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_python_number_is_cast_to_the_arrays_dtype_as_numpy_would(dtype):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((4, 5)).astype(dtype)
+    t = engine.tensor(a)
+    for number in (1, 3, 0.1, -2.5, 1e-30, 7e30):
+        assert (t * number).numpy().tobytes() == (a * number).tobytes()
+        assert (t - number).numpy().tobytes() == (a - number).tobytes()
+        assert (number - t).numpy().tobytes() == (number - a).tobytes()
+        assert (t + number).numpy().tobytes() == (a + number).tobytes()
+        assert (t * number).dtype == t.dtype
+
+
 def test_mse_backward_keeps_pytorchs_products_for_an_incoming_gradient_other_than_one():
     F = engine.nn.functional
     x = engine.tensor([[0.5, -1.0], [2.0, 3.0]], requires_grad=True)
