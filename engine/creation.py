@@ -79,6 +79,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     want = _np_dtype(dtype) or _infer(data)
     try:
         arr = np.array(_to_nested(data), dtype=want)
+    except OverflowError:
+        if want is not None and want.kind in "iub":  # (a Python int no int64 holds)
+            raise ValueError("Overflow when unpacking long long") from None
+        raise
     except ValueError as e:
         raise ValueError(f"expected sequence of length {_first_len(data)} at dim 1 (got {_bad_len(data)})") \
             if isinstance(data, list) else e from None
@@ -148,7 +152,10 @@ def empty(*size, dtype=None, requires_grad=False, device=None) -> Tensor:
 def full(size, fill_value, *, dtype=None, requires_grad=False, device=None) -> Tensor:
     if dtype is None:
         dtype = _infer(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, dtype=_np_dtype(dtype)), requires_grad)
+    np_dtype = _np_dtype(dtype)
+    if type(fill_value) is int:
+        dtypes.fill_int(fill_value, np_dtype)
+    return _finish(np.full(_size((size,)), fill_value, dtype=np_dtype), requires_grad)
 
 
 def _like(x, value, dtype, requires_grad):

@@ -113,3 +113,34 @@ def result_np_dtype(operands) -> np.dtype:
     if scalar_cat >= 0 and (result is None or scalar_cat > _category(result)):
         result = (np.dtype(np.bool_), np.dtype(np.int64), _default_float.np)[scalar_cat]
     return result
+
+
+# A Python int becomes a PyTorch Scalar as an int64, or as a uint64 from 2**63 up to 2**64 - 1; anything else
+# fails with PyTorch's own OverflowError.
+INT64_MIN = -(1 << 63)
+UINT64_END = 1 << 64
+
+
+def scalar_int(value: int, np_dtype=None) -> int:
+    """`value` as an op on an array of `np_dtype` sees it: PyTorch's errors beyond int64 / uint64, and a uint64
+    Scalar in int64 arithmetic wraps around (torch.ones(2, dtype=torch.int64) * 2**63 is -2**63)."""
+    if value >= UINT64_END:
+        raise OverflowError("int too big to convert")
+    if value < INT64_MIN:
+        raise OverflowError("can't convert negative int to unsigned")
+    if value >= -INT64_MIN and np_dtype is not None and np_dtype.kind in "iu":
+        return value - UINT64_END
+    return value
+
+
+_C_INT_NAMES = {"int64": "int64_t", "int32": "int32_t", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def fill_int(value: int, np_dtype) -> int:
+    """`value` stored into an array of `np_dtype` (torch.full, fill_): PyTorch's Scalar errors, and its error
+    for an integer dtype that cannot hold it (no wrapping here, unlike arithmetic)."""
+    scalar_int(value)
+    if np_dtype.kind in "iu" and not np.iinfo(np_dtype).min <= value <= np.iinfo(np_dtype).max:
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_INT_NAMES.get(np_dtype.name, np_dtype.name)} without overflow")
+    return value

@@ -26,6 +26,8 @@ def _t(x) -> Tensor:
     if isinstance(x, Tensor):
         return x
     dtype = dtypes.result_np_dtype([x]) if isinstance(x, (bool, int, float)) else None
+    if type(x) is int:
+        x = dtypes.scalar_int(x)
     return _make(np.asarray(x, dtype=dtype))
 
 
@@ -33,12 +35,16 @@ def _check_number(x, opname):
     if not isinstance(x, (Tensor, int, float, bool, np.number)):
         raise TypeError(
             f"{opname}(): argument 'other' (position 1) must be Tensor, not {type(x).__name__}")
+    if type(x) is int:
+        dtypes.scalar_int(x)  # (PyTorch's errors for ints no Scalar holds; the ops convert the rest)
     return x.item() if isinstance(x, np.number) else x
 
 
 # ---------------------------------------------------------------- arithmetic
 def add(input, other, *, alpha=1):
     other = _check_number(other, "add")
+    if type(alpha) is int:
+        dtypes.scalar_int(alpha)
     if not isinstance(input, Tensor):
         input, other = other, input
     return apply_elementwise(_ADD, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
@@ -46,6 +52,8 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     other = _check_number(other, "sub")
+    if type(alpha) is int:
+        dtypes.scalar_int(alpha)
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
     return apply_elementwise(_SUB, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
@@ -175,6 +183,9 @@ def clamp(input, min=None, max=None):
         if max is not None:
             out = minimum(out, max)
         return out
+    for bound in (min, max):
+        if type(bound) is int:
+            dtypes.scalar_int(bound)
     return apply(R["clamp"], (input,), {"min": min, "max": max}, elementwise=True)
 
 
@@ -669,6 +680,8 @@ def outer(input, vec2):
 # ---------------------------------------------------------------- comparisons (no gradients)
 def _compare(np_fn):
     def fn(input, other):
+        if type(other) is int:
+            other = dtypes.scalar_int(other, input._data.dtype)
         try:
             return _make(np.asarray(np_fn(input._data, other._data if isinstance(other, Tensor) else other)))
         except ValueError:

@@ -554,6 +554,8 @@ def binary_runner(spec, fallback=None, float_self=False):
         tx = type(dx)
         # the cases where numpy's result dtype is PyTorch's (see _elementwise_dtype), decided without a call
         if ty is float or ty is int:
+            if ty is int and not _INT64_MIN <= dy < _INT64_END:  # (PyTorch's Scalar rules for larger ints)
+                dy = dtypes.scalar_int(dy, getattr(dx, "dtype", None))
             if tx is _ND:
                 direct = dx.dtype.kind == "f"
                 if direct and not attrs:
@@ -594,6 +596,7 @@ def binary_runner(spec, fallback=None, float_self=False):
     return run
 
 
+_INT64_MIN, _INT64_END = dtypes.INT64_MIN, -dtypes.INT64_MIN
 _ARRAY_TYPES = frozenset((np.ndarray, np.float32, np.float64))
 _ND, _F32, _F64 = np.ndarray, np.float32, np.float64
 _NUMBER_TYPES = frozenset((float, int))

@@ -51,6 +51,8 @@ def _pow(self, exponent):
     kind = type(exponent)
     if kind is Tensor:
         return apply_elementwise(_POW_TENSOR, (self, exponent))
+    if kind is int and not dtypes.INT64_MIN <= exponent < dtypes.UINT64_END:
+        dtypes.scalar_int(exponent)  # (PyTorch's error)
     if (kind is int or kind is float) and self._data.dtype.kind == "f":
         return _POW_RUN(self, attrs={"exponent": exponent})
     return _pow_general(self, exponent)
@@ -59,6 +61,8 @@ def _pow(self, exponent):
 def _rsub(self, other):
     kind = type(other)
     if kind is float or kind is int:
+        if kind is int:
+            other = dtypes.scalar_int(other, self._data.dtype)
         return apply_elementwise(_RSUB, (self,), {"other": other})
     return F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented
 
@@ -288,6 +292,8 @@ def zero_(self):
 
 
 def fill_(self, value):
+    if type(value) is int:
+        dtypes.fill_int(value, self._data.dtype)
     return _fill_like(self, value._data if isinstance(value, Tensor) else value)
 
 

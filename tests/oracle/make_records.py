@@ -1702,6 +1702,29 @@ ERRORS = {
     "pow_int_negative": "torch.tensor([1, 2]) ** -1\n",
     "arange_bad_range": "torch.arange(5, 1)\n",
     "full_bad_shape": "torch.ones(-1)\n",
+    # a Python int becomes an int64 Scalar, or a uint64 one up to 2**64 - 1; beyond that PyTorch refuses it
+    "int_scalar_in_uint64_range": """
+        print(torch.ones(2) + 2**63)
+        print(torch.ones(2, dtype=torch.int64) * 2**63)
+        print(torch.tensor([1, 2]) + (2**64 - 1))
+        print(torch.tensor([1, 2]) == 2**63, torch.ones(2) ** 2**63)
+        print(torch.tensor([1, 2]).fill_(2**63))
+    """,
+    "int_scalar_too_big_sub": "torch.ones(2) - 2**64\n",
+    "int_scalar_too_big_rsub": "2**64 - torch.ones(2)\n",
+    "int_scalar_too_big_mul_grad": "torch.ones(2, requires_grad=True) * 2**64\n",
+    "int_scalar_too_big_zero_dim": "torch.tensor(1.5) * 2**100\n",
+    "int_scalar_too_negative_div": "torch.ones(2) / (-2**63 - 1)\n",
+    "int_scalar_too_big_compare": "torch.ones(2) < 2**64\n",
+    "int_scalar_too_big_clamp": "torch.ones(2).clamp(max=2**64)\n",
+    "int_scalar_too_big_fill": "torch.ones(2).fill_(2**64)\n",
+    "int_scalar_too_big_alpha": "torch.ones(2).add(1, alpha=2**64)\n",
+    "int_scalar_too_big_pow": "torch.ones(2) ** 2**64\n",
+    "int_scalar_too_big_method": "torch.ones(2).mul(2**70)\n",
+    "tensor_from_too_big_int": "torch.tensor([1, 2**63])\n",
+    "tensor_from_too_negative_int": "torch.tensor(-2**63 - 1)\n",
+    "full_int64_overflow": "torch.full((2,), 2**63)\n",
+    "full_too_big_int": "torch.full((2,), 2**64)\n",
 }
 for _name, _code in ERRORS.items():
     case("errors", _name, _code)
