@@ -225,9 +225,13 @@ def to_dtype(x: Tensor, dtype) -> Tensor:
 
 # ---------------------------------------------------------------- reductions
 def _dims(dim, ndim):
-    if isinstance(dim, (list, tuple)):
-        return tuple(sorted(_wrap_dim(d, ndim) for d in dim))
-    return (_wrap_dim(dim, ndim),)
+    """The reduced dims, wrapped and sorted. A 0-d tensor takes dim 0 or -1 as PyTorch does (as if it had one
+    dimension of size 1), and reducing over it changes nothing: no dims."""
+    dims = [_wrap_dim(d, ndim) for d in dim] if isinstance(dim, (list, tuple)) else [_wrap_dim(dim, ndim)]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims)) if ndim else ()
 
 
 def _sum_dtype(x):
@@ -290,6 +294,8 @@ def _extreme(kind, input, dim=None, keepdim=False):
                 "Specify the reduction dim with the 'dim' argument.")
         return apply(R[kind], (input,))
     d = _wrap_dim(dim, input._data.ndim)
+    if not input._data.ndim:  # (a 0-d tensor is its own max over dim 0, at index 0)
+        d = None
     values, extras = apply(R[f"{kind}_dim"], (input,), {"dim": d, "keepdim": keepdim})
     return _return_type(kind)(values, _make(extras["indices"]))
 
@@ -336,6 +342,9 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
 
 def argmax(input, dim=None, keepdim=False):
     d = input._data
+    if dim is not None and not d.ndim:
+        _wrap_dim(dim, 0)
+        return _make(np.zeros((), np.int64))
     if dim is None:
         return _make(np.asarray(np.argmax(d), dtype=np.int64))
     return _make(np.asarray(np.argmax(d, axis=dim, keepdims=keepdim), dtype=np.int64))
@@ -343,6 +352,9 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     d = input._data
+    if dim is not None and not d.ndim:
+        _wrap_dim(dim, 0)
+        return _make(np.zeros((), np.int64))
     if dim is None:
         return _make(np.asarray(np.argmin(d), dtype=np.int64))
     return _make(np.asarray(np.argmin(d, axis=dim, keepdims=keepdim), dtype=np.int64))

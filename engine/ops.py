@@ -852,7 +852,9 @@ def _var_backward(m, g, s, a):
     x = s["self"]
     n = math.prod([a["shape"][d] for d in a["dim"]])
     centred = x - exact(m).sum(x, a["dim"], True) / n
-    return _times(m, 2.0 / (n - a.get("correction", 1)), _restore_dims(m, g, a)) * centred
+    dof = max(0, n - a.get("correction", 1))
+    # (no degrees of freedom: PyTorch's 2 / 0 is inf, and the gradient nan, as the result is)
+    return _times(m, 2.0 / dof if dof else math.inf, _restore_dims(m, g, a)) * centred
 
 
 def _std_vjp(m, g, s, a):
@@ -878,6 +880,8 @@ _unary("std", "StdBackward0", lambda x, dim, correction=1, keepdim=False:
 
 def _extreme_dim_fwd(pick):
     def forward(x, dim, keepdim=False):
+        if dim is None:  # (a 0-d tensor over its dim 0)
+            return np.array(x, copy=True), {"indices": np.zeros((), np.int64)}
         idx = pick(x, axis=dim, keepdims=True)
         values = np.take_along_axis(x, idx, axis=dim)
         if not keepdim:
@@ -889,6 +893,8 @@ def _extreme_dim_fwd(pick):
 
 def _extreme_dim_vjp(m, g, s, a):
     dim, shape = a["dim"], a["shape"]
+    if dim is None:  # (a 0-d input: the gradient passes to its one element)
+        return g
     idx = s["indices"] if a.get("keepdim") else np.expand_dims(s["indices"], dim)
     if not a.get("keepdim"):
         g = m.reshape(g, idx.shape)

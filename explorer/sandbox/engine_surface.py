@@ -85,6 +85,8 @@ name next_functions metadata register_hook register_prehook variable
 """)
 DTYPE_NAMES = frozenset(["is_floating_point", "is_complex", "is_signed", "itemsize"])
 SIZE_NAMES = frozenset(["numel", "count", "index"])
+# torch.max(x, dim) and friends return a named pair (torch.return_types.max)
+RETURN_TYPE_NAMES = frozenset(["values", "indices", "count", "index"])
 OPTIMIZER_NAMES = frozenset(["step", "zero_grad", "param_groups", "add_param_group", "defaults", "state"])
 MODULE_NAMES = words("""
 parameters named_parameters zero_grad forward weight bias train eval requires_grad_ in_features out_features

@@ -1038,6 +1038,8 @@ class Interpreter:
         cls_name = type(obj).__name__
         if hasattr(type(obj), "next_functions") or hasattr(obj, "next_functions"):
             allowed = surface.NODE_NAMES
+        elif isinstance(obj, tuple) and getattr(type(obj), "_fields", None) == ("values", "indices"):
+            allowed = surface.RETURN_TYPE_NAMES
         elif isinstance(obj, tuple):
             allowed = surface.SIZE_NAMES | TUPLE_METHODS
         elif cls_name == "dtype":

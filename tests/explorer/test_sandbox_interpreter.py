@@ -298,3 +298,18 @@ def test_cat_and_stack_show_one_slot_per_tensor_in_the_graphs():
     bad = run("import torch\ntorch.stack([torch.ones(2), torch.ones(3)])\n")
     assert bad.error is not None and bad.error.line == 2
     assert bad.error.message.startswith("RuntimeError: stack expects each tensor to be equal size")
+
+
+def test_max_and_min_over_a_dim_give_their_named_pair():
+    result = run("import torch\nx = torch.tensor([[1., 5.], [3., 2.]], requires_grad=True)\n"
+                 "m = x.max(dim=1)\nprint(m.values, m.indices)\nv, i = torch.min(x, 0)\n"
+                 "m.values.sum().backward()\nprint(x.grad.tolist(), v.tolist(), i.tolist())\n"
+                 "s = torch.tensor(2., requires_grad=True)\nprint(s.max(0).values, s.sum(-1), s.mean(0))\n")
+    assert result.ok
+    texts = [entry.text for entry in result.outputs]
+    assert texts[0] == "tensor([5., 3.], grad_fn=<MaxBackward0>) tensor([1, 0])\n"
+    assert texts[1] == "[[0.0, 1.0], [1.0, 0.0]] [1.0, 2.0] [0, 1]\n"
+    assert texts[2] == ("tensor(2., grad_fn=<MaxBackward0>) tensor(2., grad_fn=<SumBackward1>) "
+                        "tensor(2., grad_fn=<MeanBackward1>)\n")
+    refused = run("import torch\nm = torch.ones(2, 2).max(0)\nm.count(1)\nm.__class__\n").error
+    assert refused.line == 4 and "'__class__'" in refused.message

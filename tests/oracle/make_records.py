@@ -944,6 +944,23 @@ case("ops", "float32_reduction_values", """
     m = torch.arange(12.).reshape(3, 4) / 7
     print((m @ m.t()).tolist())
 """)
+case("ops", "zero_dim_reductions_over_dim_0", """
+    s = torch.tensor(2., requires_grad=True)
+    print(s.sum(0), s.sum(-1, keepdim=True), s.mean(dim=[0]), s.norm(dim=0))
+    print(s.max(0), torch.min(s, -1, keepdim=True), s.argmax(0), s.argmin(-1))
+    (s.sum(0) * s.max(0).values + s.mean(0) + s.norm(dim=0)).backward()
+    print(s.grad)
+    print(torch.tensor([1., 2.]).sum((0, -1)))
+""")
+case("ops", "zero_dim_reduction_dim_out_of_range", "torch.tensor(2.).sum(1)\n")
+case("ops", "std_and_var_without_degrees_of_freedom", """
+    s = torch.tensor(2., requires_grad=True)
+    v = torch.tensor([3.], requires_grad=True)
+    y = s.std() + s.var() + v.std() + v.var(0)
+    print(y)
+    y.backward()
+    print(s.grad, v.grad)
+""")
 
 # --------------------------------------------------------------------------------------------------
 # graph
