@@ -730,7 +730,9 @@ def logical_not(input):
 
 
 def sign(input):
-    return _make(np.sign(input._data))
+    if input._data.dtype.kind == "b":
+        return _make(input._data.copy())
+    return apply(R["sign"], (input,), elementwise=True)
 
 
 def isnan(input):

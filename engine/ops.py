@@ -309,6 +309,10 @@ _unary("sgn", "SgnBackward0", np.sign, lambda m, g, s, a: m.zeros(_shape(g), g),
        "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
 
 
+_unary("sign", "SignBackward0", np.sign, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+       "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
+
+
 def _sgn(m, x):
     if m.differentiable:
         import engine
@@ -1482,6 +1486,6 @@ def joined_op(kind: str, n: int) -> OpSpec:
 ELEMENTWISE = frozenset(name for name in (
     "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum",
     "mul", "neg", "pow", "pow_tensor", "reciprocal", "relu", "rpow", "rsub", "sigmoid", "sigmoid_backward",
-    "sin",
+    "sign", "sin",
     "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "sum", "mean",
 ) if name in REGISTRY)

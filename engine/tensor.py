@@ -170,7 +170,7 @@ class Tensor:
         from . import functions as fn
 
         n = self._data.ndim
-        return self if n < 2 else fn.permute(self, tuple(range(n - 1, -1, -1)))
+        return fn.permute(self, tuple(range(n - 1, -1, -1)))  # (PermuteBackward0 for 0-d and 1-d too)
 
     @property
     def mT(self) -> Tensor:

@@ -24,7 +24,7 @@ from engine.tensor import _make, apply
 TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
     "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
-    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "masked_fill": "MaskedFillBackward0",
+    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "sign": "SignBackward0", "masked_fill": "MaskedFillBackward0",
     "log_sigmoid_backward": "LogSigmoidBackwardBackward0",
     "softmax_backward_data": "SoftmaxBackwardDataBackward0",
     "log_softmax_backward_data": "LogSoftmaxBackwardDataBackward0",
@@ -127,6 +127,7 @@ def _cases() -> dict[str, list[Case]]:
         add("mul_scalar", (_normal(rng, shape),), {"other": -1.5})
         add("sub_scalar", (_normal(rng, shape),), {"other": 2.0})
         add("sgn", (_away_from_zero(rng, shape),), elementwise=True)
+        add("sign", (_away_from_zero(rng, shape),), elementwise=True)
         add("masked_fill", (_normal(rng, shape),), {"mask": rng.random(shape) > 0.5}, True)
         add("neg", (_normal(rng, shape),), elementwise=True)
         add("reciprocal", (_away_from_zero(rng, shape),), elementwise=True)

@@ -952,6 +952,15 @@ case("ops", "zero_dim_reductions_over_dim_0", """
     print(s.grad)
     print(torch.tensor([1., 2.]).sum((0, -1)))
 """)
+case("ops", "sign_and_transpose_of_vectors", """
+    x = torch.tensor([1.5, -2., 0.], requires_grad=True)
+    s = torch.tensor(2., requires_grad=True)
+    y = x.sign() * x + x.T + s.T
+    print(x.sign(), torch.sign(torch.tensor([3, -1, 0])), torch.tensor([True, False]).sign())
+    print(y, y.grad_fn.next_functions[1][0], x.T.grad_fn, s.T.grad_fn)
+    y.sum().backward()
+    print(x.grad, s.grad)
+""")
 case("ops", "zero_dim_reduction_dim_out_of_range", "torch.tensor(2.).sum(1)\n")
 case("ops", "std_and_var_without_degrees_of_freedom", """
     s = torch.tensor(2., requires_grad=True)
