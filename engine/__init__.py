@@ -107,6 +107,7 @@ from .functions import (
     pow,
     reciprocal,
     relu,
+    remainder,
     reshape,
     rsub,
     sigmoid,
@@ -190,7 +191,7 @@ def _checks_input(fn, name):
 
 for _name in ("abs", "absolute", "amax", "amin", "argmax", "argmin", "clamp", "clip", "clone", "dot", "flatten",
               "matmul", "max", "mean", "min", "mm", "mv", "neg", "negative", "norm", "permute", "relu", "reshape",
-              "sign", "squeeze", "sum", "t", "transpose", "unsqueeze"):
+              "remainder", "sign", "squeeze", "sum", "t", "transpose", "unsqueeze"):
     globals()[_name] = _checks_input(globals()[_name], _name)
 del _name
 
@@ -305,6 +306,7 @@ __all__ = [
     "randperm",
     "reciprocal",
     "relu",
+    "remainder",
     "reshape",
     "return_types",
     "rsub",

@@ -67,6 +67,19 @@ def rsub(input, other, *, alpha=1):
                  elementwise=True)
 
 
+def remainder(input, other):
+    """input % other with the sign of other (Python's rule), as torch.remainder."""
+    if isinstance(other, Tensor):
+        return apply(R["remainder"], (input, other), elementwise=True)
+    other = _check_number(other, "remainder")
+    if type(other) is int:
+        other = dtypes.scalar_int(other, input._data.dtype)
+    x = input
+    if isinstance(other, float) and x._data.dtype.kind in "biu":  # (an int tensor % 2.5 is a float tensor)
+        x = to_dtype(x, dtypes.get_default_dtype())
+    return apply(R["remainder_scalar"], (x,), {"other": other}, elementwise=True)
+
+
 def mul(input, other):
     other = _check_number(other, "mul")
     if not isinstance(input, Tensor):

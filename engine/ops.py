@@ -136,6 +136,31 @@ _unary("mul_scalar", "MulBackward1", lambda x, other: x * other, lambda m, g, s,
        "result = self * other (a number)", r"r = c\,x", "grad_self = grad * other", r"\bar x = c\,\bar r")
 
 
+def _remainder_fwd(x, other):
+    """PyTorch's remainder: the sign of the divisor (Python's %), which numpy's mod shares."""
+    return np.mod(x, other)
+
+
+_unary("remainder_scalar", "RemainderBackward0", _remainder_fwd, lambda m, g, s, a: g, (),
+       "result = self - other·floor(self / other) (a number)", r"r = x - c\lfloor x / c \rfloor",
+       "grad_self = grad", r"\bar x = \bar r")
+_op("remainder", "RemainderBackward1", ("self", "other"), _remainder_fwd,
+    (lambda m, g, s, a: g,
+     lambda m, g, s, a: -g * _floor_quotient(m, s["self"], s["other"])),
+    ((), ("self", "other")),
+    "result = self - other·floor(self / other)", r"r = x - y\lfloor x / y \rfloor",
+    ("grad_self = grad", "grad_other = -grad * floor(self / other)"),
+    (r"\bar x = \bar r", r"\bar y = -\bar r \lfloor x / y \rfloor"))
+
+
+def _floor_quotient(m, x, y):
+    if m.differentiable:
+        import engine
+
+        return engine.div(x, y, rounding_mode="floor").detach()
+    return np.floor_divide(x, y)
+
+
 _unary("sub_scalar", "SubBackward1", lambda x, other: x - other, lambda m, g, s, a: g, (),
        "result = self - other (a number)", r"r = x - c", "grad_self = grad", r"\bar x = \bar r")
 
@@ -1306,7 +1331,56 @@ def _log_softmax_fwd(x, dim):
 
 
 def _softmax_backward_fwd(g, y, dim):
-    return y * (g - torch_sum(g * y, axis=dim, keepdims=True))
+    g, y = np.asarray(g), np.asarray(y)
+    if g.dtype != np.float32 or g.shape != y.shape or g.ndim == 0:
+        return y * (g - torch_sum(g * y, axis=dim, keepdims=True))
+    last = dim % g.ndim == g.ndim - 1
+    total = _dot_along_last(g, y) if last else _fused_dot_along(g, y, dim % g.ndim)
+    return y * (g - total)
+
+
+# PyTorch's float32 softmax backward (aten/src/ATen/native/cpu/SoftMaxKernel.cpp, built for AVX-512 as the
+# oracle's machine runs it) sums grad * output in its own orders, which the helpers below replay; a softmax
+# whose gradient sums to zero shows them (PyTorch prints -1.29e-08 where another order gives -0.).
+_SOFTMAX_LANES = 16  # float32 lanes of one AVX-512 vector
+
+
+def _dot_along_last(g, y):
+    """Σ g·y over the last dim as map2_reduce_all adds: fewer elements than a vector add up one after another;
+    otherwise one vector of products accumulates the following vectors lane by lane (the partial last vector
+    with fused multiply-adds, as the compiled kernel does), and the lanes are added by halves."""
+    n = g.shape[-1]
+    products = g * y
+    if n < _SOFTMAX_LANES:
+        return _add_accumulate(products, axis=-1)[..., -1:]
+    acc = products[..., :_SOFTMAX_LANES]
+    d = _SOFTMAX_LANES
+    while d < n - n % _SOFTMAX_LANES:
+        acc = acc + products[..., d:d + _SOFTMAX_LANES]
+        d += _SOFTMAX_LANES
+    if d < n:
+        tail = n - d
+        acc = acc.copy()
+        acc[..., :tail] = _fma32(g[..., d:], y[..., d:], acc[..., :tail])
+    half = _SOFTMAX_LANES
+    while half > 1:
+        half //= 2
+        acc = acc[..., :half] + acc[..., half:2 * half]
+    return acc
+
+
+def _fused_dot_along(g, y, dim):
+    """Σ g·y over an inner dim as _vec_softmax_backward adds: from zero, one fused multiply-add per step."""
+    g64, y64 = np.moveaxis(g, dim, 0).astype(np.float64), np.moveaxis(y, dim, 0).astype(np.float64)
+    acc = np.zeros(g64.shape[1:], np.float32)
+    for k in range(g64.shape[0]):
+        acc = (g64[k] * y64[k] + acc).astype(np.float32)
+    return np.expand_dims(acc, dim)
+
+
+def _fma32(a, b, c):
+    """a * b + c rounded once to float32 (the float64 product of two float32 is exact)."""
+    return (a.astype(np.float64) * b + c).astype(np.float32)
 
 
 def _softmax_double(m, g, s, a):
@@ -1485,7 +1559,7 @@ def joined_op(kind: str, n: int) -> OpSpec:
 # `where` is left out: its condition may broadcast the output beyond both inputs.
 ELEMENTWISE = frozenset(name for name in (
     "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum",
-    "mul", "neg", "pow", "pow_tensor", "reciprocal", "relu", "rpow", "rsub", "sigmoid", "sigmoid_backward",
-    "sign", "sin",
+    "mul", "neg", "pow", "pow_tensor", "reciprocal", "relu", "remainder", "remainder_scalar", "rpow", "rsub",
+    "sigmoid", "sigmoid_backward", "sign", "sin",
     "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "sum", "mean",
 ) if name in REGISTRY)

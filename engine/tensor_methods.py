@@ -106,7 +106,7 @@ Tensor.__invert__ = lambda self: _make(np.invert(self._data))
 Tensor.__and__ = lambda self, o: _make(np.logical_and(self._data, F._t(o)._data))
 Tensor.__or__ = lambda self, o: _make(np.logical_or(self._data, F._t(o)._data))
 Tensor.__floordiv__ = lambda self, o: F.div(self, o, rounding_mode="floor")
-Tensor.__mod__ = lambda self, o: _make(np.mod(self._data, F._t(o)._data))
+Tensor.__mod__ = _binary(F.remainder)
 Tensor.__getitem__ = F.getitem
 
 for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "exp", "log", "sqrt", "sin",
@@ -115,7 +115,7 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "transpose", "permute", "expand", "expand_as", "clone", "argmax", "argmin", "eq", "ne", "lt",
               "le", "gt", "ge",
               "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
-              "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes",
+              "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes", "remainder",
               "greater", "less"):
     setattr(Tensor, _name, getattr(F, _name))
 

@@ -24,7 +24,8 @@ from engine.tensor import _make, apply
 TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
     "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
-    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "sign": "SignBackward0", "masked_fill": "MaskedFillBackward0",
+    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "sign": "SignBackward0",
+    "remainder_scalar": "RemainderBackward0", "remainder": "RemainderBackward1", "masked_fill": "MaskedFillBackward0",
     "log_sigmoid_backward": "LogSigmoidBackwardBackward0",
     "softmax_backward_data": "SoftmaxBackwardDataBackward0",
     "log_softmax_backward_data": "LogSoftmaxBackwardDataBackward0",
@@ -110,6 +111,7 @@ def _cases() -> dict[str, list[Case]]:
         add("sub", (_normal(rng, a), _normal(rng, b)), {"alpha": -0.5}, True, f"{a}x{b} alpha")
         add("mul", (_normal(rng, a), _normal(rng, b)), elementwise=True)
         add("div", (_normal(rng, a), _away_from_zero(rng, b)), elementwise=True)
+        add("remainder", (_normal(rng, a), _away_from_zero(rng, b)), elementwise=True)
         add("pow_tensor", (_positive(rng, a), _normal(rng, b)), elementwise=True)
         x = _normal(rng, a)
         add("maximum", (x, _away_from_zero(rng, b) + 0 * np.mean(x)), elementwise=True)
@@ -128,6 +130,7 @@ def _cases() -> dict[str, list[Case]]:
         add("sub_scalar", (_normal(rng, shape),), {"other": 2.0})
         add("sgn", (_away_from_zero(rng, shape),), elementwise=True)
         add("sign", (_away_from_zero(rng, shape),), elementwise=True)
+        add("remainder_scalar", (_normal(rng, shape),), {"other": 0.7}, True)
         add("masked_fill", (_normal(rng, shape),), {"mask": rng.random(shape) > 0.5}, True)
         add("neg", (_normal(rng, shape),), elementwise=True)
         add("reciprocal", (_away_from_zero(rng, shape),), elementwise=True)

@@ -961,6 +961,29 @@ case("ops", "sign_and_transpose_of_vectors", """
     y.sum().backward()
     print(x.grad, s.grad)
 """)
+case("ops", "softmax_backward_summation_order", """
+    # uniform outputs (exact in both), so only the order of the backward's sum of grad * output can differ
+    g = (torch.arange(148.) * 37 % 101 - 50) / 64 + 1 / 3
+    for n, shape, dim in [(9, (9,), 0), (16, (16,), 0), (21, (21,), 0), (37, (37,), 0), (12, (2, 6), 1),
+                          (15, (5, 3), 0), (24, (2, 3, 4), 1), (40, (4, 10), 0)]:
+        x = torch.zeros(shape, requires_grad=True)
+        torch.softmax(x, dim).backward(g[:n].reshape(shape))
+        print(x.grad.tolist())
+    x = torch.zeros(9, requires_grad=True)
+    torch.softmax(x, 0).sum().backward()
+    print(x.grad)
+""")
+case("ops", "remainder", """
+    x = torch.tensor([5.5, -3.2, 7.], requires_grad=True)
+    w = torch.tensor([2., -3., 2.5], requires_grad=True)
+    y = x % 3
+    z = torch.remainder(x, w)
+    print(y, z, y.grad_fn.next_functions, z.grad_fn)
+    (y.sum() + z.sum()).backward()
+    print(x.grad, w.grad)
+    print(torch.tensor([5, -3]) % 2, torch.tensor([5, -3]) % 2.5, torch.tensor([5, -3]) % -2, x.remainder(-2.5))
+    print((torch.arange(6.) * 37 % 101 - 50) / 64 + 1 / 3)
+""")
 case("ops", "zero_dim_reduction_dim_out_of_range", "torch.tensor(2.).sum(1)\n")
 case("ops", "std_and_var_without_degrees_of_freedom", """
     s = torch.tensor(2., requires_grad=True)
