@@ -330,11 +330,19 @@ def call_rule(m, name, *args, **attrs):
     return REGISTRY[name].forward(*args, **attrs)
 
 
-_unary("sgn", "SgnBackward0", np.sign, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+def _sign_fwd(x):
+    """np.sign, except that PyTorch's sign of nan is 0."""
+    out = np.sign(x)
+    if getattr(out, "dtype", None) is not None and out.dtype.kind == "f":
+        out = np.where(out != out, out.dtype.type(0), out)  # (np.where also turns a numpy scalar into a 0-d array)
+    return out
+
+
+_unary("sgn", "SgnBackward0", _sign_fwd, lambda m, g, s, a: m.zeros(_shape(g), g), (),
        "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
 
 
-_unary("sign", "SignBackward0", np.sign, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+_unary("sign", "SignBackward0", _sign_fwd, lambda m, g, s, a: m.zeros(_shape(g), g), (),
        "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
 
 
@@ -343,7 +351,7 @@ def _sgn(m, x):
         import engine
 
         return engine.apply_op("sgn", x)
-    return np.sign(x)
+    return _sign_fwd(x)
 
 
 _unary("abs", "AbsBackward0", np.abs, lambda m, g, s, a: g * _sgn(m, s["self"]), ("self",),

@@ -957,6 +957,9 @@ case("ops", "sign_and_transpose_of_vectors", """
     s = torch.tensor(2., requires_grad=True)
     y = x.sign() * x + x.T + s.T
     print(x.sign(), torch.sign(torch.tensor([3, -1, 0])), torch.tensor([True, False]).sign())
+    n = torch.tensor([float("nan"), -0., -float("inf")], requires_grad=True)
+    n.abs().sum().backward()
+    print(n.sign(), n.grad)
     print(y, y.grad_fn.next_functions[1][0], x.T.grad_fn, s.T.grad_fn)
     y.sum().backward()
     print(x.grad, s.grad)
