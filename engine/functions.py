@@ -476,18 +476,30 @@ def permute(x, *dims):
 
 
 def expand(x, *sizes):
-    sizes = _shape_args(sizes)
+    sizes = tuple(_shape_args(sizes))
     shape = x._data.shape
     lead = len(sizes) - len(shape)
-    target = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-    try:
-        np.broadcast_shapes(shape, target)
-    except ValueError:
+    if lead < 0:
+        legacy = dtypes.from_numpy_dtype(x._data.dtype).legacy_name
         raise RuntimeError(
-            f"The expanded size of the tensor ({target[-1]}) must match the existing size ({shape[-1]}) at "
-            f"non-singleton dimension {len(target) - 1}.  Target sizes: {list(sizes)}.  "
-            f"Tensor sizes: {list(shape)}") from None
-    return apply(R["expand"], (x,), {"size": target}, share_version=True)
+            f"expand(torch.{legacy}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): the "
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(shape)})")
+    target = list(sizes)
+    for i in reversed(range(len(sizes))):  # (PyTorch checks from the last dim back, and names the first it finds)
+        if i < lead:
+            if sizes[i] < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            continue
+        size = shape[i - lead]
+        if sizes[i] == -1:
+            target[i] = size
+        elif sizes[i] != size and size != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({sizes[i]}) must match the existing size ({size}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
+    return apply(R["expand"], (x,), {"size": tuple(target)}, share_version=True)
 
 
 def broadcast_to(x, shape):

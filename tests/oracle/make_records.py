@@ -1777,6 +1777,16 @@ ERRORS = {
     "tensor_from_too_negative_int": "torch.tensor(-2**63 - 1)\n",
     "full_int64_overflow": "torch.full((2,), 2**63)\n",
     "full_too_big_int": "torch.full((2,), 2**64)\n",
+    "expand_fewer_sizes": "torch.ones(2, 3).expand_as(torch.ones(3))\n",
+    "expand_size_mismatch": "torch.ones(2, 3).expand(1, 3)\n",
+    "expand_mismatch_names_the_last_dim_first": "torch.ones(2, 3, dtype=torch.float64).expand(3, 4)\n",
+    "expand_minus_one_in_a_new_dim": "torch.ones(2, 3).expand(-1, -1, 3)\n",
+    "expand_valid_forms": """
+        x = torch.ones(1, 3, requires_grad=True)
+        print(x.expand(2, -1).shape, x.expand([4, 2, 3]).shape, x.expand(torch.Size([2, 1, 3])).shape)
+        x.expand(4, 2, 3).sum().backward()
+        print(x.grad)
+    """,
 }
 for _name, _code in ERRORS.items():
     case("errors", _name, _code)
