@@ -196,9 +196,11 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                 deps[nxt] = left
                 continue
             gi = vjp(m, g, s, a)
-            if gi.shape != xdata.shape and (gi.ndim or nxt._op not in ELEMENTWISE_SPECS
-                                            or not _unbroadcast_inputs(nxt, xdata.shape)):
-                gi = _fit(gi, xdata.shape, nxt, False)  # (a 0-d gradient into an element-wise node stays 0-d)
+            # (a 0-d gradient into an element-wise node stays 0-d: one of a single input, x ** 2 or x - 1, has
+            # the output's shape by construction; with more, _unbroadcast_inputs looks)
+            if gi.shape != xdata.shape and (gi.ndim or nxt._op not in ELEMENTWISE_SPECS or not (
+                    len(nxt._inputs) == 1 or _unbroadcast_inputs(nxt, xdata.shape))):
+                gi = _fit(gi, xdata.shape, nxt, False)
             if gi.dtype is not xdata.dtype and gi.dtype != xdata.dtype:
                 gi = gi.astype(xdata.dtype)
             if prev is not None:
