@@ -61,6 +61,7 @@ from .functions import (
     argmin,
     broadcast_to,
     cat,
+    ceil,
     clamp,
     clip,
     clone,
@@ -75,6 +76,8 @@ from .functions import (
     exp,
     expand,
     flatten,
+    floor,
+    frac,
     ge,
     greater,
     gt,
@@ -109,6 +112,7 @@ from .functions import (
     relu,
     remainder,
     reshape,
+    round,
     rsub,
     sigmoid,
     sign,
@@ -126,6 +130,7 @@ from .functions import (
     tanh,
     transpose,
     true_divide,
+    trunc,
     unsqueeze,
     var,
     where,
@@ -191,7 +196,8 @@ def _checks_input(fn, name):
 
 for _name in ("abs", "absolute", "amax", "amin", "argmax", "argmin", "clamp", "clip", "clone", "dot", "flatten",
               "matmul", "max", "mean", "min", "mm", "mv", "neg", "negative", "norm", "permute", "relu", "reshape",
-              "remainder", "sign", "squeeze", "sum", "t", "transpose", "unsqueeze"):
+              "remainder", "sign", "squeeze", "sum", "t", "transpose", "unsqueeze",
+              "floor", "ceil", "trunc", "round", "frac"):
     globals()[_name] = _checks_input(globals()[_name], _name)
 del _name
 
@@ -216,6 +222,7 @@ __all__ = [
     "bool",
     "broadcast_to",
     "cat",
+    "ceil",
     "clamp",
     "clip",
     "clone",
@@ -241,6 +248,8 @@ __all__ = [
     "float16",
     "float32",
     "float64",
+    "floor",
+    "frac",
     "from_numpy",
     "full",
     "full_like",
@@ -309,6 +318,7 @@ __all__ = [
     "remainder",
     "reshape",
     "return_types",
+    "round",
     "rsub",
     "seed",
     "set_default_dtype",
@@ -333,6 +343,7 @@ __all__ = [
     "tensor",
     "transpose",
     "true_divide",
+    "trunc",
     "uint8",
     "unsqueeze",
     "var",

@@ -760,6 +760,37 @@ def sign(input):
     return apply(R["sign"], (input,), elementwise=True)
 
 
+def _rounding(name):
+    def fn(input):
+        if input._data.dtype.kind in "biu":  # (integers are already whole: a copy, outside any graph)
+            return _make(input._data.copy())
+        return apply(R[name], (input,), elementwise=True)
+
+    fn.__name__ = name
+    return fn
+
+
+floor, ceil, trunc = _rounding("floor"), _rounding("ceil"), _rounding("trunc")
+
+
+def round(input, *, decimals=None):
+    """Half to even. Given `decimals` (even 0), PyTorch's other overload: RoundBackward1, floats only."""
+    if decimals is None:
+        if input._data.dtype.kind in "biu":
+            return _make(input._data.copy())
+        return apply(R["round"], (input,), elementwise=True)
+    if input._data.dtype.kind != "f":
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+    return apply(R["round_decimals"], (input,), {"decimals": int(decimals)}, elementwise=True)
+
+
+def frac(input):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_type_name(input)}\'')
+    return apply(R["frac"], (input,), elementwise=True)
+
+
 def isnan(input):
     return _make(np.isnan(input._data))
 

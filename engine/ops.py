@@ -330,6 +330,11 @@ def call_rule(m, name, *args, **attrs):
     return REGISTRY[name].forward(*args, **attrs)
 
 
+def _zero_grad(m, g, s, a):
+    """The gradient of a piecewise-constant op (sign, floor, ...): zeros, as PyTorch's formulas give."""
+    return m.zeros(_shape(g), g)
+
+
 def _sign_fwd(x):
     """np.sign, except that PyTorch's sign of nan is 0."""
     out = np.sign(x)
@@ -338,12 +343,34 @@ def _sign_fwd(x):
     return out
 
 
-_unary("sgn", "SgnBackward0", _sign_fwd, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+_unary("sgn", "SgnBackward0", _sign_fwd, _zero_grad, (),
        "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
 
 
-_unary("sign", "SignBackward0", _sign_fwd, lambda m, g, s, a: m.zeros(_shape(g), g), (),
+_unary("sign", "SignBackward0", _sign_fwd, _zero_grad, (),
        "result = sign(self)", r"r = \operatorname{sign}(x)", "grad_self = 0", r"\bar x = 0")
+
+
+def _round_fwd(x, decimals=None):
+    """PyTorch's round: half to even; with decimals, x * 10**decimals rounded and divided back, in x's dtype."""
+    if decimals is None:
+        return np.rint(x)
+    scale = np.asarray(x).dtype.type(10.0 ** abs(decimals))
+    return np.rint(x / scale) * scale if decimals < 0 else np.rint(x * scale) / scale
+
+
+for _name, _fn, _text, _latex in (("floor", np.floor, "floor(self)", r"\lfloor x \rfloor"),
+                                  ("ceil", np.ceil, "ceil(self)", r"\lceil x \rceil"),
+                                  ("trunc", np.trunc, "trunc(self)", r"\operatorname{trunc}(x)")):
+    _unary(_name, f"{_name.capitalize()}Backward0", _fn, _zero_grad, (), f"result = {_text}", f"r = {_latex}",
+           "grad_self = 0", r"\bar x = 0")
+_unary("round", "RoundBackward0", _round_fwd, _zero_grad, (), "result = round(self) (half to even)",
+       r"r = \operatorname{round}(x)", "grad_self = 0", r"\bar x = 0")
+_unary("round_decimals", "RoundBackward1", _round_fwd, _zero_grad, (),
+       "result = round(self · 10^decimals) / 10^decimals", r"r = \operatorname{round}(10^{d} x) / 10^{d}",
+       "grad_self = 0", r"\bar x = 0")
+_unary("frac", "FracBackward0", lambda x: x - np.trunc(x), lambda m, g, s, a: g, (),
+       "result = self - trunc(self)", r"r = x - \operatorname{trunc}(x)", "grad_self = grad", r"\bar x = \bar r")
 
 
 def _sgn(m, x):
@@ -1568,6 +1595,6 @@ def joined_op(kind: str, n: int) -> OpSpec:
 ELEMENTWISE = frozenset(name for name in (
     "abs", "add", "clamp", "cos", "div", "div_scalar", "exp", "log", "log_sigmoid", "maximum", "minimum",
     "mul", "neg", "pow", "pow_tensor", "reciprocal", "relu", "remainder", "remainder_scalar", "rpow", "rsub",
-    "sigmoid", "sigmoid_backward", "sign", "sin",
+    "sigmoid", "sigmoid_backward", "sign", "sin", "floor", "ceil", "trunc", "round", "round_decimals", "frac",
     "sqrt", "sub", "tanh", "tanh_backward", "threshold_backward", "sum", "mean",
 ) if name in REGISTRY)

@@ -116,6 +116,7 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "le", "gt", "ge",
               "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
               "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes", "remainder",
+              "floor", "ceil", "trunc", "round", "frac",
               "greater", "less"):
     setattr(Tensor, _name, getattr(F, _name))
 

@@ -25,7 +25,9 @@ TORCH_GRAD_FN = {
     "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
     "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
     "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "sign": "SignBackward0",
-    "remainder_scalar": "RemainderBackward0", "remainder": "RemainderBackward1", "masked_fill": "MaskedFillBackward0",
+    "remainder_scalar": "RemainderBackward0", "remainder": "RemainderBackward1", "floor": "FloorBackward0",
+    "ceil": "CeilBackward0", "trunc": "TruncBackward0", "round": "RoundBackward0", "round_decimals": "RoundBackward1",
+    "frac": "FracBackward0", "masked_fill": "MaskedFillBackward0",
     "log_sigmoid_backward": "LogSigmoidBackwardBackward0",
     "softmax_backward_data": "SoftmaxBackwardDataBackward0",
     "log_softmax_backward_data": "LogSoftmaxBackwardDataBackward0",
@@ -131,6 +133,9 @@ def _cases() -> dict[str, list[Case]]:
         add("sgn", (_away_from_zero(rng, shape),), elementwise=True)
         add("sign", (_away_from_zero(rng, shape),), elementwise=True)
         add("remainder_scalar", (_normal(rng, shape),), {"other": 0.7}, True)
+        for name in ("floor", "ceil", "trunc", "round", "frac"):
+            add(name, (_normal(rng, shape),), elementwise=True)
+        add("round_decimals", (_normal(rng, shape),), {"decimals": 2}, True)
         add("masked_fill", (_normal(rng, shape),), {"mask": rng.random(shape) > 0.5}, True)
         add("neg", (_normal(rng, shape),), elementwise=True)
         add("reciprocal", (_away_from_zero(rng, shape),), elementwise=True)

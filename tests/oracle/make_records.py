@@ -987,6 +987,22 @@ case("ops", "remainder", """
     print(torch.tensor([5, -3]) % 2, torch.tensor([5, -3]) % 2.5, torch.tensor([5, -3]) % -2, x.remainder(-2.5))
     print((torch.arange(6.) * 37 % 101 - 50) / 64 + 1 / 3)
 """)
+case("ops", "rounding", """
+    x = torch.tensor([1.5, -2.5, 0.5, -0.7, 2.0, 1.25, -2.675, 12345.5], requires_grad=True)
+    ys = [x.floor(), torch.ceil(x), x.round(), torch.trunc(x), x.frac(), torch.round(x, decimals=1),
+          x.round(decimals=0), torch.round(x, decimals=-2)]
+    for y in ys:
+        print(y, type(y.grad_fn).__name__)
+    sum(y.sum() for y in ys).backward()
+    print(x.grad)
+    i = torch.tensor([15, -24])
+    print(i.floor(), i.ceil(), i.round(), i.trunc(), torch.floor(torch.tensor(-0.5)), torch.tensor(2.5).round())
+    for f in (lambda: i.frac(), lambda: torch.round(i, decimals=1), lambda: i.round(decimals=0)):
+        try:
+            f()
+        except NotImplementedError as e:
+            print(e)
+""")
 case("ops", "zero_dim_reduction_dim_out_of_range", "torch.tensor(2.).sum(1)\n")
 case("ops", "std_and_var_without_degrees_of_freedom", """
     s = torch.tensor(2., requires_grad=True)
