@@ -353,24 +353,22 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _std_or_var("var", input, dim, unbiased, keepdim, correction)
 
 
-def argmax(input, dim=None, keepdim=False):
+def _arg_extreme(pick, input, dim, keepdim):
     d = input._data
-    if dim is not None and not d.ndim:
+    if dim is not None and not d.ndim:  # (a 0-d tensor over its dim 0: index 0)
         _wrap_dim(dim, 0)
         return _make(np.zeros((), np.int64))
     if dim is None:
-        return _make(np.asarray(np.argmax(d), dtype=np.int64))
-    return _make(np.asarray(np.argmax(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return _make(np.asarray(pick(d), dtype=np.int64))
+    return _make(np.asarray(pick(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg_extreme(np.argmax, input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False):
-    d = input._data
-    if dim is not None and not d.ndim:
-        _wrap_dim(dim, 0)
-        return _make(np.zeros((), np.int64))
-    if dim is None:
-        return _make(np.asarray(np.argmin(d), dtype=np.int64))
-    return _make(np.asarray(np.argmin(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+    return _arg_extreme(np.argmin, input, dim, keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -770,15 +768,13 @@ def _rounding(name):
     return fn
 
 
-floor, ceil, trunc = _rounding("floor"), _rounding("ceil"), _rounding("trunc")
+floor, ceil, trunc, _round_whole = _rounding("floor"), _rounding("ceil"), _rounding("trunc"), _rounding("round")
 
 
 def round(input, *, decimals=None):
     """Half to even. Given `decimals` (even 0), PyTorch's other overload: RoundBackward1, floats only."""
     if decimals is None:
-        if input._data.dtype.kind in "biu":
-            return _make(input._data.copy())
-        return apply(R["round"], (input,), elementwise=True)
+        return _round_whole(input)
     if input._data.dtype.kind != "f":
         kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')

@@ -231,12 +231,11 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                 # `pending` is the ready node that runs next: it goes before everything in the heap. The one of
                 # nxt and pending that runs first stays (or becomes) pending; the other waits in the heap, its
                 # gradient in buffers (the same order as pushing both, two heap operations fewer)
-                key = nxt._seq - _ACCUMULATE_BASE if type(nxt) is AccumulateGrad else -nxt._seq
+                key = _priority(nxt)
                 if pending is None:
                     first = key < heap[0][0]
                 else:
-                    pending_key = (pending._seq - _ACCUMULATE_BASE if type(pending) is AccumulateGrad
-                                   else -pending._seq)
+                    pending_key = _priority(pending)
                     first = key < pending_key
                     if first:
                         buffers[pending] = pending_g
@@ -317,10 +316,15 @@ def backward_scalar_root(root, g, retain_graph) -> None:
         return
     fn = root._grad_fn
     deps = _count_dependencies((fn,))
+    _run_plain_without_grad(deps, {fn: g}, [], None if deps[fn] else fn, retain_graph)
+
+
+def _run_plain_without_grad(deps, buffers, heap, pending, retain_graph) -> None:
+    """_run_plain with grad mode off for the pass (its VJPs build no graph), restored afterwards."""
     prev_mode = ENABLED[0]
     ENABLED[0] = False
     try:
-        _run_plain(deps, {fn: g}, [], None if deps[fn] else fn, retain_graph)
+        _run_plain(deps, buffers, heap, pending, retain_graph)
     finally:
         ENABLED[0] = prev_mode
 
@@ -370,14 +374,11 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
         if len(heap) == 1:
             pending = heap.pop()[1]
         heapq.heapify(heap)
+    if not (create_graph or recorder is not None or hooked or inputs is not None):
+        _run_plain_without_grad(deps, buffers, heap, pending, retain_graph)
+        return None
     prev_mode = ENABLED[0]
     ENABLED[0] = create_graph
-    if not (create_graph or recorder is not None or hooked or inputs is not None):
-        try:
-            _run_plain(deps, buffers, heap, pending, retain_graph)
-        finally:
-            ENABLED[0] = prev_mode
-        return None
     captured = [None] * (len(inputs) if inputs is not None else 0)
     owned: set = set()
     current_pass = None
