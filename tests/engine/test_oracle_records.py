@@ -92,6 +92,11 @@ LAST_BIT_ONLY = {
     "ops/float32_reduction_values": "BLAS and norm summation order",
 }
 _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+# Products and norms go to numpy's BLAS, which picks its kernels for the CPU it runs on: OpenBLAS's kernels
+# for AMD Zen sum the products of some small matmuls in another order than its Skylake-X kernels, which
+# agreed with PyTorch's MKL on the records' machine (seed004_norm_network prints 34.42142105102539 on Zen 5,
+# 34.421417236328125 in torch on both). Records that use them must match exactly or within that last bit.
+_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm")
 
 
 def _assert_same_but_last_float32_bit(got: str, want: str, context: str) -> None:
@@ -108,7 +113,7 @@ def test_engine_matches_torch(record):
     context = f"\n--- code ---\n{record['code']}"
     if expected_error is None and error is not None:
         pytest.fail(f"engine raised where torch did not:{context}\n--- engine traceback ---\n{trace}")
-    if record["id"] in LAST_BIT_ONLY:
+    if record["id"] in LAST_BIT_ONLY or (stdout != record["stdout"] and _BLAS_CODE.search(record["code"])):
         _assert_same_but_last_float32_bit(stdout, record["stdout"], context)
     else:
         assert stdout == record["stdout"], f"printed text differs{context}"
