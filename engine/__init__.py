@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools as _functools
 
-from . import autograd, backward_trace, graph, memory_tuning, nn, ops, optim
+# _native comes first (isort's order too): it decides which of the modules after it may load compiled
+from . import _native, autograd, backward_trace, graph, memory_tuning, nn, ops, optim  # noqa: F401
 from .creation import (
     arange,
     as_tensor,
