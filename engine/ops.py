@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .vjp_math import _data
+from .vjp_math import _data, matmul_in_order
 
 
 @dataclass(frozen=True, eq=False)
@@ -1134,7 +1134,7 @@ def _check_mm(x, y):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
             f"{y.shape[0]}x{y.shape[1]})")
-    return np.matmul(x, y)
+    return matmul_in_order(x, y)
 
 
 _op("mm", "MmBackward0", ("self", "mat2"), _check_mm,
@@ -1152,6 +1152,7 @@ def _check_mv(x, v):
     if x.shape[1] != v.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
+    # (BLAS, not matmul_in_order: see engine.vjp_math)
     return np.matmul(x, v)
 
 

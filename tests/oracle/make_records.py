@@ -944,6 +944,16 @@ case("ops", "float32_reduction_values", """
     m = torch.arange(12.).reshape(3, 4) / 7
     print((m @ m.t()).tolist())
 """)
+case("ops", "small_matmul_sum_order", """
+    torch.manual_seed(3)
+    x = torch.randn(7)
+    w = torch.randn(7, 5, requires_grad=True)
+    print((x @ w).tolist())
+    a = torch.randn(4, 6)
+    b = torch.randn(6, 3)
+    print((a @ b).tolist())
+    print(torch.mm(a.double(), b.double()).tolist())
+""")
 case("ops", "zero_dim_reductions_over_dim_0", """
     s = torch.tensor(2., requires_grad=True)
     print(s.sum(0), s.sum(-1, keepdim=True), s.mean(dim=[0]), s.norm(dim=0))
