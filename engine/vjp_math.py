@@ -23,6 +23,7 @@ def _data(x):
 # also in the backward products and in mv changed no count, but broke the mv lesson's print (seed 004), so
 # those stay BLAS.
 IN_ORDER_MAX_TERMS = 65536
+_add_reduce = np.add.reduce
 
 
 def matmul_in_order(a, b):
@@ -32,6 +33,13 @@ def matmul_in_order(a, b):
             and a.dtype.kind == "f" and a.dtype == b.dtype:
         k = a.shape[-1]
         if 1 < k == b.shape[0] and a.size * (b.size // k) <= IN_ORDER_MAX_TERMS:
+            if b.ndim == 2 and b.shape[1] > 1:
+                # numpy reduces over an outer axis one row after another, each output element in order (the
+                # same bits as the running sum below, measured on 6,000 shapes, one call and no copy fewer);
+                # over the innermost axis (one column) it would sum pairwise
+                if a.ndim == 1:
+                    return _add_reduce(np.multiply(a[:, None], b), axis=0)
+                return _add_reduce(np.multiply(a[:, :, None], b), axis=1)
             rows = a if a.ndim == 2 else a[None, :]
             cols = b if b.ndim == 2 else b[:, None]
             terms = np.multiply(rows[:, :, None], cols[None, :, :])
