@@ -173,6 +173,19 @@ sin = _float_unary("sin")
 cos = _float_unary("cos")
 tanh = _float_unary("tanh")
 sigmoid = _float_unary("sigmoid")
+log1p = _float_unary("log1p")
+expm1 = _float_unary("expm1")
+log2 = _float_unary("log2")
+log10 = _float_unary("log10")
+exp2 = _float_unary("exp2")
+sinh = _float_unary("sinh")
+cosh = _float_unary("cosh")
+tan = _float_unary("tan")
+asin = _float_unary("asin")
+acos = _float_unary("acos")
+atan = _float_unary("atan")
+rsqrt = _float_unary("rsqrt")
+arcsin, arccos, arctan = asin, acos, atan
 
 
 def abs(input):

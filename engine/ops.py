@@ -395,6 +395,71 @@ _unary("sin", "SinBackward0", _sin_op, lambda m, g, s, a: g * exact(m).cos(s["se
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
 _unary("cos", "CosBackward0", _cos_op, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
+# ---------------------------------------------------------------- more element-wise functions learners reach for
+# Forwards rounded from float64 as exp/log above; backwards are PyTorch's derivatives.yaml formulas term by term.
+_log1p_op, _expm1_op, _log2_op, _log10_op, _exp2_op, _sinh_op, _cosh_op, _tan_op, _asin_op, _acos_op, \
+    _atan_op = (_float32_via_float64(fn, scalar_fn, wrap=True) for fn, scalar_fn in (
+        (np.log1p, math.log1p), (np.expm1, math.expm1), (np.log2, math.log2), (np.log10, math.log10),
+        (np.exp2, lambda v: 2.0 ** v), (np.sinh, math.sinh), (np.cosh, math.cosh), (np.tan, math.tan),
+        (np.arcsin, math.asin), (np.arccos, math.acos), (np.arctan, math.atan)))
+_LN2, _LN10 = 0.6931471805599453, 2.3025850929940456
+
+
+def _rsqrt_fwd(x):
+    # PyTorch's kernel: 1 / sqrt(x), each step rounded in the tensor's dtype
+    return np.asarray(np.divide(np.asarray(x).dtype.type(1), np.sqrt(x)))
+
+
+def _same_op(m, name, fn, x):
+    """PyTorch's `self.<name>()` inside a derivative: the engine op under create_graph, else the forward."""
+    return getattr(m, name)(x) if m.differentiable else np.asarray(fn(x))
+
+
+def _power(m, r, exponent):
+    """r.pow(exponent) in a derivative (PowBackward0 under create_graph; x * x * x for a cube, as PyTorch)."""
+    return r ** exponent if m.differentiable else power_scalar(r, exponent)
+
+
+def _unit_rsqrt(m, x):
+    """(-self * self + 1).rsqrt(), the derivative of asin and acos."""
+    return _same_op(m, "rsqrt", _rsqrt_fwd, -x * x + 1)
+
+
+_unary("log1p", "Log1PBackward0", _log1p_op, lambda m, g, s, a: g / (s["self"] + 1), ("self",),
+       "result = log(1 + self)", r"r = \ln(1 + x)", "grad_self = grad / (self + 1)",
+       r"\bar x = \frac{\bar r}{x + 1}")
+_unary("expm1", "Expm1Backward0", _expm1_op, lambda m, g, s, a: g * (s["result"] + 1), ("result",),
+       "result = exp(self) - 1", r"r = e^{x} - 1", "grad_self = grad * (result + 1)", r"\bar x = \bar r\,(r + 1)")
+_unary("log2", "Log2Backward0", _log2_op, lambda m, g, s, a: g / _times(m, _LN2, s["self"]), ("self",),
+       "result = log2(self)", r"r = \log_2 x", "grad_self = grad / (self * ln 2)",
+       r"\bar x = \frac{\bar r}{x \ln 2}")
+_unary("log10", "Log10Backward0", _log10_op, lambda m, g, s, a: g / _times(m, _LN10, s["self"]), ("self",),
+       "result = log10(self)", r"r = \log_{10} x", "grad_self = grad / (self * ln 10)",
+       r"\bar x = \frac{\bar r}{x \ln 10}")
+_unary("exp2", "Exp2Backward0", _exp2_op, lambda m, g, s, a: _times(m, _LN2, g * s["result"]), ("result",),
+       "result = 2 ** self", r"r = 2^{x}", "grad_self = grad * result * ln 2", r"\bar x = \bar r\, r \ln 2")
+_unary("sinh", "SinhBackward0", _sinh_op, lambda m, g, s, a: g * _same_op(m, "cosh", _cosh_op, s["self"]),
+       ("self",), "result = sinh(self)", r"r = \sinh x", "grad_self = grad * cosh(self)",
+       r"\bar x = \bar r \cosh x")
+_unary("cosh", "CoshBackward0", _cosh_op, lambda m, g, s, a: g * _same_op(m, "sinh", _sinh_op, s["self"]),
+       ("self",), "result = cosh(self)", r"r = \cosh x", "grad_self = grad * sinh(self)",
+       r"\bar x = \bar r \sinh x")
+_unary("tan", "TanBackward0", _tan_op, lambda m, g, s, a: g * (_power(m, s["result"], 2) + 1), ("result",),
+       "result = tan(self)", r"r = \tan x", "grad_self = grad * (1 + result²)", r"\bar x = \bar r\,(1 + r^2)")
+_unary("asin", "AsinBackward0", _asin_op, lambda m, g, s, a: g * _unit_rsqrt(m, s["self"]), ("self",),
+       "result = asin(self)", r"r = \arcsin x", "grad_self = grad / sqrt(1 - self²)",
+       r"\bar x = \frac{\bar r}{\sqrt{1 - x^2}}")
+_unary("acos", "AcosBackward0", _acos_op, lambda m, g, s, a: g * -_unit_rsqrt(m, s["self"]), ("self",),
+       "result = acos(self)", r"r = \arccos x", "grad_self = -grad / sqrt(1 - self²)",
+       r"\bar x = -\frac{\bar r}{\sqrt{1 - x^2}}")
+_unary("atan", "AtanBackward0", _atan_op, lambda m, g, s, a: g / (s["self"] * s["self"] + 1), ("self",),
+       "result = atan(self)", r"r = \arctan x", "grad_self = grad / (self² + 1)",
+       r"\bar x = \frac{\bar r}{x^2 + 1}")
+_unary("rsqrt", "RsqrtBackward0", _rsqrt_fwd, lambda m, g, s, a: _times(m, -0.5, g) * _power(m, s["result"], 3),
+       ("result",), "result = 1 / sqrt(self)", r"r = \frac{1}{\sqrt{x}}", "grad_self = -0.5 * grad * result³",
+       r"\bar x = -\tfrac{1}{2}\,\bar r\, r^3")
+
+
 _unary("tanh", "TanhBackward0", _tanh_op,
        # (call_rule's numpy case written out: tanh chains are the scalar benchmark's hottest backward)
        lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]) if m.differentiable

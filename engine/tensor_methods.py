@@ -116,7 +116,8 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "le", "gt", "ge",
               "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
               "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes", "remainder",
-              "floor", "ceil", "trunc", "round", "frac",
+              "floor", "ceil", "trunc", "round", "frac", "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh",
+              "tan", "asin", "acos", "atan", "rsqrt", "arcsin", "arccos", "arctan",
               "greater", "less"):
     setattr(Tensor, _name, getattr(F, _name))
 

@@ -90,6 +90,8 @@ def test_records_cover_every_group():
 LAST_BIT_ONLY = {
     "ops/float32_rounding": "torch's float32 sqrt rounds differently from IEEE sqrt on some inputs",
     "ops/float32_reduction_values": "BLAS and norm summation order",
+    "ops/more_unary_functions": "PyTorch's vectorised float32 sinh, cosh, tan, asin, acos, atan and exp2 (Sleef, "
+                                "1-ulp accurate) differ from the correctly rounded values in 0.03-18% of inputs",
 }
 _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 # Matrix products: the engine sums small ones over k in order (engine.vjp_math.matmul_in_order), which is

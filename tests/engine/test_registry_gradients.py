@@ -35,6 +35,9 @@ TORCH_GRAD_FN = {
     "reciprocal": "ReciprocalBackward0", "pow": "PowBackward0", "pow_tensor": "PowBackward1",
     "rpow": "PowBackward2", "abs": "AbsBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
     "sqrt": "SqrtBackward0", "sin": "SinBackward0", "cos": "CosBackward0", "tanh": "TanhBackward0",
+    "log1p": "Log1PBackward0", "expm1": "Expm1Backward0", "log2": "Log2Backward0", "log10": "Log10Backward0",
+    "exp2": "Exp2Backward0", "sinh": "SinhBackward0", "cosh": "CoshBackward0", "tan": "TanBackward0",
+    "asin": "AsinBackward0", "acos": "AcosBackward0", "atan": "AtanBackward0", "rsqrt": "RsqrtBackward0",
     "tanh_backward": "TanhBackwardBackward0", "sigmoid": "SigmoidBackward0",
     "sigmoid_backward": "SigmoidBackwardBackward0", "relu": "ReluBackward0",
     "threshold_backward": "ThresholdBackwardBackward0", "clamp": "ClampBackward1",
@@ -149,6 +152,12 @@ def _cases() -> dict[str, list[Case]]:
         add("sin", (_normal(rng, shape),), elementwise=True)
         add("cos", (_normal(rng, shape),), elementwise=True)
         add("tanh", (_normal(rng, shape),), elementwise=True)
+        for name in ("log1p", "log2", "log10", "rsqrt"):
+            add(name, (_positive(rng, shape),), elementwise=True)
+        for name in ("expm1", "exp2", "sinh", "cosh", "atan"):
+            add(name, (_normal(rng, shape),), elementwise=True)
+        for name in ("tan", "asin", "acos"):  # inside (-1, 1), away from the poles and the domain's ends
+            add(name, (rng.uniform(-0.8, 0.8, shape),), elementwise=True)
         add("sigmoid", (_normal(rng, shape),), elementwise=True)
         add("relu", (_away_from_zero(rng, shape),), elementwise=True)
         clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)

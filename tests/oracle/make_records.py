@@ -954,6 +954,17 @@ case("ops", "small_matmul_sum_order", """
     print((a @ b).tolist())
     print(torch.mm(a.double(), b.double()).tolist())
 """)
+case("ops", "more_unary_functions", """
+    x = torch.tensor([0.05, 0.3, 0.7, 0.95], requires_grad=True)
+    for name in ("log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "tan", "asin", "acos", "atan", "rsqrt"):
+        y = getattr(torch, name)(x)
+        (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = torch.autograd.grad(g.sum(), x)
+        print(name, y.grad_fn.name(), y.tolist(), g.tolist(), g.grad_fn.name(), gg.tolist())
+    print(x.log1p(), x.rsqrt(), x.arcsin())
+    print(torch.rsqrt(torch.tensor([1, 4])), torch.log2(torch.tensor(8)), torch.tensor(0.5, dtype=torch.float64).atan())
+    print(torch.tensor([-2.0, 0.0, 1.0]).log1p(), torch.tensor([2.0, -2.0]).asin(), torch.tensor([0.0, -1.0]).rsqrt())
+""")
 case("ops", "zero_dim_reductions_over_dim_0", """
     s = torch.tensor(2., requires_grad=True)
     print(s.sum(0), s.sum(-1, keepdim=True), s.mean(dim=[0]), s.norm(dim=0))
