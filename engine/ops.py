@@ -395,6 +395,15 @@ _unary("sin", "SinBackward0", _sin_op, lambda m, g, s, a: g * exact(m).cos(s["se
        "result = sin(self)", r"r = \sin x", "grad_self = grad * cos(self)", r"\bar x = \bar r \cos x")
 _unary("cos", "CosBackward0", _cos_op, lambda m, g, s, a: g * -exact(m).sin(s["self"]), ("self",),
        "result = cos(self)", r"r = \cos x", "grad_self = grad * -sin(self)", r"\bar x = -\bar r \sin x")
+_unary("tanh", "TanhBackward0", _tanh_op,
+       # (call_rule's numpy case written out: tanh chains are the scalar benchmark's hottest backward)
+       lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]) if m.differentiable
+       else _tanh_backward_fwd(g, s["result"]),
+       ("result",),
+       "result = tanh(self)", r"r = \tanh x",
+       "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
+
+
 # ---------------------------------------------------------------- more element-wise functions learners reach for
 # Forwards rounded from float64 as exp/log above; backwards are PyTorch's derivatives.yaml formulas term by term.
 _log1p_op, _expm1_op, _log2_op, _log10_op, _exp2_op, _sinh_op, _cosh_op, _tan_op, _asin_op, _acos_op, \
@@ -458,15 +467,6 @@ _unary("atan", "AtanBackward0", _atan_op, lambda m, g, s, a: g / (s["self"] * s[
 _unary("rsqrt", "RsqrtBackward0", _rsqrt_fwd, lambda m, g, s, a: _times(m, -0.5, g) * _power(m, s["result"], 3),
        ("result",), "result = 1 / sqrt(self)", r"r = \frac{1}{\sqrt{x}}", "grad_self = -0.5 * grad * result³",
        r"\bar x = -\tfrac{1}{2}\,\bar r\, r^3")
-
-
-_unary("tanh", "TanhBackward0", _tanh_op,
-       # (call_rule's numpy case written out: tanh chains are the scalar benchmark's hottest backward)
-       lambda m, g, s, a: call_rule(m, "tanh_backward", g, s["result"]) if m.differentiable
-       else _tanh_backward_fwd(g, s["result"]),
-       ("result",),
-       "result = tanh(self)", r"r = \tanh x",
-       "grad_self = grad * (1 - result²)", r"\bar x = \bar r (1 - r^2)")
 def times_fresh(g, fresh):
     """g * fresh, written over `fresh` (an array the caller just made, held by nobody else) when the product
     has its shape and dtype: the same values, one array fewer to allocate and fill."""
