@@ -704,7 +704,12 @@ def matmul(input, other):
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
-        prod = mm(unsqueeze(input, 0), other)
+        if input._requires_grad and ENABLED[0]:
+            row = unsqueeze(input, 0)
+        else:  # (the lessons' x @ w: unsqueeze's steps without a node to attach, a view sharing x's version)
+            row = _make(a.reshape(1, a.shape[0]))
+            row._vbox = input._vbox
+        prod = mm(row, other)
         return apply(R["squeeze_matmul"], (prod,), {"dim": 0}, share_version=True)
     if a.ndim == 2 and b.ndim == 2:
         return mm(input, other)

@@ -900,6 +900,9 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
+    if axis is None and not keepdims and x.ndim and x.dtype.kind == "f" and x.size < _lanes(x.dtype):
+        # fewer elements than one vector (a lesson's loss over 3 outputs): torch_sum's short path, directly
+        return np.asarray(_short_sum(x.reshape(-1)) / x.dtype.type(x.size))
     if _takes_flat_sum(x, axis, keepdims):  # (divided while still a numpy scalar)
         return np.asarray(_flat_sum(x.reshape(-1)) / x.dtype.type(x.size))
     n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
@@ -1284,7 +1287,8 @@ def _bce_logits_self(m, g, s, a):
     x, y = s["self"], s["target"]
     pw, w = a.get("pos_weight"), a.get("weight")
     if pw is None:
-        gi = (exact(m).sigmoid(x) - y) * g
+        gi = exact(m).sigmoid(x) - y
+        gi = gi * g if m.differentiable else times_fresh(g, gi)  # (a loss's own gradient is 1: no pass)
     else:
         t = pw * y
         gi = (t + 1 - y) * exact(m).sigmoid(x) - t
