@@ -496,7 +496,11 @@ _op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), _tanh_b
 
 def _sigmoid_fwd(x):
     # PyTorch's formula as is: exp(-x) may overflow to inf, and 1 / inf is the 0 PyTorch prints
-    return 1 / (1 + exp_f(-x))
+    e = exp_f(-x)
+    if type(e) is np.ndarray:  # a fresh array: both steps written over it, the 1 cast as numpy would cast it
+        one = e.dtype.type(1)
+        return np.divide(one, np.add(one, e, out=e), out=e)
+    return 1 / (1 + e)
 
 
 _unary("sigmoid", "SigmoidBackward0", _sigmoid_fwd,
@@ -1295,7 +1299,8 @@ def _bce_logits_self(m, g, s, a):
         gi = gi * g
     if w is not None:
         gi = gi * w
-    return _scale_reduced(m, gi, math.prod(_shape(x)), a.get("reduction", "mean"))
+    n = x.size if type(x) is np.ndarray else math.prod(_shape(x))
+    return _scale_reduced(m, gi, n, a.get("reduction", "mean"))
 
 
 def _bce_logits_target(m, g, s, a):
