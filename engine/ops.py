@@ -467,6 +467,8 @@ _unary("atan", "AtanBackward0", _atan_op, lambda m, g, s, a: g / (s["self"] * s[
 _unary("rsqrt", "RsqrtBackward0", _rsqrt_fwd, lambda m, g, s, a: _times(m, -0.5, g) * _power(m, s["result"], 3),
        ("result",), "result = 1 / sqrt(self)", r"r = \frac{1}{\sqrt{x}}", "grad_self = -0.5 * grad * result³",
        r"\bar x = -\tfrac{1}{2}\,\bar r\, r^3")
+
+
 def times_fresh(g, fresh):
     """g * fresh, written over `fresh` (an array the caller just made, held by nobody else) when the product
     has its shape and dtype: the same values, one array fewer to allocate and fill."""
@@ -843,6 +845,13 @@ def _short_sum(flat):
     return total
 
 
+def _takes_short_sum(x, axis, keepdims) -> bool:
+    """Whether torch_sum adds this float array as `_short_sum` does: a whole sum of fewer elements than one
+    vector holds (over all of a 1-d array's only dim too)."""
+    return (0 < x.size < _lanes(x.dtype) and x.dtype.kind == "f" and (axis is None or x.ndim == 1)
+            and not keepdims)
+
+
 def _takes_flat_sum(x, axis, keepdims) -> bool:
     """Whether torch_sum replays this sum as one run (`_flat_sum`): a full sum over memory order of a float
     array with at least one vector of elements and at most EXACT_ROUNDING_MAX."""
@@ -858,7 +867,7 @@ def torch_sum(x, axis=None, keepdims=False):
             return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
         axis = tuple(axis) if isinstance(axis, list) else axis
         return np.asarray(_add_reduce(x, axis=axis, keepdims=keepdims), dtype=x.dtype)  # np.sum's own kernel
-    if x.size < _lanes(x.dtype) and (axis is None or x.ndim == 1) and not keepdims:
+    if _takes_short_sum(x, axis, keepdims):
         return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
     if _takes_flat_sum(x, axis, keepdims):
         return np.asarray(_flat_sum(x.reshape(-1)))
@@ -904,8 +913,7 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
-    if axis is None and not keepdims and x.ndim and x.dtype.kind == "f" and x.size < _lanes(x.dtype):
-        # fewer elements than one vector (a lesson's loss over 3 outputs): torch_sum's short path, directly
+    if x.ndim and _takes_short_sum(x, axis, keepdims):  # (a lesson's loss over 3 outputs: the sum directly)
         return np.asarray(_short_sum(x.reshape(-1)) / x.dtype.type(x.size))
     if _takes_flat_sum(x, axis, keepdims):  # (divided while still a numpy scalar)
         return np.asarray(_flat_sum(x.reshape(-1)) / x.dtype.type(x.size))

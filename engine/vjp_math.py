@@ -27,28 +27,19 @@ _add_reduce = np.add.reduce
 
 
 def matmul_in_order(a, b):
-    """`a @ b` of 1-d and 2-d float arrays, small ones summed over k in order (each product rounded, then
-    added to the running sum: np.add.accumulate keeps that order); anything else is np.matmul."""
-    if type(a) is np.ndarray and type(b) is np.ndarray and 0 < a.ndim <= 2 and 0 < b.ndim <= 2 \
-            and a.dtype.kind == "f" and a.dtype == b.dtype:
-        k = a.shape[-1]
-        if 1 < k == b.shape[0] and a.size * (b.size // k) <= IN_ORDER_MAX_TERMS:
-            if b.ndim == 2 and b.shape[1] > 1:
+    """`a @ b` of two matrices (mm's forward), small float ones summed over k in order: each product rounded,
+    then added to the running sum. Anything else is np.matmul."""
+    if a.dtype.kind == "f" and a.dtype == b.dtype:
+        m, k = a.shape
+        n = b.shape[1]
+        if k > 1 and m * k * n <= IN_ORDER_MAX_TERMS:
+            terms = np.multiply(a[:, :, None], b)  # (m, k, n)
+            if n > 1:
                 # numpy reduces over an outer axis one row after another, each output element in order (the
-                # same bits as the running sum below, measured on 6,000 shapes, one call and no copy fewer);
-                # over the innermost axis (one column) it would sum pairwise
-                if a.ndim == 1:
-                    return _add_reduce(np.multiply(a[:, None], b), axis=0)
-                return _add_reduce(np.multiply(a[:, :, None], b), axis=1)
-            rows = a if a.ndim == 2 else a[None, :]
-            cols = b if b.ndim == 2 else b[:, None]
-            terms = np.multiply(rows[:, :, None], cols[None, :, :])
-            out = np.add.accumulate(terms, axis=1, out=terms)[:, -1, :]
-            if a.ndim == 1:
-                out = out[0]
-            if b.ndim == 1:
-                out = out[..., 0]
-            return out.copy()
+                # same bits as the running sum, measured on 6,000 shapes); over the innermost axis (one
+                # column) it would sum pairwise, so a single column takes np.add.accumulate, which keeps order
+                return _add_reduce(terms, axis=1)
+            return np.add.accumulate(terms, axis=1, out=terms)[:, -1, :].copy()
     return np.matmul(a, b)
 
 
