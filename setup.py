@@ -1,7 +1,9 @@
-"""Build: the engine's hot modules compiled with Cython where a C compiler is present (see engine/_native.py).
+"""Build: the engine's hot modules compiled with Cython where a C compiler is present (see engine/_native.py),
+and its C kernels (engine/_kernels.pyx).
 
-Everything else is in pyproject.toml. A module that fails to compile stays Python, with a warning: the
-install never fails for want of a compiler, and the engine gives the same results either way.
+Everything else is in pyproject.toml. A module that fails to compile stays Python, and kernels that fail stay
+off, with a warning: the install never fails for want of a compiler, and the engine gives the same results
+either way (except sums of more than EXACT_ROUNDING_MAX elements: PyTorch's order compiled, numpy's without).
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ def native_extensions() -> list:
     except ImportError:
         return []
     extensions = []
-    for module in _native.MODULES:
+    for module in (*_native.MODULES, _native.KERNELS):
         source = _native.source_path(module)
-        ext = Extension(module, [str(source.relative_to(HERE))])
+        # the kernels replay numpy's roundings one operation at a time: no fused multiply-adds
+        flags = ["-ffp-contract=off"] if module == _native.KERNELS and os.name != "nt" else []
+        ext = Extension(module, [str(source.relative_to(HERE))], extra_compile_args=flags)
         ext.source_digest = _native.digest(source)
         extensions.append(ext)
     compiled = cythonize(extensions, nthreads=os.cpu_count() or 1, quiet=True,

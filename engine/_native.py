@@ -40,8 +40,13 @@ MODULES = (
 )
 
 
+# C loops for the exact small-tensor paths (engine/_kernels.pyx): written in Cython only, so there is no Python
+# file to fall back on; without them the engine runs the numpy code each kernel replays (see `kernels()`).
+KERNELS = "engine._kernels"
+
+
 def source_path(module: str) -> Path:
-    return ROOT.parent.joinpath(*module.split(".")).with_suffix(".py")
+    return ROOT.parent.joinpath(*module.split(".")).with_suffix(".pyx" if module == KERNELS else ".py")
 
 
 def digest(path: Path) -> str:
@@ -66,7 +71,7 @@ def _check() -> tuple[tuple[str, ...], str]:
     except (OSError, ValueError, KeyError, TypeError):
         return (), "not compiled (pip install . compiles it where a C compiler is present)"
     usable, stale = [], []
-    for module in MODULES:
+    for module in (*MODULES, KERNELS):
         if module not in built or _compiled_path(module) is None:
             continue
         try:
@@ -77,7 +82,7 @@ def _check() -> tuple[tuple[str, ...], str]:
     why = ""
     if stale:
         why = f"edited since compiled, run as Python until the next install: {', '.join(stale)}"
-    elif len(usable) < len(MODULES):
+    elif len(usable) < len(MODULES) + 1:
         why = "some modules did not compile"
     return tuple(usable), why
 
@@ -96,12 +101,23 @@ class _SourceFirst:
 
 
 COMPILED, WHY_NOT = _check()
-if len(COMPILED) < len(MODULES):
+if not set(MODULES) <= set(COMPILED):
     sys.meta_path.insert(0, _SourceFirst(set(MODULES) - set(COMPILED)))
+
+
+def kernels():
+    """The compiled `engine._kernels` module, or None where it is not compiled, is stale, or
+    ENGINE_PURE_PYTHON is set (the callers then run the numpy code it replays)."""
+    if KERNELS not in COMPILED:
+        return None
+    try:
+        return importlib.import_module(KERNELS)
+    except ImportError:
+        return None
 
 
 def status() -> str:
     """One line for benchmarks and bug reports: how the engine runs in this process."""
     n = sum(1 for m in MODULES if not str(getattr(sys.modules.get(m), "__file__", ".py")).endswith(".py"))
-    text = f"engine: {n} of {len(MODULES)} hot modules compiled"
+    text = f"engine: {n} of {len(MODULES)} hot modules compiled, C kernels {'on' if kernels() else 'off'}"
     return f"{text} ({WHY_NOT})" if WHY_NOT else text

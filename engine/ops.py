@@ -20,7 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from ._native import kernels
 from .vjp_math import _data, matmul_in_order
+
+# C loops replaying some of the numpy code below on small arrays, the same bits (engine/_kernels.pyx); None
+# where they are not compiled
+_K = kernels()
 
 
 @dataclass(frozen=True, eq=False)
@@ -278,7 +283,9 @@ _unary("rpow", "PowBackward2", lambda x, base: np.power(base, x),
 # in PyTorch's lane order). Lessons print small tensors, where every last bit can show (`f"{loss}"` prints
 # 17 digits), so tensors up to this many elements get the exact path; larger ones (an MLP layer, a 200x200
 # loss surface) take numpy's float32 kernels, which differ from PyTorch by at most a unit in the last place
-# and keep the engine within its speed goals (measured: tanh on 64x128 18 us exact vs 3 us numpy).
+# and keep the engine within its speed goals (measured: tanh on 64x128 18 us exact vs 3 us numpy). Full sums
+# are the exception where the C kernels are compiled: their loop in PyTorch's order is faster than np.sum at any
+# size (a 200x200 float32 sum: 2.5 us vs 5.9), so it serves them all (`_kernel_total`).
 EXACT_ROUNDING_MAX = 4096
 
 
@@ -289,6 +296,7 @@ def _float32_via_float64(fn, scalar_fn, wrap=False):
     `wrap`: a numpy scalar's result comes back as the 0-d array a tensor holds (the registry's forwards: one
     conversion instead of a numpy scalar wrapped afterwards)."""
     out = np.array if wrap else (lambda value: value)
+    code = None if _K is None else _KERNEL_CODES.get(fn)
 
     def forward(x):
         kind = type(x)
@@ -303,11 +311,19 @@ def _float32_via_float64(fn, scalar_fn, wrap=False):
             except (ValueError, OverflowError):
                 return out(fn(x))
         if getattr(x, "dtype", None) == np.float32 and x.size <= EXACT_ROUNDING_MAX:
+            if code is not None and kind is np.ndarray and x.flags.c_contiguous and _K is not None:
+                result = _K.unary_f32(x, code)  # (the same roundings in one C loop; None: a nan, numpy's)
+                if result is not None:
+                    return result
             return fn(x.astype(np.float64)).astype(np.float32)
         return fn(x)
 
     forward.__name__ = fn.__name__
     return forward
+
+
+_KERNEL_CODES = {} if _K is None else {np.exp: _K.EXP, np.log: _K.LOG, np.tanh: _K.TANH, np.sin: _K.SIN,
+                                       np.cos: _K.COS, np.log1p: _K.LOG1P}
 
 
 exp_f = _float32_via_float64(np.exp, math.exp)
@@ -496,8 +512,18 @@ _op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), _tanh_b
     (r"\bar{\bar y} = \bar r (1 - y^2)", r"\bar y = -2 \bar r\, y\, \bar y"))
 
 
+def _takes_kernel(x) -> bool:
+    """Whether an element-wise float32 kernel replays the exact path for x (a small contiguous array)."""
+    return (_K is not None and type(x) is np.ndarray and x.dtype == np.float32 and x.size <= EXACT_ROUNDING_MAX
+            and x.flags.c_contiguous)
+
+
 def _sigmoid_fwd(x):
     # PyTorch's formula as is: exp(-x) may overflow to inf, and 1 / inf is the 0 PyTorch prints
+    if _takes_kernel(x):
+        result = _K.sigmoid_f32(x)  # (None: a nan, left to numpy)
+        if result is not None:
+            return result
     e = exp_f(-x)
     if type(e) is np.ndarray:  # a fresh array: both steps written over it, the 1 cast as numpy would cast it
         one = e.dtype.type(1)
@@ -583,6 +609,10 @@ _unary("clamp", "ClampBackward1", _clamp_fwd,
 
 def _log_sigmoid_fwd(x):
     # PyTorch: min(x, 0) - log1p(exp(-|x|))
+    if _takes_kernel(x):
+        result = _K.log_sigmoid_f32(x)
+        if result is not None:
+            return result
     return np.minimum(x, 0) - log1p_f(exp_f(-np.abs(x)))
 
 
@@ -859,9 +889,26 @@ def _takes_flat_sum(x, axis, keepdims) -> bool:
             and x.flags.c_contiguous)
 
 
+def _kernel_total(x, axis, keepdims):
+    """The whole sum of a contiguous float32 or float64 array, in PyTorch's order, by the C kernels (any size:
+    the numpy replay stops at EXACT_ROUNDING_MAX for speed, the C loop is faster than np.sum); None where the
+    kernels are not compiled or do not apply, or the sum is a nan (left to numpy)."""
+    if _K is None or keepdims or not x.ndim or not x.size or not (axis is None or x.ndim == 1) \
+            or not x.flags.c_contiguous:
+        return None
+    if x.dtype == np.float32:
+        return _K.sum_f32(x.reshape(-1), 8, _SUM_GRAIN, _SUM_THREADS)
+    if x.dtype == np.float64:
+        return _K.sum_f64(x.reshape(-1), 4, _SUM_GRAIN, _SUM_THREADS)
+    return None
+
+
 def torch_sum(x, axis=None, keepdims=False):
     """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
     x = np.asarray(x)
+    total = _kernel_total(x, axis, keepdims)
+    if total is not None:
+        return np.asarray(total)
     if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0 or x.size > EXACT_ROUNDING_MAX:
         if x.dtype.kind != "f":  # (np.sum: integers add up in int64, as in PyTorch)
             return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
@@ -913,6 +960,9 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
+    total = _kernel_total(x, axis, keepdims)
+    if total is not None:
+        return np.asarray(total / x.dtype.type(x.size))
     if x.ndim and _takes_short_sum(x, axis, keepdims):  # (a lesson's loss over 3 outputs: the sum directly)
         return np.asarray(_short_sum(x.reshape(-1)) / x.dtype.type(x.size))
     if _takes_flat_sum(x, axis, keepdims):  # (divided while still a numpy scalar)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._native import kernels
+
+_K = kernels()  # C loops for the same sums (engine/_kernels.pyx), or None
 
 def _data(x):
     return getattr(x, "_data", x)
@@ -33,6 +36,12 @@ def matmul_in_order(a, b):
         m, k = a.shape
         n = b.shape[1]
         if k > 1 and m * k * n <= IN_ORDER_MAX_TERMS:
+            if _K is not None and a.flags.c_contiguous and b.flags.c_contiguous and (
+                    a.dtype == np.float32 or a.dtype == np.float64):
+                # the same sums in one C loop (None where one is a nan: numpy's, below)
+                out = (_K.matmul_f32 if a.dtype == np.float32 else _K.matmul_f64)(a, b)
+                if out is not None:
+                    return out
             terms = np.multiply(a[:, :, None], b)  # (m, k, n)
             if n > 1:
                 # numpy reduces over an outer axis one row after another, each output element in order (the

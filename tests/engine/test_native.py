@@ -34,16 +34,36 @@ def test_status_names_what_runs_compiled():
 @pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI's own install is known to have a compiler")
 def test_ci_runs_the_compiled_engine():
     # CI installs with `pip install -e .`, which compiles: the suite must exercise the compiled modules
-    assert _native.COMPILED == _native.MODULES, _native.status()
+    assert (*_native.MODULES, _native.KERNELS) == _native.COMPILED, _native.status()
     assert not sys.modules["engine.tensor"].__file__.endswith(".py")
+    assert _native.kernels() is not None
 
 
 def test_pure_python_switch():
     out = _run("import engine, sys; print(engine._native.status()); print(sys.modules['engine.tensor'].__file__)",
                ROOT, ENGINE_PURE_PYTHON="1")
     status, tensor_file = out.splitlines()
-    assert status == f"engine: 0 of {len(_native.MODULES)} hot modules compiled (ENGINE_PURE_PYTHON is set)"
+    assert status == (f"engine: 0 of {len(_native.MODULES)} hot modules compiled, C kernels off "
+                      "(ENGINE_PURE_PYTHON is set)")
     assert tensor_file.endswith("tensor.py")
+
+
+@pytest.mark.skipif(_native.kernels() is None, reason="the C kernels are not compiled here")
+def test_edited_kernels_are_not_used(tmp_path):
+    # the kernels have no Python file to fall back on: edited since compiled, they are off and the engine runs
+    # the numpy code they replay
+    shutil.copytree(ROOT / "engine", tmp_path / "engine")
+    edited = tmp_path / "engine" / "_kernels.pyx"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    out = _run("import engine, sys\n"
+               "print(engine._native.status())\n"
+               "print(engine._native.kernels(), 'engine._kernels' in sys.modules, engine.ops._K)\n"
+               "print(engine.tensor([0.5, 1.5, 2.5]).sigmoid().sum())",
+               tmp_path)
+    status, kernels, total = out.splitlines()
+    assert "C kernels off" in status and "engine._kernels" in status
+    assert kernels == "None False None"
+    assert total == "tensor(2.3642)"
 
 
 @pytest.mark.skipif(not _native.COMPILED, reason="the engine is not compiled here")
