@@ -50,7 +50,14 @@ def source_path(module: str) -> Path:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The source's sha256, with its .pxd beside it where there is one: the .pxd files declare which of a
+    module's functions compile to C calls and which locals hold nodes (Node compiles to an extension type),
+    so editing one makes the compiled module stale too."""
+    content = path.read_bytes()
+    pxd = path.with_suffix(".pxd")
+    if path.suffix == ".py" and pxd.exists():
+        content += b"\0" + pxd.read_bytes()
+    return hashlib.sha256(content).hexdigest()
 
 
 def _compiled_path(module: str) -> Path | None:

@@ -107,7 +107,7 @@ def node_class(grad_fn_name: str) -> type:
     return cls
 
 
-_new_object = object.__new__
+_new_object = Node.__new__  # (object.__new__ where Node is a plain class; its own when compiled as an extension type)
 
 
 def new_node(cls, op, next_nodes, inputs, attrs) -> Node:

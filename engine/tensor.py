@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import ENABLED
-from .nodes import HOOKED, _next_seq, accumulator_for, link_output, node_class
+from .nodes import HOOKED, Node, _next_seq, accumulator_for, link_output, node_class
 
 # PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
@@ -681,7 +681,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
     if plan is None:
         plan = _plan(spec, mask)
     # the node is built here rather than by nodes.new_node: each attribute set once, on the hottest path
-    node = _new_object(plan[0])
+    node = _new_node(plan[0])
     node._seq = _next_seq()
     node._op = spec
     node._next = nexts
@@ -722,6 +722,7 @@ def _attach(spec, inputs, node_attrs, result, extras) -> None:
 
 _OUTPUT_ONLY: dict = {}  # _saved_versions of a node that saved its output and no input tensor (never written)
 _new_object = object.__new__
+_new_node = Node.__new__
 
 
 class _SavedOutput:

@@ -48,6 +48,21 @@ def test_pure_python_switch():
     assert tensor_file.endswith("tensor.py")
 
 
+@pytest.mark.skipif("engine.autograd.execution" not in _native.COMPILED, reason="the engine is not compiled here")
+def test_an_edited_declaration_file_makes_its_module_stale(tmp_path):
+    # a .pxd changes what its module compiles to, so it is part of the module's digest
+    shutil.copytree(ROOT / "engine", tmp_path / "engine")
+    pxd = tmp_path / "engine" / "autograd" / "execution.pxd"
+    assert pxd.exists()
+    pxd.write_text(pxd.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    out = _run("import engine, sys\n"
+               "print(engine._native.status())\n"
+               "print(sys.modules['engine.autograd.execution'].__file__)", tmp_path)
+    status, execution_file = out.splitlines()
+    assert "edited since compiled" in status and "engine.autograd.execution" in status
+    assert execution_file.endswith("execution.py")
+
+
 @pytest.mark.skipif(_native.kernels() is None, reason="the C kernels are not compiled here")
 def test_edited_kernels_are_not_used(tmp_path):
     # the kernels have no Python file to fall back on: edited since compiled, they are off and the engine runs
