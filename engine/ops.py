@@ -23,6 +23,10 @@ import numpy as np
 from ._native import kernels
 from .vjp_math import _data, matmul_in_order
 
+# numpy's types as module globals: a compiled module looks a global up from a cache, `np.ndarray` every time
+_ndarray = np.ndarray
+_float32, _float64 = np.float32, np.float64
+
 # C loops replaying some of the numpy code below on small arrays, the same bits (engine/_kernels.pyx); None
 # where they are not compiled
 _K = kernels()
@@ -215,7 +219,7 @@ def power_scalar(x, exponent):
     if exponent == 2:
         # np.square is the same correctly rounded product as x * x, a quarter faster on a 200x200 float array
         # (it reads the operand once); numpy scalars multiply faster than a ufunc call
-        return _square(x) if type(x) is np.ndarray and x.dtype.kind == "f" else x * x
+        return _square(x) if type(x) is _ndarray and x.dtype.kind == "f" else x * x
     if exponent == 3:
         return x * x * x
     if exponent == 0.5:
@@ -242,7 +246,7 @@ def _pow_scalar_vjp(m, g, s, a):
     if not m.differentiable:
         # self.pow(1) is self itself, which spares the squares (the most common power) an element-wise pow
         local = x if e == 2 else power_scalar(x, e - 1)
-        if type(local) is np.ndarray and local.dtype.kind == "f":
+        if type(local) is _ndarray and local.dtype.kind == "f":
             # (the exponent cast to the array's dtype here, as numpy would, but without its 0.7 us per call)
             return times_fresh(g, np.multiply(local.dtype.type(e), local, out=None if local is x else local))
         return g * (e * local)
@@ -488,7 +492,7 @@ _unary("rsqrt", "RsqrtBackward0", _rsqrt_fwd, lambda m, g, s, a: _times(m, -0.5,
 def times_fresh(g, fresh):
     """g * fresh, written over `fresh` (an array the caller just made, held by nobody else) when the product
     has its shape and dtype: the same values, one array fewer to allocate and fill."""
-    if type(fresh) is np.ndarray and getattr(g, "dtype", None) is fresh.dtype and (
+    if type(fresh) is _ndarray and getattr(g, "dtype", None) is fresh.dtype and (
             not g.ndim or g.shape == fresh.shape):
         if not g.ndim and g == 1:  # the gradient of a sum or mean's root: 1 * x is x, bit for bit
             return fresh
@@ -498,7 +502,7 @@ def times_fresh(g, fresh):
 
 def _tanh_backward_fwd(g, y):
     squares = y * y
-    if type(squares) is not np.ndarray:  # numpy scalars (0-d tensors)
+    if type(squares) is not _ndarray:  # numpy scalars (0-d tensors)
         return g * (1 - squares)
     return times_fresh(g, np.subtract(squares.dtype.type(1), squares, out=squares))  # (see binary_runner's cast)
 
@@ -514,7 +518,7 @@ _op("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), _tanh_b
 
 def _takes_kernel(x) -> bool:
     """Whether an element-wise float32 kernel replays the exact path for x (a small contiguous array)."""
-    return (_K is not None and type(x) is np.ndarray and x.dtype == np.float32 and x.size <= EXACT_ROUNDING_MAX
+    return (_K is not None and type(x) is _ndarray and x.dtype == _float32 and x.size <= EXACT_ROUNDING_MAX
             and x.flags.c_contiguous)
 
 
@@ -525,7 +529,7 @@ def _sigmoid_fwd(x):
         if result is not None:
             return result
     e = exp_f(-x)
-    if type(e) is np.ndarray:  # a fresh array: both steps written over it, the 1 cast as numpy would cast it
+    if type(e) is _ndarray:  # a fresh array: both steps written over it, the 1 cast as numpy would cast it
         one = e.dtype.type(1)
         return np.divide(one, np.add(one, e, out=e), out=e)
     return 1 / (1 + e)
@@ -588,7 +592,7 @@ def _clamp_fwd(x, min=None, max=None):
         out = np.maximum(out, min)
     if max is not None:
         out = np.minimum(out, max)
-    return out.astype(x.dtype, copy=False) if isinstance(out, np.ndarray) else out
+    return out.astype(x.dtype, copy=False) if isinstance(out, _ndarray) else out
 
 
 def _clamp_outside(x, a):
@@ -896,9 +900,9 @@ def _kernel_total(x, axis, keepdims):
     if _K is None or keepdims or not x.ndim or not x.size or not (axis is None or x.ndim == 1) \
             or not x.flags.c_contiguous:
         return None
-    if x.dtype == np.float32:
+    if x.dtype == _float32:
         return _K.sum_f32(x.reshape(-1), 8, _SUM_GRAIN, _SUM_THREADS)
-    if x.dtype == np.float64:
+    if x.dtype == _float64:
         return _K.sum_f64(x.reshape(-1), 4, _SUM_GRAIN, _SUM_THREADS)
     return None
 
@@ -1181,12 +1185,12 @@ def _view_like(name, grad_fn, forward, formula, latex):
 
 def _reshape(x, size):
     # the array's own method: what np.reshape calls, without its Python-level wrapper
-    return x.reshape(size) if type(x) is np.ndarray else np.reshape(x, size)
+    return x.reshape(size) if type(x) is _ndarray else np.reshape(x, size)
 
 
 def _expand_dims(x, dim):
     """np.expand_dims(x, dim), which is a reshape: done directly for the (wrapped) dims the engine passes."""
-    if type(x) is np.ndarray and 0 <= dim <= x.ndim:
+    if type(x) is _ndarray and 0 <= dim <= x.ndim:
         shape = x.shape
         return x.reshape((*shape[:dim], 1, *shape[dim:]))
     return np.expand_dims(x, dim)
@@ -1357,7 +1361,7 @@ def _bce_logits_self(m, g, s, a):
         gi = gi * g
     if w is not None:
         gi = gi * w
-    n = x.size if type(x) is np.ndarray else math.prod(_shape(x))
+    n = x.size if type(x) is _ndarray else math.prod(_shape(x))
     return _scale_reduced(m, gi, n, a.get("reduction", "mean"))
 
 
@@ -1426,7 +1430,7 @@ _op("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"), _
 
 def _mse_fwd(x, y, reduction="mean"):
     d = x - y
-    return _reduce(np.multiply(d, d, out=d) if type(d) is np.ndarray else d * d, reduction)
+    return _reduce(np.multiply(d, d, out=d) if type(d) is _ndarray else d * d, reduction)
 
 
 def _mse_backward_fwd(g, first, second, reduction="mean"):
@@ -1434,7 +1438,7 @@ def _mse_backward_fwd(g, first, second, reduction="mean"):
     n = math.prod(np.shape(first))
     alpha = 2.0 / n if reduction == "mean" else 2.0
     d = first - second
-    if type(d) is not np.ndarray:  # numpy scalars (0-d tensors)
+    if type(d) is not _ndarray:  # numpy scalars (0-d tensors)
         return alpha * d * g
     # (the same products, in the difference's array; alpha cast as numpy would, see binary_runner)
     return times_fresh(g, np.multiply(d.dtype.type(alpha) if d.dtype.kind == "f" else alpha, d, out=d))

@@ -11,19 +11,34 @@ from . import dtypes
 from .grad_mode import ENABLED
 from .nodes import HOOKED, Node, _next_seq, accumulator_for, link_output, node_class
 
+try:
+    import cython  # compile-time declarations only (@cython.locals below): no-ops when run as Python
+except ImportError:
+    from ._cython_shim import cython
+
 # PyTorch returns inf and nan silently; numpy would warn on every such element-wise op.
 np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
 _next_tid = itertools.count().__next__
-_new_tensor = object.__new__
 CAPTURE: list = [None]  # engine.graph.capture() puts a list here to keep every new tensor alive
 _EMPTY: dict = {}
 
 
-class Tensor:
-    # Hot attributes are slots, set for every tensor; rarely set ones are class-level defaults that an instance
-    # overrides in its __dict__ only when needed, which keeps creating a tensor (the hot path) cheap.
-    __slots__ = ("__dict__", "__weakref__", "_data", "_grad_fn", "_requires_grad", "_tid_no", "_vbox")
+class _TensorFields:
+    """The fields every tensor sets, in a base class of their own: compiled, it is an extension type
+    (tensor.pxd) whose fields the hot paths read and set as C struct fields, where they declare a local as
+    one; `Tensor` adds everything else (and stays a Python class, which tensor_methods adds methods to)."""
+
+    __slots__ = ("__weakref__", "_data", "_grad_fn", "_requires_grad", "_tid_no", "_vbox")
+
+
+_new_tensor = _TensorFields.__new__  # (object.__new__ as Python; compiled, the extension type's own)
+
+
+class Tensor(_TensorFields):
+    # Hot attributes are the base's fields, set for every tensor; rarely set ones are class-level defaults that
+    # an instance overrides in its __dict__ only when needed, which keeps creating a tensor (the hot path) cheap.
+    __slots__ = ("__dict__",)
     _grad = None
     _acc = None
     _hooks = None
@@ -33,11 +48,10 @@ class Tensor:
     def _tid(self) -> int:
         """A number that names this tensor for good (graph views, traces): given on first request, which
         spares creating a tensor (the hot path) the count."""
-        try:
-            return self._tid_no
-        except AttributeError:
+        tid = getattr(self, "_tid_no", None)  # (unset: None compiled, missing as Python)
+        if tid is None:
             self._tid_no = tid = _next_tid()
-            return tid
+        return tid
 
     # ---------------------------------------------------------------- construction
     def __init__(self, *args, **kwargs):
@@ -356,6 +370,7 @@ def _rebuild(data, requires_grad, grad):
     return t
 
 
+@cython.locals(t=_TensorFields)
 def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
     t = _new_tensor(Tensor)
     t._data = data
@@ -488,10 +503,12 @@ def unary_runner(spec, fallback=None):
     one Python call. With `fallback`, anything but a floating-point Tensor goes to fallback(x)."""
     forward = spec.forward
 
+    @cython.locals(t=_TensorFields, result=_TensorFields)
     def run(x, *, attrs=_EMPTY):  # (keyword-only: `torch.exp(x, 2)` stays an error)
         if fallback is not None and not (type(x) is Tensor and x._data.dtype.kind == "f"):
             return fallback(x)
-        dx = x._data
+        t = x  # (a tensor from here on)
+        dx = t._data
         if not dx.ndim:
             dx = dx[()]
         if type(dx) in _ARRAY_TYPES:
@@ -510,7 +527,7 @@ def unary_runner(spec, fallback=None):
         result._vbox = [0]
         if CAPTURE[0] is not None:
             CAPTURE[0].append(result)
-        if x._requires_grad and ENABLED[0]:
+        if t._requires_grad and ENABLED[0]:
             result._requires_grad = True
             _attach(spec, (x,), attrs, result, None)  # (sets _grad_fn)
         else:
@@ -529,24 +546,27 @@ def binary_runner(spec, fallback=None, float_self=False):
     non-float self) go to fallback(x, y) instead; without, it takes all that apply_elementwise takes."""
     plain_forward = spec.plain_forward
 
+    @cython.locals(xt=_TensorFields, yt=_TensorFields, result=_TensorFields)
     def run(x, y, attrs=_EMPTY):
         ty = type(y)
         if fallback is not None and (not (ty is Tensor or ty is float or ty is int)
                                      or (float_self and x._data.dtype.kind != "f")):
             return fallback(x, y)
         if type(x) is Tensor or isinstance(x, Tensor):
-            dx = x._data
+            xt = x
+            dx = xt._data
             if not dx.ndim:
                 dx = dx[()]
-            grad = x._requires_grad
+            grad = xt._requires_grad
         else:
             dx = x
             grad = False
         if ty is Tensor or isinstance(y, Tensor):
-            dy = y._data
+            yt = y
+            dy = yt._data
             if not dy.ndim:
                 dy = dy[()]
-            if y._requires_grad:
+            if yt._requires_grad:
                 grad = True
             ty = type(dy)
         else:

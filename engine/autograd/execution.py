@@ -19,6 +19,9 @@ from ..ops import ELEMENTWISE, REGISTRY, negated_grad
 from ..tensor import Tensor, _make, _SavedOutput
 from ..vjp_math import NUMPY, TENSOR
 
+# numpy's types as module globals: a compiled module looks a global up from a cache, `np.ndarray` every time
+_ndarray = np.ndarray
+
 ELEMENTWISE_SPECS = frozenset(REGISTRY[name] for name in ELEMENTWISE)
 
 BACKWARD_TWICE = (
@@ -132,7 +135,7 @@ def _as_grad(g, create_graph):
     if create_graph:
         return g if isinstance(g, Tensor) else _make(np.asarray(g))
     g = g._data if isinstance(g, Tensor) else g
-    return g[()] if type(g) is np.ndarray and not g.ndim else g
+    return g[()] if type(g) is _ndarray and not g.ndim else g
 
 
 def _wrap(g):
@@ -189,7 +192,7 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
             left = deps[nxt] - 1
             prev = buffers.get(nxt)
             xdata = node_inputs[i]._data
-            if left and vjp is negated_grad and prev is None and not a and type(g) is np.ndarray \
+            if left and vjp is negated_grad and prev is None and not a and type(g) is _ndarray \
                     and g.shape == xdata.shape and g.dtype is xdata.dtype:
                 # -g waiting for another gradient: kept as g, and the later sum subtracts it (one pass fewer)
                 buffers[nxt] = _Negated(g)
@@ -214,7 +217,7 @@ def _run_plain(deps, buffers, heap, pending, retain_graph) -> None:
                 # a fresh array from a VJP (not a view; not the incoming gradient passed on, unless it was this
                 # node's alone and goes on along its only edge) belongs to this buffer alone, so it may later
                 # be summed into or become a leaf's .grad without a copy
-                fresh = type(gi) is np.ndarray and gi.base is None and (
+                fresh = type(gi) is _ndarray and gi.base is None and (
                     gi is not g or (g_owned and _one_edge(node)))
                 if left:
                     deps[nxt] = left
@@ -460,7 +463,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     buffers[nxt] = gi
                     # a fresh array from a VJP (not the incoming gradient passed on, not a view) belongs to
                     # this buffer alone, so it may later be summed into or become a leaf's .grad without a copy
-                    if not create_graph and type(gi) is np.ndarray and gi is not g and gi.base is None:
+                    if not create_graph and type(gi) is _ndarray and gi is not g and gi.base is None:
                         owned.add(nxt)
                 left = deps[nxt] - 1
                 deps[nxt] = left
@@ -501,7 +504,7 @@ def _grad_tensor(g, like, create_graph):
         return g if isinstance(g, Tensor) else _make(g)
     data = g._data if isinstance(g, Tensor) else g
     # (a numpy scalar is never writeable: it becomes a 0-d array)
-    if type(data) is not np.ndarray or not (data.flags.writeable and data.flags.owndata):
+    if type(data) is not _ndarray or not (data.flags.writeable and data.flags.owndata):
         data = np.array(data, dtype=like._data.dtype)
     return _make(data)
 
@@ -583,7 +586,7 @@ def _add_to_grad(var, data, owned) -> None:
     grad = var._grad
     if grad is None:
         # PyTorch steals a gradient nobody else holds; anything shared is copied
-        if not (owned and type(data) is np.ndarray and data.flags.c_contiguous):
+        if not (owned and type(data) is _ndarray and data.flags.c_contiguous):
             data = np.array(data, copy=True)
         var._grad = _make(data)
     elif grad._grad_fn is None and grad._data.flags.writeable:
@@ -620,17 +623,17 @@ def _sum_into(buffers, owned, nxt, prev, gi, gi_fresh) -> None:
     """Add a second numpy gradient `gi` for `nxt` to its buffer `prev`. `gi_fresh`: no one else can see `gi`
     (not the incoming gradient passed on, not kept for a hook)."""
     if type(prev) is _Negated:  # -a + b is b - a, to the bit
-        out = gi if gi_fresh and type(gi) is np.ndarray and gi.base is None and gi.shape == prev.g.shape \
+        out = gi if gi_fresh and type(gi) is _ndarray and gi.base is None and gi.shape == prev.g.shape \
             and gi.dtype == prev.g.dtype else None
         buffers[nxt] = np.subtract(gi, prev.g, out=out)
         owned.add(nxt)
         return
     # (a 0-d product may be a numpy scalar: `+=` on it would not reach the buffer)
-    if type(prev) is np.ndarray and prev.shape == gi.shape and prev.dtype == gi.dtype:
+    if type(prev) is _ndarray and prev.shape == gi.shape and prev.dtype == gi.dtype:
         if nxt in owned:
             prev += gi  # the buffer is ours alone: sum in place, as PyTorch's InputBuffer does
             return
-        if gi_fresh and type(gi) is np.ndarray and gi.base is None:
+        if gi_fresh and type(gi) is _ndarray and gi.base is None:
             # the same sum written over the VJP's fresh array (nobody else holds it)
             buffers[nxt] = np.add(prev, gi, out=gi)
             owned.add(nxt)
