@@ -26,6 +26,7 @@ from .vjp_math import _data, matmul_in_order
 # numpy's types as module globals: a compiled module looks a global up from a cache, `np.ndarray` every time
 _ndarray = np.ndarray
 _float32, _float64 = np.float32, np.float64
+_np_add, _np_multiply = np.add, np.multiply
 
 # C loops replaying some of the numpy code below on small arrays, the same bits (engine/_kernels.pyx); None
 # where they are not compiled
@@ -245,6 +246,9 @@ def _pow_scalar_vjp(m, g, s, a):
     x = s["self"]
     if not m.differentiable:
         # self.pow(1) is self itself, which spares the squares (the most common power) an element-wise pow
+        if e == 2 and type(x) is _ndarray and x.dtype.kind == "f":
+            # 2 * x is x + x to the bit (both exact), without a scalar to cast: the commonest power's rule
+            return times_fresh(g, _np_add(x, x))
         local = x if e == 2 else power_scalar(x, e - 1)
         if type(local) is _ndarray and local.dtype.kind == "f":
             # (the exponent cast to the array's dtype here, as numpy would, but without its 0.7 us per call)
@@ -492,11 +496,13 @@ _unary("rsqrt", "RsqrtBackward0", _rsqrt_fwd, lambda m, g, s, a: _times(m, -0.5,
 def times_fresh(g, fresh):
     """g * fresh, written over `fresh` (an array the caller just made, held by nobody else) when the product
     has its shape and dtype: the same values, one array fewer to allocate and fill."""
-    if type(fresh) is _ndarray and getattr(g, "dtype", None) is fresh.dtype and (
-            not g.ndim or g.shape == fresh.shape):
-        if not g.ndim and g == 1:  # the gradient of a sum or mean's root: 1 * x is x, bit for bit
-            return fresh
-        return np.multiply(g, fresh, out=fresh)
+    if type(fresh) is _ndarray and getattr(g, "dtype", None) is fresh.dtype:
+        if not g.ndim:
+            # the gradient of a sum or mean's root: 1 * x is x, bit for bit (compared as a Python float: a
+            # numpy comparison costs a ufunc call)
+            return fresh if g.item() == 1 else _np_multiply(g, fresh, out=fresh)
+        if g.shape == fresh.shape:
+            return _np_multiply(g, fresh, out=fresh)
     return g * fresh
 
 
