@@ -14,7 +14,7 @@ cdef class _TensorFields:
     cdef public object _vbox
 
 
-@cython.locals(node=Node)
+@cython.locals(node=Node, xt=_TensorFields, yt=_TensorFields)
 cpdef _attach(spec, inputs, node_attrs, _TensorFields result, extras)
 cpdef _elementwise_forward(spec, datas, attrs)
 cpdef _elementwise_inputs(inputs)

@@ -665,25 +665,27 @@ def _plan(spec, mask):
 def _attach(spec, inputs, node_attrs, result, extras) -> None:
     n = len(inputs)
     if n == 1 and type(inputs[0]) is Tensor:  # the caller saw it require grad
-        x = inputs[0]
-        fn = x._grad_fn
-        nexts = (fn if fn is not None else accumulator_for(x),)
+        xt = inputs[0]
+        fn = xt._grad_fn
+        nexts = (fn if fn is not None else accumulator_for(xt),)
         mask = 1
-    elif n == 2:  # the loop below, written out
+    elif n == 2:  # the loop below, written out (xt, yt: the operands once known to be tensors)
         x, y = inputs
-        if isinstance(x, Tensor) and x._requires_grad:
-            fn = x._grad_fn
-            first = fn if fn is not None else accumulator_for(x)
-            mask = 1
-        else:
-            first = None
-            mask = 0
-        if isinstance(y, Tensor) and y._requires_grad:
-            fn = y._grad_fn
-            nexts = (first, fn if fn is not None else accumulator_for(y))
-            mask |= 2
-        else:
-            nexts = (first, None)
+        first = None
+        mask = 0
+        if type(x) is Tensor or isinstance(x, Tensor):
+            xt = x
+            if xt._requires_grad:
+                fn = xt._grad_fn
+                first = fn if fn is not None else accumulator_for(xt)
+                mask = 1
+        nexts = (first, None)
+        if type(y) is Tensor or isinstance(y, Tensor):
+            yt = y
+            if yt._requires_grad:
+                fn = yt._grad_fn
+                nexts = (first, fn if fn is not None else accumulator_for(yt))
+                mask |= 2
     else:
         edges = []
         mask = 0
