@@ -7,6 +7,11 @@ the fallback: every compiled module is used only while its source is byte for by
 edited file runs as Python at once (until the next install compiles it again) and no stale build can shadow
 it. `ENGINE_PURE_PYTHON=1` runs everything as Python.
 
+Two more things compile: the .pxd files beside some modules (declarations Cython reads: Node and Tensor's
+fields as extension types, C calls between a module's helpers; part of their module's digest), and the C
+kernels of engine/_kernels.pyx, which replay a few exact numpy paths in one loop (`kernels()`: None unless
+compiled and current, and the callers then run the numpy code).
+
 This module must stay pure Python: engine/__init__.py imports it before any module that may be compiled.
 """
 

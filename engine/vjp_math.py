@@ -13,6 +13,7 @@ from ._native import kernels
 
 _K = kernels()  # C loops for the same sums (engine/_kernels.pyx), or None
 
+
 def _data(x):
     return getattr(x, "_data", x)
 
