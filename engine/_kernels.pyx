@@ -101,15 +101,32 @@ cdef enum:
     LEVELS = 4
 
 
+cdef inline void _add_rows(real* acc, const real* x, Py_ssize_t rows, Py_ssize_t width) noexcept nogil:
+    """acc[c] += x[r * width + c] for each row r in turn: a level's running sum over `rows` rows."""
+    cdef real a[ILP * 8]
+    cdef Py_ssize_t r, c
+    if width == ILP * 8:  # (float32's 32 columns as a constant: the compiler keeps them in registers)
+        for c in range(ILP * 8):
+            a[c] = acc[c]
+        for r in range(rows):
+            for c in range(ILP * 8):
+                a[c] = a[c] + x[r * (ILP * 8) + c]
+        for c in range(ILP * 8):
+            acc[c] = a[c]
+        return
+    for r in range(rows):
+        for c in range(width):
+            acc[c] = acc[c] + x[r * width + c]
+
+
 cdef real _run_sum(const real* x, Py_ssize_t n, Py_ssize_t lanes) noexcept nogil:
     """ops._rows_sum of one contiguous run of n elements (PyTorch's vectorized_inner_sum / cascade_sum):
     per lane, 4 interleaved accumulators summed in levels of `step` rows, the vectors left over, then the
     elements past the last vector and the lanes in order, every addition rounded."""
     cdef real lev[LEVELS][ILP * 8]
     cdef real lane[8]
-    cdef Py_ssize_t power, step, i, r, c, j, l, v, size
+    cdef Py_ssize_t power, step, i, c, j, l, v, size
     cdef real total
-    cdef const real* row
     if n < lanes:  # a run shorter than one vector: the same accumulators over single elements
         lanes = 1
     cdef Py_ssize_t width = ILP * lanes
@@ -132,10 +149,7 @@ cdef real _run_sum(const real* x, Py_ssize_t n, Py_ssize_t lanes) noexcept nogil
         step = (<Py_ssize_t>1) << power
         i = 0
         while i + step <= size:
-            for r in range(i, i + step):
-                row = x + r * width
-                for c in range(width):
-                    lev[0][c] = lev[0][c] + row[c]
+            _add_rows(lev[0], x + i * width, step, width)
             i += step
             for j in range(1, LEVELS):
                 for c in range(width):
@@ -143,10 +157,7 @@ cdef real _run_sum(const real* x, Py_ssize_t n, Py_ssize_t lanes) noexcept nogil
                     lev[j - 1][c] = 0
                 if i & ((step - 1) << (j * power)):
                     break
-        for r in range(i, size):
-            row = x + r * width
-            for c in range(width):
-                lev[0][c] = lev[0][c] + row[c]
+        _add_rows(lev[0], x + i * width, size - i, width)
         for j in range(1, LEVELS):
             for c in range(width):
                 lev[0][c] = lev[0][c] + lev[j][c]
