@@ -22,6 +22,15 @@ def _run(code: str, cwd: Path, **env) -> str:
     return out.stdout
 
 
+def _edited_copy(tmp_path: Path, relative: str, addition: str) -> Path:
+    """A copy of the engine package whose file `relative` (under engine/) has `addition` appended."""
+    shutil.copytree(ROOT / "engine", tmp_path / "engine")
+    edited = tmp_path / "engine" / relative
+    assert edited.exists()
+    edited.write_text(edited.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    return tmp_path
+
+
 def test_status_names_what_runs_compiled():
     text = _native.status()
     assert text.startswith("engine: ")
@@ -51,13 +60,10 @@ def test_pure_python_switch():
 @pytest.mark.skipif("engine.autograd.execution" not in _native.COMPILED, reason="the engine is not compiled here")
 def test_an_edited_declaration_file_makes_its_module_stale(tmp_path):
     # a .pxd changes what its module compiles to, so it is part of the module's digest
-    shutil.copytree(ROOT / "engine", tmp_path / "engine")
-    pxd = tmp_path / "engine" / "autograd" / "execution.pxd"
-    assert pxd.exists()
-    pxd.write_text(pxd.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    copy = _edited_copy(tmp_path, "autograd/execution.pxd", "\n# edited\n")
     out = _run("import engine, sys\n"
                "print(engine._native.status())\n"
-               "print(sys.modules['engine.autograd.execution'].__file__)", tmp_path)
+               "print(sys.modules['engine.autograd.execution'].__file__)", copy)
     status, execution_file = out.splitlines()
     assert "edited since compiled" in status and "engine.autograd.execution" in status
     assert execution_file.endswith("execution.py")
@@ -67,14 +73,12 @@ def test_an_edited_declaration_file_makes_its_module_stale(tmp_path):
 def test_edited_kernels_are_not_used(tmp_path):
     # the kernels have no Python file to fall back on: edited since compiled, they are off and the engine runs
     # the numpy code they replay
-    shutil.copytree(ROOT / "engine", tmp_path / "engine")
-    edited = tmp_path / "engine" / "_kernels.pyx"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    copy = _edited_copy(tmp_path, "_kernels.pyx", "\n# edited\n")
     out = _run("import engine, sys\n"
                "print(engine._native.status())\n"
                "print(engine._native.kernels(), 'engine._kernels' in sys.modules, engine.ops._K)\n"
                "print(engine.tensor([0.5, 1.5, 2.5]).sigmoid().sum())",
-               tmp_path)
+               copy)
     status, kernels, total = out.splitlines()
     assert "C kernels off" in status and "engine._kernels" in status
     assert kernels == "None False None"
@@ -85,15 +89,13 @@ def test_edited_kernels_are_not_used(tmp_path):
 def test_an_edited_module_runs_as_python(tmp_path):
     # a copy of the package with one compiled module's source edited: that module loads from its .py (a stale
     # build never shadows an edit), the others stay compiled
-    shutil.copytree(ROOT / "engine", tmp_path / "engine")
-    edited = tmp_path / "engine" / "vjp_math.py"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nEDITED = True\n", encoding="utf-8")
+    copy = _edited_copy(tmp_path, "vjp_math.py", "\nEDITED = True\n")
     out = _run("import engine, sys\n"
                "print(engine._native.status())\n"
                "print(sys.modules['engine.vjp_math'].__file__, sys.modules['engine.vjp_math'].EDITED)\n"
                "print(sys.modules['engine.tensor'].__file__)\n"
                "x = engine.tensor([1.0, 2.0], requires_grad=True); (x * x).sum().backward(); print(x.grad)",
-               tmp_path)
+               copy)
     status, vjp_line, tensor_line, grad = out.splitlines()
     assert "engine.vjp_math" in status and "edited since compiled" in status
     assert vjp_line.endswith("vjp_math.py True")
