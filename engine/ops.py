@@ -728,6 +728,7 @@ def _shape(x):
 # interleaved accumulators, partial sums in levels of 16+ rows); numpy's pairwise order gives other last bits.
 # The helpers below replay that order with numpy, one float rounding per addition.
 _SUM_VECTOR_BYTES = 32  # the AVX2 width PyTorch's CPU sum kernel uses: 8 float32 or 4 float64 lanes
+_LANES_F32, _LANES_F64 = _SUM_VECTOR_BYTES // 4, _SUM_VECTOR_BYTES // 8
 _SUM_ILP = 4
 _SUM_LEVELS = 4
 _SUM_GRAIN = 32768  # above this PyTorch splits a full sum between its threads
@@ -907,9 +908,9 @@ def _kernel_total(x, axis, keepdims):
             or not x.flags.c_contiguous:
         return None
     if x.dtype == _float32:
-        return _K.sum_f32(x.reshape(-1), 8, _SUM_GRAIN, _SUM_THREADS)
+        return _K.sum_f32(x.reshape(-1), _LANES_F32, _SUM_GRAIN, _SUM_THREADS)
     if x.dtype == _float64:
-        return _K.sum_f64(x.reshape(-1), 4, _SUM_GRAIN, _SUM_THREADS)
+        return _K.sum_f64(x.reshape(-1), _LANES_F64, _SUM_GRAIN, _SUM_THREADS)
     return None
 
 
