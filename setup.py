@@ -67,7 +67,7 @@ def native_extensions() -> list:
     except ImportError:
         return []
     extensions = []
-    for module in (*_native.MODULES, _native.KERNELS):
+    for module in _native.BUILT:
         source = _native.source_path(module)
         # the kernels replay numpy's roundings one operation at a time: no fused multiply-adds
         flags = ["-ffp-contract=off"] if module == _native.KERNELS and os.name != "nt" else []

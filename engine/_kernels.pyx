@@ -23,20 +23,26 @@ ctypedef fused real:
     float
     double
 
-# the codes of `unary_f32` (engine.ops passes these)
-EXP, LOG, TANH, SIN, COS, LOG1P = range(6)
+cdef enum:
+    K_EXP, K_LOG, K_TANH, K_SIN, K_COS, K_LOG1P  # the functions of `unary_f32`
+    ILP = 4  # PyTorch's sum: interleaved accumulators per lane,
+    LEVELS = 4  # levels of partial sums,
+    MAX_LANES = 8  # and at most this many lanes (float32 in 32-byte vectors)
+
+# the codes of `unary_f32`, for engine.ops
+EXP, LOG, TANH, SIN, COS, LOG1P = K_EXP, K_LOG, K_TANH, K_SIN, K_COS, K_LOG1P
 
 
 cdef inline double _unary(int code, double v) noexcept nogil:
-    if code == 0:
+    if code == K_EXP:
         return exp(v)
-    if code == 1:
+    if code == K_LOG:
         return log(v)
-    if code == 2:
+    if code == K_TANH:
         return tanh(v)
-    if code == 3:
+    if code == K_SIN:
         return sin(v)
-    if code == 4:
+    if code == K_COS:
         return cos(v)
     return log1p(v)
 
@@ -96,22 +102,17 @@ def log_sigmoid_f32(x):
 
 
 # ------------------------------------------------------------------ PyTorch's order of a full sum
-cdef enum:
-    ILP = 4
-    LEVELS = 4
-
-
 cdef inline void _add_rows(real* acc, const real* x, Py_ssize_t rows, Py_ssize_t width) noexcept nogil:
     """acc[c] += x[r * width + c] for each row r in turn: a level's running sum over `rows` rows."""
-    cdef real a[ILP * 8]
+    cdef real a[ILP * MAX_LANES]
     cdef Py_ssize_t r, c
-    if width == ILP * 8:  # (float32's 32 columns as a constant: the compiler keeps them in registers)
-        for c in range(ILP * 8):
+    if width == ILP * MAX_LANES:  # (float32's 32 columns as a constant: the compiler keeps them in registers)
+        for c in range(ILP * MAX_LANES):
             a[c] = acc[c]
         for r in range(rows):
-            for c in range(ILP * 8):
-                a[c] = a[c] + x[r * (ILP * 8) + c]
-        for c in range(ILP * 8):
+            for c in range(ILP * MAX_LANES):
+                a[c] = a[c] + x[r * (ILP * MAX_LANES) + c]
+        for c in range(ILP * MAX_LANES):
             acc[c] = a[c]
         return
     for r in range(rows):
@@ -123,8 +124,8 @@ cdef real _run_sum(const real* x, Py_ssize_t n, Py_ssize_t lanes) noexcept nogil
     """ops._rows_sum of one contiguous run of n elements (PyTorch's vectorized_inner_sum / cascade_sum):
     per lane, 4 interleaved accumulators summed in levels of `step` rows, the vectors left over, then the
     elements past the last vector and the lanes in order, every addition rounded."""
-    cdef real lev[LEVELS][ILP * 8]
-    cdef real lane[8]
+    cdef real lev[LEVELS][ILP * MAX_LANES]
+    cdef real lane[MAX_LANES]
     cdef Py_ssize_t power, step, i, c, j, l, v, size
     cdef real total
     if n < lanes:  # a run shorter than one vector: the same accumulators over single elements
@@ -197,16 +198,16 @@ cdef real _full_sum(const real* x, Py_ssize_t n, Py_ssize_t lanes, Py_ssize_t gr
 
 def sum_f32(const float[::1] x, Py_ssize_t lanes, Py_ssize_t grain, Py_ssize_t threads):
     """ops.torch_sum of a contiguous float32 run (all of it), as a numpy float32 scalar."""
-    if lanes > 8:
-        raise ValueError("at most 8 lanes")
+    if lanes > MAX_LANES:
+        raise ValueError(f"at most {MAX_LANES} lanes")
     cdef float total = _full_sum(&x[0], x.shape[0], lanes, grain, threads)
     return None if total != total else np.float32(total)
 
 
 def sum_f64(const double[::1] x, Py_ssize_t lanes, Py_ssize_t grain, Py_ssize_t threads):
     """ops.torch_sum of a contiguous float64 run (all of it), as a numpy float64 scalar."""
-    if lanes > 8:
-        raise ValueError("at most 8 lanes")
+    if lanes > MAX_LANES:
+        raise ValueError(f"at most {MAX_LANES} lanes")
     cdef double total = _full_sum(&x[0], x.shape[0], lanes, grain, threads)
     return None if total != total else np.float64(total)
 

@@ -48,6 +48,7 @@ MODULES = (
 # C loops for the exact small-tensor paths (engine/_kernels.pyx): written in Cython only, so there is no Python
 # file to fall back on; without them the engine runs the numpy code each kernel replays (see `kernels()`).
 KERNELS = "engine._kernels"
+BUILT = (*MODULES, KERNELS)  # everything setup.py compiles
 
 
 def source_path(module: str) -> Path:
@@ -83,7 +84,7 @@ def _check() -> tuple[tuple[str, ...], str]:
     except (OSError, ValueError, KeyError, TypeError):
         return (), "not compiled (pip install . compiles it where a C compiler is present)"
     usable, stale = [], []
-    for module in (*MODULES, KERNELS):
+    for module in BUILT:
         if module not in built or _compiled_path(module) is None:
             continue
         try:
@@ -94,7 +95,7 @@ def _check() -> tuple[tuple[str, ...], str]:
     why = ""
     if stale:
         why = f"edited since compiled, run as Python until the next install: {', '.join(stale)}"
-    elif len(usable) < len(MODULES) + 1:
+    elif len(usable) < len(BUILT):
         why = "some modules did not compile"
     return tuple(usable), why
 

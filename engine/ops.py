@@ -319,7 +319,7 @@ def _float32_via_float64(fn, scalar_fn, wrap=False):
             except (ValueError, OverflowError):
                 return out(fn(x))
         if getattr(x, "dtype", None) == np.float32 and x.size <= EXACT_ROUNDING_MAX:
-            if code is not None and kind is np.ndarray and x.flags.c_contiguous and _K is not None:
+            if code is not None and kind is _ndarray and x.flags.c_contiguous and _K is not None:
                 result = _K.unary_f32(x, code)  # (the same roundings in one C loop; None: a nan, numpy's)
                 if result is not None:
                     return result
@@ -914,21 +914,31 @@ def _kernel_total(x, axis, keepdims):
     return None
 
 
+def _whole_sum(x, axis, keepdims):
+    """A whole float sum (all of x, or a 1-d x's only dim) as a numpy scalar, by the quickest route that keeps
+    PyTorch's order: the C kernel, else `_short_sum` or `_flat_sum`; None where torch_sum's general code is
+    needed. (torch_mean divides it while it is still a scalar.)"""
+    total = _kernel_total(x, axis, keepdims)
+    if total is not None:
+        return total
+    if x.ndim and _takes_short_sum(x, axis, keepdims):
+        return _short_sum(x.reshape(-1))
+    if _takes_flat_sum(x, axis, keepdims):
+        return _flat_sum(x.reshape(-1))
+    return None
+
+
 def torch_sum(x, axis=None, keepdims=False):
     """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers."""
     x = np.asarray(x)
-    total = _kernel_total(x, axis, keepdims)
+    total = _whole_sum(x, axis, keepdims)
     if total is not None:
-        return np.asarray(total)
+        return np.asarray(total, dtype=x.dtype)
     if x.dtype.kind != "f" or x.ndim == 0 or x.size == 0 or x.size > EXACT_ROUNDING_MAX:
         if x.dtype.kind != "f":  # (np.sum: integers add up in int64, as in PyTorch)
             return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
         axis = tuple(axis) if isinstance(axis, list) else axis
         return np.asarray(_add_reduce(x, axis=axis, keepdims=keepdims), dtype=x.dtype)  # np.sum's own kernel
-    if _takes_short_sum(x, axis, keepdims):
-        return np.asarray(_short_sum(x.ravel()), dtype=x.dtype)
-    if _takes_flat_sum(x, axis, keepdims):
-        return np.asarray(_flat_sum(x.reshape(-1)))
     nd = x.ndim
     axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
     # PyTorch walks memory order: outermost stride first; adjacent dims of one kind merge into one
@@ -971,13 +981,9 @@ def torch_sum(x, axis=None, keepdims=False):
 
 def torch_mean(x, axis=None, keepdims=False):
     """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
-    total = _kernel_total(x, axis, keepdims)
+    total = _whole_sum(x, axis, keepdims)
     if total is not None:
         return np.asarray(total / x.dtype.type(x.size))
-    if x.ndim and _takes_short_sum(x, axis, keepdims):  # (a lesson's loss over 3 outputs: the sum directly)
-        return np.asarray(_short_sum(x.reshape(-1)) / x.dtype.type(x.size))
-    if _takes_flat_sum(x, axis, keepdims):  # (divided while still a numpy scalar)
-        return np.asarray(_flat_sum(x.reshape(-1)) / x.dtype.type(x.size))
     n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
     return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
 
