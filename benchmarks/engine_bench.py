@@ -225,6 +225,89 @@ def grid_numpy(n=200):
     return step
 
 
+def mixed_chain(lib, n_nodes=750):
+    """A chain nobody tuned for: relu, sigmoid, exp, log and mul on a 0-d tensor (five nodes a step)."""
+    steps = n_nodes // 5
+
+    def step():
+        x = lib.tensor(0.5, requires_grad=True)
+        y = x
+        for _ in range(steps):
+            y = (y.relu().sigmoid().exp() * 0.9).log()
+        y.backward()
+
+    return step
+
+
+def mixed_chain_numpy(n_nodes=750):
+    steps = n_nodes // 5
+
+    def step():
+        y = np.float32(0.5)
+        saved = []
+        for _ in range(steps):
+            r = np.maximum(y, np.float32(0))
+            s = np.float32(1) / (np.float32(1) + np.exp(-r))
+            e = np.exp(s)
+            m = e * np.float32(0.9)
+            saved.append((y, s, e, m))
+            y = np.log(m)
+        g = np.float32(1.0)
+        for y0, s, e, m in reversed(saved):
+            g = g / m * np.float32(0.9) * e * s * (np.float32(1) - s) * np.float32(y0 > 0)
+        return g
+
+    return step
+
+
+def _two_layer_data():
+    rng = np.random.default_rng(2)
+    return (rng.standard_normal((32, 20), dtype=np.float32), rng.integers(0, 10, 32),
+            rng.standard_normal((20, 64), dtype=np.float32) * 0.2, np.zeros(64, np.float32),
+            rng.standard_normal((64, 10), dtype=np.float32) * 0.2, np.zeros(10, np.float32))
+
+
+def two_layer_sgd(lib):
+    """A lesson's training step nobody tuned for: relu layer, cross-entropy, optim.SGD, on a 32x20 batch."""
+    X, Y, W1, B1, W2, B2 = _two_layer_data()
+    x, y = lib.tensor(X), lib.tensor(Y)
+    params = [lib.tensor(p, requires_grad=True) for p in (W1, B1, W2, B2)]
+    w1, b1, w2, b2 = params
+    opt = lib.optim.SGD(params, lr=0.1)
+
+    def step():
+        opt.zero_grad()
+        h = (x @ w1 + b1).relu()
+        loss = lib.nn.functional.cross_entropy(h @ w2 + b2, y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def two_layer_sgd_numpy():
+    X, Y, W1, B1, W2, B2 = _two_layer_data()
+    W1, B1, W2, B2 = W1.copy(), B1.copy(), W2.copy(), B2.copy()
+    onehot = np.eye(10, dtype=np.float32)[Y]
+
+    def step():
+        pre = X @ W1 + B1
+        h = np.maximum(pre, 0)
+        out = h @ W2 + B2
+        shifted = out - out.max(1, keepdims=True)
+        logp = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        loss = -(logp * onehot).sum() / 32
+        g_out = (np.exp(logp) - onehot) / 32
+        g_w2, g_b2 = h.T @ g_out, g_out.sum(0)
+        g_pre = (g_out @ W2.T) * (pre > 0)
+        g_w1, g_b1 = X.T @ g_pre, g_pre.sum(0)
+        for p, g in ((W1, g_w1), (B1, g_b1), (W2, g_w2), (B2, g_b2)):
+            p -= np.float32(0.1) * g
+        return loss
+
+    return step
+
+
 WORKLOADS = [
     # name, engine, torch, numpy, (goal rival, goal ratio)
     ("seed BCE step", lambda: seed_bce(engine), lambda: seed_bce(torch), seed_bce_numpy, ("torch", 0.7)),
@@ -236,6 +319,10 @@ WORKLOADS = [
     ("384x384 matmul fwd+bwd", lambda: matmul384(engine), lambda: matmul384(torch), matmul384_numpy,
      ("numpy", 1.1)),
     ("200x200 grid surface+grad", lambda: grid(engine), lambda: grid(torch), grid_numpy, ("numpy", 1.5)),
+    ("mixed chain, 750 nodes", lambda: mixed_chain(engine), lambda: mixed_chain(torch), mixed_chain_numpy,
+     ("torch", 0.8)),
+    ("two-layer SGD step 32x20", lambda: two_layer_sgd(engine), lambda: two_layer_sgd(torch),
+     two_layer_sgd_numpy, ("torch", 1.0)),
 ]
 
 

@@ -13,6 +13,16 @@ from .nodes import AccumulateGrad, Node, link_output
 from .tensor import CAPTURE, Tensor
 
 
+def tensor_id(tensor: Tensor) -> str:
+    """The stable public id of a tensor in graph exports and backward traces ("t12")."""
+    return f"t{tensor._tid}"
+
+
+def node_id(node: Node) -> str:
+    """The stable public id of a grad_fn node in graph exports and backward traces ("n7")."""
+    return f"n{node._seq}"
+
+
 class _Capture:
     def __init__(self):
         self.tensors: list[Tensor] = []
