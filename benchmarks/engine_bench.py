@@ -355,7 +355,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     batches, target = (3, 0.05) if args.quick else (9, 0.2)
     print(f"numpy {np.__version__}; torch {torch.__version__ if torch else 'not installed'}; "
-          f"{batches} interleaved batches, median per call\n{engine._native.status()}\n")
+          f"{batches} interleaved batches, median per call\n")
     heads = ("engine", "torch", "numpy", "eng/torch", "eng/numpy")
     print(f"{'workload':28s} " + " ".join(f"{h:>10s}" for h in heads) + "  goal")
     for name, eng, tor, npy, (rival, goal) in WORKLOADS:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools as _functools
 
-# _native comes first (isort's order too): it decides which of the modules after it may load compiled
-from . import _native, autograd, backward_trace, graph, memory_tuning, nn, ops, optim  # noqa: F401
+from . import autograd, backward_trace, graph, nn, ops, optim
+from . import tensor_methods as _tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
 from .creation import (
     arange,
     as_tensor,
@@ -58,7 +58,6 @@ from .functions import (
     allclose,
     amax,
     amin,
-    apply_op,
     arccos,
     arcsin,
     arctan,
@@ -91,7 +90,6 @@ from .functions import (
     ge,
     greater,
     gt,
-    index_put_zeros,
     is_tensor,
     isclose,
     isnan,
@@ -152,8 +150,7 @@ from .functions import (
     where,
 )
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .tensor import Size, Tensor, as_constant
-from .tensor import _Device as device
+from .tensor import Size, Tensor, device
 
 half = float16
 float = float32
@@ -228,14 +225,12 @@ __all__ = [
     "allclose",
     "amax",
     "amin",
-    "apply_op",
     "arange",
     "arccos",
     "arcsin",
     "arctan",
     "argmax",
     "argmin",
-    "as_constant",
     "as_tensor",
     "asin",
     "atan",
@@ -285,7 +280,6 @@ __all__ = [
     "greater",
     "gt",
     "half",
-    "index_put_zeros",
     "inference_mode",
     "initial_seed",
     "int",
@@ -314,7 +308,6 @@ __all__ = [
     "max",
     "maximum",
     "mean",
-    "memory_tuning",
     "min",
     "minimum",
     "mm",
@@ -382,5 +375,3 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
-
-memory_tuning.freeze_loaded_objects()

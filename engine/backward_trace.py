@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-ACTIVE: list = [None]
+from .graph import backward_graph, node_id, tensor_id
+
+ACTIVE: list = [None]  # the recorder of the innermost record() block, which the backward pass reports to
 
 
 def _copy(x):
@@ -54,24 +56,24 @@ class BackwardPass:
         self.events.append(TraceEvent(step=len(self.events), **kw))
 
     def run(self, node, g, grads_out):
-        self._add(kind="run", node=f"n{node._seq}", name=type(node).__name__, grad_in=(_copy(g),),
+        self._add(kind="run", node=node_id(node), name=type(node).__name__, grad_in=(_copy(g),),
                   grads_out=tuple(_copy(x) for x in grads_out),
-                  targets=tuple(None if n is None else f"n{n._seq}" for n in node._next))
+                  targets=tuple(None if n is None else node_id(n) for n in node._next))
 
     def accumulate(self, node, var, before, incoming, after):
-        self._add(kind="accumulate", node=f"n{node._seq}", name="AccumulateGrad", grad_in=(_copy(incoming),),
-                  tensor=f"t{var._tid}", before=before, after=_copy(after))
+        self._add(kind="accumulate", node=node_id(node), name="AccumulateGrad", grad_in=(_copy(incoming),),
+                  tensor=tensor_id(var), before=before, after=_copy(after))
 
     def hook(self, node, tensor, before, after):
-        self._add(kind="hook", node=f"n{node._seq}", name=type(node).__name__, grad_in=(_copy(before),),
-                  tensor=f"t{tensor._tid}", before=_copy(before), after=_copy(after))
+        self._add(kind="hook", node=node_id(node), name=type(node).__name__, grad_in=(_copy(before),),
+                  tensor=tensor_id(tensor), before=_copy(before), after=_copy(after))
 
     def retain(self, node, tensor, g):
-        self._add(kind="retain_grad", node=f"n{node._seq}", name=type(node).__name__, grad_in=(_copy(g),),
-                  tensor=f"t{tensor._tid}", after=_copy(tensor._grad))
+        self._add(kind="retain_grad", node=node_id(node), name=type(node).__name__, grad_in=(_copy(g),),
+                  tensor=tensor_id(tensor), after=_copy(tensor._grad))
 
     def capture(self, node, g):
-        self._add(kind="capture", node=f"n{node._seq}", name=type(node).__name__, grad_in=(_copy(g),))
+        self._add(kind="capture", node=node_id(node), name=type(node).__name__, grad_in=(_copy(g),))
 
 
 class Recorder:
@@ -87,19 +89,12 @@ class Recorder:
         if self.max_passes is not None and len(self.passes) >= self.max_passes:
             self.dropped += 1
             return None
-        graph = None
-        if self.snapshot_graph:
-            from .graph import backward_graph
-
-            graph = backward_graph(root_nodes)
-        p = BackwardPass(index=self._count - 1, kind=kind, root_tensors=tuple(f"t{t._tid}" for t in roots),
-                         roots=tuple(f"n{n._seq}" for n in root_nodes), create_graph=bool(create_graph),
+        graph = backward_graph(root_nodes) if self.snapshot_graph else None
+        p = BackwardPass(index=self._count - 1, kind=kind, root_tensors=tuple(tensor_id(t) for t in roots),
+                         roots=tuple(node_id(n) for n in root_nodes), create_graph=bool(create_graph),
                          retain_graph=bool(retain_graph), graph=graph)
         self.passes.append(p)
         return p
-
-    def end(self):
-        pass
 
 
 @contextmanager

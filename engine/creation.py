@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor, _make
+from .tensor import Tensor, wrap
 
 
 def _default_generator():
@@ -27,7 +27,7 @@ def _np_dtype(dtype):
 def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
     if requires_grad and data.dtype.kind != "f":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return _make(data, bool(requires_grad))
+    return wrap(data, bool(requires_grad))
 
 
 def _infer(data):
@@ -72,7 +72,7 @@ def _to_nested(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     if type(data) is np.ndarray and dtype is None and data.dtype.kind == "f" and data.dtype.isnative:
-        return _make(np.array(data), bool(requires_grad))  # (a float array: a copy of its own dtype)
+        return wrap(np.array(data), bool(requires_grad))  # (a float array: a copy of its own dtype)
     if isinstance(data, Tensor):
         arr = np.array(data._data, dtype=_np_dtype(dtype), copy=True)
         return _finish(arr, requires_grad)
@@ -110,7 +110,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     dtypes.from_numpy_dtype(array.dtype)
-    return _make(array)  # shares memory, as torch.from_numpy does
+    return wrap(array)  # shares memory, as torch.from_numpy does
 
 
 def _size(size):

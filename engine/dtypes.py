@@ -95,6 +95,16 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     return np.promote_types(a, b)
 
 
+def torch_result_dtype(operands, numpy_result: np.dtype) -> np.dtype:
+    """The dtype PyTorch gives an element-wise op over `operands`, given the one numpy computed. Where every
+    array operand already has numpy's result dtype the two agree (Python numbers never raise the category
+    of same-dtype arrays in numpy 2 either), which spares the full rule on nearly every call."""
+    for x in operands:
+        if (type(x) is np.ndarray or isinstance(x, np.generic)) and x.dtype != numpy_result:
+            return result_np_dtype(operands)
+    return numpy_result
+
+
 def result_np_dtype(operands) -> np.dtype:
     """The numpy dtype PyTorch gives an elementwise op over `operands` (numpy arrays or Python scalars)."""
     dim_dt = zero_dt = None
@@ -144,3 +154,20 @@ def fill_int(value: int, np_dtype) -> int:
         raise RuntimeError(
             f"value cannot be converted to type {_C_INT_NAMES.get(np_dtype.name, np_dtype.name)} without overflow")
     return value
+
+
+# PyTorch's names of scalar types in its messages: C++ names ("long int") and short names ("Long")
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool",
+                 "float16": "c10::Half", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+_SHORT_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
+                "float16": "Half", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def c_type_name(np_dtype) -> str:
+    """'float' for float32, 'long int' for int64, as PyTorch's C++ messages name them."""
+    return _C_TYPE_NAMES.get(np.dtype(np_dtype).name, np.dtype(np_dtype).name)
+
+
+def short_name(np_dtype) -> str:
+    """'Float' for float32, 'Long' for int64, as PyTorch's messages name scalar types."""
+    return _SHORT_NAMES.get(np.dtype(np_dtype).name, np.dtype(np_dtype).name)

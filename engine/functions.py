@@ -11,14 +11,11 @@ from collections import namedtuple
 
 import numpy as np
 
-from . import dtypes
-from .grad_mode import ENABLED
-from .ops import REGISTRY as R
+from . import dtypes, ops
+from .apply import apply, broadcast_error
+from .grad_mode import is_grad_enabled
 from .ops import joined_op
-from .tensor import Tensor, _make, _wrap_dim, apply, apply_elementwise, unary_runner
-
-_ADD, _SUB, _MUL, _DIV = R["add"], R["sub"], R["mul"], R["div"]
-_EMPTY: dict = {}  # no attributes (shared, never written)
+from .tensor import Tensor, wrap, wrap_dim
 
 
 def _t(x) -> Tensor:
@@ -28,81 +25,80 @@ def _t(x) -> Tensor:
     dtype = dtypes.result_np_dtype([x]) if isinstance(x, (bool, int, float)) else None
     if type(x) is int:
         x = dtypes.scalar_int(x)
-    return _make(np.asarray(x, dtype=dtype))
+    return wrap(np.asarray(x, dtype=dtype))
 
 
-def _check_number(x, opname):
+def _check_number(x, opname, input=None):
+    """`other` of a binary op: a tensor, or a number as PyTorch's Scalar holds it (PyTorch's errors for ints
+    beyond 64 bits; an int from 2**63 up wraps around in integer arithmetic, as a uint64 Scalar does)."""
     if not isinstance(x, (Tensor, int, float, bool, np.number)):
         raise TypeError(
             f"{opname}(): argument 'other' (position 1) must be Tensor, not {type(x).__name__}")
     if type(x) is int:
-        dtypes.scalar_int(x)  # (PyTorch's errors for ints no Scalar holds; the ops convert the rest)
+        return dtypes.scalar_int(x, input._data.dtype if isinstance(input, Tensor) else None)
     return x.item() if isinstance(x, np.number) else x
 
 
 # ---------------------------------------------------------------- arithmetic
 def add(input, other, *, alpha=1):
-    other = _check_number(other, "add")
+    other = _check_number(other, "add", input)
     if type(alpha) is int:
         dtypes.scalar_int(alpha)
     if not isinstance(input, Tensor):
         input, other = other, input
-    return apply_elementwise(_ADD, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
+    return apply(ops.ADD, input, other) if alpha == 1 else apply(ops.ADD, input, other, alpha=alpha)
 
 
 def sub(input, other, *, alpha=1):
-    other = _check_number(other, "sub")
+    other = _check_number(other, "sub", input)
     if type(alpha) is int:
         dtypes.scalar_int(alpha)
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
-    return apply_elementwise(_SUB, (input, other), _EMPTY if alpha == 1 else {"alpha": alpha})
+    return apply(ops.SUB, input, other) if alpha == 1 else apply(ops.SUB, input, other, alpha=alpha)
 
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (PyTorch's RsubBackward1 when `other` is a number)."""
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
-    return apply(R["rsub"], (input,), {"other": other} if alpha == 1 else {"other": other, "alpha": alpha},
-                 elementwise=True)
+    other = _check_number(other, "rsub", input)
+    return apply(ops.RSUB, input, other=other) if alpha == 1 else apply(ops.RSUB, input, other=other, alpha=alpha)
 
 
 def remainder(input, other):
     """input % other with the sign of other (Python's rule), as torch.remainder."""
     if isinstance(other, Tensor):
-        return apply(R["remainder"], (input, other), elementwise=True)
+        return apply(ops.REMAINDER, input, other)
     other = _check_number(other, "remainder")
     if type(other) is int:
         other = dtypes.scalar_int(other, input._data.dtype)
     x = input
     if isinstance(other, float) and x._data.dtype.kind in "biu":  # (an int tensor % 2.5 is a float tensor)
         x = to_dtype(x, dtypes.get_default_dtype())
-    return apply(R["remainder_scalar"], (x,), {"other": other}, elementwise=True)
+    return apply(ops.REMAINDER_SCALAR, x, other=other)
 
 
 def mul(input, other):
-    other = _check_number(other, "mul")
+    other = _check_number(other, "mul", input)
     if not isinstance(input, Tensor):
         input, other = other, input
-    return apply_elementwise(_MUL, (input, other))
+    return apply(ops.MUL, input, other)
 
 
 def div(input, other, *, rounding_mode=None):
-    other = _check_number(other, "div")
+    other = _check_number(other, "div", input)
     if rounding_mode is not None:  # no gradient flows through a rounded quotient
         a, b = _t(input)._data, _data_or_number(other)
         dtype = dtypes.result_np_dtype([a, b])
-        if dtype.kind in "biu":
-            quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
-        else:
-            exact_quotient = np.true_divide(a, b)
-            quotient = np.floor(exact_quotient) if rounding_mode == "floor" else np.trunc(exact_quotient)
-        return _make(np.asarray(quotient, dtype=dtype))
+        # (floor: Python's floor division, as PyTorch's: floor(a / b) can round the wrong way)
+        quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+        return wrap(np.asarray(quotient, dtype=dtype))
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
     if dtypes.result_np_dtype([input._data, _data_or_number(other)]).kind in "biu":
         input = to_dtype(input, dtypes.get_default_dtype())  # true division of integers gives floats
-    return apply(_DIV, (input, other), elementwise=True)
+    return apply(ops.DIV, input, other)
 
 
 def _data_or_number(x):
@@ -116,14 +112,14 @@ subtract = sub
 
 def reciprocal(input):
     x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
-    return apply(R["reciprocal"], (x,), elementwise=True)
+    return apply(ops.RECIPROCAL, x)
 
 
 def neg(input):
     if input._data.dtype == np.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return apply(R["neg"], (input,), elementwise=True)
+    return apply(ops.NEG, input)
 
 
 negative = neg
@@ -131,11 +127,11 @@ negative = neg
 
 def pow(input, exponent):
     if isinstance(input, Tensor) and isinstance(exponent, Tensor):
-        return apply(R["pow_tensor"], (input, exponent), elementwise=True)
+        return apply(ops.POW_TENSOR, input, exponent)
     if isinstance(input, Tensor):
         exponent = _check_number(exponent, "pow")
         return _pow_scalar(input, exponent)
-    return apply(R["rpow"], (exponent,), {"base": input}, elementwise=True)
+    return apply(ops.RPOW, exponent, base=input)
 
 
 def _pow_scalar(x, e):
@@ -144,59 +140,58 @@ def _pow_scalar(x, e):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if data.dtype.kind in "iub" and isinstance(e, float):
         x = x.to(dtypes.get_default_dtype())
-    return apply(R["pow"], (x,), {"exponent": e}, elementwise=True)
+    return apply(ops.POW, x, exponent=e)
 
 
 def square(input):
     return _pow_scalar(input, 2)
 
 
-def _float_unary(name):
-    spec = R[name]
+def _float_unary(op):
+    """torch.exp and its kin: an integer tensor is computed in the default float dtype, as PyTorch does."""
 
-    def general(input):
+    def function(input):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         x = input if input._data.dtype.kind == "f" else input.to(dtypes.get_default_dtype())
-        return apply_elementwise(spec, (x,))
+        return apply(op, x)
 
-    fn = unary_runner(spec, fallback=general)  # (a float Tensor, the common case: one call)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"PyTorch's {name}: {spec.formula}."
-    return fn
+    function.__name__ = function.__qualname__ = op.name
+    function.__doc__ = f"PyTorch's {op.name}: {op.formula}."
+    return function
 
 
-exp = _float_unary("exp")
-log = _float_unary("log")
-sqrt = _float_unary("sqrt")
-sin = _float_unary("sin")
-cos = _float_unary("cos")
-tanh = _float_unary("tanh")
-sigmoid = _float_unary("sigmoid")
-log1p = _float_unary("log1p")
-expm1 = _float_unary("expm1")
-log2 = _float_unary("log2")
-log10 = _float_unary("log10")
-exp2 = _float_unary("exp2")
-sinh = _float_unary("sinh")
-cosh = _float_unary("cosh")
-tan = _float_unary("tan")
-asin = _float_unary("asin")
-acos = _float_unary("acos")
-atan = _float_unary("atan")
-rsqrt = _float_unary("rsqrt")
+exp = _float_unary(ops.EXP)
+log = _float_unary(ops.LOG)
+sqrt = _float_unary(ops.SQRT)
+sin = _float_unary(ops.SIN)
+cos = _float_unary(ops.COS)
+tanh = _float_unary(ops.TANH)
+sigmoid = _float_unary(ops.SIGMOID)
+log1p = _float_unary(ops.LOG1P)
+expm1 = _float_unary(ops.EXPM1)
+log2 = _float_unary(ops.LOG2)
+log10 = _float_unary(ops.LOG10)
+exp2 = _float_unary(ops.EXP2)
+sinh = _float_unary(ops.SINH)
+cosh = _float_unary(ops.COSH)
+tan = _float_unary(ops.TAN)
+asin = _float_unary(ops.ASIN)
+acos = _float_unary(ops.ACOS)
+atan = _float_unary(ops.ATAN)
+rsqrt = _float_unary(ops.RSQRT)
 arcsin, arccos, arctan = asin, acos, atan
 
 
 def abs(input):
-    return apply(R["abs"], (input,), elementwise=True)
+    return apply(ops.ABS, input)
 
 
 absolute = abs
 
 
 def relu(input):
-    return apply(R["relu"], (input,), elementwise=True)
+    return apply(ops.RELU, input)
 
 
 def clamp(input, min=None, max=None):
@@ -212,18 +207,18 @@ def clamp(input, min=None, max=None):
     for bound in (min, max):
         if type(bound) is int:
             dtypes.scalar_int(bound)
-    return apply(R["clamp"], (input,), {"min": min, "max": max}, elementwise=True)
+    return apply(ops.CLAMP, input, min=min, max=max)
 
 
 clip = clamp
 
 
 def maximum(input, other):
-    return apply(R["maximum"], (input, _t(other)), elementwise=True)
+    return apply(ops.MAXIMUM, input, _t(other))
 
 
 def minimum(input, other):
-    return apply(R["minimum"], (input, _t(other)), elementwise=True)
+    return apply(ops.MINIMUM, input, _t(other))
 
 
 def where(condition, input, other):
@@ -232,11 +227,11 @@ def where(condition, input, other):
     else:
         cond = np.asarray(condition, dtype=bool)
     x, y = _t(input), _t(other)
-    return apply(R["where"], (x, y), {"condition": cond}, elementwise=True)
+    return apply(ops.WHERE, x, y, condition=cond)
 
 
 def clone(input):
-    return apply(R["clone"], (input,))
+    return apply(ops.CLONE, input)
 
 
 def to_dtype(x: Tensor, dtype) -> Tensor:
@@ -244,16 +239,16 @@ def to_dtype(x: Tensor, dtype) -> Tensor:
         dtype = dtypes.from_numpy_dtype(np.dtype(dtype))
     if x._data.dtype == dtype.np:
         return x
-    if x._requires_grad and ENABLED[0] and not dtype.is_floating_point:
-        return _make(x._data.astype(dtype.np))
-    return apply(R["to_copy"], (x,), {"dtype": dtype.np})
+    if x._requires_grad and is_grad_enabled() and not dtype.is_floating_point:
+        return wrap(x._data.astype(dtype.np))
+    return apply(ops.TO_COPY, x, dtype=dtype.np)
 
 
 # ---------------------------------------------------------------- reductions
 def _dims(dim, ndim):
     """The reduced dims, wrapped and sorted. A 0-d tensor takes dim 0 or -1 as PyTorch does (as if it had one
     dimension of size 1), and reducing over it changes nothing: no dims."""
-    dims = [_wrap_dim(d, ndim) for d in dim] if isinstance(dim, (list, tuple)) else [_wrap_dim(dim, ndim)]
+    dims = [wrap_dim(d, ndim) for d in dim] if isinstance(dim, (list, tuple)) else [wrap_dim(dim, ndim)]
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
@@ -269,8 +264,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     if x._data.dtype.kind in "biu":
         x = to_dtype(x, dtypes.int64)
     if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
-        return apply(R["sum"], (x,))
-    return apply(R["sum_dim"], (x,), {"dim": _dims(dim, x._data.ndim), "keepdim": keepdim})
+        return apply(ops.SUM, x)
+    return apply(ops.SUM_DIM, x, dim=_dims(dim, x._data.ndim), keepdim=keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -278,15 +273,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if x._data.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-            f"dtype. Got: {_type_name(x)}")
+            f"dtype. Got: {dtypes.short_name(x._data.dtype)}")
     if dim is None:
-        return apply(R["mean"], (x,))
-    return apply(R["mean_dim"], (x,), {"dim": _dims(dim, x._data.ndim), "keepdim": keepdim})
-
-
-def _type_name(x):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool", "int32": "Int"}.get(
-        x._data.dtype.name, x._data.dtype.name)
+        return apply(ops.MEAN, x)
+    return apply(ops.MEAN_DIM, x, dim=_dims(dim, x._data.ndim), keepdim=keepdim)
 
 
 _ValuesIndices = {}
@@ -318,12 +308,12 @@ def _extreme(kind, input, dim=None, keepdim=False):
             raise RuntimeError(
                 f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
-        return apply(R[kind], (input,))
-    d = _wrap_dim(dim, input._data.ndim)
+        return apply(ops.MAX if kind == "max" else ops.MIN, input)
+    d = wrap_dim(dim, input._data.ndim)
     if not input._data.ndim:  # (a 0-d tensor is its own max over dim 0, at index 0)
         d = None
-    values, extras = apply(R[f"{kind}_dim"], (input,), {"dim": d, "keepdim": keepdim})
-    return _return_type(kind)(values, _make(extras["indices"]))
+    values, extras = apply(ops.MAX_DIM if kind == "max" else ops.MIN_DIM, input, dim=d, keepdim=keepdim)
+    return _return_type(kind)(values, wrap(extras["indices"]))
 
 
 def max(input, dim=None, keepdim=False):
@@ -341,11 +331,11 @@ def _all_or(dim, ndim):
 
 
 def amax(input, dim=(), keepdim=False):
-    return apply(R["amax"], (input,), {"dim": _all_or(dim, input._data.ndim), "keepdim": keepdim})
+    return apply(ops.AMAX, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
-    return apply(R["amin"], (input,), {"dim": _all_or(dim, input._data.ndim), "keepdim": keepdim})
+    return apply(ops.AMIN, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
 
 
 def _std_or_var(name, input, dim, unbiased, keepdim, correction):
@@ -354,8 +344,8 @@ def _std_or_var(name, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):  # the legacy x.std(False): unbiased given first
         dim, unbiased = None, dim
     corr = (1 if unbiased else 0) if correction is None else correction
-    attrs = {"dim": _all_or(dim, input._data.ndim), "correction": corr, "keepdim": keepdim}
-    return apply(R[name], (input,), attrs)
+    op = ops.STD if name == "std" else ops.VAR
+    return apply(op, input, dim=_all_or(dim, input._data.ndim), correction=corr, keepdim=keepdim)
 
 
 def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
@@ -369,11 +359,11 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
 def _arg_extreme(pick, input, dim, keepdim):
     d = input._data
     if dim is not None and not d.ndim:  # (a 0-d tensor over its dim 0: index 0)
-        _wrap_dim(dim, 0)
-        return _make(np.zeros((), np.int64))
+        wrap_dim(dim, 0)
+        return wrap(np.zeros((), np.int64))
     if dim is None:
-        return _make(np.asarray(pick(d), dtype=np.int64))
-    return _make(np.asarray(pick(d, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return wrap(np.asarray(pick(d), dtype=np.int64))
+    return wrap(np.asarray(pick(d, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -395,8 +385,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {_type_name(input)}")
-    return apply(R["norm"], (input,), attrs)
+            f"Got {dtypes.short_name(input._data.dtype)}")
+    return apply(ops.NORM, input, **attrs)
 
 
 # ---------------------------------------------------------------- shapes
@@ -429,21 +419,21 @@ def view(x, *shape):
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one dimension "
                 "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
-    return apply(R["view"], (x,), {"size": size}, share_version=True)
+    return apply(ops.VIEW, x, size=size)
 
 
 def reshape(x, *shape):
     size = _infer_shape(_shape_args(shape), x._data.size)
     if x._data.flags.c_contiguous:
-        return apply(R["view"], (x,), {"size": size}, share_version=True)
-    return apply(R["unsafe_view"], (clone(x),), {"size": size})
+        return apply(ops.VIEW, x, size=size)
+    return apply(ops.UNSAFE_VIEW, clone(x), size=size)
 
 
 def flatten(x, start_dim=0, end_dim=-1):
     nd = x._data.ndim
     if nd == 0:
         return reshape(x, 1)
-    s, e = _wrap_dim(start_dim, nd), _wrap_dim(end_dim, nd)
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if s == e:
         return x
     shape = x._data.shape
@@ -452,38 +442,37 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def squeeze(x, dim=None):
     if dim is None:
-        return apply(R["squeeze"], (x,), share_version=True)
-    d = _wrap_dim(dim, x._data.ndim)
-    return apply(R["squeeze_dim"], (x,), {"dim": d}, share_version=True)
+        return apply(ops.SQUEEZE, x)
+    d = wrap_dim(dim, x._data.ndim)
+    return apply(ops.SQUEEZE_DIM, x, dim=d)
 
 
 def unsqueeze(x, dim):
-    d = _wrap_dim(dim, x._data.ndim + 1)
-    return apply(R["unsqueeze"], (x,), {"dim": d}, share_version=True)
+    d = wrap_dim(dim, x._data.ndim + 1)
+    return apply(ops.UNSQUEEZE, x, dim=d)
 
 
 def t(x):
     if x._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x._data.ndim}D")
-    return apply(R["t"], (x,), share_version=True)
+    return apply(ops.T, x)
 
 
 def transpose(x, dim0, dim1):
     nd = x._data.ndim
-    return apply(R["transpose"], (x,), {"dim0": _wrap_dim(dim0, nd), "dim1": _wrap_dim(dim1, nd)},
-                 share_version=True)
+    return apply(ops.TRANSPOSE, x, dim0=wrap_dim(dim0, nd), dim1=wrap_dim(dim1, nd))
 
 
 swapaxes = transpose
 
 
 def permute(x, *dims):
-    dims = tuple(_wrap_dim(d, x._data.ndim) for d in _shape_args(dims))
+    dims = tuple(wrap_dim(d, x._data.ndim) for d in _shape_args(dims))
     if sorted(dims) != list(range(x._data.ndim)):
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            "length of the desired ordering of dimensions i.e. input.dim() = "
                            f"{x._data.ndim} is not equal to len(dims) = {len(dims)}")
-    return apply(R["permute"], (x,), {"dims": dims}, share_version=True)
+    return apply(ops.PERMUTE, x, dims=dims)
 
 
 def expand(x, *sizes):
@@ -510,7 +499,7 @@ def expand(x, *sizes):
             raise RuntimeError(
                 f"The expanded size of the tensor ({sizes[i]}) must match the existing size ({size}) at "
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
-    return apply(R["expand"], (x,), {"size": tuple(target)}, share_version=True)
+    return apply(ops.EXPAND, x, size=tuple(target))
 
 
 def broadcast_to(x, shape):
@@ -543,7 +532,7 @@ def getitem(x, index):
             x._data[np_index]
         except IndexError as e:
             raise IndexError(str(e)) from None
-        return apply(R["index"], (x,), {"index": np_index})
+        return apply(ops.INDEX, x, index=np_index)
     out = x
     dim = 0
     n_real = builtins.sum(1 for i in items if i is not None and i is not Ellipsis)
@@ -552,7 +541,7 @@ def getitem(x, index):
             dim += out._data.ndim - dim - (n_real - _consumed(items, item))
             continue
         if item is None:
-            out = apply(R["unsqueeze"], (out,), {"dim": dim}, share_version=True)
+            out = apply(ops.UNSQUEEZE, out, dim=dim)
             dim += 1
             continue
         if isinstance(item, (int, np.integer)) and x._data.ndim == 0:
@@ -567,13 +556,13 @@ def getitem(x, index):
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
             np_index = (slice(None),) * dim + (i % size,)
-            out = apply(R["select"], (out,), {"index": np_index}, share_version=True)
+            out = apply(ops.SELECT, out, index=np_index)
         elif isinstance(item, slice):
             if item.step is not None and item.step <= 0:
                 raise ValueError("step must be greater than zero")
             if item != slice(None):
                 np_index = (slice(None),) * dim + (item,)
-                out = apply(R["slice"], (out,), {"index": np_index}, share_version=True)
+                out = apply(ops.SLICE, out, index=np_index)
             dim += 1
         else:
             raise IndexError(
@@ -625,7 +614,7 @@ def cat(tensors, dim=0):
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = _wrap_dim(dim, ndim)
+    d = wrap_dim(dim, ndim)
     for i, t in enumerate(tensors):
         if skipped[i]:
             continue
@@ -637,8 +626,7 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} "
                     f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
     sizes = tuple(None if skip else t._data.shape[d] for t, skip in zip(tensors, skipped))
-    return apply(joined_op("cat", len(tensors)), tuple(tensors),
-                 {"dim": d, "sizes": sizes, "dtype": _joined_dtype(tensors)})
+    return apply(joined_op("cat", len(tensors)), *tensors, dim=d, sizes=sizes, dtype=_joined_dtype(tensors))
 
 
 concat = concatenate = cat
@@ -654,36 +642,36 @@ def stack(tensors, dim=0):
         if t._data.shape != first:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
                                f"and {list(t._data.shape)} at entry {i}")
-    d = _wrap_dim(dim, len(first) + 1)
-    return apply(joined_op("stack", len(tensors)), tuple(tensors), {"dim": d, "dtype": _joined_dtype(tensors)})
+    d = wrap_dim(dim, len(first) + 1)
+    return apply(joined_op("stack", len(tensors)), *tensors, dim=d, dtype=_joined_dtype(tensors))
 
 
 # ---------------------------------------------------------------- linear algebra
 def mm(input, mat2):
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(input._data)} != "
-            f"{_dtype_word(mat2._data)}")
-    return apply(R["mm"], (input, mat2))
+            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(input._data.dtype)} != "
+            f"{dtypes.c_type_name(mat2._data.dtype)}")
+    return apply(ops.MM, input, mat2)
 
 
 def mv(input, vec):
     if input._data.dtype != vec._data.dtype and input._data.ndim == 2 and vec._data.ndim == 1:
-        v, m = _type_name(vec), _type_name(input)
+        v, m = dtypes.short_name(vec._data.dtype), dtypes.short_name(input._data.dtype)
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}")
-    return apply(R["mv"], (input, vec))
+    return apply(ops.MV, input, vec)
 
 
 def dot(input, other):
     _same_dtype(input, other, "dot")
-    return apply(R["dot"], (input, other))
+    return apply(ops.DOT, input, other)
 
 
 def _same_dtype(a, b, name):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"{name} : expected both vectors to have same dtype, but found {_type_name(a)} and "
-            f"{_type_name(b)}")
+            f"{name} : expected both vectors to have same dtype, but found {dtypes.short_name(a._data.dtype)} and "
+            f"{dtypes.short_name(b._data.dtype)}")
 
 
 def matmul(input, other):
@@ -695,7 +683,8 @@ def matmul(input, other):
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     if a.dtype != b.dtype and a.ndim != 1 and not (a.ndim == 2 and b.ndim == 1):
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_dtype_word(a)} != {_dtype_word(b)}")
+            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(a.dtype)} != "
+            f"{dtypes.c_type_name(b.dtype)}")
     if a.ndim == 1 and b.ndim == 1:
         return dot(input, other)
     if a.ndim == 2 and b.ndim == 1:
@@ -704,13 +693,8 @@ def matmul(input, other):
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
-        if input._requires_grad and ENABLED[0]:
-            row = unsqueeze(input, 0)
-        else:  # (the lessons' x @ w: unsqueeze's steps without a node to attach, a view sharing x's version)
-            row = _make(a.reshape(1, a.shape[0]))
-            row._vbox = input._vbox
-        prod = mm(row, other)
-        return apply(R["squeeze_matmul"], (prod,), {"dim": 0}, share_version=True)
+        prod = mm(unsqueeze(input, 0), other)
+        return apply(ops.SQUEEZE_MATMUL, prod, dim=0)
     if a.ndim == 2 and b.ndim == 2:
         return mm(input, other)
     if b.ndim <= 2 and a.ndim >= 3:
@@ -718,12 +702,8 @@ def matmul(input, other):
         folded = reshape(input, -1, a.shape[-1])
         prod = mm(folded, other) if b.ndim == 2 else unsqueeze(mv(folded, other), -1)
         out_shape = a.shape[:-1] + ((b.shape[-1],) if b.ndim == 2 else ())
-        return apply(R["unsafe_view"], (prod,), {"size": out_shape})
+        return apply(ops.UNSAFE_VIEW, prod, size=out_shape)
     raise RuntimeError("batched matmul with a batched right operand is not supported by this engine")
-
-
-def _dtype_word(a):
-    return {"float32": "float", "float64": "double", "int64": "long int"}.get(a.dtype.name, a.dtype.name)
 
 
 def outer(input, vec2):
@@ -736,11 +716,9 @@ def _compare(np_fn):
         if type(other) is int:
             other = dtypes.scalar_int(other, input._data.dtype)
         try:
-            return _make(np.asarray(np_fn(input._data, other._data if isinstance(other, Tensor) else other)))
+            return wrap(np.asarray(np_fn(input._data, other._data if isinstance(other, Tensor) else other)))
         except ValueError:
-            from .tensor import _broadcast_error
-
-            raise _broadcast_error([input._data, getattr(other, "_data", other)]) from None
+            raise broadcast_error([input._data, getattr(other, "_data", other)]) from None
 
     return fn
 
@@ -763,24 +741,24 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return _make(np.isclose(input._data, _t(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return wrap(np.isclose(input._data, _t(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def logical_not(input):
-    return _make(np.logical_not(input._data))
+    return wrap(np.logical_not(input._data))
 
 
 def sign(input):
     if input._data.dtype.kind == "b":
-        return _make(input._data.copy())
-    return apply(R["sign"], (input,), elementwise=True)
+        return wrap(input._data.copy())
+    return apply(ops.SIGN, input)
 
 
 def _rounding(name):
     def fn(input):
         if input._data.dtype.kind in "biu":  # (integers are already whole: a copy, outside any graph)
-            return _make(input._data.copy())
-        return apply(R[name], (input,), elementwise=True)
+            return wrap(input._data.copy())
+        return apply(ops.REGISTRY[name], input)
 
     fn.__name__ = name
     return fn
@@ -795,18 +773,18 @@ def round(input, *, decimals=None):
         return _round_whole(input)
     if input._data.dtype.kind != "f":
         kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
-    return apply(R["round_decimals"], (input,), {"decimals": int(decimals)}, elementwise=True)
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.short_name(input._data.dtype)}\'')
+    return apply(ops.ROUND_DECIMALS, input, decimals=int(decimals))
 
 
 def frac(input):
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_type_name(input)}\'')
-    return apply(R["frac"], (input,), elementwise=True)
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{dtypes.short_name(input._data.dtype)}\'')
+    return apply(ops.FRAC, input)
 
 
 def isnan(input):
-    return _make(np.isnan(input._data))
+    return wrap(np.isnan(input._data))
 
 
 def numel(input) -> int:
@@ -820,16 +798,4 @@ def is_tensor(obj) -> bool:
 def copy_of(src):
     """A new tensor with src's values through PyTorch's `new_empty(...).copy_(src)`: a CopyBackwards node when
     src has a graph (how the first gradient reaches `.grad` under create_graph=True)."""
-    return apply(R["copy_"], (_make(np.empty_like(src._data)), src))
-
-
-def apply_op(name, *inputs, **attrs):
-    """Run registry op `name` elementwise on `inputs` (VJP rules use it under create_graph: tanh_backward)."""
-    return apply(R[name], inputs, attrs, elementwise=True)
-
-
-def index_put_zeros(shape, index, values):
-    """Zeros of `shape` with `values` added at `index`, differentiable in `values` (used by VJPs of indexing
-    under create_graph)."""
-    base = _make(np.zeros(shape, dtype=values._data.dtype))
-    return apply(R["copy_slices"], (base, values), {"index": index})
+    return apply(ops.COPY, wrap(np.empty_like(src._data)), src)

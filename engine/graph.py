@@ -9,13 +9,13 @@ from contextlib import contextmanager
 import networkx as nx
 import numpy as np
 
-from .nodes import AccumulateGrad, Node, link_output
-from .tensor import CAPTURE, Tensor
+from .node import AccumulateGrad, Node
+from .tensor import CAPTURE, Tensor, public_id
 
 
 def tensor_id(tensor: Tensor) -> str:
     """The stable public id of a tensor in graph exports and backward traces ("t12")."""
-    return f"t{tensor._tid}"
+    return f"t{public_id(tensor)}"
 
 
 def node_id(node: Node) -> str:
@@ -45,20 +45,8 @@ def _copy(x):
 
 
 def _saved_summary(node: Node) -> dict:
-    saved = node._saved
-    if not saved:
-        return {}
-    out = {}
-    for name, value in saved.items():
-        if isinstance(value, Tensor):
-            out[name] = _copy(value._data)
-        elif hasattr(value, "vbox"):  # the op's own output
-            out[name] = _copy(value.data)
-        elif isinstance(value, np.ndarray):
-            out[name] = _copy(value)
-        else:
-            out[name] = value
-    return out
+    return {name: _copy(value) if isinstance(value, np.ndarray) else value
+            for name, value in node.saved_values().items()}
 
 
 def _public_attrs(node: Node) -> dict:
@@ -73,7 +61,7 @@ def _public_attrs(node: Node) -> dict:
 def _op_attrs(node: Node, out_t: Tensor | None = None) -> dict:
     op = node._op
     if out_t is None:
-        out_t = node._output()
+        out_t = node.output()
     shape = tuple(out_t._data.shape) if out_t is not None else None
     dtype = repr(out_t.dtype) if out_t is not None else None
     if op is None:  # AccumulateGrad
@@ -81,13 +69,13 @@ def _op_attrs(node: Node, out_t: Tensor | None = None) -> dict:
         return {
             "name": "AccumulateGrad", "op": None, "seq": node._seq, "formula": "grad += incoming",
             "latex": r"x.\mathrm{grad} \mathrel{+}= \bar x", "backward_formulas": (), "backward_latex": (),
-            "saved": {}, "released": False, "attrs": {}, "tensor": f"t{var._tid}",
+            "saved": {}, "released": False, "attrs": {}, "tensor": tensor_id(var),
             "shape": tuple(var._data.shape), "dtype": repr(var.dtype),
         }
     return {
         "name": type(node).__name__, "op": op.name, "seq": node._seq, "formula": op.formula, "latex": op.latex,
         "backward_formulas": op.backward_formulas, "backward_latex": op.backward_latex,
-        "saved": _saved_summary(node), "released": bool(node._released), "attrs": _public_attrs(node),
+        "saved": _saved_summary(node), "released": node.released, "attrs": _public_attrs(node),
         "shape": shape, "dtype": dtype,
     }
 
@@ -99,10 +87,9 @@ def _roots_nodes(roots) -> list:
     for r in roots:
         if isinstance(r, Tensor):
             if r._grad_fn is not None:
-                link_output(r)  # (the root's shape and dtype, even outside capture())
                 out.append(r._grad_fn)
-            elif r._requires_grad and r._acc is not None and r._acc() is not None:
-                out.append(r._acc())
+            elif r._requires_grad and r._accumulator is not None and r._accumulator() is not None:
+                out.append(r._accumulator())
         elif isinstance(r, Node):
             out.append(r)
     return out
@@ -112,12 +99,12 @@ def backward_graph(roots) -> nx.DiGraph:
     """PyTorch's own graph: from each root's grad_fn through next_functions to the AccumulateGrad nodes."""
     g = nx.DiGraph()
     start = _roots_nodes(roots)
-    g.graph["roots"] = [f"n{n._seq}" for n in start]
+    g.graph["roots"] = [node_id(n) for n in start]
     stack = list(dict.fromkeys(start))
     seen = set(stack)
     while stack:
         node = stack.pop()
-        nid = f"n{node._seq}"
+        nid = node_id(node)
         attrs = _op_attrs(node)
         if isinstance(node, AccumulateGrad):
             attrs["kind"] = "accumulate"
@@ -131,7 +118,7 @@ def backward_graph(roots) -> nx.DiGraph:
                 g.add_node(none_id, kind="none", name="None", seq=None, label="None")
                 g.add_edge(nid, none_id, input_nr=slot, output_nr=nr)
                 continue
-            g.add_edge(nid, f"n{nxt._seq}", input_nr=slot, output_nr=nr)
+            g.add_edge(nid, node_id(nxt), input_nr=slot, output_nr=nr)
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
@@ -162,8 +149,8 @@ def _tensor_attrs(t: Tensor, names_by_id: dict, kind: str, names_by_data: dict |
         "shape": tuple(t._data.shape), "dtype": repr(t.dtype), "value": _copy(t._data),
         "grad": None if grad is None else _copy(grad._data), "requires_grad": t._requires_grad,
         "is_leaf": t._grad_fn is None, "retains_grad": t._retains_grad,
-        "grad_fn": None if t._grad_fn is None else type(t._grad_fn).__name__, "version": t._vbox[0],
-        "tid": t._tid,
+        "grad_fn": None if t._grad_fn is None else type(t._grad_fn).__name__, "version": t._version,
+        "tid": public_id(t),
     }
 
 
@@ -178,14 +165,14 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         if isinstance(t, Tensor) and id(t) not in names_by_id:
             names_by_id[id(t)] = name
     g = nx.DiGraph()
-    g.graph["roots"] = [f"t{t._tid}" for t in roots]
+    g.graph["roots"] = [tensor_id(t) for t in roots]
     consumed: set[str] = set()
     seen_nodes: set[int] = set()
     seen_tensors: dict[str, Tensor] = {}
     # the output tensor a node produced, for nodes whose output is alive
     stack = []
     for t in roots:
-        seen_tensors[f"t{t._tid}"] = t
+        seen_tensors[tensor_id(t)] = t
         if t._grad_fn is not None:
             stack.append((t._grad_fn, t))
     while stack:
@@ -193,19 +180,19 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         if node._seq in seen_nodes or isinstance(node, AccumulateGrad):
             continue
         seen_nodes.add(node._seq)
-        nid = f"n{node._seq}"
+        nid = node_id(node)
         if out_t is None:
-            out_t = node._output()
+            out_t = node.output()
         attrs = _op_attrs(node, out_t)
         attrs["kind"] = "op"
         g.add_node(nid, **attrs)
         if out_t is not None:
-            tid = f"t{out_t._tid}"
+            tid = tensor_id(out_t)
             seen_tensors.setdefault(tid, out_t)
             g.add_edge(nid, tid, arg=0)
         for i, x in enumerate(node._inputs):
             if isinstance(x, Tensor):
-                tid = f"t{x._tid}"
+                tid = tensor_id(x)
                 seen_tensors.setdefault(tid, x)
                 consumed.add(tid)
                 g.add_edge(tid, nid, arg=i)
@@ -226,13 +213,4 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         else:
             kind = "intermediate"
         g.add_node(tid, **_tensor_attrs(t, names_by_id, kind, names_by_data))
-    # name AccumulateGrad's tensor too, for the backward view
     return g
-
-
-def name_accumulators(bgraph: nx.DiGraph, tensor_names: dict) -> nx.DiGraph:
-    """Fill `tensor_name` of AccumulateGrad nodes from {"t{tid}": name}."""
-    for _, data in bgraph.nodes(data=True):
-        if data.get("kind") == "accumulate":
-            data["tensor_name"] = tensor_names.get(data.get("tensor"))
-    return bgraph

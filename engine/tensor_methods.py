@@ -1,97 +1,59 @@
-"""Tensor's operators, math methods and in-place ops, bound to the functions of `engine.functions`."""
+"""Tensor's operators and methods: `x * y` is `engine.functions.mul(x, y)`, `x.sum()` is
+`engine.functions.sum(x)`, `x.backward()` is `engine.autograd.backward(x)`. In-place ops (`x += y`,
+`x[0] = v`) run the op out of place and write the result back, with the node as the tensor's new history."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
-from . import dtypes
+from . import autograd, dtypes, ops
 from . import functions as F
-from .grad_mode import ENABLED
-from .ops import REGISTRY as R
-from .ops import torch_sum as _torch_sum
-from .tensor import Tensor, _attach, _make, apply, apply_elementwise, binary_runner, unary_runner
+from .apply import apply
+from .grad_mode import is_grad_enabled
+from .tensor import Tensor, wrap
 
-_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-
-
-def _reflected(fn):
-    return lambda self, other: fn(F._t(other) if not isinstance(other, (int, float, bool)) else other, self) \
-        if not isinstance(other, (int, float, bool)) else _scalar_first(fn, other, self)
+LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
-def _scalar_first(fn, scalar, tensor):
-    if fn is F.sub:
-        return F.rsub(tensor, scalar)
-    if fn is F.div:
-        return F.mul(F.reciprocal(tensor), scalar)
-    if fn is F.pow:
-        return F.pow(scalar, tensor)
-    return fn(tensor, scalar)
-
-
+# ---------------------------------------------------------------- operators
 def _binary(fn):
+    """`self <op> other` for a tensor, a Python number or a numpy value; NotImplemented for anything else (so
+    Python tries the other operand's method, or raises its TypeError)."""
+
     def method(self, other):
         if not isinstance(other, (Tensor, int, float, bool, np.number, np.ndarray)):
             return NotImplemented
         if isinstance(other, np.ndarray):
-            other = _make(other)
+            other = wrap(other)
         return fn(self, other)
 
     return method
 
 
-def _direct(spec, general, float_self=False):
-    """`self <op> other`: the op's two-operand apply itself for the commonest operands, a Tensor or a Python
-    float or int (the general path's checks all pass for these), `general` for the rest. `float_self`: only
-    when self is floating point (integer tensors change dtype first in div)."""
-    return binary_runner(spec, fallback=general, float_self=float_self)
+def _number_first(fn):
+    """`number <op> self` (Python calls the tensor's reflected method)."""
+
+    def method(self, other):
+        if not isinstance(other, (int, float, bool, np.number)):
+            return NotImplemented
+        return fn(self, other)
+
+    return method
 
 
-def _pow(self, exponent):
-    kind = type(exponent)
-    if kind is Tensor:
-        return apply_elementwise(_POW_TENSOR, (self, exponent))
-    if kind is int and not dtypes.INT64_MIN <= exponent < dtypes.UINT64_END:
-        dtypes.scalar_int(exponent)  # (PyTorch's error)
-    if (kind is int or kind is float) and self._data.dtype.kind == "f":
-        return _POW_RUN(self, attrs={"exponent": exponent})
-    return _pow_general(self, exponent)
-
-
-def _rsub(self, other):
-    kind = type(other)
-    if kind is float or kind is int:
-        if kind is int:
-            other = dtypes.scalar_int(other, self._data.dtype)
-        return apply_elementwise(_RSUB, (self,), {"other": other})
-    return F.rsub(self, other) if isinstance(other, (int, float, bool)) else NotImplemented
-
-
-_POW, _POW_TENSOR, _RSUB = R["pow"], R["pow_tensor"], R["rsub"]
-_POW_RUN = unary_runner(_POW)
-_pow_general = _binary(F.pow)
-Tensor.__add__ = _direct(R["add"], _binary(F.add))
-Tensor.__radd__ = _direct(R["add"], _binary(F.add))
-Tensor.__sub__ = _direct(R["sub"], _binary(F.sub))
-Tensor.__rsub__ = _rsub
-Tensor.__mul__ = _direct(R["mul"], _binary(F.mul))
-Tensor.__rmul__ = _direct(R["mul"], _binary(F.mul))
-Tensor.__truediv__ = _direct(R["div"], _binary(F.div), float_self=True)
-Tensor.__rtruediv__ = lambda self, other: (
-    F.mul(F.reciprocal(self), other) if isinstance(other, (int, float, bool)) else NotImplemented)
-Tensor.__pow__ = _pow
-Tensor.__rpow__ = lambda self, other: (
-    F.pow(other, self) if isinstance(other, (int, float)) else NotImplemented)
-def _matmul(self, other):
-    a = self._data
-    if type(other) is Tensor and a.ndim == 2 and other._data.ndim == 2 and a.dtype is other._data.dtype:
-        return apply(_MM, (self, other))  # (matrix @ matrix: F.matmul's checks all pass, straight to mm)
-    return F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
-
-
-_MM = R["mm"]
-Tensor.__matmul__ = _matmul
-Tensor.__rmatmul__ = lambda self, other: NotImplemented
+Tensor.__add__ = Tensor.__radd__ = _binary(F.add)
+Tensor.__sub__ = _binary(F.sub)
+Tensor.__rsub__ = _number_first(lambda self, number: F.rsub(self, number))
+Tensor.__mul__ = Tensor.__rmul__ = _binary(F.mul)
+Tensor.__truediv__ = _binary(F.div)
+Tensor.__rtruediv__ = _number_first(lambda self, number: F.mul(F.reciprocal(self), number))
+Tensor.__pow__ = _binary(F.pow)
+Tensor.__rpow__ = _number_first(lambda self, number: F.pow(number, self))
+Tensor.__matmul__ = lambda self, other: F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+Tensor.__mod__ = _binary(F.remainder)
+Tensor.__floordiv__ = lambda self, other: F.div(self, other, rounding_mode="floor")
 Tensor.__neg__ = F.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = F.abs
@@ -101,50 +63,23 @@ Tensor.__lt__ = F.lt
 Tensor.__le__ = F.le
 Tensor.__gt__ = F.gt
 Tensor.__ge__ = F.ge
-Tensor.__hash__ = lambda self: id(self)
-Tensor.__invert__ = lambda self: _make(np.invert(self._data))
-Tensor.__and__ = lambda self, o: _make(np.logical_and(self._data, F._t(o)._data))
-Tensor.__or__ = lambda self, o: _make(np.logical_or(self._data, F._t(o)._data))
-Tensor.__floordiv__ = lambda self, o: F.div(self, o, rounding_mode="floor")
-Tensor.__mod__ = _binary(F.remainder)
+Tensor.__invert__ = lambda self: wrap(np.invert(self._data))
+Tensor.__and__ = lambda self, other: wrap(np.logical_and(self._data, F._t(other)._data))
+Tensor.__or__ = lambda self, other: wrap(np.logical_or(self._data, F._t(other)._data))
 Tensor.__getitem__ = F.getitem
 
+# ---------------------------------------------------------------- methods that are engine functions
 for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "exp", "log", "sqrt", "sin",
               "cos", "tanh", "sigmoid", "relu", "abs", "neg", "reciprocal", "square", "clamp", "clip", "sum",
               "mean", "max", "min", "norm", "reshape", "view", "flatten", "squeeze", "unsqueeze", "t",
               "transpose", "permute", "expand", "expand_as", "clone", "argmax", "argmin", "eq", "ne", "lt",
-              "le", "gt", "ge",
-              "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan", "logical_not",
-              "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax", "swapaxes", "remainder",
-              "floor", "ceil", "trunc", "round", "frac", "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh",
-              "tan", "asin", "acos", "atan", "rsqrt", "arcsin", "arccos", "arctan",
-              "greater", "less"):
+              "le", "gt", "ge", "maximum", "minimum", "outer", "equal", "allclose", "isclose", "sign", "isnan",
+              "logical_not", "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax",
+              "amin", "swapaxes", "remainder", "floor", "ceil", "trunc", "round", "frac", "log1p", "expm1",
+              "log2", "log10", "exp2", "sinh", "cosh", "tan", "asin", "acos", "atan", "rsqrt", "arcsin",
+              "arccos", "arctan", "greater", "less", "std", "var"):
     setattr(Tensor, _name, getattr(F, _name))
-
-
-def _sum_method(self, dim=None, keepdim=False, *, dtype=None):
-    data = self._data
-    if dim is None and dtype is None and data.dtype.kind == "f":
-        # x.sum() of a float tensor, the root of most losses: F.sum's conversions all pass, and apply's steps
-        # reduce to these (its forward always returns an array)
-        result = _make(_torch_sum(data))
-        if self._requires_grad and ENABLED[0]:
-            result._requires_grad = True
-            _attach(_SUM, (self,), {"shape": data.shape}, result, None)
-        return result
-    return F.sum(self, dim, keepdim, dtype=dtype)
-
-
-_SUM = R["sum"]
-Tensor.sum = _sum_method
-
-
-def _view_as(self, other):
-    return F.view(self, *other.shape)
-
-
-def _type_as(self, other):
-    return F.to_dtype(self, other.dtype)
+del _name
 
 
 def _to(self, *args, **kwargs):
@@ -163,9 +98,11 @@ def _type(self, dtype=None):
     return F.to_dtype(self, dtype)
 
 
-Tensor.view_as = _view_as
-Tensor.reshape_as = _view_as
-Tensor.type_as = _type_as
+Tensor.T = property(lambda self: F.permute(self, tuple(range(self.ndim - 1, -1, -1))),
+                    doc="The dims reversed (PermuteBackward0, for 0-d and 1-d tensors too).")
+Tensor.mT = property(lambda self: F.transpose(self, -2, -1), doc="The last two dims swapped.")
+Tensor.view_as = Tensor.reshape_as = lambda self, other: F.view(self, *other.shape)
+Tensor.type_as = lambda self, other: F.to_dtype(self, other.dtype)
 Tensor.to = _to
 Tensor.type = _type
 Tensor.float = lambda self: F.to_dtype(self, dtypes.float32)
@@ -177,95 +114,71 @@ Tensor.half = lambda self: F.to_dtype(self, dtypes.float16)
 Tensor.cpu = lambda self: self
 Tensor.contiguous = lambda self: self
 Tensor.is_contiguous = lambda self: bool(self._data.flags.c_contiguous)
-Tensor.softmax = lambda self, dim: apply(R["softmax"], (self,), {"dim": dim})
-Tensor.log_softmax = lambda self, dim: apply(R["log_softmax"], (self,), {"dim": dim})
-Tensor.any = lambda self: _make(np.asarray(np.any(self._data)))
-Tensor.all = lambda self: _make(np.asarray(np.all(self._data)))
-Tensor.std = F.std
-Tensor.var = F.var
-Tensor.amin = F.amin
+Tensor.softmax = lambda self, dim: apply(ops.SOFTMAX, self, dim=dim)
+Tensor.log_softmax = lambda self, dim: apply(ops.LOG_SOFTMAX, self, dim=dim)
+Tensor.any = lambda self: wrap(np.asarray(np.any(self._data)))
+Tensor.all = lambda self: wrap(np.asarray(np.all(self._data)))
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = backward
 
 
 # ---------------------------------------------------------------- in-place ops
-def _check_inplace(self, other_requires_grad: bool = False):
-    if ENABLED[0] and self._requires_grad and self._grad_fn is None:
-        raise RuntimeError(_LEAF_INPLACE)
-
-
-def _bump(self):
-    self._vbox[0] += 1
-
-
-def _inplace(fn, name, spec=None):
-    """`spec`: the registry op `fn` ends in for a Tensor or a float/int operand and no keyword arguments (as in
-    the operators above; div only on floating point tensors), called directly in that case."""
-
-    def run(base, other, kwargs):
-        if spec is not None and not kwargs:
-            kind = type(other)
-            if (kind is Tensor or kind is float or kind is int) and (
-                    spec is not _DIV or base._data.dtype.kind == "f"):
-                return apply_elementwise(spec, (base, other))
-        return fn(base, other, **kwargs)
-
+def _in_place(fn, name):
     def method(self, other, **kwargs):
-        if ENABLED[0] and self._requires_grad and self._grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
-        other_needs = isinstance(other, Tensor) and other._requires_grad
-        recording = ENABLED[0] and (self._requires_grad or other_needs)
+        if is_grad_enabled() and self._requires_grad and self._grad_fn is None:
+            raise RuntimeError(LEAF_IN_PLACE)
+        recording = is_grad_enabled() and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
         if recording:
-            # rebase history: the op runs on a snapshot of the old value and the result takes its place
-            old = _make(self._data.copy())
-            old._requires_grad, old._grad_fn, old._acc = self._requires_grad, self._grad_fn, self._acc
-            result = run(old, other, kwargs)
+            # the op runs on a snapshot of the old value, and its node becomes this tensor's history
+            old = wrap(self._data.copy())
+            old._requires_grad, old._grad_fn = self._requires_grad, self._grad_fn
+            result = fn(old, other, **kwargs)
         else:
-            result = run(_make(self._data), other, kwargs)
-        values, target = result._data, self._data
-        same_dtype = values.dtype is target.dtype
-        if not same_dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
-            raise RuntimeError(
-                f"result type {F._type_name(result)} can't be cast to the desired output type "
-                f"{F._type_name(self)}")
-        if values.shape == target.shape:  # (nothing to broadcast: skips building a broadcast view)
-            if same_dtype and not target.ndim:
-                target[()] = values[()]
-            else:
-                np.copyto(target, values, casting="unsafe")
-        else:
-            try:
-                np.copyto(target, np.broadcast_to(values, target.shape), casting="unsafe")
-            except ValueError:
-                raise RuntimeError(
-                    f"output with shape {list(target.shape)} doesn't match the broadcast shape "
-                    f"{list(values.shape)}") from None
-        self._vbox[0] += 1
+            result = fn(wrap(self._data), other, **kwargs)
+        _write_into(self, result)
+        self._bump_version()
         if recording:
-            node = result._grad_fn
-            self._grad_fn = node
+            self._grad_fn = result._grad_fn
             self._requires_grad = True
-            import weakref
-
-            node._out_ref = weakref.ref(self)
+            self._grad_fn._out_ref = weakref.ref(self)
         return self
 
     method.__name__ = name
     return method
 
 
-_DIV = R["div"]
-Tensor.add_ = _inplace(F.add, "add_", R["add"])
-Tensor.sub_ = _inplace(F.sub, "sub_", R["sub"])
-Tensor.mul_ = _inplace(F.mul, "mul_", R["mul"])
-Tensor.div_ = _inplace(F.div, "div_", _DIV)
-Tensor.pow_ = _inplace(F.pow, "pow_")
+def _write_into(self, result) -> None:
+    """result's values into self's storage, with PyTorch's errors for a dtype or shape it cannot take."""
+    values, target = result._data, self._data
+    if values.dtype != target.dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
+        raise RuntimeError(
+            f"result type {dtypes.short_name(values.dtype)} can't be cast to the desired output type "
+            f"{dtypes.short_name(target.dtype)}")
+    try:
+        np.copyto(target, np.broadcast_to(values, target.shape), casting="unsafe")
+    except ValueError:
+        raise RuntimeError(
+            f"output with shape {list(target.shape)} doesn't match the broadcast shape {list(values.shape)}") from None
+
+
+Tensor.add_ = _in_place(F.add, "add_")
+Tensor.sub_ = _in_place(F.sub, "sub_")
+Tensor.mul_ = _in_place(F.mul, "mul_")
+Tensor.div_ = _in_place(F.div, "div_")
+Tensor.pow_ = _in_place(F.pow, "pow_")
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = Tensor.div_
 
 
-def _unary_inplace(fn, name):
-    binary = _inplace(lambda x, _unused, **kw: fn(x, **kw), name)
+def _unary_in_place(fn, name):
+    binary = _in_place(lambda x, _unused, **kwargs: fn(x, **kwargs), name)
 
     def method(self, **kwargs):
         return binary(self, None, **kwargs)
@@ -274,55 +187,58 @@ def _unary_inplace(fn, name):
     return method
 
 
-Tensor.clamp_ = _unary_inplace(F.clamp, "clamp_")
-Tensor.relu_ = _unary_inplace(F.relu, "relu_")
-Tensor.exp_ = _unary_inplace(F.exp, "exp_")
-Tensor.neg_ = _unary_inplace(F.neg, "neg_")
+Tensor.clamp_ = _unary_in_place(F.clamp, "clamp_")
+Tensor.relu_ = _unary_in_place(F.relu, "relu_")
+Tensor.exp_ = _unary_in_place(F.exp, "exp_")
+Tensor.neg_ = _unary_in_place(F.neg, "neg_")
 
 
-def _fill_like(self, values: np.ndarray):
-    _check_inplace(self)
+def _check_in_place(self):
+    if is_grad_enabled() and self._requires_grad and self._grad_fn is None:
+        raise RuntimeError(LEAF_IN_PLACE)
+
+
+def _fill(self, values):
+    _check_in_place(self)
     self._data[...] = values
-    _bump(self)
-    if ENABLED[0] and self._grad_fn is not None:
+    self._bump_version()
+    if is_grad_enabled() and self._grad_fn is not None:
         self._grad_fn = None  # PyTorch records FillBackward; filled values carry no gradient back
     return self
 
 
 def zero_(self):
-    return _fill_like(self, 0)
+    return _fill(self, 0)
 
 
 def fill_(self, value):
     if type(value) is int:
         dtypes.fill_int(value, self._data.dtype)
-    return _fill_like(self, value._data if isinstance(value, Tensor) else value)
+    return _fill(self, value._data if isinstance(value, Tensor) else value)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    from . import random as rnd
+    from .random import default_generator
 
-    gen = generator or rnd.default_generator
-    _check_inplace(self)
-    gen.normal_(self._data, mean, std)
-    _bump(self)
+    _check_in_place(self)
+    (generator or default_generator).normal_(self._data, mean, std)
+    self._bump_version()
     return self
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    from . import random as rnd
+    from .random import default_generator
 
-    gen = generator or rnd.default_generator
-    _check_inplace(self)
-    gen.uniform_(self._data, a, b)
-    _bump(self)
+    _check_in_place(self)
+    (generator or default_generator).uniform_(self._data, a, b)
+    self._bump_version()
     return self
 
 
 def copy_(self, src):
-    _check_inplace(self)
+    _check_in_place(self)
     self._data[...] = src._data if isinstance(src, Tensor) else src
-    _bump(self)
+    self._bump_version()
     return self
 
 
@@ -334,35 +250,32 @@ Tensor.copy_ = copy_
 
 
 def _setitem(self, index, value):
-    if ENABLED[0] and self._requires_grad and self._grad_fn is None:
+    if is_grad_enabled() and self._requires_grad and self._grad_fn is None:
         # an index that makes a view (an int, a partial slice, None) writes through "a view of" the leaf;
         # advanced indexing, `...` and `:` write into the leaf itself
         items = index if isinstance(index, tuple) else (index,)
         advanced = any(F._is_advanced(i) or isinstance(i, bool) for i in items)
         makes_view = any(i is None or isinstance(i, (int, np.integer))
                          or (isinstance(i, slice) and i != slice(None)) for i in items)
-        through_view = makes_view and not advanced
-        raise RuntimeError("a view of a" + _LEAF_INPLACE[1:] if through_view else _LEAF_INPLACE)
+        raise RuntimeError("a view of a" + LEAF_IN_PLACE[1:] if makes_view and not advanced else LEAF_IN_PLACE)
     value_t = value if isinstance(value, Tensor) else None
-    np_index = _setitem_index(index)
-    recording = ENABLED[0] and (self._requires_grad or (value_t is not None and value_t._requires_grad))
+    np_index = _numpy_index(index)
+    recording = is_grad_enabled() and (self._requires_grad or (value_t is not None and value_t._requires_grad))
     if recording:
-        old = _make(self._data.copy())
-        old._requires_grad, old._grad_fn, old._acc = self._requires_grad, self._grad_fn, self._acc
-        src = value_t if value_t is not None else _make(np.asarray(value, dtype=self._data.dtype))
-        result = apply(R["copy_slices"], (old, src), {"index": np_index})
+        old = wrap(self._data.copy())
+        old._requires_grad, old._grad_fn = self._requires_grad, self._grad_fn
+        src = value_t if value_t is not None else wrap(np.asarray(value, dtype=self._data.dtype))
+        result = apply(ops.COPY_SLICES, old, src, index=np_index)
         self._data[...] = result._data
         self._grad_fn = result._grad_fn
         self._requires_grad = True
-        import weakref
-
         self._grad_fn._out_ref = weakref.ref(self)
     else:
         self._data[np_index] = value._data if value_t is not None else value
-    _bump(self)
+    self._bump_version()
 
 
-def _setitem_index(index):
+def _numpy_index(index):
     items = index if isinstance(index, tuple) else (index,)
     out = tuple(F._np_index(i) for i in items)
     return out[0] if len(out) == 1 else out

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backward_pass import run_backward
 from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from ..tensor import Size, Tensor
+from ..tensor import Size, Tensor, wrap
 from . import functional
-from .execution import run_backward
 
 __all__ = ["backward", "enable_grad", "functional", "grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
@@ -27,9 +27,7 @@ def _make_grads(outputs, grad_outputs, create_graph):
             if out._data.dtype.kind != "f":
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            dtype = out._data.dtype
-            # (a 0-d root's gradient is the numpy scalar 1 the backward engine would make of np.ones(()))
-            grads.append(dtype.type(1) if not out._data.ndim else np.ones(out._data.shape, dtype))
+            grads.append(wrap(np.ones(out._data.shape, out._data.dtype)))
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
@@ -37,7 +35,7 @@ def _make_grads(outputs, grad_outputs, create_graph):
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g._data.shape)} and output[{i}] "
                 f"has a shape of {Size(out._data.shape)}.")
-        grads.append(g if create_graph and g._requires_grad else g._data.astype(out._data.dtype, copy=False))
+        grads.append(g if create_graph and g._requires_grad else wrap(g._data.astype(out._data.dtype, copy=False)))
     return grads
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, _make
+from ..tensor import Tensor, wrap
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
@@ -30,7 +30,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             if out._grad_fn is None and not out._requires_grad:
                 grads = (None,) * len(ins)
             else:
-                grads = autograd.grad(out, ins, _make(v.reshape(out._data.shape)), retain_graph=True,
+                grads = autograd.grad(out, ins, wrap(v.reshape(out._data.shape)), retain_graph=True,
                                       create_graph=create_graph, allow_unused=True)
             rows.append(grads)
         per_input = []
@@ -39,6 +39,6 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             for k, grads in enumerate(rows):
                 if grads[j] is not None:
                     block[k] = grads[j]._data.reshape(-1)
-            per_input.append(_make(block.reshape(out._data.shape + x._data.shape)))
+            per_input.append(wrap(block.reshape(out._data.shape + x._data.shape)))
         result.append(per_input[0] if single else tuple(per_input))
     return result[0] if single_out else tuple(result)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functions as _F
-from ..ops import REGISTRY as R
-from ..tensor import Tensor, _broadcast_error, _wrap_dim, apply
+from .. import ops
+from ..apply import apply, broadcast_error
+from ..tensor import Tensor, wrap_dim
 
 relu = _F.relu
 sigmoid = _F.sigmoid
@@ -43,7 +44,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         attrs["weight"] = _data(weight)
     if pos_weight is not None:
         attrs["pos_weight"] = _data(pos_weight)
-    return apply(R["binary_cross_entropy_with_logits"], (input, target), attrs)
+    return apply(ops.BINARY_CROSS_ENTROPY_WITH_LOGITS, input, target, **attrs)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -55,7 +56,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     attrs = {"reduction": _reduction(size_average, reduce, reduction)}
     if weight is not None:
         attrs["weight"] = _data(weight)
-    return apply(R["binary_cross_entropy"], (input, target), attrs)
+    return apply(ops.BINARY_CROSS_ENTROPY, input, target, **attrs)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -71,9 +72,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         try:
             shape = np.broadcast_shapes(input._data.shape, target._data.shape)
         except ValueError:
-            raise _broadcast_error([input._data, target._data]) from None
+            raise broadcast_error([input._data, target._data]) from None
         input, target = _F.broadcast_to(input, shape), _F.broadcast_to(target, shape)
-    return apply(R["mse_loss"], (input, target), {"reduction": _reduction(size_average, reduce, reduction)})
+    return apply(ops.MSE_LOSS, input, target, reduction=_reduction(size_average, reduce, reduction))
 
 
 def _softmax_dim(ndim):
@@ -81,17 +82,17 @@ def _softmax_dim(ndim):
 
 
 def _class_dim(input, dim):
-    return _wrap_dim(_softmax_dim(input._data.ndim) if dim is None else dim, input._data.ndim)
+    return wrap_dim(_softmax_dim(input._data.ndim) if dim is None else dim, input._data.ndim)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     x = input if dtype is None else input.to(dtype)
-    return apply(R["softmax"], (x,), {"dim": _class_dim(input, dim)})
+    return apply(ops.SOFTMAX, x, dim=_class_dim(input, dim))
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     x = input if dtype is None else input.to(dtype)
-    return apply(R["log_softmax"], (x,), {"dim": _class_dim(input, dim)})
+    return apply(ops.LOG_SOFTMAX, x, dim=_class_dim(input, dim))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -107,7 +108,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise IndexError(f"Target {int(bad[0])} is out of bounds.")
     attrs = {"target": t, "reduction": _reduction(size_average, reduce, reduction),
              "ignore_index": ignore_index, "weight": _data(weight), "dtype": input._data.dtype.str}
-    return apply(R["nll_loss"], (input,), attrs)
+    return apply(ops.NLL_LOSS, input, **attrs)
 
 
 def _check_batch(input, target):
@@ -137,7 +138,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if red == "sum":
             return total
         batch = input._data.size // input._data.shape[class_dim]
-        return apply(R["div_scalar"], (total,), {"other": batch})
+        return apply(ops.DIV_SCALAR, total, other=batch)
     if label_smoothing:
         raise RuntimeError("label_smoothing is not supported by this engine")
     logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)
@@ -145,4 +146,4 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def logsigmoid(input):
-    return apply(R["log_sigmoid"], (input,), elementwise=True)
+    return apply(ops.LOG_SIGMOID, input)

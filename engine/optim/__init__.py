@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..grad_mode import no_grad
-from ..ops import add_scaled
+from ..numerics import add_scaled
 from ..tensor import Tensor
 
 
@@ -92,7 +92,7 @@ class SGD(Optimizer):
                         self.state[id(p)]["momentum_buffer"] = buf
                         d = add_scaled(d, buf, mom) if group["nesterov"] else buf
                     p._data[...] = add_scaled(p._data, d, -lr)
-                    p._vbox[0] += 1
+                    p._bump_version()
         return loss
 
 
@@ -139,7 +139,7 @@ class Adam(Optimizer):
                     denom = np.sqrt(sq) / bc2_sqrt + eps
                     # param.addcdiv_(exp_avg, denom, value=-step_size)
                     p._data -= ((lr / bc1) * (st["exp_avg"] / denom)).astype(p._data.dtype, copy=False)
-                    p._vbox[0] += 1
+                    p._bump_version()
         return loss
 
 

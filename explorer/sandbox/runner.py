@@ -19,7 +19,9 @@ KEEP_LAST_PASSES = 5
 
 
 def tid_of(tensor) -> int:
-    return getattr(tensor, "_tid", None) if getattr(tensor, "_tid", None) is not None else id(tensor)
+    from engine.tensor import public_id
+
+    return public_id(tensor)
 
 
 class TensorTracker:

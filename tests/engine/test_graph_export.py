@@ -16,6 +16,7 @@ import pytest
 
 import engine
 from engine import backward_trace
+from engine import graph as engine_graph
 from engine.graph import backward_graph, capture, forward_graph
 
 
@@ -172,7 +173,7 @@ def test_backward_graph_is_pytorchs(name):
     assert canonical_from_nodes(root.grad_fn) == expected_nodes
     g = backward_graph(root)
     assert canonical_from_digraph(g) == expected_nodes
-    assert g.graph["roots"] == [f"n{root.grad_fn._seq}"]
+    assert g.graph["roots"] == [engine_graph.node_id(root.grad_fn)]
     assert nx.is_directed_acyclic_graph(g)
 
 
@@ -187,7 +188,7 @@ def test_backward_graph_node_attributes():
     np.testing.assert_array_equal(bce_node["saved"]["self"], t["z"].detach().numpy())
     assert bce_node["released"] is False
     accumulators = {data["tensor"] for _, data in g.nodes(data=True) if data["kind"] == "accumulate"}
-    assert accumulators == {f"t{t['w']._tid}", f"t{t['b']._tid}"}
+    assert accumulators == {engine_graph.tensor_id(t['w']), engine_graph.tensor_id(t['b'])}
     loss.backward()
     after = backward_graph(loss)
     assert after.nodes[nid]["released"] is True and after.nodes[nid]["saved"] == {}
@@ -207,7 +208,7 @@ def test_forward_graph_of_the_bce_lesson():
     ops = sorted(data["name"] for _, data in g.nodes(data=True) if data["kind"] == "op")
     # x @ w with a 1-d x: PyTorch's unsqueeze of x records nothing (x needs no grad), then mm and squeeze
     assert ops == ["AddBackward0", "BinaryCrossEntropyWithLogitsBackward0", "MmBackward0", "SqueezeBackward4"]
-    tid = {name: f"t{tensor._tid}" for name, tensor in t.items()}
+    tid = {name: engine_graph.tensor_id(tensor) for name, tensor in t.items()}
     add = next(n for n, d in g.nodes(data=True) if d.get("name") == "AddBackward0")
     add_inputs = {d["arg"]: u for u, _, d in g.in_edges(add, data=True)}
     assert add_inputs[1] == tid["b"] and g.nodes[add_inputs[0]]["grad_fn"] == "SqueezeBackward4"
@@ -252,11 +253,11 @@ def test_trace_values_and_second_backward_doubles_the_accumulation():
         loss.backward()
     first, second = rec.passes
     assert (first.index, second.index) == (0, 1) and first.kind == "backward"
-    acc_w = [e for e in first.events if e.kind == "accumulate" and e.tensor == f"t{w._tid}"]
+    acc_w = [e for e in first.events if e.kind == "accumulate" and e.tensor == engine_graph.tensor_id(w)]
     assert len(acc_w) == 1 and acc_w[0].before is None
     np.testing.assert_array_equal(acc_w[0].after, first_w)
     np.testing.assert_array_equal(acc_w[0].grad_in[0], first_w)
-    acc_w2 = next(e for e in second.events if e.kind == "accumulate" and e.tensor == f"t{w._tid}")
+    acc_w2 = next(e for e in second.events if e.kind == "accumulate" and e.tensor == engine_graph.tensor_id(w))
     np.testing.assert_array_equal(acc_w2.before, first_w)
     np.testing.assert_allclose(acc_w2.after, 2 * first_w, rtol=0)
     np.testing.assert_allclose(w.grad.numpy(), 2 * first_w, rtol=0)

@@ -9,53 +9,24 @@ here fails `test_every_registry_op_has_cases`.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import engine
+from engine.apply import apply
 from engine.ops import REGISTRY
-from engine.tensor import _make, apply
+from engine.tensor import wrap as _make
 
-# type(out.grad_fn).__name__ for each op, recorded from torch 2.13.0 by building the op there
-# (e.g. `x.double()` for to_copy, `x @ w` with a 1-d x for squeeze_matmul, `F.cross_entropy` with
-# probability targets for div_scalar, autograd.grad(..., create_graph=True) for the *_backward ops).
-TORCH_GRAD_FN = {
-    "add": "AddBackward0", "sub": "SubBackward0", "rsub": "RsubBackward1", "mul": "MulBackward0",
-    "div": "DivBackward0", "div_scalar": "DivBackward1", "mul_scalar": "MulBackward1",
-    "sub_scalar": "SubBackward1", "sgn": "SgnBackward0", "sign": "SignBackward0",
-    "remainder_scalar": "RemainderBackward0", "remainder": "RemainderBackward1", "floor": "FloorBackward0",
-    "ceil": "CeilBackward0", "trunc": "TruncBackward0", "round": "RoundBackward0", "round_decimals": "RoundBackward1",
-    "frac": "FracBackward0", "masked_fill": "MaskedFillBackward0",
-    "log_sigmoid_backward": "LogSigmoidBackwardBackward0",
-    "softmax_backward_data": "SoftmaxBackwardDataBackward0",
-    "log_softmax_backward_data": "LogSoftmaxBackwardDataBackward0",
-    "mse_loss_backward": "MseLossBackwardBackward0", "neg": "NegBackward0",
-    "reciprocal": "ReciprocalBackward0", "pow": "PowBackward0", "pow_tensor": "PowBackward1",
-    "rpow": "PowBackward2", "abs": "AbsBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
-    "sqrt": "SqrtBackward0", "sin": "SinBackward0", "cos": "CosBackward0", "tanh": "TanhBackward0",
-    "log1p": "Log1PBackward0", "expm1": "Expm1Backward0", "log2": "Log2Backward0", "log10": "Log10Backward0",
-    "exp2": "Exp2Backward0", "sinh": "SinhBackward0", "cosh": "CoshBackward0", "tan": "TanBackward0",
-    "asin": "AsinBackward0", "acos": "AcosBackward0", "atan": "AtanBackward0", "rsqrt": "RsqrtBackward0",
-    "tanh_backward": "TanhBackwardBackward0", "sigmoid": "SigmoidBackward0",
-    "sigmoid_backward": "SigmoidBackwardBackward0", "relu": "ReluBackward0",
-    "threshold_backward": "ThresholdBackwardBackward0", "clamp": "ClampBackward1",
-    "log_sigmoid": "LogSigmoidBackward0", "clone": "CloneBackward0", "to_copy": "ToCopyBackward0",
-    "copy_": "CopyBackwards", "maximum": "MaximumBackward0", "minimum": "MinimumBackward0",
-    "where": "WhereBackward0", "sum": "SumBackward0", "sum_dim": "SumBackward1", "mean": "MeanBackward0",
-    "mean_dim": "MeanBackward1", "max": "MaxBackward1", "min": "MinBackward1", "max_dim": "MaxBackward0",
-    "min_dim": "MinBackward0", "amax": "AmaxBackward0", "amin": "AminBackward0", "std": "StdBackward0",
-    "var": "VarBackward0", "norm": "LinalgVectorNormBackward0", "view": "ViewBackward0",
-    "unsafe_view": "UnsafeViewBackward0", "squeeze": "SqueezeBackward0", "squeeze_dim": "SqueezeBackward1",
-    "squeeze_matmul": "SqueezeBackward4", "unsqueeze": "UnsqueezeBackward0", "expand": "ExpandBackward0",
-    "t": "TBackward0", "transpose": "TransposeBackward0", "permute": "PermuteBackward0",
-    "select": "SelectBackward0", "slice": "SliceBackward0", "index": "IndexBackward0",
-    "copy_slices": "CopySlices", "mm": "MmBackward0", "mv": "MvBackward0", "dot": "DotBackward0",
-    "binary_cross_entropy_with_logits": "BinaryCrossEntropyWithLogitsBackward0",
-    "binary_cross_entropy": "BinaryCrossEntropyBackward0", "mse_loss": "MseLossBackward0",
-    "softmax": "SoftmaxBackward0", "log_softmax": "LogSoftmaxBackward0", "nll_loss": "NllLossBackward0",
-}
+# The grad_fn class PyTorch 2.13 gives each op, recorded from torch by tests/oracle/make_records.py (its
+# "registry" group: an expression whose graph holds the op's node, and the path to it).
+_RECORDS = json.loads((Path(__file__).resolve().parents[1] / "oracle" / "records.json").read_text("utf-8"))
+TORCH_GRAD_FN = {record["id"].split("/", 1)[1]: record["stdout"].strip()
+                 for record in _RECORDS["records"] if record["group"] == "registry"}
 
 SCALAR, VECTOR, MATRIX = (), (4,), (3, 4)
 UNARY_SHAPES = (SCALAR, VECTOR, MATRIX)
@@ -218,6 +189,9 @@ def _cases() -> dict[str, list[Case]]:
     add("index", (_normal(rng, MATRIX),), {"index": (np.array([2, 0]), np.array([1, 3]))})
     add("copy_slices", (_normal(rng, MATRIX), _normal(rng, (3,))), {"index": (slice(None), 1)})
     add("copy_slices", (_normal(rng, VECTOR), _normal(rng, SCALAR)), {"index": (2,)})
+    add("index_put", (_normal(rng, VECTOR), _normal(rng, (4,))), {"index": (np.array([0, 2, 2, 3]),)},
+        label="repeated indices add up")
+    add("index_put", (_normal(rng, MATRIX), _normal(rng, (2,))), {"index": (np.array([2, 0]), np.array([1, 3]))})
     add("mm", (_normal(rng, MATRIX), _normal(rng, (4, 2))))
     add("mv", (_normal(rng, MATRIX), _normal(rng, VECTOR)))
     add("dot", (_normal(rng, VECTOR), _normal(rng, VECTOR)))
@@ -266,7 +240,7 @@ ELEMENTWISE_CASES = [case for case in ALL_CASES if case.elementwise]
 
 def _forward(case: Case, arrays, requires_grad=False):
     tensors = tuple(_make(np.array(a, dtype=np.float64), requires_grad) for a in arrays)
-    out = apply(REGISTRY[case.op], tensors, case.attrs, elementwise=case.elementwise)
+    out = apply(REGISTRY[case.op], *tensors, **case.attrs)
     if isinstance(out, tuple):  # max/min over a dim: (values, {"indices": ...})
         out = out[0]
     return tensors, out
@@ -348,6 +322,36 @@ def test_formula_texts_are_complete(name):
     assert len(spec.backward_formulas) == len(spec.inputs) == len(spec.backward_latex) == len(spec.vjps)
     assert all(text.strip() for text in spec.backward_formulas + spec.backward_latex)
     assert len(spec.saves) == len(spec.inputs)
+
+
+# Arguments that shape a gradient without being a value in its formula (which dims, which places)
+STRUCTURAL = {"dim", "dim0", "dim1", "dims", "keepdim", "size", "index", "sizes", "dtype", "reduction",
+              "ignore_index", "correction", "target", "weight", "pos_weight", "decimals"}
+
+
+def _names_in(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_formula_texts_name_what_their_vjps_read(name):
+    """Each input's formula text names the saved values its VJP reads (so the step-through can put their
+    numbers in), and names no saved value the VJP does not read; the forward formula names every input."""
+    spec = REGISTRY[name]
+    saveable = set(spec.inputs) | {"result"} | set(spec.extra_outputs)
+    forward_names = _names_in(spec.formula)
+    for input_name in spec.inputs:
+        assert input_name in forward_names or f"{input_name}_shape" in forward_names, (name, spec.formula)
+    for input_name, derivative in zip(spec.inputs, spec.derivatives):
+        named = _names_in(derivative.text)
+        read = set(derivative.params)
+        saved = read & saveable
+        assert saved <= named, f"{name}: grad_{input_name} reads {saved - named} but its text does not name it"
+        shapes = {p[: -len("_shape")] for p in read if p.endswith("_shape")}
+        assert named & saveable <= saved | shapes, \
+            f"{name}: grad_{input_name} names {(named & saveable) - saved} but its VJP does not read it"
+        for argument in read - saveable - {p for p in read if p.endswith("_shape")} - STRUCTURAL:
+            assert argument in named, f"{name}: grad_{input_name} reads {argument!r} but its text does not name it"
 
 
 def test_broadcast_case_reduces_gradient_by_summing():

@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from engine.graph import tensor_id
 from explorer.graph_figures import (
     GRAD_BINS,
     KIND_STYLE,
@@ -173,7 +174,7 @@ def test_gradients_of_a_real_pass_on_both_views():
     (bpass,) = rec.passes
     forward = engine_graph.forward_graph(s, names={"x": x, "c": c, "y": y, "s": s})
     node_grads, edge_grads = forward_gradients(bpass, forward)
-    x_id, y_id, c_id = f"t{x._tid}", f"t{y._tid}", f"t{c._tid}"
+    x_id, y_id, c_id = tensor_id(x), tensor_id(y), tensor_id(c)
     np.testing.assert_allclose(node_grads[x_id], [3.0, 4.0])  # d s / d x = c
     np.testing.assert_allclose(node_grads[y_id], [1.0, 1.0])
     mul = next(n for n, d in forward.nodes(data=True) if d.get("name") == "MulBackward0")

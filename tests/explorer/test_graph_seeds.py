@@ -196,12 +196,12 @@ def graph_canonical(graph, tensor_names: dict) -> tuple[str, str]:
 
 
 def leaf_names(namespace) -> dict:
-    return {f"t{v._tid}": k for k, v in namespace.items()
-            if hasattr(v, "_tid") and v.is_leaf and v.requires_grad}
+    return {engine_graph.tensor_id(v): k for k, v in namespace.items()
+            if isinstance(v, engine.Tensor) and v.is_leaf and v.requires_grad}
 
 
 def tensor_names(namespace) -> dict:
-    return {k: v for k, v in namespace.items() if hasattr(v, "_tid")}
+    return {k: v for k, v in namespace.items() if isinstance(v, engine.Tensor)}
 
 
 engine = pytest.importorskip("engine")
@@ -270,14 +270,14 @@ def test_bce_forward_figure_names_shapes_and_hover_values():
     for trace in fig.data[:-2]:
         for i, node in enumerate(trace.customdata or ()):
             by_id[node] = (trace.name, trace.text[i], trace.hovertext[i])
-    w_id = f"t{namespace['w']._tid}"
+    w_id = engine_graph.tensor_id(namespace['w'])
     kind, label, hover = by_id[w_id]
     assert kind == "leaf tensor that requires grad"
     assert label == "w<br>(5, 3) float32"
     w_grad = namespace["w"].grad.numpy()
     assert f"{w_grad[0, 0]:.4f}" in hover and ".grad:" in hover
     assert "requires_grad=True" in hover
-    loss_kind, loss_label, loss_hover = by_id[f"t{root._tid}"]
+    loss_kind, loss_label, loss_hover = by_id[engine_graph.tensor_id(root)]
     assert loss_kind == "output" and loss_label == "loss<br>() float32"
     assert "grad_fn = BinaryCrossEntropyWithLogitsBackward0" in loss_hover
     op_kinds = {by_id[n][1] for n, d in graph.nodes(data=True) if d["kind"] == "op"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.graph import tensor_id
 from explorer.step_through import (
     Accumulation,
     accumulation_lines,
@@ -151,7 +152,7 @@ def test_run_frame_shows_received_formula_and_sent_gradients():
     x = engine.tensor([1.0, 2.0], requires_grad=True)
     y = engine.tensor([3.0, 4.0], requires_grad=True)
     passes = _record(lambda: (x * y).sum().backward())
-    frames = frames_from_pass(passes[0], names={f"t{x._tid}": "x", f"t{y._tid}": "y"})
+    frames = frames_from_pass(passes[0], names={tensor_id(x): "x", tensor_id(y): "y"})
     assert [f.name for f in frames][:2] == ["SumBackward0", "MulBackward0"]
     mul = frames[1]
     np.testing.assert_allclose(mul.received[0], [1.0, 1.0])
@@ -196,7 +197,7 @@ def test_autograd_grad_passes_name_the_captured_inputs():
 
     (grad_pass,) = _record(run)
     assert grad_pass.kind == "grad"
-    frames = frames_from_pass(grad_pass, names={f"t{a._tid}": "a", f"t{b._tid}": "b"})
+    frames = frames_from_pass(grad_pass, names={tensor_id(a): "a", tensor_id(b): "b"})
     prefix = "autograd.grad returns the gradient of "
     captured = {f.lines[0].split(prefix)[1]: float(f.received[0]) for f in frames if f.kind == "capture"}
     # d/da = 2(a-1) + 2(a-b) = -1 + 2 = 1;  d/db = 2(b+1) - 2(a-b) = 1 - 2 = -1
@@ -211,7 +212,7 @@ def test_hook_and_retain_grad_frames_show_the_changed_gradient():
     y.retain_grad()
     y.register_hook(lambda g: g * 2)
     passes = _record(lambda: (y * y).sum().backward())
-    frames = frames_from_pass(passes[0], names={f"t{y._tid}": "y", f"t{x._tid}": "x"})
+    frames = frames_from_pass(passes[0], names={tensor_id(y): "y", tensor_id(x): "x"})
     hook = next(f for f in frames if f.kind == "hook")
     assert hook.lines[0].endswith("hook on y changes the gradient")
     assert hook.formula_lines == ("before the hook [6., 12.], after [12., 24.]",)

@@ -2143,6 +2143,82 @@ case("seeds", "s003_imported_functions", """
 """)
 
 # --------------------------------------------------------------------------------------------------
+# registry: the grad_fn class PyTorch gives each op of the engine's registry (engine.ops.REGISTRY)
+# --------------------------------------------------------------------------------------------------
+
+# registry op -> (an expression whose graph holds the op's node, the path to it through next_functions)
+REGISTRY_CASES = {
+    "add": ("x + y", ()), "sub": ("x - y", ()), "rsub": ("1 - x", ()), "mul": ("x * y", ()),
+    "div": ("x / y", ()), "div_scalar": ("F.cross_entropy(x, p)", ()),
+    "mul_scalar": ("grad(x ** 2, x)", (1,)), "sub_scalar": ("grad(x ** y, x)", (1, 1, 1, 1)),
+    "sgn": ("grad(x.abs(), x)", (1,)), "sign": ("x.sign()", ()),
+    "remainder_scalar": ("x % 0.7", ()), "remainder": ("x % y", ()),
+    "floor": ("x.floor()", ()), "ceil": ("x.ceil()", ()), "trunc": ("x.trunc()", ()), "round": ("x.round()", ()),
+    "round_decimals": ("x.round(decimals=2)", ()), "frac": ("x.frac()", ()),
+    "masked_fill": ("grad(x.norm(dim=1), x)", (1,)),
+    "log_sigmoid_backward": ("grad(F.logsigmoid(x), x)", ()),
+    "softmax_backward_data": ("grad(F.softmax(x, 1) * y, x)", ()),
+    "log_softmax_backward_data": ("grad(F.log_softmax(x, 1) * y, x)", ()),
+    "mse_loss_backward": ("grad(F.mse_loss(x, y), x)", ()),
+    "neg": ("-x", ()), "reciprocal": ("x.reciprocal()", ()), "pow": ("x ** 3", ()), "pow_tensor": ("x ** y", ()),
+    "rpow": ("2 ** x", ()), "abs": ("x.abs()", ()), "exp": ("x.exp()", ()), "log": ("p.log()", ()),
+    "sqrt": ("p.sqrt()", ()), "sin": ("x.sin()", ()), "cos": ("x.cos()", ()), "tanh": ("x.tanh()", ()),
+    "log1p": ("p.log1p()", ()), "expm1": ("x.expm1()", ()), "log2": ("p.log2()", ()), "log10": ("p.log10()", ()),
+    "exp2": ("x.exp2()", ()), "sinh": ("x.sinh()", ()), "cosh": ("x.cosh()", ()), "tan": ("p.tan()", ()),
+    "asin": ("p.asin()", ()), "acos": ("p.acos()", ()), "atan": ("x.atan()", ()), "rsqrt": ("p.rsqrt()", ()),
+    "tanh_backward": ("grad(x.tanh(), x)", ()), "sigmoid": ("x.sigmoid()", ()),
+    "sigmoid_backward": ("grad(x.sigmoid(), x)", ()), "relu": ("x.relu()", ()),
+    "threshold_backward": ("grad(x.relu(), x)", ()), "clamp": ("x.clamp(-1, 1)", ()),
+    "log_sigmoid": ("F.logsigmoid(x)", ()), "clone": ("x.clone()", ()), "to_copy": ("x.double()", ()),
+    "copy_": ("grad(x * x, x, first=True)", ()), "maximum": ("torch.maximum(x, y)", ()),
+    "minimum": ("torch.minimum(x, y)", ()), "where": ("torch.where(x > 0, x, y)", ()),
+    "sum": ("x.sum()", ()), "sum_dim": ("x.sum(1)", ()), "mean": ("x.mean()", ()), "mean_dim": ("x.mean(1)", ()),
+    "max": ("x.max()", ()), "min": ("x.min()", ()), "max_dim": ("x.max(1).values", ()),
+    "min_dim": ("x.min(1).values", ()), "amax": ("x.amax(1)", ()), "amin": ("x.amin(1)", ()),
+    "std": ("x.std()", ()), "var": ("x.var()", ()), "norm": ("x.norm()", ()), "view": ("x.view(6)", ()),
+    "unsafe_view": ("x.t().reshape(6)", ()), "squeeze": ("x.unsqueeze(0).squeeze()", ()),
+    "squeeze_dim": ("x.unsqueeze(0).squeeze(0)", ()), "squeeze_matmul": ("v @ x.t()", ()),
+    "unsqueeze": ("x.unsqueeze(0)", ()), "expand": ("v.expand(2, 3)", ()), "t": ("x.t()", ()),
+    "transpose": ("x.transpose(0, 1)", ()), "permute": ("x.permute(1, 0)", ()), "select": ("x[0]", ()),
+    "slice": ("x[:, 1:]", ()), "index": ("x[[0, 1, 1]]", ()), "copy_slices": ("setitem(x * 1, v)", ()),
+    "index_put": ("grad(x[[0, 1, 1]] * y[[0, 1, 1]], x)", ()), "mm": ("x @ y.t()", ()), "mv": ("x @ v", ()),
+    "dot": ("v @ v", ()),
+    "binary_cross_entropy_with_logits": ("F.binary_cross_entropy_with_logits(x, p)", ()),
+    "binary_cross_entropy": ("F.binary_cross_entropy(p, p.detach())", ()), "mse_loss": ("F.mse_loss(x, y)", ()),
+    "softmax": ("F.softmax(x, 1)", ()), "log_softmax": ("F.log_softmax(x, 1)", ()),
+    "nll_loss": ("F.nll_loss(x, torch.tensor([0, 2]))", ()),
+}
+REGISTRY_PREAMBLE = '''x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+v = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+p = torch.tensor([[0.2, 0.7, 0.4], [0.9, 0.1, 0.5]], requires_grad=True)
+
+
+def grad(out, wrt, first=False):
+    """The gradient of out.sum() with respect to wrt, as a graph of its own (create_graph=True)."""
+    if first:  # (the first gradient reaching a leaf's .grad: backward, not autograd.grad)
+        out.sum().backward(create_graph=True)
+        return wrt.grad
+    return torch.autograd.grad(out.sum(), wrt, create_graph=True)[0]
+
+
+def setitem(t, value):
+    t[0] = value
+    return t
+
+
+def node(t, path):
+    n = t.grad_fn
+    for i in path:
+        n = n.next_functions[i][0]
+    return n
+'''
+
+
+for _op, (_expr, _path) in REGISTRY_CASES.items():
+    case("registry", _op, REGISTRY_PREAMBLE + f"\n\nprint(type(node({_expr}, {_path!r})).__name__)\n")
+
+# --------------------------------------------------------------------------------------------------
 # rng: bit-exact streams of torch's CPU generator (mt19937 + its normal/uniform transforms)
 # --------------------------------------------------------------------------------------------------
 

@@ -1,0 +1,73 @@
+"""`apply`: the one way an op runs. Every differentiable call (`x * y`, `torch.exp(x)`, a loss, a view, the
+ops inside a derivative formula) comes here with its registry entry.
+
+    result = apply(ops.MUL, x, y)
+
+1. the registry's numpy forward runs on the inputs' arrays;
+2. the result is a new tensor (a view shares its input's version counter);
+3. if grad mode is on and an input requires grad, the result gets a node of PyTorch's class for the op
+   (`MulBackward0`), which keeps what the op's derivatives need: see `engine.node.Node`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .grad_mode import is_grad_enabled
+from .node import node_class
+from .tensor import Tensor, wrap
+
+
+def apply(op, *inputs, **attrs):
+    """Run `op` on `inputs` (tensors or Python numbers) with its non-tensor arguments `attrs`. Returns the
+    result tensor, or (result, extras) for an op with extra outputs (max over a dim: its indices)."""
+    arrays = []
+    requires_grad = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            data = x._data
+            if op.elementwise and not data.ndim:
+                # a 0-d tensor's value as a numpy scalar: numpy computes on scalars ten times faster than on
+                # 0-d arrays, with the same results
+                data = data[()]
+            arrays.append(data)
+            requires_grad = requires_grad or x._requires_grad
+        else:
+            arrays.append(x)
+    extras = None
+    if op.elementwise:
+        try:
+            out = op.forward(*arrays, **attrs)
+        except ValueError:
+            raise broadcast_error(arrays) from None
+        # PyTorch's type promotion, where numpy's differs (0-d tensors and Python numbers meeting arrays)
+        want = dtypes.torch_result_dtype(arrays, out.dtype)
+        if want is not out.dtype and want != out.dtype:
+            out = out.astype(want)
+    else:
+        out = op.forward(*arrays, **attrs)
+        if op.extra_outputs:
+            out, extras = out
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = wrap(out)
+    if op.view:  # a view shares its base's storage, so an in-place change of one is a change of both
+        result._version_counter = inputs[0]._version_counter
+    if requires_grad and is_grad_enabled():
+        result._grad_fn = node_class(op.grad_fn)(op, inputs, attrs, result, extras)
+        result._requires_grad = True
+    return result if extras is None else (result, extras)
+
+
+def broadcast_error(arrays) -> RuntimeError:
+    """PyTorch's message for two shapes that do not broadcast, naming the first dimension that differs."""
+    a, b = (np.shape(x) for x in arrays[:2])
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and x != 1 and y != 1:
+            dim = max(len(a), len(b)) - i
+            return RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {a} and {b} cannot be broadcast together")

@@ -1,0 +1,219 @@
+"""Graph nodes: the objects PyTorch exposes as `grad_fn` and in `next_functions`.
+
+A node is made by `engine.apply.apply` for one op call. It holds the op (its registry entry), its ordered
+inputs, one edge per input (`next_functions`: the input's own grad_fn, a leaf's AccumulateGrad, or None where
+no gradient is wanted), the op's non-tensor arguments, what the op's derivatives need saved, a stable id (the
+sequence number PyTorch orders the backward pass by) and a weak reference to its output. Nothing in a node
+points back to itself, so graphs are freed by reference counting alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+from .tensor import RemovableHandle, Tensor, wrap
+
+next_sequence_number = itertools.count().__next__
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
+    "you need to access saved tensors after calling backward.")
+
+
+class Node:
+    __slots__ = ("__weakref__", "_attrs", "_hooks", "_inputs", "_next", "_op", "_out_ref", "_pre_hooks", "_saved",
+                 "_seq")
+
+    def __init__(self, op, inputs: tuple, attrs: dict, result: Tensor, extras: dict | None):
+        self._seq = next_sequence_number()
+        self._op = op
+        self._inputs = inputs
+        self._attrs = attrs
+        self._out_ref = weakref.ref(result)
+        self._hooks = self._pre_hooks = None
+        edges = []
+        needs = 0  # a bit per input that wants a gradient
+        for i, x in enumerate(inputs):
+            edge = edge_to(x)
+            edges.append(edge)
+            if edge is not None:
+                needs |= 1 << i
+        self._next = tuple(edges)
+        saved = {}
+        for name, where in op.save_plan(needs):  # what this node's derivatives will read
+            if where == "result":
+                saved[name] = SavedTensor(result, is_output=True)
+            elif where == "extra":
+                saved[name] = extras[name]
+            else:
+                value = inputs[where]
+                saved[name] = SavedTensor(value) if isinstance(value, Tensor) else value
+        self._saved = saved
+
+    # ---------------------------------------------------------------- what PyTorch shows of a node
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """((node or None, output number), ...), one pair per input."""
+        return tuple((fn, 0) for fn in self._next)
+
+    @property
+    def metadata(self) -> dict:
+        return {}
+
+    def _sequence_nr(self) -> int:
+        return self._seq
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def __getattr__(self, name: str):
+        # PyTorch exposes what a node saved as `_saved_<name>` (`_saved_self`, `_saved_result`, ...)
+        if name.startswith("_saved_"):
+            key = name[len("_saved_"):]
+            if self._saved is None:
+                raise RuntimeError(BACKWARD_TWICE)
+            if key in self._saved:
+                value = self._saved[key]
+                return value.unpack(self, create_graph=False) if isinstance(value, SavedTensor) else value
+            if key in self._attrs:
+                return self._attrs[key]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after the node runs; may return replacement grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) before the node runs; may return replacement grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return RemovableHandle(self._pre_hooks, fn)
+
+    # ---------------------------------------------------------------- what the backward pass and viewers use
+    def output(self) -> Tensor | None:
+        """The tensor this node made, while it is alive."""
+        return self._out_ref()
+
+    @property
+    def released(self) -> bool:
+        """Whether a backward pass freed what the op saved."""
+        return self._saved is None
+
+    def saved_values(self) -> dict:
+        """{name: value} of what the op saved (tensors as their arrays), for viewers."""
+        out = {}
+        for name, value in (self._saved or {}).items():
+            out[name] = value.data if isinstance(value, SavedTensor) else value
+        return out
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor):
+        self._seq = next_sequence_number()
+        self._op = None
+        self._inputs = (variable,)
+        self._attrs = {}
+        self._next = ()
+        self._saved = {}
+        self._out_ref = weakref.ref(variable)
+        self._hooks = self._pre_hooks = None
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def released(self) -> bool:
+        return False
+
+
+def edge_to(x):
+    """Where a gradient for input x goes: its grad_fn, the AccumulateGrad of a leaf that requires grad, or
+    None (a constant, a number, a tensor that needs no gradient)."""
+    if not isinstance(x, Tensor) or not x._requires_grad:
+        return None
+    if x._grad_fn is not None:
+        return x._grad_fn
+    return accumulator_for(x)
+
+
+def accumulator_for(tensor: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad, made once and shared while any graph holds it (PyTorch keeps it weakly)."""
+    ref = tensor._accumulator
+    acc = None if ref is None else ref()
+    if acc is None:
+        acc = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(acc)
+    return acc
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the version its storage had then. An op's own output keeps its array
+    and version counter instead of the tensor (output -> grad_fn -> output would be a reference cycle)."""
+
+    __slots__ = ("counter", "data", "is_output", "tensor", "version")
+
+    def __init__(self, tensor: Tensor, is_output: bool = False):
+        self.is_output = is_output
+        self.tensor = None if is_output else tensor
+        self.data = tensor._data
+        self.counter = tensor._version_counter
+        self.version = self.counter.value
+
+    def unpack(self, node: Node, create_graph: bool) -> Tensor:
+        """The saved tensor for a derivative formula; PyTorch's error if it was changed in place since."""
+        if self.counter.value != self.version:
+            raise RuntimeError(self._modified_message(node))
+        if not self.is_output:
+            return self.tensor
+        out = wrap(self.data)
+        out._version_counter = self.counter
+        if create_graph:  # the output, as the graph knows it: its gradient flows back through this node
+            out._requires_grad, out._grad_fn = True, node
+        return out
+
+    def _modified_message(self, node: Node) -> str:
+        owner = node if self.is_output else self.tensor._grad_fn
+        made_by = "" if owner is None else f", which is output 0 of {short_name(owner)},"
+        legacy = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(
+            self.data.dtype.name, "Tensor")
+        return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+                f"[torch.{legacy} [{', '.join(map(str, self.data.shape))}]]{made_by} is at version "
+                f"{self.counter.value}; expected version {self.version} instead. Hint: enable anomaly detection "
+                "to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+_classes: dict[str, type] = {}
+
+
+def node_class(grad_fn_name: str) -> type:
+    """One Python class per PyTorch grad_fn name, so `type(z.grad_fn).__name__` reads `AddBackward0`."""
+    cls = _classes.get(grad_fn_name)
+    if cls is None:
+        body = {"__slots__": ()}
+        if grad_fn_name == "CopySlices":
+            body["name"] = lambda self: "torch::autograd::CopySlices"
+        cls = _classes[grad_fn_name] = type(grad_fn_name, (Node,), body)
+    return cls
+
+
+def short_name(node: Node) -> str:
+    """`ExpBackward0` -> `Exp`, as PyTorch names a node in its version-counter error."""
+    name = type(node).__name__
+    i = name.find("Backward")
+    return name[:i] if i > 0 else name

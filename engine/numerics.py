@@ -1,0 +1,434 @@
+"""PyTorch's numerics where numpy's differ in the last bit: plain numpy, called by the op rules by name.
+
+Lessons print small tensors, where every last bit shows (`f"{loss}"` prints 17 digits), so the engine
+reproduces how PyTorch 2.13's CPU kernels round:
+
+* float32 `exp`, `log`, `tanh`, ... are correctly rounded far more often in PyTorch than numpy's float32
+  loops: computing in float64 and rounding once reproduces PyTorch (`exp`, `log`, ...);
+* sums add in a fixed order (vectors of 32 bytes, four interleaved accumulators, partial sums carried up in
+  levels; `torch_sum`), where numpy adds pairwise;
+* small matrix products add their k terms one after another (`matmul_in_order`), as MKL's gemm does;
+* `x + alpha * y` is one fused multiply-add (`add_scaled`), in the optimizers too;
+* softmax's backward and nll_loss's total add in their kernels' own orders.
+
+Tensors of up to EXACT_ROUNDING_MAX elements take these paths; larger ones (an MLP layer, a 200x200 loss
+surface) take numpy's float32 kernels, which differ from PyTorch by at most a unit in the last place. Numpy
+alone computes all of it, so results are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# PyTorch returns inf and nan silently; numpy would warn on every such element-wise operation.
+np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
+EXACT_ROUNDING_MAX = 4096
+
+
+# ---------------------------------------------------------------- element-wise functions
+def _rounded_from_float64(fn, scalar_fn):
+    """fn on float32 values computed in float64 and rounded once (PyTorch's results); a numpy scalar (a 0-d
+    tensor's value) takes the `math` function, which gives the same value faster."""
+
+    def rounded(x):
+        kind = type(x)
+        if kind is np.float32 or kind is np.float64:
+            try:
+                return kind(scalar_fn(x))
+            except (ValueError, OverflowError):  # math raises where numpy returns nan or inf
+                return kind(fn(np.float64(x)))
+        if getattr(x, "dtype", None) == np.float32 and x.size <= EXACT_ROUNDING_MAX:
+            return fn(x.astype(np.float64)).astype(np.float32)
+        return fn(x)
+
+    rounded.__name__ = fn.__name__
+    rounded.__doc__ = f"np.{fn.__name__} with PyTorch's float32 rounding."
+    return rounded
+
+
+exp = _rounded_from_float64(np.exp, math.exp)
+log = _rounded_from_float64(np.log, math.log)
+tanh = _rounded_from_float64(np.tanh, math.tanh)
+sin = _rounded_from_float64(np.sin, math.sin)
+cos = _rounded_from_float64(np.cos, math.cos)
+log1p = _rounded_from_float64(np.log1p, math.log1p)
+expm1 = _rounded_from_float64(np.expm1, math.expm1)
+log2 = _rounded_from_float64(np.log2, math.log2)
+log10 = _rounded_from_float64(np.log10, math.log10)
+exp2 = _rounded_from_float64(np.exp2, lambda v: 2.0 ** v)
+sinh = _rounded_from_float64(np.sinh, math.sinh)
+cosh = _rounded_from_float64(np.cosh, math.cosh)
+tan = _rounded_from_float64(np.tan, math.tan)
+asin = _rounded_from_float64(np.arcsin, math.asin)
+acos = _rounded_from_float64(np.arccos, math.acos)
+atan = _rounded_from_float64(np.arctan, math.atan)
+
+
+def sigmoid(x):
+    """PyTorch's formula as is: exp(-x) may overflow to inf, and 1 / inf is the 0 PyTorch prints."""
+    return 1 / (1 + exp(-x))
+
+
+def log_sigmoid(x):
+    """PyTorch's kernel: min(x, 0) - log1p(exp(-|x|))."""
+    return np.minimum(x, 0) - log1p(exp(-np.abs(x)))
+
+
+def rsqrt(x):
+    """PyTorch's kernel: 1 / sqrt(x), each step rounded in the tensor's dtype."""
+    return np.divide(np.asarray(x).dtype.type(1), np.sqrt(x))
+
+
+def power(x, exponent):
+    """x ** e for a number e, with PyTorch's shortcuts (they differ from `np.power` in the last bit)."""
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == 0.5:
+        return np.sqrt(x)
+    if exponent == -0.5:
+        return 1 / np.sqrt(x)
+    if exponent == -1:
+        return 1 / x
+    if exponent == -2:
+        return 1 / (x * x)
+    if exponent == 1:
+        return np.array(x, copy=True)
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and dtype.kind == "f":
+        return np.power(x, dtype.type(exponent))
+    return np.power(x, exponent)
+
+
+def add_scaled(x, y, alpha):
+    """x + alpha * y rounded once, as PyTorch's fused multiply-add kernel does (its optimizers too)."""
+    dtype = np.result_type(x, y)
+    if dtype == np.float32:
+        wide = np.float64(np.float32(alpha)) * np.asarray(y, np.float64) + np.asarray(x, np.float64)
+    elif dtype == np.float64:
+        wide = np.longdouble(alpha) * np.asarray(y, np.longdouble) + np.asarray(x, np.longdouble)
+    else:
+        return x + alpha * y
+    return wide.astype(dtype)
+
+
+def fma32(a, b, c):
+    """a * b + c rounded once to float32 (the float64 product of two float32 values is exact)."""
+    return (a.astype(np.float64) * b + c).astype(np.float32)
+
+
+# ---------------------------------------------------------------- sums in PyTorch's order
+# aten/src/ATen/native/cpu/SumKernel.cpp: vectors of 32 bytes (AVX2), four interleaved accumulators, partial
+# sums in levels of 16+ rows.
+SUM_VECTOR_BYTES = 32
+_SUM_ILP = 4
+_SUM_LEVELS = 4
+
+
+def _lanes(dtype) -> int:
+    return SUM_VECTOR_BYTES // dtype.itemsize
+
+
+def _running_sum(start, block):
+    """start + block[0] + block[1] + ..., rounding after each addition (np.add.accumulate keeps the order)."""
+    return np.add.accumulate(np.concatenate([start[None], block], axis=0), axis=0)[-1]
+
+
+def _levelled_sum(rows):
+    """PyTorch's multi_row_sum over axis 0 of (size, ...): running sums of 2**p rows, carried up 4 levels."""
+    size = rows.shape[0]
+    power_ = max(4, (0 if size <= 1 else (size - 1).bit_length()) // _SUM_LEVELS)
+    step = 1 << power_
+    zero = np.zeros(rows.shape[1:], rows.dtype)
+    if size < 256:
+        # 16-row steps that carry to level 1 only: level 1 is the running sum of the blocks' running sums, level
+        # 0 the rows left over. np.add.accumulate adds in order, one rounding each, the same additions except
+        # that it starts from the first row, not from +0.0: that changes only the sign of a zero, which adding
+        # the empty levels' +0.0 at the end settles, as PyTorch's last additions do.
+        blocked = (size // 16) * 16
+        level1 = zero
+        if blocked:
+            block_sums = np.add.accumulate(rows[:blocked].reshape(-1, 16, *rows.shape[1:]), axis=1)[:, -1]
+            level1 = np.add.accumulate(block_sums, axis=0)[-1]
+        level0 = np.add.accumulate(rows[blocked:], axis=0)[-1] if blocked < size else zero
+        return level0 + level1 + zero
+    acc = [zero] * _SUM_LEVELS
+    i = 0
+    while i + step <= size:
+        acc[0] = _running_sum(acc[0], rows[i:i + step])
+        i += step
+        for j in range(1, _SUM_LEVELS):
+            acc[j] = acc[j] + acc[j - 1]
+            acc[j - 1] = zero
+            if i & ((step - 1) << (j * power_)):
+                break
+    if i < size:
+        acc[0] = _running_sum(acc[0], rows[i:])
+    total = acc[0]
+    for j in range(1, _SUM_LEVELS):
+        total = total + acc[j]
+    return total
+
+
+def _interleaved_sum(x):
+    """PyTorch's row_sum over axis 0 of (size, ...): 4 interleaved accumulators, leftovers, then combined."""
+    size = x.shape[0]
+    n_ilp = size // _SUM_ILP
+    if n_ilp:
+        partial = _levelled_sum(x[:n_ilp * _SUM_ILP].reshape((n_ilp, _SUM_ILP, *x.shape[1:])))
+    else:
+        partial = np.zeros((_SUM_ILP, *x.shape[1:]), x.dtype)
+    total = partial[0]
+    if n_ilp * _SUM_ILP < size:
+        total = _running_sum(total, x[n_ilp * _SUM_ILP:])
+    for k in range(1, _SUM_ILP):
+        total = total + partial[k]
+    return total
+
+
+def _rows_sum(x):
+    """(rows, n) -> (rows,): each row as PyTorch sums a contiguous run (vectorized_inner_sum)."""
+    rows, n = x.shape
+    lanes = _lanes(x.dtype)
+    if n < lanes:
+        return _interleaved_sum(x.T)
+    n_vec = n // lanes
+    per_lane = _interleaved_sum(x[:, :n_vec * lanes].reshape(rows, n_vec, lanes).transpose(1, 2, 0))
+    total = np.zeros(rows, x.dtype)
+    if n_vec * lanes < n:
+        total = _running_sum(total, x[:, n_vec * lanes:].T)
+    return _running_sum(total, per_lane)
+
+
+def _columns_sum(x):
+    """(r, c) -> (c,): as PyTorch sums a reduced outer dim (vectorized_outer_sum / scalar_outer_sum)."""
+    c = x.shape[1]
+    lanes = _lanes(x.dtype)
+    split = (c // (4 * lanes)) * 4 * lanes if c >= lanes else (c // 4) * 4
+    out = np.empty(c, x.dtype)
+    if split:
+        out[:split] = _levelled_sum(x[:, :split])
+    if split < c:
+        out[split:] = _interleaved_sum(x[:, split:])
+    return out
+
+
+def _short_sum(flat):
+    """Fewer elements than one vector holds: a running sum, or for 4 to 7 elements the first four as
+    accumulators and the rest into the first (the same order as _rows_sum, on numpy scalars)."""
+    zero = flat.dtype.type(0)
+    if len(flat) < _SUM_ILP:
+        total = zero
+        for v in flat:
+            total = total + v
+        return total
+    first = [zero + v for v in flat[:_SUM_ILP]]
+    total = first[0]
+    for v in flat[_SUM_ILP:]:
+        total = total + v
+    for v in first[1:]:
+        total = total + v
+    return total
+
+
+def _flat_sum(flat):
+    """`_rows_sum` of one contiguous run (a whole sum) in a few numpy calls: the same additions in the same
+    order (an MSE over 640 elements: 5 us instead of 25). Numpy's reduce over an outer axis adds row after
+    row, one rounding each, so it replays a running sum of rows; those start from their first term instead of
+    +0.0, which changes nothing but a zero's sign, settled at the end."""
+    n, lanes = flat.size, _lanes(flat.dtype)
+    width = _SUM_ILP * lanes  # one row: the four interleaved accumulators' vectors
+    n_vec = n // lanes
+    n_ilp = n_vec // _SUM_ILP
+    if n_ilp > 255:  # (partial sums would carry past the second level: the general replay)
+        return _rows_sum(flat.reshape(1, -1))[0]
+    rows = flat[:n_ilp * width].reshape(n_ilp, width)
+    # _levelled_sum with 16-row steps: level 1 holds the whole blocks' running sums, level 0 the rows left over
+    blocked = (n_ilp // 16) * 16
+    if blocked:
+        level = np.add.reduce(rows[:blocked].reshape(-1, 16, width), axis=1)
+        level = np.add.reduce(level, axis=0) if blocked > 16 else level[0]
+        if blocked < n_ilp:
+            level = np.add.reduce(rows[blocked:], axis=0) + level
+    elif n_ilp:
+        level = np.add.reduce(rows, axis=0)
+    else:
+        level = np.zeros(width, flat.dtype)
+    partial = level.reshape(_SUM_ILP, lanes)
+    # _interleaved_sum: accumulator 0, the vectors left over, then accumulators 1, 2, 3
+    if n_ilp * width < n_vec * lanes:
+        left = flat[n_ilp * width:n_vec * lanes].reshape(-1, lanes)
+        partial = np.concatenate((partial[:1], left, partial[1:]))
+    per_lane = np.add.reduce(partial, axis=0)
+    # _rows_sum: from 0, the elements past the last vector, then the lanes in order
+    if n_vec * lanes < n:
+        per_lane = np.concatenate((flat[n_vec * lanes:], per_lane))
+    # PyTorch's running sums all start from +0.0, so its total is never -0.0: adding +0.0 last settles it
+    return np.add.accumulate(per_lane)[-1] + flat.dtype.type(0)
+
+
+def torch_sum(x, axis=None, keepdims=False):
+    """Sum as PyTorch adds: its order for floats (results agree to the last bit), numpy's for integers and for
+    tensors of more than EXACT_ROUNDING_MAX elements."""
+    x = np.asarray(x)
+    if x.dtype.kind != "f":  # integers add up in int64, as in PyTorch
+        return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
+    if x.ndim == 0 or x.size == 0 or x.size > EXACT_ROUNDING_MAX:
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        return np.asarray(np.add.reduce(x, axis=axis, keepdims=keepdims), dtype=x.dtype)
+    if (axis is None or x.ndim == 1) and not keepdims and x.flags.c_contiguous:  # a whole sum
+        flat = x.reshape(-1)
+        return np.asarray(_short_sum(flat) if x.size < _lanes(x.dtype) else _flat_sum(flat), dtype=x.dtype)
+    if x.ndim == 2 and 1 not in x.shape and x.flags.c_contiguous and axis is not None and np.size(axis) == 1:
+        # a matrix summed over one dim (a bias's gradient over a batch): what the general code below comes to,
+        # the slice's sum added to the output's +0.0
+        dim = int(np.ravel(axis)[0]) % 2
+        result = (_columns_sum(x) if dim == 0 else _rows_sum(x)) + x.dtype.type(0)
+        return result.reshape((1, -1) if dim == 0 else (-1, 1)) if keepdims else result
+    nd = x.ndim
+    axes = tuple(range(nd)) if axis is None else tuple(int(a) % nd for a in np.atleast_1d(axis))
+    # PyTorch walks memory order: outermost stride first; adjacent dims of one kind merge into one
+    order = sorted(range(nd), key=lambda d: (-abs(x.strides[d]), d))
+    xp = np.transpose(x, order)
+    shape, reduced = [], []
+    for n, d in zip(xp.shape, order):
+        if n == 1:
+            continue
+        if reduced and reduced[-1] == (d in axes):
+            shape[-1] *= n
+        else:
+            shape.append(n)
+            reduced.append(d in axes)
+    if not any(reduced):
+        result = np.array(xp, copy=True)
+    elif len(shape) == 1:
+        result = _rows_sum(np.ascontiguousarray(xp).reshape(1, -1))[0]
+    else:
+        blocks = np.ascontiguousarray(xp).reshape((-1, *shape[-2:]))
+        outer_shape, outer_reduced = shape[:-2], reduced[:-2]
+        result = np.zeros([n for n, r in zip(shape, reduced) if not r], x.dtype)
+        for block, outer in zip(blocks, np.ndindex(*outer_shape)):
+            part = _rows_sum(block) if reduced[-1] else _columns_sum(block)
+            where = tuple(i for i, r in zip(outer, outer_reduced) if not r)
+            result[where] = result[where] + part  # PyTorch accumulates each outer slice into the output
+    kept = [i for i, d in enumerate(order) if d not in axes]
+    result = np.reshape(result, [xp.shape[i] for i in kept])
+    result = np.transpose(result, np.argsort([order[i] for i in kept]))
+    if keepdims:
+        result = np.reshape(result, tuple(1 if d in axes else n for d, n in enumerate(x.shape)))
+    return np.asarray(result, dtype=x.dtype)
+
+
+def torch_mean(x, axis=None, keepdims=False):
+    """PyTorch's mean: the sum, then one division by the count in the tensor's dtype."""
+    x = np.asarray(x)
+    n = x.size if axis is None else math.prod([x.shape[d] for d in np.atleast_1d(axis)])
+    return np.asarray(torch_sum(x, axis, keepdims) / x.dtype.type(n), dtype=x.dtype)
+
+
+def running_total(x, axis):
+    """The sum along `axis` added one element after another, as PyTorch's softmax kernels add (kept dims)."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x
+    return np.take(np.add.accumulate(x, axis=axis), [-1], axis=axis)
+
+
+# PyTorch's float32 softmax backward (aten/src/ATen/native/cpu/SoftMaxKernel.cpp, built for AVX-512 as the
+# oracle's machine runs it) sums grad * output in its own orders; a softmax whose gradient sums to zero shows
+# them (PyTorch prints -1.29e-08 where another order gives -0.).
+SOFTMAX_LANES = 16  # float32 lanes of one AVX-512 vector
+
+
+def softmax_dot(g, y, axis):
+    """Σ g·y over `axis` (kept), in the order of PyTorch's float32 softmax backward kernel; numpy's order for
+    other dtypes."""
+    if g.dtype != np.float32 or g.shape != y.shape or g.ndim == 0:
+        return torch_sum(g * y, axis, keepdims=True)
+    axis %= g.ndim
+    return _dot_along_last(g, y) if axis == g.ndim - 1 else _fused_dot_along(g, y, axis)
+
+
+def _dot_along_last(g, y):
+    """Σ g·y over the last dim as map2_reduce_all adds: fewer elements than a vector add up one after another;
+    otherwise one vector of products accumulates the following vectors lane by lane (the partial last vector
+    with fused multiply-adds, as the compiled kernel does), and the lanes are added by halves."""
+    n = g.shape[-1]
+    products = g * y
+    if n < SOFTMAX_LANES:
+        return np.add.accumulate(products, axis=-1)[..., -1:]
+    acc = products[..., :SOFTMAX_LANES]
+    d = SOFTMAX_LANES
+    while d < n - n % SOFTMAX_LANES:
+        acc = acc + products[..., d:d + SOFTMAX_LANES]
+        d += SOFTMAX_LANES
+    if d < n:
+        tail = n - d
+        acc = acc.copy()
+        acc[..., :tail] = fma32(g[..., d:], y[..., d:], acc[..., :tail])
+    half = SOFTMAX_LANES
+    while half > 1:
+        half //= 2
+        acc = acc[..., :half] + acc[..., half:2 * half]
+    return acc
+
+
+def _fused_dot_along(g, y, axis):
+    """Σ g·y over an inner dim as _vec_softmax_backward adds: from zero, one fused multiply-add per step."""
+    g64, y64 = np.moveaxis(g, axis, 0).astype(np.float64), np.moveaxis(y, axis, 0).astype(np.float64)
+    acc = np.zeros(g64.shape[1:], np.float32)
+    for k in range(g64.shape[0]):
+        acc = (g64[k] * y64[k] + acc).astype(np.float32)
+    return np.expand_dims(acc, axis)
+
+
+def cascade_sum(values, dtype, positions, batch):
+    """PyTorch's nll_loss total: per-sample values carried up eight levels of 16+ samples (decided by each
+    sample's position in the batch, ignored ones skipped), the levels added last."""
+    levels = 8
+    power_ = max(4, (0 if batch <= 1 else (batch - 1).bit_length()) // levels)
+    mask = (1 << power_) - 1
+    acc = [dtype.type(0)] * levels
+    for b, v in zip(positions, (dtype.type(v) for v in np.ravel(values))):
+        acc[0] = acc[0] + v
+        for j in range(levels - 1):
+            if b & (mask << (j * power_)):
+                break
+            acc[j + 1] = acc[j + 1] + acc[j]
+            acc[j] = dtype.type(0)
+    total = dtype.type(0)
+    for v in acc:
+        total = total + v
+    return total
+
+
+# ---------------------------------------------------------------- matrix products
+# PyTorch's CPU matrix products (MKL's gemm) add a small product's k terms one after another; numpy's BLAS
+# picks a kernel for the CPU it runs on, whose blocked sums differ in the last bit (OpenBLAS on AMD Zen 5
+# agreed with PyTorch for 22% of random products up to 13x13x13, this order for 82%, and for every
+# vector @ matrix). mm uses it for products of up to this many terms (m * k * n), the size whose results a
+# lesson prints; larger ones go to BLAS (a 32x20 @ 20x64 product: 28 us in order, 2 us in BLAS; 300 random
+# lesson-style programs differ from PyTorch as often with either bound). mv stays on BLAS: the in-order sum
+# there broke the mv lesson's print (seed 004).
+IN_ORDER_MAX_TERMS = 4096
+
+
+def matmul_in_order(a, b):
+    """`a @ b` of two matrices, small float ones summed over k in order: each product rounded, then added to
+    the running sum. Anything else is np.matmul."""
+    if a.dtype.kind == "f" and a.dtype == b.dtype:
+        m, k = a.shape
+        n = b.shape[1]
+        if k > 1 and m * k * n <= IN_ORDER_MAX_TERMS:
+            terms = np.multiply(a[:, :, None], b)  # (m, k, n)
+            if n > 1:
+                # numpy reduces over an outer axis one row after another, each output element in order (the
+                # same bits as a running sum); over the innermost axis (one column) it would sum pairwise,
+                # so a single column takes np.add.accumulate, which keeps the order
+                return np.add.reduce(terms, axis=1)
+            return np.add.accumulate(terms, axis=1)[:, -1, :].copy()
+    return np.matmul(a, b)

@@ -1,0 +1,63 @@
+"""Linear algebra: matrix @ matrix (mm), matrix @ vector (mv) and vector · vector (dot). `matmul` builds on
+these as PyTorch does (see engine.functions.matmul), so its graph shows PyTorch's nodes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import numerics
+from .registry import define, vjp
+
+__all__ = ["DOT", "MM", "MV"]
+
+
+def _mm(x, y):
+    if x.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if y.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if x.shape[1] != y.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and {y.shape[0]}x{y.shape[1]})")
+    return numerics.matmul_in_order(x, y)
+
+
+MM = define(
+    "mm", "MmBackward0", forward=_mm,
+    formula=("result = self @ mat2", r"R = X W"),
+    self=vjp("grad @ mat2ᵀ", r"\bar X = \bar R W^{\top}", lambda grad, mat2: grad.mm(mat2.t())),
+    mat2=vjp("selfᵀ @ grad", r"\bar W = X^{\top} \bar R", lambda grad, self: self.t().mm(grad)))
+
+
+def _mv(x, v):
+    if x.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {x.ndim}, {v.ndim}")
+    if x.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
+    return np.matmul(x, v)  # (BLAS, not the in-order sum: see numerics.IN_ORDER_MAX_TERMS)
+
+
+MV = define(
+    "mv", "MvBackward0", forward=_mv,
+    formula=("result = self @ vec", r"r = A v"),
+    self=vjp("outer(grad, vec)", r"\bar A = \bar r\, v^{\top}",
+             lambda grad, vec: grad.reshape((grad.shape[0], 1)) * vec),
+    vec=vjp("selfᵀ @ grad", r"\bar v = A^{\top} \bar r", lambda grad, self: self.t().mv(grad)))
+
+
+def _dot(x, y):
+    if x.ndim != 1 or y.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+    if x.shape[0] != y.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to have the "
+            f"same number of elements, but got {x.shape[0]} and {y.shape[0]} elements respectively")
+    return np.dot(x, y)
+
+
+DOT = define(
+    "dot", "DotBackward0", forward=_dot,
+    formula=("result = Σ self * other", r"r = x \cdot y"),
+    self=vjp("grad * other", r"\bar x = \bar r\, y", lambda grad, other: grad * other),
+    other=vjp("grad * self", r"\bar y = \bar r\, x", lambda grad, self: grad * self))
