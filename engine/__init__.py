@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools as _functools
 
-from . import autograd, backward_trace, graph, nn, ops, optim
+from . import autograd, backward_trace, graph, nn, ops, optim, printing
 from . import tensor_methods as _tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
 from .creation import (
     arange,
@@ -51,6 +51,7 @@ from .dtypes import (
     uint8,
 )
 from .functions import (
+    _return_type,
     abs,
     absolute,
     acos,
@@ -175,21 +176,15 @@ def log_softmax(input, dim, dtype=None):
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
                      sci_mode=None):
-    from . import printing
-
     printing.set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems,
                               linewidth=linewidth, profile=profile, sci_mode=sci_mode)
 
 
 def get_printoptions():
-    from . import printing
-
     return printing.get_printoptions()
 
 
 class return_types:
-    from .functions import _return_type
-
     max = _return_type("max")
     min = _return_type("min")
 

@@ -15,28 +15,29 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import is_grad_enabled
-from .node import node_class
 from .tensor import Tensor, wrap
 
 
 def apply(op, *inputs, **attrs):
     """Run `op` on `inputs` (tensors or Python numbers) with its non-tensor arguments `attrs`. Returns the
     result tensor, or (result, extras) for an op with extra outputs (max over a dim: its indices)."""
+    elementwise = op.elementwise
     arrays = []
     requires_grad = False
     for x in inputs:
         if isinstance(x, Tensor):
             data = x._data
-            if op.elementwise and not data.ndim:
+            if elementwise and not data.ndim:
                 # a 0-d tensor's value as a numpy scalar: numpy computes on scalars ten times faster than on
                 # 0-d arrays, with the same results
                 data = data[()]
             arrays.append(data)
-            requires_grad = requires_grad or x._requires_grad
+            if x._requires_grad:
+                requires_grad = True
         else:
             arrays.append(x)
     extras = None
-    if op.elementwise:
+    if elementwise:
         try:
             out = op.forward(*arrays, **attrs)
         except ValueError:
@@ -55,7 +56,7 @@ def apply(op, *inputs, **attrs):
     if op.view:  # a view shares its base's storage, so an in-place change of one is a change of both
         result._version_counter = inputs[0]._version_counter
     if requires_grad and is_grad_enabled():
-        result._grad_fn = node_class(op.grad_fn)(op, inputs, attrs, result, extras)
+        result._grad_fn = op.node_class(op, inputs, attrs, result, extras)
         result._requires_grad = True
     return result if extras is None else (result, extras)
 

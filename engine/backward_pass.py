@@ -61,9 +61,13 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     with set_grad_enabled(create_graph):
         while ready:
             node = heapq.heappop(ready)[1]
-            grad = _before_node(node, received.pop(node), create_graph, trace)
-            for i in captured_at.get(node, ()):
-                captured[i] = grad
+            grad = received.pop(node)
+            output = node._out_ref()
+            if node._pre_hooks or (output is not None and (output._hooks or output._retains_grad)):
+                grad = _hooks_and_retain_grad(node, output, grad, create_graph, trace)
+            if captured_at and node in captured_at:
+                for i in captured_at[node]:
+                    captured[i] = grad
             if type(node) is AccumulateGrad:
                 if trace is not None and node in captured_at:
                     trace.capture(node, grad)
@@ -131,12 +135,13 @@ def _formula_values(node, create_graph) -> dict:
     saved = node._saved
     if saved is None:
         raise RuntimeError(BACKWARD_TWICE)
-    values = dict(node._attrs)
+    values = {name: value.unpack(node, create_graph) if type(value) is SavedTensor else value
+              for name, value in saved.items()}
+    if node._attrs:
+        values.update(node._attrs)
     for name, i in node._op.shapes_read:
         x = node._inputs[i]
         values[name] = np.shape(x._data if isinstance(x, Tensor) else x)
-    for name, value in saved.items():
-        values[name] = value.unpack(node, create_graph) if type(value) is SavedTensor else value
     return values
 
 
@@ -149,10 +154,9 @@ def sum_to(g: Tensor, shape) -> Tensor:
     return g.reshape(tuple(shape))
 
 
-def _before_node(node, grad, create_graph, trace):
+def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace):
     """What runs before a node with its incoming gradient: the hooks of its output tensor, that tensor's
     retain_grad, and the node's pre-hooks. Returns the gradient the node then runs with."""
-    tensor = node._out_ref()
     if tensor is not None:
         if tensor._hooks:
             before = grad

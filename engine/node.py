@@ -34,13 +34,15 @@ class Node:
         self._attrs = attrs
         self._out_ref = weakref.ref(result)
         self._hooks = self._pre_hooks = None
+        # one edge per input: where its gradient goes (its grad_fn, a leaf's AccumulateGrad), or None
         edges = []
         needs = 0  # a bit per input that wants a gradient
         for i, x in enumerate(inputs):
-            edge = edge_to(x)
-            edges.append(edge)
-            if edge is not None:
+            if isinstance(x, Tensor) and x._requires_grad:
+                edges.append(x._grad_fn if x._grad_fn is not None else accumulator_for(x))
                 needs |= 1 << i
+            else:
+                edges.append(None)
         self._next = tuple(edges)
         saved = {}
         for name, where in op.save_plan(needs):  # what this node's derivatives will read
@@ -139,16 +141,6 @@ class AccumulateGrad(Node):
     @property
     def released(self) -> bool:
         return False
-
-
-def edge_to(x):
-    """Where a gradient for input x goes: its grad_fn, the AccumulateGrad of a leaf that requires grad, or
-    None (a constant, a number, a tensor that needs no gradient)."""
-    if not isinstance(x, Tensor) or not x._requires_grad:
-        return None
-    if x._grad_fn is not None:
-        return x._grad_fn
-    return accumulator_for(x)
 
 
 def accumulator_for(tensor: Tensor) -> AccumulateGrad:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, wrap
+from .differentiate import grad
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
-    from .. import autograd
-
     single = isinstance(inputs, Tensor)
     if not single and not (isinstance(inputs, tuple) and all(isinstance(x, Tensor) for x in inputs)):
         raise TypeError(
@@ -30,7 +29,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             if out._grad_fn is None and not out._requires_grad:
                 grads = (None,) * len(ins)
             else:
-                grads = autograd.grad(out, ins, wrap(v.reshape(out._data.shape)), retain_graph=True,
+                grads = grad(out, ins, wrap(v.reshape(out._data.shape)), retain_graph=True,
                                       create_graph=create_graph, allow_unused=True)
             rows.append(grads)
         per_input = []

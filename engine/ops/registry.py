@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..apply import apply
+from ..node import node_class
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Op:
     def __call__(self, *inputs, **attrs):
         """Run the op (what derivative formulas do to call another op of the registry)."""
         return apply(self, *inputs, **attrs)
+
+    @cached_property
+    def node_class(self) -> type:
+        """The class of this op's nodes, named as PyTorch names it (`MulBackward0`)."""
+        return node_class(self.grad_fn)
 
     @cached_property
     def shapes_read(self) -> tuple[tuple[str, int], ...]:

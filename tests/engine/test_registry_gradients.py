@@ -238,8 +238,8 @@ ALL_CASES = [case for op_cases in CASES.values() for case in op_cases]
 ELEMENTWISE_CASES = [case for case in ALL_CASES if case.elementwise]
 
 
-def _forward(case: Case, arrays, requires_grad=False):
-    tensors = tuple(_make(np.array(a, dtype=np.float64), requires_grad) for a in arrays)
+def _forward(case: Case, arrays, requires_grad=False, dtype=np.float64):
+    tensors = tuple(_make(np.array(a, dtype=dtype), requires_grad) for a in arrays)
     out = apply(REGISTRY[case.op], *tensors, **case.attrs)
     if isinstance(out, tuple):  # max/min over a dim: (values, {"indices": ...})
         out = out[0]
@@ -272,6 +272,31 @@ def test_vjp_matches_central_differences(case):
     assert vjp_side == pytest.approx(fd_side, rel=1e-6, abs=1e-7)
     for t, a in zip(tensors, arrays):
         assert t.grad.shape == np.shape(a)  # broadcasting undone to each input's own shape
+
+
+def _float32_case(case: Case) -> Case:
+    attrs = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) and v.dtype == np.float64 else v)
+             for k, v in case.attrs.items()}
+    if attrs.get("dtype") == "<f8":  # (nll_loss names its input's dtype)
+        attrs["dtype"] = "<f4"
+    return Case(case.op, case.inputs, attrs, case.elementwise, case.label)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=str)
+def test_float32_vjp_matches_float64_vjp(case):
+    """The same VJP in float32 (the dtype lessons use, with PyTorch's float32 rounding paths): float32
+    gradients, within float32's precision of the float64 ones."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in case.inputs]
+    grads = {}
+    for dtype, run in ((np.float64, case), (np.float32, _float32_case(case))):
+        tensors, out = _forward(run, arrays, requires_grad=True, dtype=dtype)
+        cotangent = _rng(7).standard_normal(out.shape)
+        out.backward(_make(cotangent.astype(dtype)))
+        grads[dtype] = [t.grad for t in tensors]
+    for g32, g64 in zip(grads[np.float32], grads[np.float64]):
+        assert g32.dtype == engine.float32
+        want = g64.numpy()
+        np.testing.assert_allclose(g32.numpy(), want, rtol=2e-4, atol=2e-4 * max(1.0, float(np.abs(want).max())))
 
 
 @pytest.mark.parametrize("case", ELEMENTWISE_CASES, ids=str)
