@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools as _functools
 
-from . import autograd, backward_trace, graph, nn, ops, optim, printing
+from . import autograd, backward_trace, cuda, graph, nn, ops, optim, printing
 from . import tensor_methods as _tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
 from .creation import (
     arange,
@@ -56,6 +56,7 @@ from .functions import (
     absolute,
     acos,
     add,
+    addmm,
     allclose,
     amax,
     amin,
@@ -151,6 +152,17 @@ from .functions import (
     where,
 )
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .tensor import Size, Tensor, device
 
 half = float16
@@ -159,7 +171,7 @@ double = float64
 short = int16
 int = int32
 long = int64
-__version__ = "2.13.0+engine"
+__version__ = "2.13.0+cpu"  # PyTorch's own version string, which lessons print: the engine is its CPU build's stand-in
 
 
 def is_floating_point(t: Tensor) -> bool:
@@ -211,12 +223,22 @@ del _name
 
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Size",
     "Tensor",
     "abs",
     "absolute",
     "acos",
     "add",
+    "addmm",
     "allclose",
     "amax",
     "amin",
@@ -242,6 +264,7 @@ __all__ = [
     "concatenate",
     "cos",
     "cosh",
+    "cuda",
     "device",
     "div",
     "divide",

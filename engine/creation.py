@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor, wrap
+from .tensor import Tensor, check_device, wrap
 
 
 def _default_generator():
@@ -71,6 +71,7 @@ def _to_nested(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    check_device(device)
     if type(data) is np.ndarray and dtype is None and data.dtype.kind == "f" and data.dtype.isnative:
         return wrap(np.array(data), bool(requires_grad))  # (a float array: a copy of its own dtype)
     if isinstance(data, Tensor):
@@ -137,19 +138,26 @@ def _filled(size, value, dtype, requires_grad):
     return _finish(np.full(_size(size), value, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad=False, device=None) -> Tensor:
+def ones(*shape, size=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
+    size = shape if size is None else (size,)
     return _filled(size, 1, dtype, requires_grad)
 
 
-def zeros(*size, dtype=None, requires_grad=False, device=None) -> Tensor:
+def zeros(*shape, size=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
+    size = shape if size is None else (size,)
     return _filled(size, 0, dtype, requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad=False, device=None) -> Tensor:
+def empty(*shape, size=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
+    size = shape if size is None else (size,)
     return _filled(size, 0, dtype, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     if dtype is None:
         dtype = _infer(fill_value)
     np_dtype = _np_dtype(dtype)
@@ -163,26 +171,32 @@ def _like(x, value, dtype, requires_grad):
 
 
 def ones_like(input, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     return _like(input, 1, dtype, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     return _like(input, 0, dtype, requires_grad)
 
 
 def empty_like(input, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     return _like(input, 0, dtype, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     return _like(input, fill_value, dtype, requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     return _finish(np.eye(n, n if m is None else m, dtype=_float_dtype(dtype)), requires_grad)
 
 
 def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -195,6 +209,7 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=N
 
 
 def linspace(start, end, steps, *, dtype=None, requires_grad=False, device=None) -> Tensor:
+    check_device(device)
     dt = np.dtype(_float_dtype(dtype))
     steps = int(steps)
     if steps < 0:
@@ -211,12 +226,16 @@ def linspace(start, end, steps, *, dtype=None, requires_grad=False, device=None)
     return _finish(values.astype(dt), requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad=False, generator=None, device=None) -> Tensor:
+def rand(*shape, size=None, dtype=None, requires_grad=False, generator=None, device=None) -> Tensor:
+    check_device(device)
+    size = shape if size is None else (size,)
     gen = generator or _default_generator()
     return _finish(gen.rand(_size(size), _float_dtype(dtype)), requires_grad)
 
 
-def randn(*size, dtype=None, requires_grad=False, generator=None, device=None) -> Tensor:
+def randn(*shape, size=None, dtype=None, requires_grad=False, generator=None, device=None) -> Tensor:
+    check_device(device)
+    size = shape if size is None else (size,)
     gen = generator or _default_generator()
     return _finish(gen.randn(_size(size), _float_dtype(dtype)), requires_grad)
 

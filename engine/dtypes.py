@@ -24,6 +24,7 @@ class dtype:
         return (by_name, (self.name,))
 
 
+dtype.__module__ = "torch"  # (type(torch.float32) prints <class 'torch.dtype'>)
 float16 = dtype("float16", np.float16, "HalfTensor")
 float32 = dtype("float32", np.float32, "FloatTensor")
 float64 = dtype("float64", np.float64, "DoubleTensor")

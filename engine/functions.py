@@ -7,6 +7,7 @@ chain of nodes here, so the graph looks like PyTorch's.
 from __future__ import annotations
 
 import builtins
+import functools
 from collections import namedtuple
 
 import numpy as np
@@ -16,6 +17,20 @@ from .apply import apply, broadcast_error
 from .grad_mode import is_grad_enabled
 from .ops import joined_op
 from .tensor import Tensor, wrap, wrap_dim
+
+
+def _numpy_spellings(fn):
+    """Also take numpy's names for two arguments, as PyTorch does: axis for dim, keepdims for keepdim."""
+
+    @functools.wraps(fn)
+    def function(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return function
 
 
 def _t(x) -> Tensor:
@@ -259,6 +274,7 @@ def _sum_dtype(x):
     return np.int64 if x._data.dtype.kind in "biu" else None
 
 
+@_numpy_spellings
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = input if dtype is None else to_dtype(input, dtype)
     if x._data.dtype.kind in "biu":
@@ -268,6 +284,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return apply(ops.SUM_DIM, x, dim=_dims(dim, x._data.ndim), keepdim=keepdim)
 
 
+@_numpy_spellings
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input if dtype is None else to_dtype(input, dtype)
     if x._data.dtype.kind != "f":
@@ -316,10 +333,12 @@ def _extreme(kind, input, dim=None, keepdim=False):
     return _return_type(kind)(values, wrap(extras["indices"]))
 
 
+@_numpy_spellings
 def max(input, dim=None, keepdim=False):
     return _extreme("max", input, dim, keepdim)
 
 
+@_numpy_spellings
 def min(input, dim=None, keepdim=False):
     return _extreme("min", input, dim, keepdim)
 
@@ -330,10 +349,12 @@ def _all_or(dim, ndim):
     return _dims(dim, ndim)
 
 
+@_numpy_spellings
 def amax(input, dim=(), keepdim=False):
     return apply(ops.AMAX, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
 
 
+@_numpy_spellings
 def amin(input, dim=(), keepdim=False):
     return apply(ops.AMIN, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
 
@@ -348,10 +369,12 @@ def _std_or_var(name, input, dim, unbiased, keepdim, correction):
     return apply(op, input, dim=_all_or(dim, input._data.ndim), correction=corr, keepdim=keepdim)
 
 
+@_numpy_spellings
 def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _std_or_var("std", input, dim, unbiased, keepdim, correction)
 
 
+@_numpy_spellings
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _std_or_var("var", input, dim, unbiased, keepdim, correction)
 
@@ -366,10 +389,12 @@ def _arg_extreme(pick, input, dim, keepdim):
     return wrap(np.asarray(pick(d, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
+@_numpy_spellings
 def argmax(input, dim=None, keepdim=False):
     return _arg_extreme(np.argmax, input, dim, keepdim)
 
 
+@_numpy_spellings
 def argmin(input, dim=None, keepdim=False):
     return _arg_extreme(np.argmin, input, dim, keepdim)
 
@@ -440,6 +465,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, *shape[:s], int(np.prod(shape[s:e + 1])), *shape[e + 1:])
 
 
+@_numpy_spellings
 def squeeze(x, dim=None):
     if dim is None:
         return apply(ops.SQUEEZE, x)
@@ -447,6 +473,7 @@ def squeeze(x, dim=None):
     return apply(ops.SQUEEZE_DIM, x, dim=d)
 
 
+@_numpy_spellings
 def unsqueeze(x, dim):
     d = wrap_dim(dim, x._data.ndim + 1)
     return apply(ops.UNSQUEEZE, x, dim=d)
@@ -600,6 +627,7 @@ def _joined_dtype(tensors):
     return dtype
 
 
+@_numpy_spellings
 def cat(tensors, dim=0):
     """torch.cat: the tensors joined along an existing dim (CatBackward0, one slot per tensor)."""
     tensors = _tensor_list(tensors, "cat")
@@ -632,6 +660,7 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
+@_numpy_spellings
 def stack(tensors, dim=0):
     """torch.stack: the tensors joined along a new dim (StackBackward0, one slot per tensor)."""
     tensors = _tensor_list(tensors, "stack")
@@ -653,6 +682,12 @@ def mm(input, mat2):
             f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(input._data.dtype)} != "
             f"{dtypes.c_type_name(mat2._data.dtype)}")
     return apply(ops.MM, input, mat2)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2): one AddmmBackward0 node."""
+    attrs = {} if beta == 1 and alpha == 1 else {"beta": beta, "alpha": alpha}
+    return apply(ops.ADDMM, input, mat1, mat2, **attrs)
 
 
 def mv(input, vec):

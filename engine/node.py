@@ -72,7 +72,9 @@ class Node:
         return self._seq
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} object at {hex(id(self))}>"
+        cls = type(self)
+        name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+        return f"<{name} object at {hex(id(self))}>"
 
     def __getattr__(self, name: str):
         # PyTorch exposes what a node saved as `_saved_<name>` (`_saved_self`, `_saved_result`, ...)
@@ -143,6 +145,9 @@ class AccumulateGrad(Node):
         return False
 
 
+AccumulateGrad.__module__ = "builtins"  # (type(node) prints <class 'AccumulateGrad'>, as in PyTorch)
+
+
 def accumulator_for(tensor: Tensor) -> AccumulateGrad:
     """The leaf's AccumulateGrad, made once and shared while any graph holds it (PyTorch keeps it weakly)."""
     ref = tensor._accumulator
@@ -200,7 +205,8 @@ def node_class(grad_fn_name: str) -> type:
         body = {"__slots__": ()}
         if grad_fn_name == "CopySlices":
             body["name"] = lambda self: "torch::autograd::CopySlices"
-        cls = _classes[grad_fn_name] = type(grad_fn_name, (Node,), body)
+        # (type(node) prints as PyTorch's does: <class 'MulBackward0'>)
+        cls = _classes[grad_fn_name] = type(grad_fn_name, (Node,), {**body, "__module__": "builtins"})
     return cls
 
 

@@ -348,20 +348,57 @@ class Size(tuple):
         return Size(out) if isinstance(item, slice) else out
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class device:
-    """torch.device: the engine has one, the CPU."""
+    """torch.device: where a tensor lives. The engine computes on the CPU; naming another device is allowed,
+    putting a tensor there fails as in a CPU build of PyTorch (`check_device`)."""
 
-    type = "cpu"
-    index = None
+    __slots__ = ("index", "type")
 
-    def __repr__(self):
-        return "device(type='cpu')"
+    def __init__(self, type="cpu", index: int | None = None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, int) and not isinstance(type, bool):
+            type, index = "cuda", type
+        elif isinstance(type, str) and ":" in type and index is None:
+            type, _, number = type.partition(":")
+            if not number.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{number}'")
+            index = int(number)
+        if not isinstance(type, str) or type not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: "
+                               f"{type}")
+        self.type, self.index = type, index
 
-    def __str__(self):
-        return "cpu"
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
 
 
-CPU = device()
+def check_device(where) -> None:
+    """PyTorch's errors for a device a CPU build cannot put a tensor on (None and the CPU pass)."""
+    if where is None:
+        return
+    kind = device(where).type
+    if kind == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if kind != "cpu":
+        raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+
+
+CPU = device("cpu")
 
 
 def wrap_dim(dim: int, ndim: int) -> int:
@@ -370,3 +407,9 @@ def wrap_dim(dim: int, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+# What type(x) prints, as in PyTorch: <class 'torch.Tensor'>, <class 'torch.Size'>, <class 'torch.device'>
+for _cls in (Tensor, Size, device):
+    _cls.__module__ = "torch"
+del _cls

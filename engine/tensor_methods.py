@@ -8,11 +8,11 @@ import weakref
 
 import numpy as np
 
-from . import autograd, dtypes, ops
+from . import autograd, dtypes, legacy, ops
 from . import functions as F
 from .apply import apply
 from .grad_mode import is_grad_enabled
-from .tensor import Tensor, wrap
+from .tensor import Tensor, check_device, device, wrap
 
 LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -83,18 +83,28 @@ del _name
 
 
 def _to(self, *args, **kwargs):
+    """x.to(dtype), x.to(device), x.to(other), x.to(device, dtype): the device must be the CPU."""
     dtype = kwargs.get("dtype")
+    check_device(kwargs.get("device"))
     for a in args:
         if isinstance(a, dtypes.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, (str, device, int)):
+            check_device(a)
     return self if dtype is None else F.to_dtype(self, dtype)
 
 
 def _type(self, dtype=None):
+    """x.type(): its legacy type name ('torch.FloatTensor'); x.type(t): converted to a dtype, a legacy class
+    (torch.DoubleTensor) or its name."""
     if dtype is None:
         return f"torch.{self.dtype.legacy_name}"
+    if isinstance(dtype, str) and dtype.startswith("torch.") and dtype[6:] in legacy.TYPED:
+        dtype = legacy.TYPED[dtype[6:]].dtype
+    elif isinstance(dtype, type) and dtype.__name__ in legacy.TYPED and hasattr(dtype, "dtype"):
+        dtype = dtype.dtype
     return F.to_dtype(self, dtype)
 
 
@@ -112,6 +122,7 @@ Tensor.int = lambda self: F.to_dtype(self, dtypes.int32)
 Tensor.bool = lambda self: F.to_dtype(self, dtypes.bool_)
 Tensor.half = lambda self: F.to_dtype(self, dtypes.float16)
 Tensor.cpu = lambda self: self
+Tensor.cuda = lambda self, device=None, non_blocking=False: check_device("cuda")
 Tensor.contiguous = lambda self: self
 Tensor.is_contiguous = lambda self: bool(self._data.flags.c_contiguous)
 Tensor.softmax = lambda self, dim: apply(ops.SOFTMAX, self, dim=dim)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import functions as _F
 from .. import ops
 from ..apply import apply, broadcast_error
+from ..random import default_generator
 from ..tensor import Tensor, wrap_dim
 
 relu = _F.relu
@@ -61,8 +64,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     if input._data.shape != target._data.shape:
-        import warnings
-
         warnings.warn(
             f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
@@ -147,3 +148,48 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 def logsigmoid(input):
     return apply(ops.LOG_SIGMOID, input)
+
+
+def linear(input, weight, bias=None):
+    """input @ weightᵀ + bias, as PyTorch builds it: one AddmmBackward0 for a batch (a single sample or a batch
+    of more dims is viewed as one first, and the result viewed back), MmBackward0 without a bias."""
+    if bias is None:
+        return _F.matmul(input, weight.t())
+    if input._data.ndim == 2:
+        return apply(ops.ADDMM, bias, input, weight.t())
+    rows = input.reshape(-1, input._data.shape[-1]) if input._data.ndim else input
+    out = apply(ops.ADDMM, bias, rows, weight.t())
+    return out.view(*input._data.shape[:-1], weight._data.shape[0])
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    if input._data.shape != target._data.shape:
+        warnings.warn(
+            f"Using a target size ({_size(target)}) that is different to the input size ({_size(input)}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+            "same size.", UserWarning, stacklevel=2)
+    loss = (input - target).abs()
+    reduction = _reduction(size_average, reduce, reduction)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return apply(ops.LEAKY_RELU, input, negative_slope=negative_slope)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability p and scales the rest by 1 / (1 - p), as PyTorch does: the input
+    times a mask drawn from the generator (MulBackward0)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * _F._t(np.zeros((), input._data.dtype))
+    mask = np.empty_like(input._data)
+    default_generator.bernoulli_(mask, 1 - p)
+    return input * _F._t(mask / (1 - p))
+
+
+def relu6(input, inplace=False):
+    return _F.clamp(input, 0, 6)

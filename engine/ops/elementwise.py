@@ -13,10 +13,47 @@ from ..tensor import array, constant
 from .arithmetic import MUL_SCALAR
 from .registry import define, vjp
 
-__all__ = ["ABS", "ACOS", "ASIN", "ATAN", "CEIL", "CLONE", "COPY", "COS", "COSH", "EXP", "EXP2", "EXPM1", "FLOOR",
-           "FRAC", "LOG", "LOG1P", "LOG2", "LOG10", "LOG_SIGMOID", "LOG_SIGMOID_BACKWARD", "RELU", "ROUND",
-           "ROUND_DECIMALS", "RSQRT", "SGN", "SIGMOID", "SIGMOID_BACKWARD", "SIGN", "SIN", "SINH", "SQRT", "TAN",
-           "TANH", "TANH_BACKWARD", "THRESHOLD_BACKWARD", "TO_COPY", "TRUNC"]
+__all__ = [
+    "ABS",
+    "ACOS",
+    "ASIN",
+    "ATAN",
+    "CEIL",
+    "CLONE",
+    "COPY",
+    "COS",
+    "COSH",
+    "EXP",
+    "EXP2",
+    "EXPM1",
+    "FLOOR",
+    "FRAC",
+    "LEAKY_RELU",
+    "LEAKY_RELU_BACKWARD",
+    "LOG",
+    "LOG1P",
+    "LOG2",
+    "LOG10",
+    "LOG_SIGMOID",
+    "LOG_SIGMOID_BACKWARD",
+    "RELU",
+    "ROUND",
+    "ROUND_DECIMALS",
+    "RSQRT",
+    "SGN",
+    "SIGMOID",
+    "SIGMOID_BACKWARD",
+    "SIGN",
+    "SIN",
+    "SINH",
+    "SQRT",
+    "TAN",
+    "TANH",
+    "TANH_BACKWARD",
+    "THRESHOLD_BACKWARD",
+    "TO_COPY",
+    "TRUNC",
+]
 
 _LN2, _LN10 = 0.6931471805599453, 2.3025850929940456
 
@@ -147,6 +184,27 @@ THRESHOLD_BACKWARD = define(
     formula=("result = grad_output where self > threshold, else 0", r"r = \bar y\, [x > t]"),
     grad_output=vjp("grad where self > threshold", r"\bar{\bar y} = \bar r\, [x > t]",
                     lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold)),
+    self=vjp("0", r"\bar x = 0", lambda grad, self_shape: _zeros_like(grad, self_shape)))
+
+
+def _leaky_relu(x, negative_slope=0.01):
+    return np.where(x > 0, x, x * np.result_type(x).type(negative_slope))
+
+
+LEAKY_RELU = define(
+    "leaky_relu", "LeakyReluBackward0", elementwise=True, forward=_leaky_relu,
+    formula=("result = self where self > 0, else negative_slope * self", r"r = \max(x, 0) + s \min(x, 0)"),
+    self=vjp("grad where self > 0, else negative_slope * grad", r"\bar x = \bar r\, [x > 0] + s\,\bar r\, [x \le 0]",
+             lambda grad, self, negative_slope=0.01: LEAKY_RELU_BACKWARD(grad, self, negative_slope=negative_slope)))
+LEAKY_RELU_BACKWARD = define(
+    "leaky_relu_backward", "LeakyReluBackwardBackward0", elementwise=True,
+    forward=lambda grad_output, x, negative_slope: np.where(
+        x > 0, grad_output, grad_output * np.result_type(grad_output).type(negative_slope)),
+    formula=("result = grad_output where self > 0, else negative_slope * grad_output",
+             r"r = \bar y\, [x > 0] + s\,\bar y\, [x \le 0]"),
+    grad_output=vjp("grad where self > 0, else negative_slope * grad",
+                    r"\bar{\bar y} = \bar r\, [x > 0] + s\,\bar r\, [x \le 0]",
+                    lambda grad, self, negative_slope: LEAKY_RELU_BACKWARD(grad, self, negative_slope=negative_slope)),
     self=vjp("0", r"\bar x = 0", lambda grad, self_shape: _zeros_like(grad, self_shape)))
 
 

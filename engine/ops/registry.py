@@ -48,6 +48,7 @@ class Op:
     view: bool = False  # the result shares its first input's storage (and version counter)
     extra_outputs: tuple[str, ...] = ()  # outputs besides the result that a derivative may read ("indices")
     not_implemented: dict = field(default_factory=dict)  # input name -> PyTorch's message
+    node_type: type | None = None  # the nodes' class where it is not the registry's own (custom Functions)
     _plans: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, *inputs, **attrs):
@@ -57,7 +58,7 @@ class Op:
     @cached_property
     def node_class(self) -> type:
         """The class of this op's nodes, named as PyTorch names it (`MulBackward0`)."""
-        return node_class(self.grad_fn)
+        return self.node_type or node_class(self.grad_fn)
 
     @cached_property
     def shapes_read(self) -> tuple[tuple[str, int], ...]:

@@ -97,6 +97,7 @@ def _cases() -> dict[str, list[Case]]:
         add("tanh_backward", (_normal(rng, a), rng.uniform(-0.9, 0.9, b)), elementwise=True)
         add("sigmoid_backward", (_normal(rng, a), rng.uniform(0.1, 0.9, b)), elementwise=True)
         add("threshold_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"threshold": 0}, True)
+        add("leaky_relu_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"negative_slope": 0.1}, True)
         add("log_sigmoid_backward", (_normal(rng, a), _normal(rng, b) * 2), elementwise=True)
     for shape in UNARY_SHAPES:
         add("rsub", (_normal(rng, shape),), {"other": 2.5}, True)
@@ -131,6 +132,7 @@ def _cases() -> dict[str, list[Case]]:
             add(name, (rng.uniform(-0.8, 0.8, shape),), elementwise=True)
         add("sigmoid", (_normal(rng, shape),), elementwise=True)
         add("relu", (_away_from_zero(rng, shape),), elementwise=True)
+        add("leaky_relu", (_away_from_zero(rng, shape),), {"negative_slope": 0.2}, True)
         clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)
         add("clamp", (clamp_in,), {"min": -0.5, "max": 0.5}, True)
         add("clamp", (clamp_in,), {"min": -0.5, "max": None}, True, f"{shape} min only")
@@ -193,6 +195,8 @@ def _cases() -> dict[str, list[Case]]:
         label="repeated indices add up")
     add("index_put", (_normal(rng, MATRIX), _normal(rng, (2,))), {"index": (np.array([2, 0]), np.array([1, 3]))})
     add("mm", (_normal(rng, MATRIX), _normal(rng, (4, 2))))
+    add("addmm", (_normal(rng, (2,)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="bias over the batch")
+    add("addmm", (_normal(rng, (3, 2)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="a bias per row")
     add("mv", (_normal(rng, MATRIX), _normal(rng, VECTOR)))
     add("dot", (_normal(rng, VECTOR), _normal(rng, VECTOR)))
     for reduction in ("mean", "sum", "none"):

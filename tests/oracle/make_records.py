@@ -2168,6 +2168,8 @@ REGISTRY_CASES = {
     "asin": ("p.asin()", ()), "acos": ("p.acos()", ()), "atan": ("x.atan()", ()), "rsqrt": ("p.rsqrt()", ()),
     "tanh_backward": ("grad(x.tanh(), x)", ()), "sigmoid": ("x.sigmoid()", ()),
     "sigmoid_backward": ("grad(x.sigmoid(), x)", ()), "relu": ("x.relu()", ()),
+    "leaky_relu": ("F.leaky_relu(x, 0.2)", ()), "leaky_relu_backward": ("grad(F.leaky_relu(x, 0.2), x)", ()),
+    "addmm": ("torch.addmm(v, y.t(), x)", ()),
     "threshold_backward": ("grad(x.relu(), x)", ()), "clamp": ("x.clamp(-1, 1)", ()),
     "log_sigmoid": ("F.logsigmoid(x)", ()), "clone": ("x.clone()", ()), "to_copy": ("x.double()", ()),
     "copy_": ("grad(x * x, x, first=True)", ()), "maximum": ("torch.maximum(x, y)", ()),
