@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -75,6 +76,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if type(data) is np.ndarray and dtype is None and data.dtype.kind == "f" and data.dtype.isnative:
         return wrap(np.array(data), bool(requires_grad))  # (a float array: a copy of its own dtype)
     if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
         arr = np.array(data._data, dtype=_np_dtype(dtype), copy=True)
         return _finish(arr, requires_grad)
     want = _np_dtype(dtype) or _infer(data)
@@ -238,6 +242,33 @@ def randn(*shape, size=None, dtype=None, requires_grad=False, generator=None, de
     size = shape if size is None else (size,)
     gen = generator or _default_generator()
     return _finish(gen.randn(_size(size), _float_dtype(dtype)), requires_grad)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    """Samples of N(mean, std²), as PyTorch draws them: standard normals scaled by std and shifted by mean
+    (one or both may be tensors, broadcast together), or `size` draws of N(mean, std²) for two numbers."""
+    check_device(device)
+    gen = generator or _default_generator()
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not mean_t and not std_t:
+        if size is None:
+            raise TypeError("normal() missing 1 required positional argument: 'size'")
+        out = np.empty(_size((size,)), _float_dtype(dtype))
+        gen.normal_(out, float(mean), float(std))
+        return _finish(out, requires_grad)
+    if std_t and np.any(std._data < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    means = mean._data if mean_t else np.asarray(mean)
+    stds = std._data if std_t else np.asarray(std)
+    dt = (mean if mean_t else std)._data.dtype
+    out = np.empty(np.broadcast_shapes(np.shape(means), np.shape(stds)), dt)
+    if std_t:  # output.normal_(0, 1), then * std + mean
+        gen.normal_(out, 0.0, 1.0)
+        out = out * stds.astype(dt) + means.astype(dt)
+    else:  # output.normal_(0, std), then + mean
+        gen.normal_(out, 0.0, float(std))
+        out = out + means.astype(dt)
+    return _finish(np.asarray(out, dt), requires_grad)
 
 
 def rand_like(input, *, dtype=None, requires_grad=False) -> Tensor:

@@ -9,13 +9,17 @@ points back to itself, so graphs are freed by reference counting alone.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import weakref
+
+import numpy as np
 
 from .tensor import RemovableHandle, Tensor, wrap
 
 next_sequence_number = itertools.count().__next__
 
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}  # how PyTorch stores a loss's reduction argument
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -77,17 +81,38 @@ class Node:
         return f"<{name} object at {hex(id(self))}>"
 
     def __getattr__(self, name: str):
-        # PyTorch exposes what a node saved as `_saved_<name>` (`_saved_self`, `_saved_result`, ...)
-        if name.startswith("_saved_"):
-            key = name[len("_saved_"):]
+        if name.startswith("_saved_") and self._op is not None:
+            found, value = self._saved_attribute(name[len("_saved_"):])
+            if found:
+                return value
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _saved_attribute(self, key: str) -> tuple[bool, object]:
+        """PyTorch's `_saved_<name>`: a saved tensor (None where the formulas did not need it), an argument of
+        the op, or an input's shape (`_saved_self_sym_sizes`). (False, None) where the op has no such name."""
+        op = self._op
+        needs = sum(1 << i for i, edge in enumerate(self._next) if edge is not None)
+        if key in (name for name, _ in op.save_plan(needs)):
             if self._saved is None:
                 raise RuntimeError(BACKWARD_TWICE)
-            if key in self._saved:
-                value = self._saved[key]
-                return value.unpack(self, create_graph=False) if isinstance(value, SavedTensor) else value
-            if key in self._attrs:
-                return self._attrs[key]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+            value = self._saved[key]
+            if isinstance(value, SavedTensor):  # (the output comes back as the graph knows it, with its grad_fn)
+                return True, value.unpack(self, create_graph=value.is_output)
+            return True, value if isinstance(value, (Tensor, dict)) else wrap(np.asarray(value))
+        if key in op.inputs or key == "result":
+            return True, None
+        if key.endswith("_sym_sizes") and key[: -len("_sym_sizes")] in op.inputs:
+            x = self._inputs[op.inputs.index(key[: -len("_sym_sizes")])]
+            return True, tuple(x.shape) if isinstance(x, Tensor) else ()
+        if key in self._attrs:
+            value = self._attrs[key]
+            return True, _REDUCTIONS.get(value, value) if key == "reduction" else value
+        for derivative in op.derivatives:  # an optional argument the call left out: its default
+            if derivative is not None and key in derivative.params:
+                default = derivative.defaults[derivative.params.index(key)]
+                if default is not inspect.Parameter.empty:
+                    return True, default
+        return False, None
 
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) after the node runs; may return replacement grad_inputs."""

@@ -3,11 +3,20 @@ PyTorch's signatures and errors."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..backward_pass import run_backward
 from ..creation import zeros_like
 from ..tensor import Size, Tensor, wrap
+
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
+_WARNED_CREATE_GRAPH: list = []
 
 
 def _as_tuple(x):
@@ -51,6 +60,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     grads = _make_grads(outputs, grad_tensors, create_graph)
     in_list = None if inputs is None else _as_tuple(inputs)
+    if create_graph and not _WARNED_CREATE_GRAPH:
+        _WARNED_CREATE_GRAPH.append(True)  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     run_backward(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, inputs=in_list,
                  allow_unused=True, accumulate=True, kind="backward")
 

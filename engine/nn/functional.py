@@ -82,18 +82,22 @@ def _softmax_dim(ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _class_dim(input, dim):
-    return wrap_dim(_softmax_dim(input._data.ndim) if dim is None else dim, input._data.ndim)
+def _class_dim(input, dim, name, stacklevel):
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                      "as an argument.", UserWarning, stacklevel=stacklevel)
+        dim = _softmax_dim(input._data.ndim)
+    return wrap_dim(dim, input._data.ndim)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     x = input if dtype is None else input.to(dtype)
-    return apply(ops.SOFTMAX, x, dim=_class_dim(input, dim))
+    return apply(ops.SOFTMAX, x, dim=_class_dim(input, dim, "softmax", _stacklevel))
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     x = input if dtype is None else input.to(dtype)
-    return apply(ops.LOG_SOFTMAX, x, dim=_class_dim(input, dim))
+    return apply(ops.LOG_SOFTMAX, x, dim=_class_dim(input, dim, "log_softmax", _stacklevel))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
