@@ -79,6 +79,8 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                     trace.capture(node, grad)
                 continue
             grads_out = _run_node(node, grad, create_graph, needed)
+            if node._hooks:
+                grads_out = _node_hooks(node, grads_out, grad)
             for nxt, g in zip(node._next, grads_out):
                 if g is None:
                     continue
@@ -86,9 +88,6 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
                 dependencies[nxt] -= 1
                 if not dependencies[nxt]:
                     heapq.heappush(ready, (priority(nxt), nxt))
-            if node._hooks:
-                for hook in list(node._hooks):
-                    hook(tuple(grads_out), (grad,))
             if trace is not None:
                 trace.run(node, grad, grads_out)
             if not retain_graph and node._saved:
@@ -163,7 +162,7 @@ def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace):
             for hook in list(tensor._hooks):
                 new = hook(grad)
                 if new is not None:
-                    grad = _checked_replacement(new, grad, "hook")
+                    grad = _checked_replacement(hook, new, grad)
             if trace is not None:
                 trace.hook(node, tensor, before, grad)
         if tensor._retains_grad and type(node) is not AccumulateGrad:
@@ -177,14 +176,52 @@ def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace):
         for hook in list(node._pre_hooks):
             new = hook((grad,))
             if new is not None:
-                grad = _checked_replacement(new[0], grad, "hook")
+                grad = _checked_replacements(hook, new, (grad,))[0]
     return grad
 
 
-def _checked_replacement(new, old, what):
+def _node_hooks(node, grads_out, grad) -> list:
+    """A node's hooks, after it ran: hook(grad_inputs, grad_outputs) may return replacement grad_inputs."""
+    for hook in list(node._hooks):
+        new = hook(tuple(grads_out), (grad,))
+        if new is not None:
+            grads_out = list(_checked_replacements(hook, new, grads_out))
+    return grads_out
+
+
+def _checked_replacements(hook, new, old) -> tuple:
+    """What a hook returned for a tuple of gradients, with PyTorch's errors for the wrong count, a value
+    where there was None, or a value of another size or type."""
+    if not isinstance(new, (tuple, list)):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != len(old):
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of values (got {len(new)}, "
+                           f"but expected {len(old)})")
+    out = []
+    for value, before in zip(new, old):
+        if before is None:
+            if value is not None:
+                raise RuntimeError("can't replace a None gradient with a non-None value")
+            out.append(None)
+        else:
+            out.append(before if value is None else _checked_replacement(hook, value, before))
+    return tuple(out)
+
+
+def _checked_replacement(hook, new, old) -> Tensor:
+    """What a tensor hook returned, with PyTorch's errors for another type, size or dtype."""
     if not isinstance(new, Tensor):
-        raise TypeError(f"expected Tensor, but {what} returned {type(new).__name__}")
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
+                           f"torch.{old.dtype.legacy_name} got torch.{new.dtype.legacy_name})")
     return new
+
+
+def _hook_name(hook) -> str:
+    return getattr(hook, "__name__", type(hook).__name__)
 
 
 def _accumulate(variable, grad, create_graph, node, trace) -> None:

@@ -236,7 +236,40 @@ def minimum(input, other):
     return apply(ops.MINIMUM, input, _t(other))
 
 
+_WHERE_SIGNATURES = (("Tensor", "Tensor", "Tensor"), ("Tensor", "Number", "Tensor"), ("Tensor", "Tensor", "Number"),
+                     ("Tensor", "Number", "Number"))
+_WHERE_TEXT = ("(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+               "(Tensor condition, Number self, Tensor other)", "(Tensor condition, Tensor input, Number other)",
+               "(Tensor condition, Number self, Number other)")
+
+
+def _kind(value) -> str:
+    if isinstance(value, Tensor):
+        return "Tensor"
+    return "Number" if isinstance(value, (int, float, bool, np.number)) else type(value).__name__
+
+
+def _where_arguments_error(args) -> TypeError:
+    """PyTorch's message for where() called with arguments no overload takes."""
+    def name(a):
+        if isinstance(a, (list, tuple)):
+            return f"{type(a).__name__} of [{', '.join(dict.fromkeys(type(v).__name__ for v in a))}]"
+        return "Tensor" if isinstance(a, Tensor) else type(a).__name__
+
+    got = tuple("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    lines = [f"where() received an invalid combination of arguments - got ({', '.join(got)}), but expected one "
+             "of:", " * (Tensor condition)"]
+    for i, (signature, text) in enumerate(zip(_WHERE_SIGNATURES, _WHERE_TEXT)):
+        lines.append(f" * {text}")
+        marked = [name(a) if _kind(a) == want else f"!{name(a)}!" for a, want in zip(args, signature)]
+        if i:  # (PyTorch gives no reason for its first full overload)
+            lines.append(f"      didn't match because some of the arguments have invalid types: ({', '.join(marked)})")
+    return TypeError("\n".join(lines) + "\n")
+
+
 def where(condition, input, other):
+    if _kind(input) not in ("Tensor", "Number") or _kind(other) not in ("Tensor", "Number"):
+        raise _where_arguments_error((condition, input, other))
     if isinstance(condition, Tensor):
         cond = condition._data.astype(bool)
     else:
