@@ -2221,6 +2221,92 @@ for _op, (_expr, _path) in REGISTRY_CASES.items():
     case("registry", _op, REGISTRY_PREAMBLE + f"\n\nprint(type(node({_expr}, {_path!r})).__name__)\n")
 
 # --------------------------------------------------------------------------------------------------
+# api: what lessons beyond raw autograd reach for (hooks' checks, saved values, devices, legacy forms)
+# --------------------------------------------------------------------------------------------------
+
+API_CASES = {
+    "hook_changes_size": "x = torch.ones(2, requires_grad=True)\ny = x * 2\ny.register_hook(lambda g: torch.ones(5))\n"
+                         "y.sum().backward()\n",
+    "leaf_hook_changes_type": "x = torch.ones(2, requires_grad=True)\nx.register_hook(lambda g: g.double())\n"
+                              "(x * 2).sum().backward()\n",
+    "hook_returns_list": "x = torch.ones(2, requires_grad=True)\ny = x * 2\ny.register_hook(lambda g: [1, 2])\n"
+                         "y.sum().backward()\n",
+    "node_hook_replaces_gradient": "x = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+                                   "y.grad_fn.register_hook(lambda gi, go: (gi[0] * 10, None))\n"
+                                   "y.sum().backward()\nprint(x.grad)\n",
+    "node_hook_wrong_count": "x = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+                             "y.grad_fn.register_hook(lambda gi, go: (gi[0],))\ny.sum().backward()\n",
+    "node_hook_fills_none": "x = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+                            "y.grad_fn.register_hook(lambda gi, go: (gi[0], gi[0]))\ny.sum().backward()\n",
+    "prehook_wrong_count": "x = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+                           "y.grad_fn.register_prehook(lambda go: (go[0], go[0]))\ny.sum().backward()\n",
+    "prehook_scales": "x = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+                      "y.grad_fn.register_prehook(lambda go: (go[0] * 2,))\ny.sum().backward()\nprint(x.grad)\n",
+    "where_with_text": "x = torch.ones(2, requires_grad=True)\ntorch.where(x > 0, x, 'a')\n",
+    "to_cuda": "torch.ones(2).to('cuda:99')\n",
+    "to_mps": "torch.ones(2).to('mps')\n",
+    "devices": "d = torch.device('cpu')\nprint(d, repr(d), torch.device('cuda', 1), torch.ones(2).to(d).device == d)\n"
+               "print(torch.ones(2, device='cpu'), torch.cuda.is_available(), torch.cuda.device_count())\n",
+    "saved_values": "x = torch.tensor([1., 2.], requires_grad=True)\nw = torch.tensor([3., 4.])\n"
+                    "print((x * 2).grad_fn._saved_other, (x * w).grad_fn._saved_self)\n"
+                    "print((x ** 2).grad_fn._saved_exponent)\n"
+                    "print(x.exp().grad_fn._saved_result, (x + w).grad_fn._saved_alpha)\n"
+                    "print(x.sum().grad_fn._saved_self_sym_sizes, x.sum(0).grad_fn._saved_dim)\n"
+                    "print(F.mse_loss(x, w).grad_fn._saved_reduction)\n"
+                    "y = (x * w).sum()\nf = y.grad_fn.next_functions[0][0]\ny.backward()\nprint(f._saved_self)\n"
+                    "print(f._saved_other)\n",
+    "types": "x = torch.ones(2, requires_grad=True)\nprint(type(x), type((x * 2).grad_fn), type(x.shape), "
+             "type(torch.float32))\nprint(type(torch.nn.Parameter(torch.ones(1))), torch.__version__)\n",
+    "legacy_constructors": "print(torch.Tensor(), torch.Tensor(2, 3).shape, torch.Tensor([1, 2]))\n"
+                           "print(torch.FloatTensor([1, 2]))\n"
+                           "print(torch.DoubleTensor([1, 2]), torch.LongTensor([1.7, 2]), torch.ByteTensor([1, 2]))\n"
+                           "print(isinstance(torch.ones(2), torch.FloatTensor))\n"
+                           "print(torch.ones(2).type(torch.DoubleTensor))\n"
+                           "v = torch.autograd.Variable(torch.ones(2), requires_grad=True)\nprint(v, type(v))\n"
+                           "print(torch.Tensor.tanh(torch.ones(1)), torch.ones(2).new_zeros(3))\n",
+    "legacy_constructor_of_a_number": "torch.Tensor(2.5)\n",
+    "numpy_spellings": "x = torch.arange(6.).reshape(2, 3)\nprint(x.sum(axis=0), x.mean(axis=1, keepdims=True))\n"
+                       "print(torch.cat([x, x], axis=0).shape, torch.randn(size=(2, 3)).shape, x.max(axis=0))\n",
+    "normal": "torch.set_printoptions(precision=8)\nprint(torch.normal(0., 1., size=(5,)))\n"
+              "print(torch.normal(torch.zeros(4), torch.ones(4)), torch.normal(torch.arange(4.), 0.5))\n"
+              "print(torch.normal(1.0, torch.arange(1., 5.)), torch.normal(2., 3., (2, 3)))\n",
+    "linear_init_after_seed": "torch.manual_seed(0)\nlin = torch.nn.Linear(4, 3)\ntorch.set_printoptions(precision=8)\n"
+                              "print(lin.weight, lin.bias)\nprint(lin)\n",
+    "custom_function": """
+        class MyReLU(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x.clamp(min=0)
+
+            @staticmethod
+            def backward(ctx, g):
+                x, = ctx.saved_tensors
+                return g * (x > 0)
+
+        x = torch.tensor([-1., 2., 3.], requires_grad=True)
+        y = MyReLU.apply(x)
+        print(y, y.grad_fn.name(), type(y.grad_fn), y.grad_fn.needs_input_grad)
+        (y * 2).sum().backward()
+        print(x.grad)
+        """,
+    "functional_api": """
+        AF = torch.autograd.functional
+        x = torch.tensor([0.5, -1.0, 2.0])
+        print(AF.jacobian(lambda v: v ** 2 * v.sin(), x))
+        J = AF.jacobian(lambda v: v ** 2, x, create_graph=True)
+        print(J, J.grad_fn.name())
+        print(AF.hessian(lambda v: (v ** 3).sum(), x))
+        print(AF.vjp(lambda v: v ** 2, x, torch.ones(3)))
+        print(AF.jvp(lambda v: v ** 2, x, torch.ones(3)))
+        print(AF.hvp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
+        print(AF.vhp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
+        """,
+}
+for _name, _code in API_CASES.items():
+    case("api", _name, _code)
+
+# --------------------------------------------------------------------------------------------------
 # rng: bit-exact streams of torch's CPU generator (mt19937 + its normal/uniform transforms)
 # --------------------------------------------------------------------------------------------------
 
