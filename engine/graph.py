@@ -76,6 +76,9 @@ def _op_attrs(node: Node, out_t: Tensor | None = None) -> dict:
         "name": type(node).__name__, "op": op.name, "seq": node._seq, "formula": op.formula, "latex": op.latex,
         "backward_formulas": op.backward_formulas, "backward_latex": op.backward_latex,
         "saved": _saved_summary(node), "released": node.released, "attrs": _public_attrs(node),
+        "saved_versions": node.saved_versions(),
+        "module": None if node._module is None else node._module._asdict(),
+        "source": op.source,
         "shape": shape, "dtype": dtype,
     }
 

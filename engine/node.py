@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import weakref
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,9 +28,23 @@ BACKWARD_TWICE = (
     "you need to access saved tensors after calling backward.")
 
 
+class ModuleCall(NamedTuple):
+    """An nn.Module call under way: the module's path in the outermost module called ("fc1", "layers.0"; ""
+    for that one), its class name and its settings (`extra_repr`)."""
+
+    path: str
+    kind: str
+    settings: str
+
+
+# The module calls under way, innermost last (nn.Module.__call__ pushes and pops). A node made meanwhile
+# remembers the innermost, so that a viewer can fold a layer's nodes into one box named by its attribute.
+MODULE_CALLS: list[ModuleCall] = []
+
+
 class Node:
-    __slots__ = ("__weakref__", "_attrs", "_hooks", "_inputs", "_next", "_op", "_out_ref", "_pre_hooks", "_saved",
-                 "_seq")
+    __slots__ = ("__weakref__", "_attrs", "_hooks", "_inputs", "_module", "_next", "_op", "_out_ref", "_pre_hooks",
+                 "_saved", "_seq")
 
     def __init__(self, op, inputs: tuple, attrs: dict, result: Tensor, extras: dict | None):
         self._seq = next_sequence_number()
@@ -38,6 +53,7 @@ class Node:
         self._attrs = attrs
         self._out_ref = weakref.ref(result)
         self._hooks = self._pre_hooks = None
+        self._module = MODULE_CALLS[-1] if MODULE_CALLS else None
         # one edge per input: where its gradient goes (its grad_fn, a leaf's AccumulateGrad), or None
         edges = []
         needs = 0  # a bit per input that wants a gradient
@@ -145,6 +161,12 @@ class Node:
             out[name] = value.data if isinstance(value, SavedTensor) else value
         return out
 
+    def saved_versions(self) -> dict:
+        """{name: (version when saved, version now)} of the saved tensors: where they differ, an in-place change
+        since the forward makes backward fail (PyTorch's 'modified by an inplace operation')."""
+        return {name: (value.version, value.counter.value) for name, value in (self._saved or {}).items()
+                if isinstance(value, SavedTensor)}
+
 
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
@@ -160,6 +182,7 @@ class AccumulateGrad(Node):
         self._saved = {}
         self._out_ref = weakref.ref(variable)
         self._hooks = self._pre_hooks = None
+        self._module = None
         self.variable = variable
 
     def name(self) -> str:

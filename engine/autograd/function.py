@@ -167,9 +167,20 @@ def _op_for(function: type, args: tuple) -> Op:
         node_type = type(name, (_FunctionNode,), {"__slots__": (), "__module__": "torch.autograd.function"})
         op = Op(function.__name__, name, lambda *arrays, ctx: ctx._forward(*arrays), names, derivatives,
                 f"result = {function.__name__}.forward(ctx, {', '.join(all_names)})", r"r = f(x)",
-                node_type=node_type)
+                node_type=node_type, source=_source_of(function))
         ops[pattern] = op
     return op
+
+
+def _source_of(function: type) -> str | None:
+    """The class's code, for viewers to show as its formula (a sandbox gives its classes `__source__`)."""
+    source = getattr(function, "__source__", None)
+    if source is None:
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            return None
+    return source
 
 
 def _user_gradient(index: int):

@@ -9,8 +9,11 @@ from collections.abc import Iterator
 
 from .. import dtypes
 from ..grad_mode import no_grad
+from ..node import MODULE_CALLS, ModuleCall
 from ..tensor import Tensor
 from .parameter import Parameter
+
+_PATHS: list = []  # {id(module): its path} of the outermost module being called
 
 
 class Module:
@@ -29,7 +32,18 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        # the nodes made during forward remember which module made them (engine.node.MODULE_CALLS), by its path
+        # in the outermost module called
+        outermost = not _PATHS
+        if outermost:
+            _PATHS.append({id(m): name for name, m in self.named_modules()})
+        MODULE_CALLS.append(ModuleCall(_PATHS[-1].get(id(self), ""), type(self).__name__, self.extra_repr()))
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            MODULE_CALLS.pop()
+            if outermost:
+                _PATHS.pop()
 
     # ---------------------------------------------------------------- attributes: parameters, buffers, children
     def __setattr__(self, name: str, value) -> None:

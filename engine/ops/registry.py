@@ -49,6 +49,7 @@ class Op:
     extra_outputs: tuple[str, ...] = ()  # outputs besides the result that a derivative may read ("indices")
     not_implemented: dict = field(default_factory=dict)  # input name -> PyTorch's message
     node_type: type | None = None  # the nodes' class where it is not the registry's own (custom Functions)
+    source: str | None = None  # the code the user wrote, for ops the user wrote (custom Functions)
     _plans: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, *inputs, **attrs):

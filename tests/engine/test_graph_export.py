@@ -411,3 +411,36 @@ def test_create_graph_builds_pytorchs_nodes_for_x_cubed():
 def test_create_graph_gradients_match_pytorch(name):
     torch = pytest.importorskip("torch")
     assert _double_backward_graphs(engine, name) == _double_backward_graphs(torch, name)
+
+
+def test_nodes_made_inside_a_module_name_it_by_its_attribute_path():
+    class Net(engine.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = engine.nn.Linear(4, 8)
+            self.act = engine.nn.ReLU()
+            self.head = engine.nn.Sequential(engine.nn.Linear(8, 1))
+
+        def forward(self, x):
+            return self.head(self.act(self.fc1(x)))
+
+    loss = Net()(engine.randn(5, 4)).sum()
+    modules = {d["name"] + "@" + (d["module"] or {}).get("path", "-")
+               for _, d in backward_graph(loss).nodes(data=True) if d.get("kind") == "function"}
+    assert modules == {"SumBackward0@-", "AddmmBackward0@head.0", "TBackward0@head.0", "ReluBackward0@act",
+                       "AddmmBackward0@fc1", "TBackward0@fc1"}
+    fc1 = next(d["module"] for _, d in backward_graph(loss).nodes(data=True)
+               if (d.get("module") or {}).get("path") == "fc1")
+    assert fc1 == {"path": "fc1", "kind": "Linear", "settings": "in_features=4, out_features=8, bias=True"}
+
+
+def test_saved_tensors_report_the_version_they_were_saved_at_and_the_version_now():
+    x = engine.ones(2, requires_grad=True)
+    z = x.exp()
+    w = z * z
+    z.add_(1)  # (exp saved its result, mul saved z twice: all changed since)
+    versions = {d["name"]: d["saved_versions"] for _, d in backward_graph(w).nodes(data=True)
+                if d.get("kind") == "function"}
+    assert versions == {"MulBackward0": {"self": (0, 1), "other": (0, 1)}, "ExpBackward0": {"result": (0, 1)}}
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()
