@@ -93,7 +93,7 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
         ss.last_clicked = clicked
         st.rerun()  # redraw with the clicked node ringed
     node_panel(result, graph, choices, lang)
-    exports_panel(program, result, graph, fig, lang)
+    exports_panel(program, overrides, result, graph, fig, lang)
 
 
 def node_panel(result, graph, choices: list, lang: str) -> None:
@@ -107,10 +107,13 @@ def node_panel(result, graph, choices: list, lang: str) -> None:
             st.code(text, language=None, wrap_lines=True)
 
 
-def exports_panel(program: str, result, graph, fig: dict, lang: str) -> None:
+def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang: str) -> None:
+    """Download buttons. Each makes its file when clicked, after this run has ended, so what it needs is
+    bound now (st.session_state cannot be read then)."""
     from explorer.graph_files import figure_to_html
 
     ss = st.session_state
+    overrides = dict(overrides)
     with st.expander(t("play.exports", lang)):
         st.caption(t("play.export_hint", lang))
         st.radio(t("play.image_format", lang), ("png", "svg"), key="image_format", horizontal=True,
@@ -124,7 +127,7 @@ def exports_panel(program: str, result, graph, fig: dict, lang: str) -> None:
         columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
         columns[3].download_button(t("play.export_py", lang),
-                                   lambda: export_program(program, result.leaves, ss.overrides),
+                                   lambda: export_program(program, result.leaves, overrides),
                                    "program.py", "text/x-python", on_click="ignore", key="export_py")
 
 

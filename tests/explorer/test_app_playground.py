@@ -164,6 +164,32 @@ def test_export_buttons_are_offered():
     assert labels == ["HTML", "JSON", "DOT", "Program (.py for PyTorch)"]
 
 
+def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
+    """Download buttons get callables that Streamlit runs when the button is clicked, after the script
+    run ended: they must not need the session. Record them as the server does, and run them as it would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    register = MediaFileManager.add_deferred
+
+    def record(self, data, mimetype, coordinates, file_name=None, **options):
+        made[file_name] = data
+        return register(self, data, mimetype, coordinates, file_name=file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    at = start(AppState(program=SMALL))
+    at.checkbox(key="rg_x").uncheck().run()  # an error: the graph (and program) shown are the last good run's
+    at.checkbox(key="rg_x").check().run()
+    assert set(made) == {"autograd-forward.html", "autograd-forward.json", "autograd-forward.dot",
+                         "program.py"}
+    files = {name: make() for name, make in made.items()}
+    assert files["program.py"].endswith(SMALL)
+    assert '"nodes"' in files["autograd-forward.json"] and files["autograd-forward.dot"].startswith("digraph")
+    made.clear()
+    at.checkbox(key="rg_x").uncheck().run()
+    assert "x.requires_grad_(False)  # requires_grad box" not in made["program.py"]()  # the shown run's boxes
+
+
 def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
     notebook = "In [1]:\nimport torch\nx = torch.tensor([1., 2.], requires_grad=True)\nprint(x * 2)\n\n" \
                "tensor([2., 4.], grad_fn=<MulBackward0>)\n\nAs the cell above shows, the result tracks its graph.\n"
