@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from explorer import export_cli
-from explorer.i18n import LANGUAGES, t
+from explorer.text import LANGUAGES, t
 
 
 def _read_program(path: str, lang: str) -> tuple[str | None, str | None]:

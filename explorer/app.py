@@ -15,7 +15,7 @@ if ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from explorer.app_pages import descent, lessons, playground, session, step_through  # noqa: E402
-from explorer.app_text import t  # noqa: E402
+from explorer.text import t  # noqa: E402
 
 PAGES = {"playground": playground.render, "step_through": step_through.render, "descent": descent.render,
          "lessons": lessons.render}

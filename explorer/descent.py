@@ -18,7 +18,7 @@ where the surface's gradient is not zero. This module computes everything the pa
 - `build_demo(...)`: the true variant (the loss with every `detach()` removed) and the detached variant side
   by side, as the page shows them.
 
-Errors are `DescentError`s carrying an i18n key (see `explorer/i18n.py`, keys `descent.*`).
+Errors are `DescentError`s carrying a catalogue key (`descent.*` in explorer/text/catalogue.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import engine
-from explorer.i18n import t
+from explorer.text import t
 
 DEFAULT_LOSS = "(a - 1)**2 + (b + 1)**2 + (a - b)**2"
 DEFAULT_DETACHED_LOSS = "(a - 1)**2 + (b + 1)**2 + (a.detach() - b)**2"
@@ -67,7 +67,7 @@ _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**
 
 
 class DescentError(Exception):
-    """A problem with the demo's input or run: an i18n key, its parameters and (for the loss) a column."""
+    """A problem with the demo's input or run: a catalogue key, its parameters and (for the loss) a column."""
 
     def __init__(self, key: str, col: int | None = None, **params):
         super().__init__(key)

@@ -23,7 +23,7 @@ from explorer.descent import (
     Variant,
     field_at,
 )
-from explorer.i18n import t
+from explorer.text import t
 
 # Okabe-Ito colours (readable with the common colour-vision deficiencies); line dash repeats the variant.
 VARIANT_STYLE = {

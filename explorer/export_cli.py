@@ -10,38 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from explorer.app_text import t as app_t
-from explorer.i18n import LANGUAGES
+from explorer.text import LANGUAGES, t
 
 FORMATS = ("html", "json", "dot", "py")
 VIEWS = ("forward", "backward")
 
-TEXT = {
-    "help": {"en": "run a program and export its graph (html, json, dot) or the program for PyTorch (py)",
-             "zh": "运行程序并导出其计算图（html、json、dot）或可在 PyTorch 中运行的程序（py）"},
-    "format": {"en": "what to write", "zh": "导出格式"},
-    "out": {"en": "output file (default: standard output)", "zh": "输出文件（默认：标准输出）"},
-    "view": {"en": "which graph: forward (values) or backward (grad_fn)",
-             "zh": "哪个计算图：forward（数值）或 backward（grad_fn）"},
-    "no_graph": {"en": "the program built no {view} graph", "zh": "程序没有构建 {view} 计算图"},
-    "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
-    "cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
-}
-
-
-def t(key: str, lang: str, **params) -> str:
-    entry = TEXT[key]
-    return (entry.get(lang) or entry["en"]).format(**params)
-
-
 def add_parser(sub, lang: str = "en") -> argparse.ArgumentParser:
-    parser = sub.add_parser("export", help=t("help", lang))
-    parser.add_argument("file", metavar="FILE", help=app_t("cli.file_help", lang))
-    parser.add_argument("--format", choices=FORMATS, required=True, help=t("format", lang))
-    parser.add_argument("--out", metavar="PATH", default="-", help=t("out", lang))
-    parser.add_argument("--view", choices=VIEWS, default="forward", help=t("view", lang))
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=app_t("cli.lang_help", lang))
-    parser.add_argument("--in-process", action="store_true", help=app_t("cli.in_process_help", lang))
+    parser = sub.add_parser("export", help=t("cli.export_help", lang))
+    parser.add_argument("file", metavar="FILE", help=t("cli.file_help", lang))
+    parser.add_argument("--format", choices=FORMATS, required=True, help=t("cli.format_help", lang))
+    parser.add_argument("--out", metavar="PATH", default="-", help=t("cli.out_help", lang))
+    parser.add_argument("--view", choices=VIEWS, default="forward", help=t("cli.view_help", lang))
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=t("cli.lang_help", lang))
+    parser.add_argument("--in-process", action="store_true", help=t("cli.in_process_help", lang))
     return parser
 
 
@@ -59,9 +40,9 @@ def export_text(source: str, fmt: str, view: str = "forward", lang: str = "en",
         return export_program(source, result.leaves, {}), None
     graph = graph_of(result, view)
     if graph is None:
-        problem = t("no_graph", lang, view=view)
+        problem = t("cli.no_graph", lang, view=view)
         if result.error is not None:
-            problem = app_t("cli.error_line", lang, line=result.error.line, message=result.error.message)
+            problem = t("cli.error_line", lang, line=result.error.line, message=result.error.message)
         return None, problem
     layout = layered_layout(graph)
     if fmt == "json":
@@ -94,7 +75,7 @@ def command_export(args: argparse.Namespace) -> int:
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        print(t("cannot_write", lang, path=args.out, reason=exc.strerror or str(exc)), file=sys.stderr)
+        print(t("cli.cannot_write", lang, path=args.out, reason=exc.strerror or str(exc)), file=sys.stderr)
         return 1
-    print(t("wrote", lang, path=args.out), file=sys.stderr)
+    print(t("cli.wrote", lang, path=args.out), file=sys.stderr)
     return 0

@@ -18,7 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.graph_layout import Layout, layered_layout, natural_key
-from explorer.value_text import magnitude, shape_text, value_text
+from explorer.text import CATALOGUE, t
+from explorer.text.values import magnitude, shape_text, value_text
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; shapes repeat the kind
 # so nothing relies on colour alone.
@@ -49,50 +50,9 @@ THEMES = {
 GRAD_BINS = ("#3b528b", "#21918c", "#5ec962", "#fde725")
 BIG_GRAPH = 150  # above this many nodes labels are left to the hover, or the picture becomes ink
 
-TEXT = {
-    "kind": {
-        "leaf": {"en": "leaf tensor that requires grad", "zh": "需要梯度的叶子张量"},
-        "constant": {"en": "constant (requires_grad=False)", "zh": "常量（requires_grad=False）"},
-        "scalar": {"en": "Python number", "zh": "Python 数字"},
-        "intermediate": {"en": "intermediate result", "zh": "中间结果"},
-        "output": {"en": "output", "zh": "输出"},
-        "op": {"en": "operation", "zh": "运算"},
-        "function": {"en": "backward function (grad_fn)", "zh": "反向函数（grad_fn）"},
-        "accumulate": {"en": "AccumulateGrad: adds into .grad", "zh": "AccumulateGrad：累加到 .grad"},
-        "none": {"en": "None: no gradient flows here", "zh": "None：这里不传梯度"},
-        "collapsed": {"en": "hidden part of a large graph", "zh": "大图中被隐藏的部分"},
-    },
-    "collapsed_label": {"en": "… {n:,} more nodes", "zh": "… 另有 {n:,} 个节点"},
-    "value": {"en": "value", "zh": "值"},
-    "grad": {"en": ".grad", "zh": ".grad"},
-    "grad_here": {"en": "gradient here", "zh": "此处梯度"},
-    "repeated": {"en": "the same tensor, drawn again next to a later use",
-                 "zh": "同一个张量，在后面的使用处再画一次"},
-    "forward": {"en": "forward", "zh": "前向"},
-    "backward": {"en": "backward", "zh": "反向"},
-    "saved": {"en": "saved for backward", "zh": "为反向保存"},
-    "released": {"en": "saved values freed (graph released after backward)",
-                 "zh": "保存的值已释放（backward 后计算图已释放）"},
-    "args": {"en": "arguments", "zh": "参数"},
-    "for_tensor": {"en": "for tensor", "zh": "对应张量"},
-    "grad_bin": {"en": "gradient size ≤ {v}", "zh": "梯度大小 ≤ {v}"},
-    "edges": {"en": "edges", "zh": "边"},
-    "highlight": {"en": "current step", "zh": "当前步骤"},
-    "forward_title": {"en": "Forward graph: data flows from inputs to the output",
-                      "zh": "前向计算图：数据从输入流向输出"},
-    "backward_title": {"en": "Backward graph: grad_fn → next_functions → AccumulateGrad",
-                       "zh": "反向计算图：grad_fn → next_functions → AccumulateGrad"},
-}
-
-
-def t(key: str, lang: str, **fmt) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["en"]).format(**fmt)
-
-
 def kind_text(kind: str, lang: str) -> str:
-    entry = TEXT["kind"].get(kind)
-    return kind if entry is None else entry.get(lang, entry["en"])
+    key = f"graph.kind.{kind}"
+    return t(key, lang) if key in CATALOGUE else kind
 
 
 def tensor_names_of(forward: nx.DiGraph) -> dict[str, str]:
@@ -129,7 +89,7 @@ def node_label(graph: nx.DiGraph, node: Hashable, lang: str = "en") -> str:
     if kind == "none":
         return "None"
     if kind == "collapsed":
-        return t("collapsed_label", lang, n=d.get("hidden", 0))
+        return t("graph.collapsed_label", lang, n=d.get("hidden", 0))
     if kind in ("op", "function"):
         return str(d.get("name") or d.get("op") or node)
     if kind == "accumulate":
@@ -152,16 +112,16 @@ def _hover_value(value, lang: str) -> str:
 def _lines_for_op(d: Mapping, lang: str) -> list[str]:
     lines = []
     if d.get("formula"):
-        lines.append(f"{t('forward', lang)}: {html.escape(d['formula'])}")
+        lines.append(f"{t('graph.forward', lang)}: {html.escape(d['formula'])}")
     for f in d.get("backward_formulas") or ():
-        lines.append(f"{t('backward', lang)}: {html.escape(f)}")
+        lines.append(f"{t('graph.backward', lang)}: {html.escape(f)}")
     if d.get("attrs"):
         args = ", ".join(f"{k}={v!r}" for k, v in d["attrs"].items())
-        lines.append(f"{t('args', lang)}: {html.escape(args)}")
+        lines.append(f"{t('graph.args', lang)}: {html.escape(args)}")
     if d.get("released"):
-        lines.append(t("released", lang))
+        lines.append(t("graph.released", lang))
     elif d.get("saved"):
-        lines.append(f"{t('saved', lang)}:")
+        lines.append(f"{t('graph.saved', lang)}:")
         lines.extend(f"&nbsp;&nbsp;{html.escape(str(k))} = {_hover_value(v, lang)}"
                      for k, v in d["saved"].items())
     return lines
@@ -180,9 +140,9 @@ def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=Non
     elif kind == "accumulate":
         if d.get("tensor_name") or d.get("tensor"):
             owner = d.get("tensor_name") or d.get("tensor")
-            lines.append(f"{t('for_tensor', lang)}: {html.escape(str(owner))}")
+            lines.append(f"{t('graph.for_tensor', lang)}: {html.escape(str(owner))}")
     elif kind == "collapsed":
-        lines[0] = f"<b>{t('collapsed_label', lang, n=d.get('hidden', 0))}</b>"
+        lines[0] = f"<b>{t('graph.collapsed_label', lang, n=d.get('hidden', 0))}</b>"
     elif kind != "none":
         if d.get("shape") is not None:
             lines.append(f"shape {shape_text(d['shape'])}, dtype {_dtype_short(d.get('dtype'))}, "
@@ -190,13 +150,13 @@ def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=Non
         if d.get("grad_fn"):
             lines.append(f"grad_fn = {html.escape(str(d['grad_fn']))}")
         if "value" in d:
-            lines.append(f"{t('value', lang)}: {_hover_value(d['value'], lang)}")
+            lines.append(f"{t('graph.value', lang)}: {_hover_value(d['value'], lang)}")
         if d.get("grad") is not None:
-            lines.append(f"{t('grad', lang)}: {_hover_value(d['grad'], lang)}")
+            lines.append(f"{t('graph.grad', lang)}: {_hover_value(d['grad'], lang)}")
     if gradient is not None:
-        lines.append(f"{t('grad_here', lang)}: {_hover_value(gradient, lang)}")
+        lines.append(f"{t('graph.grad_here', lang)}: {_hover_value(gradient, lang)}")
     if d.get("copy_of") is not None:
-        lines.append(f"<i>{t('repeated', lang)}</i>")
+        lines.append(f"<i>{t('graph.repeated', lang)}</i>")
     return "<br>".join(lines)
 
 
@@ -262,7 +222,7 @@ def graph_figure(
     top = max(edge_mag.values(), default=0.0)
     plain = [layout.edge_paths[e] for e in edges if e not in edge_mag]
     xs, ys = _edge_xy(plain)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("edges", lang), hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("graph.edges", lang), hoverinfo="skip",
                              line={"color": style["edge"], "width": 1.5}, showlegend=False))
     for b, colour in enumerate(GRAD_BINS):
         members = [e for e in edges if e in edge_mag and _grad_bin(edge_mag[e], top) == b]
@@ -271,7 +231,7 @@ def graph_figure(
         xs, ys = _edge_xy(layout.edge_paths[e] for e in members)
         upper = top * ((b + 1) / len(GRAD_BINS)) ** 2
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                 name=t("grad_bin", lang, v=f"{upper:.3g}"),
+                                 name=t("graph.grad_bin", lang, v=f"{upper:.3g}"),
                                  line={"color": colour, "width": 2 + 2.5 * b}))
     ax, ay, angles = _arrow_heads(layout.edge_paths[e] for e in edges)
     fig.add_trace(go.Scatter(x=ax, y=ay, mode="markers", hoverinfo="skip", showlegend=False,
@@ -317,7 +277,7 @@ def graph_figure(
     n_traces = len(fig.data)
     fig.update_layout(
         template=style["template"],
-        title=title if title is not None else t(f"{view}_title", lang),
+        title=title if title is not None else t(f"graph.{view}_title", lang),
         showlegend=True,
         legend={"orientation": "h", "y": 0, "yanchor": "top", "font": {"size": 14}},
         hovermode="closest",

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from explorer.graph_figures import KIND_STYLE, OKABE_ITO, node_label
 from explorer.graph_layout import Layout, natural_key
-from explorer.value_text import value_text
+from explorer.text.values import value_text
 
 
 def _plain(value):

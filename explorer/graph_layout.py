@@ -17,12 +17,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-TEXT = {
-    "limited": {
-        "en": "Large graph: showing the {shown:,} nodes nearest the output; {hidden:,} more are hidden.",
-        "zh": "计算图较大：只显示离输出最近的 {shown:,} 个节点，另有 {hidden:,} 个节点被隐藏。",
-    },
-}
+from explorer.text import LANGUAGES, t
 
 # Long edges get bend points only while the total stays within this multiple of the node count; past it
 # (a weight used by every step of a 2,000-step loop) the edge is drawn straight so layout stays linear.
@@ -254,8 +249,7 @@ def layered_layout(
     if max_nodes is not None and graph.number_of_nodes() > max_nodes:
         graph, hidden = limit_to_nearest(graph, max_nodes, roots)
         shown = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "collapsed")
-        notice = {lang: text.format(shown=shown, hidden=hidden)
-                  for lang, text in TEXT["limited"].items()}
+        notice = {lang: t("graph.limited", lang, shown=shown, hidden=hidden) for lang in LANGUAGES}
 
     layer_by_node = _assign_layers(graph) if graph.number_of_nodes() else {}
     if repeat_span is not None:

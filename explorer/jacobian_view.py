@@ -13,39 +13,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explorer.graph_figures import THEMES
-
-TEXT = {
-    "jacobian": {"en": "Jacobian J = ∂out/∂inp  ({m}×{n})", "zh": "雅可比矩阵 J = ∂out/∂inp（{m}×{n}）"},
-    "v": {"en": "v (passed to backward)", "zh": "v（传给 backward）"},
-    "vjp": {"en": "vᵀJ", "zh": "vᵀJ"},
-    "grad": {"en": "inp.grad", "zh": "inp.grad"},
-    "row": {"en": "out[{i}]", "zh": "out[{i}]"},
-    "col": {"en": "inp[{j}]", "zh": "inp[{j}]"},
-    "match": {"en": "vᵀJ equals .grad", "zh": "vᵀJ 与 .grad 相等"},
-    "multiple": {
-        "en": ".grad is {k} × vᵀJ: backward ran {k} times and the gradients accumulated",
-        "zh": ".grad 是 vᵀJ 的 {k} 倍：backward 执行了 {k} 次，梯度被累加",
-    },
-    "differs": {"en": ".grad differs from vᵀJ", "zh": ".grad 与 vᵀJ 不同"},
-    "released": {
-        "en": "The graph was freed by backward(); call backward(v, retain_graph=True) to see its Jacobian.",
-        "zh": "计算图已被 backward() 释放；请用 backward(v, retain_graph=True) 以查看雅可比矩阵。",
-    },
-    "no_grad": {"en": ".grad is None: backward has not reached this tensor",
-                "zh": ".grad 为 None：backward 还没有传到这个张量"},
-}
-
-
-def t(key: str, lang: str, **fmt) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["en"]).format(**fmt)
+from explorer.text import t
 
 
 class GraphReleasedError(RuntimeError):
     """The output's graph was freed, so its Jacobian cannot be built row by row any more."""
 
     def message(self, lang: str = "en") -> str:
-        return t("released", lang)
+        return t("jacobian.released", lang)
 
 
 @dataclass(frozen=True)
@@ -76,13 +51,13 @@ class JacobianView:
 
     def verdict(self, lang: str = "en") -> str:
         if self.grad is None:
-            return t("no_grad", lang)
+            return t("jacobian.no_grad", lang)
         k = self.ratio
         if k == 1:
-            return t("match", lang)
+            return t("jacobian.match", lang)
         if k is not None:
-            return t("multiple", lang, k=k)
-        return t("differs", lang)
+            return t("jacobian.multiple", lang, k=k)
+        return t("jacobian.differs", lang)
 
 
 def jacobian_matrix(output, inp) -> np.ndarray:
@@ -101,7 +76,7 @@ def jacobian_matrix(output, inp) -> np.ndarray:
                                         allow_unused=True)
         except RuntimeError as err:
             if "backward through the graph a second time" in str(err):
-                raise GraphReleasedError(t("released", "en")) from err
+                raise GraphReleasedError(t("jacobian.released", "en")) from err
             raise
         if g is not None:
             rows[i] = g.detach().numpy().reshape(-1)
@@ -139,8 +114,8 @@ def _heatmap(a: np.ndarray, show_text: bool) -> go.Heatmap:
 
 def jacobian_figure(view: JacobianView, lang: str = "en", theme: str = "light") -> go.Figure:
     """Four heatmaps side by side: J, v, v^T J and .grad (cividis: readable with colour-vision deficiency)."""
-    titles = [t("jacobian", lang, m=view.jacobian.shape[0], n=view.jacobian.shape[1]), t("v", lang),
-              t("vjp", lang), t("grad", lang)]
+    titles = [t("jacobian.jacobian", lang, m=view.jacobian.shape[0], n=view.jacobian.shape[1]), t("jacobian.v", lang),
+              t("jacobian.vjp", lang), t("jacobian.grad", lang)]
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, column_widths=[0.46, 0.18, 0.18, 0.18],
                         horizontal_spacing=0.05)
     fig.add_trace(_heatmap(view.jacobian, view.jacobian.size <= 400), row=1, col=1)

@@ -13,7 +13,6 @@ import networkx as nx
 import numpy as np
 
 from explorer import sandbox
-from explorer.app_text import t
 from explorer.graph_figures import (
     backward_gradients,
     forward_gradients,
@@ -25,8 +24,8 @@ from explorer.graph_figures import (
 )
 from explorer.graph_layout import layered_layout, natural_key
 from explorer.sandbox.result import ProgramError, RunResult
-from explorer.step_through import t as step_text
-from explorer.value_text import shape_text, value_text
+from explorer.text import t
+from explorer.text.values import shape_text, value_text
 
 
 def run_program(source: str, overrides: dict[str, bool] | None = None, lang: str = "en",
@@ -241,7 +240,7 @@ def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str
     layout = layered_layout(p.graph)
     node = p.events[step].node if p.events else None
     nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
-    title = step_text("pass_title", lang, k=p.index + 1, kind=p.kind)
+    title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
     fig = graph_figure(p.graph, layout, lang=lang, theme=theme, highlight=node, node_gradients=nodes,
                        edge_gradients=edges, tensor_names=result.names, title=title)
     return fig.to_dict()

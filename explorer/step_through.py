@@ -20,41 +20,12 @@ import plotly.graph_objects as go
 
 from explorer.graph_figures import THEMES, graph_figure, highlight_traces
 from explorer.graph_layout import Layout, layered_layout
-from explorer.value_text import format_number, value_text
+from explorer.text import t
+from explorer.text.values import format_number, value_text
 
 INLINE_SIZE = 6  # values up to this many elements are written into the formula itself
 DEFAULT_ATTRS = {"alpha": 1}  # PyTorch's defaults for arguments the formulas name but calls often omit
 
-TEXT = {
-    "step": {"en": "Step {i}/{n}", "zh": "第 {i}/{n} 步"},
-    "runs": {"en": "{name} runs", "zh": "{name} 执行"},
-    "accumulates": {"en": "AccumulateGrad for {tensor}", "zh": "{tensor} 的 AccumulateGrad"},
-    "retains": {"en": "retain_grad: {tensor}.grad is set", "zh": "retain_grad：设置 {tensor}.grad"},
-    "hook": {"en": "hook on {tensor} changes the gradient", "zh": "{tensor} 上的 hook 修改梯度"},
-    "capture": {"en": "autograd.grad returns the gradient of {tensor}",
-                "zh": "autograd.grad 返回 {tensor} 的梯度"},
-    "received": {"en": "received grad = {v}", "zh": "收到的梯度 grad = {v}"},
-    "forward": {"en": "forward: {f}", "zh": "前向：{f}"},
-    "vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
-    "where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
-    "sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
-    "sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
-    "accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
-    "first": {"en": ".grad was None, so new .grad = incoming",
-              "zh": ".grad 原为 None，所以新 .grad = 传入梯度"},
-    "hook_change": {"en": "before the hook {b}, after {a}", "zh": "hook 之前 {b}，之后 {a}"},
-    "value": {"en": "value = {v}", "zh": "值 = {v}"},
-    "play": {"en": "Play", "zh": "播放"},
-    "pause": {"en": "Pause", "zh": "暂停"},
-    "slider": {"en": "step ", "zh": "步骤 "},
-    "flowed": {"en": "gradient has flowed", "zh": "梯度已流过"},
-    "pass_title": {"en": "Backward pass {k} ({kind})", "zh": "第 {k} 次反向传播（{kind}）"},
-}
-
-
-def t(key: str, lang: str, **fmt) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["en"]).format(**fmt)
 
 
 @dataclass(frozen=True)
@@ -135,7 +106,7 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
     for slot, formula in enumerate(op.get("backward_formulas") or ()):
         if needed is not None and slot < len(needed) and not needed[slot]:
             continue
-        lines.append(t("vjp", lang, i=slot, f=formula))
+        lines.append(t("frame.vjp", lang, i=slot, f=formula))
         lhs, sep, rhs = formula.partition(" = ")
         if not sep:
             continue
@@ -150,7 +121,7 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
             if filled != result_text:  # "grad_self = grad" needs no middle step
                 lines.append("  = " + filled)
         else:
-            lines.extend(t("where", lang, name=n, v=_as_text(known[n], lang, one_line=False)) for n in used)
+            lines.extend(t("frame.where", lang, name=n, v=_as_text(known[n], lang, one_line=False)) for n in used)
         if result_text is not None:
             lines.append(f"  {lhs} = {result_text}")
     return lines
@@ -158,8 +129,8 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
 
 def accumulation_lines(acc: Accumulation, lang: str = "en") -> list[str]:
     if acc.old is None:
-        return [t("first", lang), f"  {_as_text(acc.incoming, lang, False)}"]
-    return [t("accumulation", lang),
+        return [t("frame.first", lang), f"  {_as_text(acc.incoming, lang, False)}"]
+    return [t("frame.accumulation", lang),
             f"  {_as_text(acc.old, lang)} + {_as_text(acc.incoming, lang)} = {_as_text(acc.new, lang)}"
             if max(np.size(acc.old), np.size(acc.new)) <= INLINE_SIZE else
             "\n".join([f"  {_as_text(acc.old, lang, False)}", "+", f"  {_as_text(acc.incoming, lang, False)}",
@@ -185,22 +156,22 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
         op = dict(graph.nodes[ev.node]) if ev.node in graph else {}
         who = _tensor_name(graph, ev.node, ev.tensor, names)
         heading = {
-            "run": t("runs", lang, name=ev.name),
-            "accumulate": t("accumulates", lang, tensor=who),
-            "retain_grad": t("retains", lang, tensor=who),
-            "hook": t("hook", lang, tensor=who),
-            "capture": t("capture", lang, tensor=who),
+            "run": t("frame.runs", lang, name=ev.name),
+            "accumulate": t("frame.accumulates", lang, tensor=who),
+            "retain_grad": t("frame.retains", lang, tensor=who),
+            "hook": t("frame.hook", lang, tensor=who),
+            "capture": t("frame.capture", lang, tensor=who),
         }.get(ev.kind, ev.name)
-        lines = [f"{t('step', lang, i=index + 1, n=total)}: {heading}"]
+        lines = [f"{t('frame.step', lang, i=index + 1, n=total)}: {heading}"]
         received = tuple(ev.grad_in or ())
         if received:
-            lines.append(t("received", lang, v=_short(received[0], lang)))
+            lines.append(t("frame.received", lang, v=_short(received[0], lang)))
         formula_lines: list[str] = []
         sent: list[Sent] = []
         accumulation = None
         if ev.kind == "run":
             if op.get("formula"):
-                lines.append(t("forward", lang, f=op["formula"]))
+                lines.append(t("frame.forward", lang, f=op["formula"]))
             needed = tuple(target is not None for target in ev.targets or ())
             formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang, needed or None)
             lines.extend(formula_lines)
@@ -209,23 +180,23 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
                 target_name = graph.nodes[target].get("name") if target in graph else None
                 sent.append(Sent(slot, target, target_name, g))
                 if target is None:
-                    lines.append(t("sends_none", lang, i=slot))
+                    lines.append(t("frame.sends_none", lang, i=slot))
                 else:
                     owner = None
                     if target in graph and graph.nodes[target].get("kind") == "accumulate":
                         owner = _tensor_name(graph, target, None, names)
                     label = f"{target_name or target} ({owner or target})"
-                    lines.append(t("sends", lang, target=label, v=_short(g, lang)))
+                    lines.append(t("frame.sends", lang, target=label, v=_short(g, lang)))
         elif ev.kind == "accumulate":
             incoming = received[0] if received else None
             accumulation = Accumulation(ev.tensor or who, ev.before, incoming, ev.after)
             formula_lines = accumulation_lines(accumulation, lang)
             lines.extend(formula_lines)
         elif ev.kind == "hook":
-            formula_lines = [t("hook_change", lang, b=_as_text(ev.before, lang), a=_as_text(ev.after, lang))]
+            formula_lines = [t("frame.hook_change", lang, b=_as_text(ev.before, lang), a=_as_text(ev.after, lang))]
             lines.extend(formula_lines)
         elif ev.kind in ("retain_grad", "capture") and ev.after is not None:
-            lines.append(t("value", lang, v=_as_text(ev.after, lang, one_line=False)))
+            lines.append(t("frame.value", lang, v=_as_text(ev.after, lang, one_line=False)))
         frames.append(Frame(index, ev.step, ev.kind, ev.node, ev.name, ev.tensor, received, tuple(sent),
                             tuple(formula_lines), accumulation, tuple(lines)))
     return frames
@@ -276,7 +247,7 @@ def _flowed_trace(layout: Layout, events, lang: str) -> go.Scatter:
     for path in carried:
         xs.extend([p[0] for p in path] + [None])
         ys.extend([p[1] for p in path] + [None])
-    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=t("flowed", lang),
+    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=t("frame.flowed", lang),
                       line={"color": "#009E73", "width": 4}, showlegend=True)
 
 
@@ -296,7 +267,7 @@ def animation_figure(
     frames = frames_from_pass(backward_pass, lang, names)
     first = frames[0].node if frames else None
     drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
-                         title=t("pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
+                         title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
     # one more trace, under the highlight: the edges gradients have already flowed along
     data = list(drawn.data)
     flowed_at = drawn.layout.meta["highlight_edges_trace"]
@@ -327,14 +298,14 @@ def animation_figure(
             "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
             "pad": {"t": 40},
             "buttons": [
-                {"label": t("play", lang), "method": "animate", "args": [None, play_args]},
-                {"label": t("pause", lang), "method": "animate",
+                {"label": t("frame.play", lang), "method": "animate", "args": [None, play_args]},
+                {"label": t("frame.pause", lang), "method": "animate",
                  "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
             ],
         }],
         sliders=[{
             "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top", "pad": {"t": 30},
-            "currentvalue": {"prefix": t("slider", lang), "font": {"size": 14}},
+            "currentvalue": {"prefix": t("frame.slider", lang), "font": {"size": 14}},
             "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
                       for f in frames],
         }],

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from explorer.app_pages import session
-from explorer.app_text import t
 from explorer.lessons import LESSON_BY_KEY, LESSONS
+from explorer.text import t
 
 
 def open_lesson(code: str) -> None:

@@ -5,10 +5,10 @@ import streamlit as st
 from explorer import playground_model as pm
 from explorer.app_pages import session
 from explorer.app_state import MAX_PROGRAM_CHARS
-from explorer.app_text import t
 from explorer.export_program import export_program
 from explorer.graph_files import graph_to_dot, graph_to_json
 from explorer.lessons import lesson_for_code
+from explorer.text import t
 
 
 def _set_flag(name: str, program_flag: bool) -> None:

@@ -15,8 +15,7 @@ import streamlit as st
 from explorer import jacobian_program as jp
 from explorer import playground_model as pm
 from explorer.app_state import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
-from explorer.app_text import LANGUAGE_NAMES, t
-from explorer.i18n import LANGUAGES
+from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
 
 NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by app.py
 PAGE_ICONS = {"playground": ":material/code:", "step_through": ":material/footprint:",

@@ -5,9 +5,9 @@ import streamlit as st
 from explorer import jacobian_program as jp
 from explorer import playground_model as pm
 from explorer.app_pages import session
-from explorer.app_text import t
 from explorer.step_through import clamp_step
-from explorer.value_text import value_text
+from explorer.text import t
+from explorer.text.values import value_text
 
 
 def _move(delta: int | None, count: int, to: int | None = None) -> None:

@@ -20,7 +20,6 @@ import types
 
 import numpy as np
 
-from explorer.i18n import t
 from explorer.sandbox import engine_surface as surface
 from explorer.sandbox import safe_numpy
 from explorer.sandbox.allocation import Sizer
@@ -28,6 +27,7 @@ from explorer.sandbox.engine_surface import words
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
 from explorer.sandbox.program_check import CheckFailure, parse_program
 from explorer.sandbox.result import OutputEntry, ProgramError
+from explorer.text import t
 
 
 class Refusal(Exception):

@@ -1,8 +1,8 @@
 """The budgets a program runs under, and the running counters that enforce them.
 
-Each budget has its own message (i18n key "limit.*"). The numbers leave the lessons plenty of room: the
-seeds use under 200 statements and a few KB of tensors, the 100-step descent loop about 700 statements and
-1,500 graph nodes, a 64x784 -> 128 -> 10 MLP step about 1 MB of tensors and 10^7 multiply-adds.
+Each budget has its own message (catalogue key "limit.*", explorer/text/). The numbers leave the lessons
+plenty of room: the seeds use under 200 statements and a few KB of tensors, the 100-step descent loop about 700
+statements and 1,500 graph nodes, a 64x784 -> 128 -> 10 MLP step about 1 MB of tensors and 10^7 multiply-adds.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Limits:
 
 
 class LimitExceeded(Exception):
-    """A budget ran out; `key` is the i18n key of its message, `params` fill it."""
+    """A budget ran out; `key` is the catalogue key of its message, `params` fill it."""
 
     def __init__(self, key: str, **params):
         super().__init__(key)

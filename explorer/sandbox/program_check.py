@@ -51,7 +51,7 @@ PRIVATE_ALLOWED = frozenset({"_version"})  # the engine's version counter, which
 
 
 class CheckFailure(Exception):
-    """A refusal found before running: i18n key, params, and the node it is about."""
+    """A refusal found before running: catalogue key, params, and the node it is about."""
 
     def __init__(self, key: str, node: ast.AST | None, **params):
         super().__init__(key)

@@ -10,7 +10,7 @@ class ProgramError(Exception):
     """The one error a user program can end with: where (line, col) and what (one line of text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
-    "NotAllowed" for the sandbox's own refusals; `hint` is an i18n key of a plain explanation, or None.
+    "NotAllowed" for the sandbox's own refusals; `hint` is a catalogue key of a plain explanation, or None.
     """
 
     def __init__(self, line: int, col: int, message: str, kind: str | None = None, hint: str | None = None):

@@ -8,10 +8,10 @@ import warnings
 
 import numpy as np
 
-from explorer.i18n import t
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
+from explorer.text import t
 
 # backward passes kept in a result: the first ones and the last ones (a 100-step loop records 100)
 KEEP_FIRST_PASSES = 20

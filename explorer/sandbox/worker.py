@@ -30,9 +30,9 @@ import threading
 import time
 from pathlib import Path
 
-from explorer.i18n import t
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import ProgramError, RunResult
+from explorer.text import t
 
 # a result larger than this is refused rather than read into the server's memory
 MAX_RESULT_BYTES = 512 * 2**20

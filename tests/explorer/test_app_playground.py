@@ -8,7 +8,7 @@ import pytest
 from explorer.app_state import AppState, decode_query
 from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
 from explorer.playground_model import run_program
-from explorer.value_text import value_text
+from explorer.text.values import value_text
 from tests.explorer.app_testing import charts, codes, go_to, node_id, start, title_of
 
 pytestmark = pytest.mark.slow

@@ -31,7 +31,7 @@ from explorer.descent import (
     parse_loss,
     strip_detach,
 )
-from explorer.i18n import CATALOGUE, t
+from explorer.text import CATALOGUE, t
 
 SMOOTH = "torch.log(1 + torch.exp(a - b)) + 0.5 * (a**2 + b**2) + torch.sin(3 * a) * 0.1"
 

@@ -19,7 +19,7 @@ from explorer.graph_figures import (
     tensor_names_of,
 )
 from explorer.graph_layout import layered_layout
-from explorer.value_text import format_number, value_text
+from explorer.text.values import format_number, value_text
 
 
 def small_forward() -> nx.DiGraph:
@@ -188,26 +188,3 @@ def test_gradients_of_a_real_pass_on_both_views():
     assert graph_view(bpass.graph) == "backward"
     assert "AccumulateGrad<br>x" in [label for tr in fig.data[:-2] for label in (tr.text or ())]
     assert node_label(bpass.graph, acc) == "AccumulateGrad"  # the export itself is left unchanged
-
-
-def test_every_user_visible_string_exists_in_english_and_chinese_with_the_same_fields():
-    import string
-
-    from explorer import graph_figures, graph_layout, jacobian_view, step_through, value_text
-
-    def entries(table):
-        for key, entry in table.items():
-            if "en" in entry:
-                yield key, entry
-            else:  # nested, like graph_figures' kinds
-                yield from entries(entry)
-
-    parse = string.Formatter().parse
-    checked = 0
-    for module in (graph_figures, graph_layout, jacobian_view, step_through, value_text):
-        for key, entry in entries(module.TEXT):
-            assert set(entry) == {"en", "zh"}, key
-            en, zh = ({f for _, f, _, _ in parse(entry[lang]) if f} for lang in ("en", "zh"))
-            assert en == zh, key
-            checked += 1
-    assert checked > 60

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-SMALL_SIZE = 25  # up to this many elements (a 5x5 matrix) a value is printed in full
+from explorer.text.catalogue import t
 
-TEXT = {
-    "summary": {
-        "en": "shape {shape}, min {min}, max {max}, mean {mean}",
-        "zh": "形状 {shape}，最小 {min}，最大 {max}，均值 {mean}",
-    },
-    "empty": {"en": "empty, shape {shape}", "zh": "空张量，形状 {shape}"},
-}
+SMALL_SIZE = 25  # up to this many elements (a 5x5 matrix) a value is printed in full
 
 
 def format_number(x) -> str:
@@ -37,10 +31,6 @@ def shape_text(shape) -> str:
     return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def is_small(value) -> bool:
-    return np.size(value) <= SMALL_SIZE
-
-
 def _nested(a: np.ndarray) -> str:
     if a.ndim == 0:
         return format_number(a.item())
@@ -57,14 +47,14 @@ def value_text(value, lang: str = "en", small: int = SMALL_SIZE, one_line: bool 
         return format_number(value)
     a = np.asarray(value)
     if a.size == 0:
-        return TEXT["empty"][lang].format(shape=shape_text(a.shape))
+        return t("value.empty", lang, shape=shape_text(a.shape))
     if a.size <= small:
         text = _nested(a)
         return " ".join(text.split("\n ")) if one_line else text
     if a.dtype == np.bool_:
         a = a.astype(np.int64)
-    return TEXT["summary"][lang].format(
-        shape=shape_text(a.shape), min=format_number(a.min()), max=format_number(a.max()),
+    return t(
+        "value.summary", lang, shape=shape_text(a.shape), min=format_number(a.min()), max=format_number(a.max()),
         mean=format_number(a.mean()),
     )
 
