@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from explorer.notebook_text import extract_program
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Limits
+from explorer.sandbox.notebook import extract_program
 from explorer.sandbox.result import LeafInfo, OutputEntry, ProgramError, RunResult, TensorInfo, render_outputs
 from explorer.sandbox.runner import run_in_process
 from explorer.sandbox.worker import run_isolated, start_worker

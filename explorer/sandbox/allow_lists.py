@@ -1,9 +1,19 @@
-"""The allow-lists: which names of the engine (as `torch`) a program may reach, module by module and type
-by type. A name is offered only if it is listed here AND the engine has it; so the list can be generous
-with torch's names while the engine grows. Writing is allowed for three tensor attributes only.
+"""The allow-lists: every name a program may reach, module by module and type by type.
+
+The engine (as `torch`): a name is offered only if it is listed here AND the engine has it, so the list can be
+generous with torch's names while the engine grows; writing is allowed for three tensor attributes only.
+numpy and math: the part a lesson needs, and nothing that reaches files, memory or the interpreter
+(`np.array`, `np.linspace`, dtypes and element-wise maths, not `tofile`, `ctypes`, `load` or `lib`); results
+must be numeric arrays, since object or string arrays could carry arbitrary Python objects. Python's own
+values: the methods of str, list, dict, tuple, range and float a program may call, and the builtins that are
+refused by name.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 
 def words(text: str) -> frozenset[str]:
@@ -96,5 +106,82 @@ HANDLE_NAMES = frozenset({"remove"})
 # grad-mode managers: used in `with`; nothing to read on them
 CONTEXT_MANAGER_CLASSES = frozenset({"no_grad", "enable_grad", "set_grad_enabled", "inference_mode"})
 
-# methods that return a tensor that is the same object (PyTorch semantics): no new allocation
-SAME_TENSOR = frozenset({"requires_grad_", "retain_grad", "zero_", "fill_", "normal_", "uniform_"})
+
+# --- numpy and math ----------------------------------------------------------------------------------------
+
+NUMPY_FUNCTIONS = words("""
+array asarray linspace arange zeros ones zeros_like ones_like full full_like eye identity empty empty_like
+exp log log2 log10 log1p expm1 sin cos tan arcsin arccos arctan arctan2 sinh cosh tanh sqrt abs absolute
+square sign floor ceil round around clip sum mean max min amax amin maximum minimum dot matmul outer
+meshgrid allclose isclose array_equal where concatenate stack hstack vstack argmax argmin cumsum prod std
+var transpose reshape power exp2 isnan isinf isfinite diag trace linspace ravel squeeze expand_dims
+""")
+NUMPY_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan, "newaxis": None}
+NUMPY_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_")
+NUMPY_RANDOM_FUNCTIONS = words("""
+seed rand randn random uniform normal randint choice permutation
+""")
+# inv/det/solve are left out: their O(n^3) work on a 2000x2000 matrix would take seconds
+NUMPY_LINALG_FUNCTIONS = frozenset({"norm"})
+
+ARRAY_PROPERTIES = frozenset(["shape", "dtype", "ndim", "size", "T", "itemsize", "nbytes", "real", "imag"])
+ARRAY_METHODS = words("""
+reshape sum mean max min astype tolist item copy flatten transpose std var argmax argmin round clip cumsum
+prod dot all any squeeze ravel fill swapaxes
+""")
+SCALAR_PROPERTIES = frozenset(["dtype", "shape", "ndim", "real", "imag"])
+SCALAR_METHODS = frozenset(["item", "tolist", "astype", "round", "is_integer"])
+NP_DTYPE_PROPERTIES = frozenset(["name", "itemsize", "kind", "char"])
+
+SAFE_KINDS = "biuf"
+SAFE_DTYPE_NAMES = frozenset({
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool", "float", "int",
+    "double", "half", "bool_", "f4", "f8", "i4", "i8",
+})
+
+
+def is_safe_dtype(value) -> bool:
+    """Is `value` (a `dtype=` argument) one of the plain numeric dtypes?"""
+    if value is None or value in (float, int, bool):
+        return True
+    if isinstance(value, str):
+        return value in SAFE_DTYPE_NAMES
+    try:
+        return isinstance(value, (type, np.dtype)) and np.dtype(value).kind in SAFE_KINDS
+    except TypeError:
+        return False
+
+
+def is_safe_array(value) -> bool:
+    return not isinstance(value, (np.ndarray, np.generic)) or value.dtype.kind in SAFE_KINDS
+
+
+MATH_FUNCTIONS = words("""
+exp log log2 log10 log1p expm1 sqrt sin cos tan asin acos atan atan2 sinh cosh tanh floor ceil fabs isclose
+isnan isinf isfinite hypot degrees radians copysign trunc erf gamma
+""")
+MATH_CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau, "inf": math.inf, "nan": math.nan}
+
+
+# --- Python values ----------------------------------------------------------------------------------------
+
+STR_METHODS = words("""
+upper lower strip lstrip rstrip split rsplit join replace startswith endswith find rfind count index isdigit
+isalpha isalnum isspace isupper islower title capitalize swapcase ljust rjust center zfill splitlines
+partition rpartition removeprefix removesuffix casefold isnumeric isdecimal
+""")
+LIST_METHODS = words("""
+append extend insert pop remove index count reverse sort copy clear
+""")
+DICT_METHODS = frozenset(["keys", "values", "items", "get", "pop", "update", "copy", "setdefault", "clear"])
+TUPLE_METHODS = frozenset({"index", "count"})
+RANGE_ATTRIBUTES = frozenset({"start", "stop", "step", "index", "count"})
+FLOAT_METHODS = frozenset({"is_integer"})
+
+# Python builtins that exist but are not offered: a clearer message than "not defined"
+REFUSED_BUILTINS = words("""
+eval exec compile open input globals locals vars dir getattr setattr delattr hasattr breakpoint help
+memoryview bytearray bytes object super property classmethod staticmethod format id hash iter next map
+filter set frozenset exit quit copyright credits license callable chr ord bin hex oct divmod pow complex
+slice issubclass ascii
+""")

@@ -1,6 +1,6 @@
-"""The hostile corpus (tests/explorer/hostile/*.txt): escapes through dunders, format strings, generators
-and imports, bombs of every kind, malformed text. Each program must end in a ProgramError of the kind its
-first line names (`# expect: KIND`), without a traceback, a crash or a hang."""
+"""The hostile corpus (tests/explorer/sandbox/hostile/*.txt): escapes through dunders, format strings,
+generators and imports, bombs of every kind, malformed text. Each program must end in a ProgramError of the kind
+its first line names (`# expect: KIND`), without a traceback, a crash or a hang."""
 
 from __future__ import annotations
 

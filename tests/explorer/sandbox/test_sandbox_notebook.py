@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer.notebook_text import extract_program
 from explorer.sandbox import run_program
+from explorer.sandbox.notebook import extract_program
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 
 
 def test_plain_python_is_left_alone():
