@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.graph_figures import THEMES
+from explorer.graph.figures import THEMES
 from explorer.text import t
 
 

@@ -18,8 +18,8 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.graph_figures import THEMES, graph_figure, highlight_traces
-from explorer.graph_layout import Layout, layered_layout
+from explorer.graph.figures import THEMES, graph_figure, highlight_traces
+from explorer.graph.layout import Layout, layered_layout
 from explorer.text import t
 from explorer.text.values import format_number, value_text
 

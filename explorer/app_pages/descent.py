@@ -5,7 +5,7 @@ import streamlit as st
 from explorer.app_pages import session
 from explorer.descent import MAX_STEPS, DescentError, build_demo, explanation
 from explorer.figure_frames import at_frame
-from explorer.graph_figures import THEMES
+from explorer.graph.figures import THEMES
 from explorer.text import t
 
 OPTIMIZERS = ("sgd", "momentum", "adam")

@@ -5,8 +5,8 @@ import streamlit as st
 from explorer import playground_model as pm
 from explorer.app_pages import session
 from explorer.app_state import MAX_PROGRAM_CHARS
-from explorer.export_program import export_program
-from explorer.graph_files import graph_to_dot, graph_to_json
+from explorer.exports import export_program, graph_to_dot, graph_to_json
+from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
 
@@ -72,11 +72,11 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
                  format_func=lambda v: t(f"play.view.{v}", lang), **session.bound("view_widget", "view"))
     with controls[1]:
         st.toggle(t("play.overlay", lang), **session.bound("overlay_widget", "overlay"))
-    graph = pm.graph_of(result, ss.view)
+    graph = views.graph_of(result, ss.view)
     if graph is None:
         st.info(t("play.no_graph", lang))
         return
-    choices = pm.node_choices(graph)
+    choices = views.node_choices(graph)
     if ss.node not in choices:
         ss.node = None
     theme = session.theme()
@@ -84,7 +84,7 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     image_format = ss.get("image_format", "png")
     event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
                             config=session.plotly_config(image_format))
-    clicked = pm.selected_node(event, choices)
+    clicked = views.selected_node(event, choices)
     if clicked is None:
         # the redrawn figure starts with no selection, so clicking the same node again counts again
         ss.last_clicked = None
@@ -100,9 +100,9 @@ def node_panel(result, graph, choices: list, lang: str) -> None:
     ss = st.session_state
     ss.node_picker = ss.node or ""
     st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node,
-                 format_func=lambda n: pm.node_title(graph, n) if n else t("play.node_none", lang))
+                 format_func=lambda n: views.node_title(graph, n) if n else t("play.node_none", lang))
     if ss.node:
-        for label, text in pm.node_details(result, ss.view, ss.node, lang):
+        for label, text in views.node_details(result, ss.view, ss.node, lang):
             st.markdown(f"**{label}**")
             st.code(text, language=None, wrap_lines=True)
 
@@ -110,7 +110,7 @@ def node_panel(result, graph, choices: list, lang: str) -> None:
 def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang: str) -> None:
     """Download buttons. Each makes its file when clicked, after this run has ended, so what it needs is
     bound now (st.session_state cannot be read then)."""
-    from explorer.graph_files import figure_to_html
+    from explorer.exports import figure_to_html
 
     ss = st.session_state
     overrides = dict(overrides)

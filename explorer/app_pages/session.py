@@ -15,6 +15,7 @@ import streamlit as st
 from explorer import jacobian_program as jp
 from explorer import playground_model as pm
 from explorer.app_state import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
+from explorer.graph import views
 from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
 
 NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by app.py
@@ -115,7 +116,7 @@ def run(program: str, overrides: tuple, lang: str):
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
                  highlight: str | None):
-    return pm.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
+    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
                                 overlay=overlay, highlight=highlight)
 
 

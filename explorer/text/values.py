@@ -57,13 +57,3 @@ def value_text(value, lang: str = "en", small: int = SMALL_SIZE, one_line: bool 
         "value.summary", lang, shape=shape_text(a.shape), min=format_number(a.min()), max=format_number(a.max()),
         mean=format_number(a.mean()),
     )
-
-
-def magnitude(value) -> float:
-    """Gradient size for shading: root-mean-square, so a big tensor is not darker just for its size."""
-    if value is None:
-        return 0.0
-    a = np.asarray(value, dtype=np.float64)
-    if a.size == 0:
-        return 0.0
-    return float(np.sqrt(np.mean(np.square(a))))

@@ -6,11 +6,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from explorer.graph_figures import (
+from explorer.graph.figures import (
     GRAD_BINS,
     KIND_STYLE,
-    backward_gradients,
-    forward_gradients,
     graph_figure,
     graph_view,
     node_at,
@@ -18,7 +16,8 @@ from explorer.graph_figures import (
     node_label,
     tensor_names_of,
 )
-from explorer.graph_layout import layered_layout
+from explorer.graph.gradients import backward_gradients, forward_gradients
+from explorer.graph.layout import layered_layout
 from explorer.text.values import format_number, value_text
 
 

@@ -17,9 +17,9 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.graph_layout import Layout, layered_layout, natural_key
+from explorer.graph.layout import Layout, layered_layout, natural_key
 from explorer.text import CATALOGUE, t
-from explorer.text.values import magnitude, shape_text, value_text
+from explorer.text.values import shape_text, value_text
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; shapes repeat the kind
 # so nothing relies on colour alone.
@@ -184,6 +184,16 @@ def _arrow_heads(paths) -> tuple[list, list, list]:
     return xs, ys, angles
 
 
+def magnitude(value) -> float:
+    """Gradient size for shading: root-mean-square, so a big tensor is not darker just for its size."""
+    if value is None:
+        return 0.0
+    a = np.asarray(value, dtype=np.float64)
+    if a.size == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(np.square(a))))
+
+
 def _grad_bin(m: float, top: float) -> int:
     if top <= 0:
         return 0
@@ -333,14 +343,6 @@ def highlight_traces(
     return edges, ring
 
 
-def forward_figure(graph: nx.DiGraph, layout: Layout | None = None, **options) -> go.Figure:
-    return graph_figure(graph, layout, **options)
-
-
-def backward_figure(graph: nx.DiGraph, layout: Layout | None = None, **options) -> go.Figure:
-    return graph_figure(graph, layout, **options)
-
-
 def node_at(fig_customdata) -> str | None:
     """Node id from a Plotly selection/click point's customdata (a str or a 1-element list)."""
     if fig_customdata is None:
@@ -348,65 +350,3 @@ def node_at(fig_customdata) -> str | None:
     if isinstance(fig_customdata, (list, tuple)):
         return str(fig_customdata[0]) if fig_customdata else None
     return str(fig_customdata)
-
-
-# ------------------------------------------------------------------ gradients of one backward pass
-
-def _add(total, g):
-    if g is None:
-        return total
-    g = np.asarray(g)
-    return g.copy() if total is None else total + g
-
-
-def backward_gradients(backward_pass) -> tuple[dict, dict]:
-    """(node gradients, edge gradients) on the backward graph: what each node received, each edge carried."""
-    nodes: dict = {}
-    edges: dict = {}
-    for ev in backward_pass.events:
-        if ev.kind not in ("run", "accumulate", "capture"):
-            continue
-        if ev.grad_in:
-            nodes[ev.node] = _add(nodes.get(ev.node), ev.grad_in[0])
-        for target, g in zip(ev.targets or (), ev.grads_out or ()):
-            if target is not None and g is not None:
-                edges[(ev.node, target)] = _add(edges.get((ev.node, target)), g)
-    return nodes, edges
-
-
-def forward_gradients(backward_pass, forward: nx.DiGraph) -> tuple[dict, dict]:
-    """The same pass seen on the forward graph: gradient of each tensor, and of each tensor→op edge."""
-    received: dict = {}  # backward node id -> gradient it received
-    sent: dict = {}  # (backward node id, target id) -> gradient
-    tensor_node: dict = {}  # tensor id -> backward node that carries its gradient (leaf: AccumulateGrad)
-    for ev in backward_pass.events:
-        if ev.kind not in ("run", "accumulate", "capture"):
-            continue
-        if ev.grad_in:
-            received[ev.node] = _add(received.get(ev.node), ev.grad_in[0])
-        if ev.tensor is not None and ev.kind in ("accumulate", "capture"):
-            tensor_node.setdefault(ev.tensor, ev.node)
-        for target, g in zip(ev.targets or (), ev.grads_out or ()):
-            if target is not None:
-                sent[(ev.node, target)] = _add(sent.get((ev.node, target)), g)
-    for n, d in backward_pass.graph.nodes(data=True):
-        if d.get("kind") == "accumulate" and d.get("tensor"):
-            tensor_node.setdefault(d["tensor"], n)
-    for u, v in forward.edges:
-        # op -> its output tensor: the tensor's gradient is what the op's node received
-        if forward.nodes[u].get("kind") == "op" and str(v) not in tensor_node:
-            tensor_node[str(v)] = str(u)
-    node_grads = {tid: received[b] for tid, b in tensor_node.items() if b in received and tid in forward}
-    for n, d in forward.nodes(data=True):
-        if d.get("kind") == "op" and n in received:
-            node_grads[n] = received[n]
-    edge_grads: dict = {}
-    for u, v in forward.edges:
-        if forward.nodes[v].get("kind") == "op":
-            carrier = tensor_node.get(str(u))
-            g = sent.get((str(v), carrier)) if carrier is not None else None
-        else:
-            g = node_grads.get(v)
-        if g is not None:
-            edge_grads[(u, v)] = g
-    return node_grads, edge_grads

@@ -1,7 +1,7 @@
 """The seeds' graphs drawn from the engine contain exactly PyTorch's node names and edges.
 
 EXPECTED was recorded from PyTorch 2.13 with `torch_canonical` below (run
-`python tests/explorer/test_graph_seeds.py` with torch installed to print it again); the live test re-checks
+`python tests/explorer/graph/test_graph_seeds.py` with torch installed to print it again); the live test re-checks
 it against torch when torch is importable. Nodes are numbered in breadth-first `next_functions` order from
 the root, so the records do not depend on ids; AccumulateGrad nodes carry their leaf's variable name and
 "-" is a `(None, 0)` slot.
@@ -206,9 +206,9 @@ def tensor_names(namespace) -> dict:
 
 engine = pytest.importorskip("engine")
 from engine import graph as engine_graph  # noqa: E402
-from explorer.graph_figures import backward_figure, forward_figure, graph_view  # noqa: E402
-from explorer.graph_files import graph_to_dot, graph_to_json  # noqa: E402
-from explorer.graph_layout import layered_layout  # noqa: E402
+from explorer.exports import graph_to_dot, graph_to_json  # noqa: E402
+from explorer.graph.figures import graph_figure, graph_view  # noqa: E402
+from explorer.graph.layout import layered_layout  # noqa: E402
 
 ENGINE_GAPS: dict[str, str] = {}  # seeds whose graphs the engine cannot yet build as PyTorch does
 
@@ -251,8 +251,7 @@ def test_seed_graphs_draw_and_export(key):
         layout = layered_layout(graph)
         for u, v in graph.edges:
             assert layout.layer_of[u] < layout.layer_of[v]
-        draw = forward_figure if graph_view(graph) == "forward" else backward_figure
-        fig = draw(graph, layout)
+        fig = graph_figure(graph, layout)
         drawn = {c for trace in fig.data[:-2] for c in (trace.customdata or ())}
         assert drawn == {str(n) for n in graph}
         data = json.loads(graph_to_json(graph, layout))
@@ -265,7 +264,7 @@ def test_bce_forward_figure_names_shapes_and_hover_values():
     namespace, root = run_seed(engine, "bce")
     root.backward()
     graph = engine_graph.forward_graph(root, names=tensor_names(namespace))
-    fig = forward_figure(graph)
+    fig = graph_figure(graph)
     by_id = {}
     for trace in fig.data[:-2]:
         for i, node in enumerate(trace.customdata or ()):
@@ -291,7 +290,7 @@ def test_create_graph_second_derivative_graph_draws_the_new_backward_nodes():
     names = sorted(d.get("name") for d in graph.nodes.values() if d["kind"] == "function")
     # the nodes made while differentiating (MulBackward0, PowBackward0 of x) are part of the new graph
     assert {"SumBackward0", "MulBackward0", "PowBackward0"} <= set(names)
-    fig = backward_figure(graph)
+    fig = graph_figure(graph)
     labels = sorted(label for trace in fig.data[:-2] for label in (trace.text or ()) if label != "None")
     assert labels == sorted([*names, "AccumulateGrad"])
     # h = sum(3 x²) so dh/dx = 6x: the drawn graph is differentiable again

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.graph_layout import (
+from explorer.graph.layout import (
     COLLAPSED_IN,
     COLLAPSED_OUT,
     layered_layout,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.__main__ import HANDLERS, main
+from explorer.cli import HANDLERS, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
