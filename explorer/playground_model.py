@@ -7,14 +7,10 @@ draws as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from explorer import sandbox
-from explorer.graph.figures import graph_figure
-from explorer.graph.gradients import backward_gradients
-from explorer.graph.layout import layered_layout
 from explorer.sandbox.result import ProgramError, RunResult
-from explorer.text import t
 
 
 def run_program(source: str, overrides: dict[str, bool] | None = None, lang: str = "en",
@@ -90,30 +86,3 @@ def error_excerpt(source: str, error: ProgramError, context: int = 2) -> str:
             col = max(1, min(error.col or 1, len(lines[number - 1]) + 1))
             out.append(" " * (width + 5 + col - 1) + "^")
     return "\n".join(out)
-
-
-# --- backward passes ---------------------------------------------------------------------------------
-
-
-def pass_label(result: RunResult, index: int, lang: str = "en") -> str:
-    p = result.passes[index]
-    roots = ", ".join(result.names.get(r, r) for r in p.root_tensors) or "?"
-    return t("step.pass_label", lang, k=p.index + 1, kind=p.kind, roots=roots, n=len(p.events))
-
-
-def pass_until(backward_pass, step: int):
-    """The pass as it stands after `step` (0-based): its events up to and including that one."""
-    return replace(backward_pass, events=list(backward_pass.events[: step + 1]))
-
-
-def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
-                     theme: str = "light") -> dict:
-    """The pass's backward graph with the current node ringed and the gradients that have flowed so far."""
-    p = result.passes[pass_index]
-    layout = layered_layout(p.graph)
-    node = p.events[step].node if p.events else None
-    nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
-    title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
-    fig = graph_figure(p.graph, layout, lang=lang, theme=theme, highlight=node, node_gradients=nodes,
-                       edge_gradients=edges, tensor_names=result.names, title=title)
-    return fig.to_dict()

@@ -12,9 +12,10 @@ from dataclasses import asdict, replace
 
 import streamlit as st
 
-from explorer import jacobian_program as jp
 from explorer import playground_model as pm
 from explorer.app_state import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
+from explorer.backward import jacobian as jp
+from explorer.backward.figures import step_figure_dict
 from explorer.graph import views
 from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
 
@@ -122,12 +123,12 @@ def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_nam
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str):
-    return pm.step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
+    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
-    from explorer.step_through import frames_from_pass
+    from explorer.backward.frames import frames_from_pass
 
     result = run(program, overrides, lang)
     return frames_from_pass(result.passes[pass_index], lang, result.names)
@@ -135,7 +136,7 @@ def frames(program: str, overrides: tuple, lang: str, pass_index: int):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
-    from explorer.step_through import animation_figure
+    from explorer.backward.figures import animation_figure
 
     result = run(program, overrides, lang)
     return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name,
@@ -146,15 +147,13 @@ def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_
 def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
              theme_name: str):
     """(figure dict, verdict) or (None, message) for the Jacobian of a pass."""
-    from explorer.jacobian_view import jacobian_figure
-
     result = run(program, overrides, lang)
     derived = pm.run_program(jp.jacobian_program(program, output, leaf), dict(overrides), lang)
     try:
         view = jp.jacobian_from_run(result, derived, pass_index, output, leaf)
     except (ValueError, KeyError, IndexError) as exc:
         return None, t("step.jacobian_failed", lang, message=str(exc))
-    return jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
+    return jp.jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
 
 
 # --- drawing --------------------------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from explorer import jacobian_program as jp
-from explorer import playground_model as pm
 from explorer.app_pages import session
-from explorer.step_through import clamp_step
+from explorer.backward import jacobian as jp
+from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
 
@@ -82,7 +81,7 @@ def render() -> None:
     ss.pass_index = min(max(ss.pass_index, 0), len(result.passes) - 1)
     ss.pass_picker = ss.pass_index
     st.selectbox(t("step.pass", lang), list(range(len(result.passes))), key="pass_picker",
-                 on_change=_pass_picked, format_func=lambda i: pm.pass_label(result, i, lang))
+                 on_change=_pass_picked, format_func=lambda i: pass_label(result, i, lang))
     frames = session.frames(program, overrides, lang, ss.pass_index)
     count = len(frames)
     ss.step = clamp_step(ss.step, count)

@@ -1,25 +1,21 @@
-"""The backward pass step by step: one frame per event of the engine's trace, in the engine's real order.
+"""The backward pass step by step, as text: one frame per event of the engine's trace, in the engine's order.
 
 A frame says which node runs, the gradient it received, its VJP formula with the actual numbers put in,
 what it sends to each input, and for a leaf the accumulation `old .grad + incoming = new .grad`, which is
 why calling backward twice doubles a gradient and `zero_()` resets it. Frames are plain data for a
-server-side previous/next view; `animation_figure` turns them into a Plotly animation (play + slider) that
-runs in the browser without reruns.
+server-side previous/next view; explorer/backward/figures.py draws the pass at a step and as a browser
+animation.
 """
 
 from __future__ import annotations
 
-import html
 import re
-import textwrap
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import plotly.graph_objects as go
 
-from explorer.graph.figures import THEMES, graph_figure, highlight_traces
-from explorer.graph.layout import Layout, layered_layout
+from explorer.sandbox.result import RunResult
 from explorer.text import t
 from explorer.text.values import format_number, value_text
 
@@ -202,112 +198,12 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
     return frames
 
 
-def frames_from_passes(passes, lang: str = "en", names: dict | None = None) -> list[list[Frame]]:
-    return [frames_from_pass(p, lang, names) for p in passes]
-
-
 def clamp_step(index: int, count: int) -> int:
     """Server-side previous/next: stay within 0..count-1 (0 when there are no frames)."""
     return 0 if count <= 0 else max(0, min(count - 1, index))
 
 
-WRAP = 48  # characters per line of the frame's text box (it sits in a 460 px right margin)
-
-
-def _wrapped(frame: Frame) -> list[str]:
-    out = []
-    for line in frame.text.split("\n"):
-        indent = " " * (len(line) - len(line.lstrip()) + 2)
-        out.extend(textwrap.wrap(line, WRAP, subsequent_indent=indent, break_on_hyphens=False,
-                                 drop_whitespace=False) or [""])
-    return out
-
-
-def _frame_annotation(frame: Frame, theme: str) -> dict:
-    # leading spaces survive only as &nbsp; in Plotly's HTML text
-    body = "<br>".join(html.escape(line).replace(" ", "&nbsp;") for line in _wrapped(frame))
-    return {
-        "text": body, "showarrow": False, "xref": "paper", "yref": "paper", "x": 1.0, "y": 1.0,
-        "xanchor": "left", "yanchor": "top", "align": "left",
-        "font": {"family": "monospace", "size": 14, "color": THEMES[theme]["text"]},
-        "bordercolor": "#D55E00", "borderwidth": 2, "borderpad": 6,
-        "bgcolor": "rgba(255,255,255,0.92)" if theme == "light" else "rgba(20,20,20,0.92)",
-    }
-
-
-def _flowed_trace(layout: Layout, events, lang: str) -> go.Scatter:
-    """Edges that have carried a gradient by the end of these events."""
-    carried = []
-    for ev in events:
-        for target, g in zip(ev.targets or (), ev.grads_out or ()):
-            if target is not None and g is not None and (ev.node, target) in layout.edge_paths:
-                carried.append(layout.edge_paths[(ev.node, target)])
-    xs: list = []
-    ys: list = []
-    for path in carried:
-        xs.extend([p[0] for p in path] + [None])
-        ys.extend([p[1] for p in path] + [None])
-    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=t("frame.flowed", lang),
-                      line={"color": "#009E73", "width": 4}, showlegend=True)
-
-
-def animation_figure(
-    backward_pass,
-    *,
-    lang: str = "en",
-    theme: str = "light",
-    layout: Layout | None = None,
-    names: dict | None = None,
-    frame_ms: int = 1200,
-) -> go.Figure:
-    """The pass's backward graph with one animation frame per event; play/pause buttons and a slider."""
-    graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()
-    if layout is None:
-        layout = layered_layout(graph)
-    frames = frames_from_pass(backward_pass, lang, names)
-    first = frames[0].node if frames else None
-    drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
-                         title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
-    # one more trace, under the highlight: the edges gradients have already flowed along
-    data = list(drawn.data)
-    flowed_at = drawn.layout.meta["highlight_edges_trace"]
-    data.insert(flowed_at, _flowed_trace(layout, backward_pass.events[:1], lang))
-    fig = go.Figure(data=data, layout=drawn.layout)
-    meta = {**drawn.layout.meta, "flowed_trace": flowed_at, "highlight_edges_trace": flowed_at + 1,
-            "highlight_trace": flowed_at + 2}
-    fig.update_layout(meta=meta)
-    traces = [flowed_at, flowed_at + 1, flowed_at + 2]
-    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
-    plotly_frames = []
-    for frame in frames:
-        edges, ring = highlight_traces(layout, frame.node, theme)
-        flowed = _flowed_trace(layout, backward_pass.events[: frame.index + 1], lang)
-        plotly_frames.append(go.Frame(
-            name=str(frame.index), data=[flowed, edges, ring], traces=traces,
-            layout={"annotations": [*base_annotations, _frame_annotation(frame, theme)]},
-        ))
-    fig.frames = plotly_frames
-    if frames:
-        fig.update_layout(annotations=[*base_annotations, _frame_annotation(frames[0], theme)])
-    play_args = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
-                 "transition": {"duration": 0}}
-    jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-    fig.update_layout(
-        margin={"r": 460, "b": 170},
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 40},
-            "buttons": [
-                {"label": t("frame.play", lang), "method": "animate", "args": [None, play_args]},
-                {"label": t("frame.pause", lang), "method": "animate",
-                 "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
-            ],
-        }],
-        sliders=[{
-            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top", "pad": {"t": 30},
-            "currentvalue": {"prefix": t("frame.slider", lang), "font": {"size": 14}},
-            "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
-                      for f in frames],
-        }],
-    )
-    return fig
+def pass_label(result: RunResult, index: int, lang: str = "en") -> str:
+    p = result.passes[index]
+    roots = ", ".join(result.names.get(r, r) for r in p.root_tensors) or "?"
+    return t("step.pass_label", lang, k=p.index + 1, kind=p.kind, roots=roots, n=len(p.events))

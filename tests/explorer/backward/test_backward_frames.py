@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.step_through import (
+from explorer.backward.figures import animation_figure
+from explorer.backward.frames import (
     Accumulation,
     accumulation_lines,
-    animation_figure,
     clamp_step,
     frames_from_pass,
     substitute,

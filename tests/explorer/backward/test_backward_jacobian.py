@@ -1,15 +1,18 @@
-"""The seeds' "Jacobian products" section: J, v, v^T J equal to .grad, and the doubled .grad explained."""
+"""The seeds' "Jacobian products" section: J, v, v^T J equal to .grad, and the doubled .grad explained; the
+Jacobian view of a recorded pass from a sandboxed run."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from explorer.jacobian_view import JacobianView, jacobian_figure
+from explorer.backward.jacobian import JacobianView, candidates, jacobian_figure, jacobian_from_run, jacobian_program
+from explorer.lessons import LESSON_BY_KEY
+from explorer.playground_model import run_program
 
 engine = pytest.importorskip("engine")
 
-from explorer.jacobian_view import GraphReleasedError, jacobian_matrix, jacobian_view  # noqa: E402
+from explorer.backward.jacobian import GraphReleasedError, jacobian_matrix, jacobian_view  # noqa: E402
 
 
 def seed_program():
@@ -73,3 +76,24 @@ def test_figure_has_four_heatmaps_and_the_verdict_as_title():
     assert [tr.type for tr in fig.data] == ["heatmap"] * 4
     assert fig.layout.title.text == ".grad 为 None：backward 还没有传到这个张量"
     np.testing.assert_allclose(np.asarray(fig.data[0].z), np.eye(2))
+
+
+# --- the Jacobian of a recorded pass, from a sandboxed run -----------------------------------------------
+
+
+def run(source, overrides=None):
+    return run_program(source, overrides, isolated=False)
+
+
+def test_jacobian_of_a_vector_output_matches_the_chain_rule():
+    code = LESSON_BY_KEY["jacobian"].code
+    result = run(code)
+    output, leaves = candidates(result, 0)
+    assert (output, leaves) == ("out", ["inp"])
+    view = jacobian_from_run(result, run(jacobian_program(code, output, "inp")), 0, output, "inp")
+    inp = np.eye(3).reshape(-1)
+    np.testing.assert_allclose(view.jacobian, np.diag(2 * (inp + 1)))
+    np.testing.assert_allclose(view.vjp, np.array([[4., 0, 0], [0, 8, 0], [0, 0, 12]]))
+    assert view.matches
+    with pytest.raises(ValueError):
+        jacobian_program(code, "out; import os", "inp")
