@@ -19,8 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from explorer.descent import DEFAULT_DETACHED_LOSS, DEFAULT_LOSS, Grid, build_demo, grid_pass, parse_loss
-from explorer.descent_figures import contour_figure, surface_figure
+from explorer.descent import DEFAULT_DETACHED_LOSS, DEFAULT_LOSS
+from explorer.descent.demo import Grid, build_demo, grid_pass
+from explorer.descent.figures import contour_figure, surface_figure
+from explorer.descent.loss import parse_loss
 
 SMOOTH = "torch.log(1 + torch.exp(a - b)) + 0.5 * (a**2 + b**2) + torch.sin(3 * a) * 0.1"
 

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from explorer.app_pages import session
-from explorer.descent import MAX_STEPS, DescentError, build_demo, explanation
-from explorer.figure_frames import at_frame
+from explorer.descent import DescentError
+from explorer.descent.demo import MAX_STEPS, build_demo, explanation
+from explorer.descent.figures import at_frame
 from explorer.graph.figures import THEMES
 from explorer.text import t
 
@@ -22,7 +23,7 @@ def demo(loss: str, detached: str, start: tuple, lr: float, steps: int, optimize
 
 @st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
 def figures(settings: tuple, lang: str, theme: str):
-    from explorer.descent_figures import contour_figure, surface_figure
+    from explorer.descent.figures import contour_figure, surface_figure
 
     built, _ = demo(*settings)
     contour, surface = contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()
@@ -107,7 +108,7 @@ def render() -> None:
         with st.expander(t("descent.why", lang), expanded=True):
             st.markdown(explanation(built, lang))
         with st.expander(t("descent.table", lang)):
-            from explorer.descent_figures import step_table
+            from explorer.descent.figures import step_table
 
             for variant in built.variants:
                 st.markdown(f"**{variant_name(variant, lang)}**")

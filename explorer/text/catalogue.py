@@ -509,7 +509,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.cannot_read": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
     # scripts read "line N:" in both languages, so only the message is translated
     "cli.error_line": {"en": "line {line}: {message}", "zh": "line {line}: {message}"},
-    # --- descent demo (explorer/descent.py, explorer/descent_figures.py) --------------------------------
+    # --- descent demo (explorer/descent/) ---------------------------------------------------------------
     "descent.empty_loss": {"en": "type a loss in a and b", "zh": "请输入一个关于 a 和 b 的损失表达式"},
     "descent.loss_too_long": {
         "en": "the loss is too long ({size}; the limit is {limit})",

@@ -1,7 +1,8 @@
 """Plotly figures of the descent demo: the loss surface in 3-D, the contour map with paths and arrow fields,
-a step slider with animation frames, and the step table with translated headers.
+a step slider with animation frames, the step table with translated headers, and one frame of an animated
+figure as its still picture (`at_frame`, for the page's own step slider).
 
-Input is a `DescentDemo` (explorer/descent.py); nothing here touches the engine. Trace order is fixed and
+Input is a `DescentDemo` (explorer/descent/demo.py); nothing here touches the engine. Trace order is fixed and
 recorded in `fig.layout.meta["traces"]` (name -> index), so a page or test can find a trace without
 guessing. On the contour map the progress along each path is drawn with layout shapes (listed in
 `meta["shapes"]`) and the frames move only those; on the 3-D surface the frames restyle the path traces
@@ -15,14 +16,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.descent import (
-    DescentDemo,
-    DescentPath,
-    FixedPoint,
-    GridPass,
-    Variant,
-    field_at,
-)
+from explorer.descent.demo import DescentDemo, DescentPath, FixedPoint, GridPass, Variant, field_at
 from explorer.text import t
 
 # Okabe-Ito colours (readable with the common colour-vision deficiencies); line dash repeats the variant.
@@ -362,3 +356,48 @@ def step_table(path: DescentPath, lang: str = "en") -> dict[str, list]:
     rows = path.table()
     columns = ("step", "a", "b", "l", "dl_da", "dl_db")
     return {t(f"descent.col.{c}", lang): [row[c] for row in rows] for c in columns}
+
+
+# --- one frame as a still picture -------------------------------------------------------------------------
+# The figures carry one frame per step (named by the step) and a browser-side slider; a page slider that picks a
+# step puts that frame's traces (and layout changes, such as shapes) in place and moves the figure's slider.
+
+
+def frame_names(fig: dict) -> list[str]:
+    return [str(frame.get("name")) for frame in fig.get("frames") or ()]
+
+
+def nearest_frame(fig: dict, step: int) -> int | None:
+    """Index of the last frame whose step (its name) is at most `step`; None without numeric frames."""
+    best = None
+    for index, name in enumerate(frame_names(fig)):
+        try:
+            value = int(name)
+        except ValueError:
+            continue
+        if value <= step and (best is None or value >= int(frame_names(fig)[best])):
+            best = index
+    if best is None and fig.get("frames"):
+        best = 0
+    return best
+
+
+def at_frame(fig: dict, step: int) -> dict:
+    """A copy of `fig` showing the frame for `step`: the frame's traces replace the ones it animates."""
+    index = nearest_frame(fig, step)
+    if index is None:
+        return fig
+    # copy only what changes: the figure is cached and shared, and big (a grid and a frame per step)
+    out = dict(fig)
+    out["data"] = list(fig["data"])
+    frame = fig["frames"][index]
+    traces = frame.get("traces") or list(range(len(frame.get("data") or ())))
+    for slot, trace in zip(traces, frame.get("data") or ()):
+        if 0 <= slot < len(out["data"]):
+            out["data"][slot] = {**out["data"][slot], **trace}
+    # frames may also restyle the layout (the contour's paths are layout shapes)
+    layout = {**(fig.get("layout") or {}), **(frame.get("layout") or {})}
+    if layout.get("sliders"):
+        layout["sliders"] = [{**layout["sliders"][0], "active": index}, *layout["sliders"][1:]]
+    out["layout"] = layout
+    return out

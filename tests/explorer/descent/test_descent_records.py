@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.descent import Grid, descent_path, grid_pass
+from explorer.descent.demo import Grid, descent_path, grid_pass
 
-RECORDS_PATH = Path(__file__).parents[1] / "oracle" / "descent_records.json"
+RECORDS_PATH = Path(__file__).parents[2] / "oracle" / "descent_records.json"
 RECORDS = json.loads(RECORDS_PATH.read_text(encoding="utf-8"))
 EXACT = {"seed_sgd", "seed_detached_sgd", "seed_momentum", "seed_detached_momentum", "b_detached_sgd",
          "seed_sgd_unstable", "seed_sgd_overflow"}

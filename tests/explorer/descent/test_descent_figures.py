@@ -7,11 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from explorer.descent import DEFAULT_LOSS, Grid, build_demo
-from explorer.descent_figures import (
+from explorer.descent import DEFAULT_LOSS
+from explorer.descent.demo import Grid, build_demo
+from explorer.descent.figures import (
     MAX_FRAMES,
     arrow_scale,
     arrow_segments,
+    at_frame,
     contour_figure,
     fixed_point_markers,
     frame_steps,
@@ -221,3 +223,15 @@ def test_figures_serialise(demo):
     for fig in (contour_figure(demo), surface_figure(demo)):
         text = fig.to_json()
         assert '"frames"' in text and "NaN" not in text
+
+
+def test_at_frame_replaces_animated_traces_and_moves_the_slider():
+    fig = {"data": [{"x": [0]}, {"x": [9], "name": "p"}],
+           "frames": [{"name": "0", "data": [{"x": [1]}], "traces": [1]},
+                      {"name": "5", "data": [{"x": [2]}], "traces": [1]}],
+           "layout": {"sliders": [{"active": 1}]}}
+    shown = at_frame(fig, 3)
+    assert shown["data"][1] == {"x": [1], "name": "p"}
+    assert shown["layout"]["sliders"][0]["active"] == 0
+    assert at_frame(fig, 99)["data"][1]["x"] == [2]
+    assert fig["data"][1]["x"] == [9]  # the cached figure is not touched

@@ -1,12 +1,5 @@
-"""The descent demo's logic: a loss in `a` and `b`, its surface, descent paths, gradient fields, fixed points.
+"""The descent demo's numbers: the loss over a grid, descent paths, fixed points, and the demo itself.
 
-The seed lesson runs 100 steps of plain gradient descent on l(a, b) = (a-1)^2 + (b+1)^2 + (a-b)^2 from
-(0.5, -0.5) and ends at the minimum (1/3, -1/3); with `a.detach()` in the last term it ends at (1, 0), a point
-where the surface's gradient is not zero. This module computes everything the page draws:
-
-- `parse_loss(text)`: the loss typed by the user, checked against a small whitelist (numbers, `a`, `b`,
-  arithmetic, `torch.<elementwise function>(...)`, elementwise tensor methods incl. `detach()`). It is never
-  handed to eval/exec: `evaluate_loss` walks the checked tree and calls the engine itself.
 - `grid_pass(loss, grid)`: ONE vectorized engine pass over the whole grid (a and b are grid tensors; one
   backward seeded with ones, i.e. the backward of `loss.sum()`, gives every point's gradient, because the
   loss is elementwise). The gradient is what autograd returns, so for a loss with `detach()` it is the
@@ -17,8 +10,6 @@ where the surface's gradient is not zero. This module computes everything the pa
 - `fixed_points(...)`: the zeros of a field inside the grid, refined by Newton, classified.
 - `build_demo(...)`: the true variant (the loss with every `detach()` removed) and the detached variant side
   by side, as the page shows them.
-
-Errors are `DescentError`s carrying a catalogue key (`descent.*` in explorer/text/catalogue.py).
 """
 
 from __future__ import annotations
@@ -30,314 +21,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import engine
+from explorer.descent import (
+    DEFAULT_BETAS,
+    DEFAULT_DETACHED_LOSS,
+    DEFAULT_LOSS,
+    DEFAULT_LR,
+    DEFAULT_MOMENTUM,
+    DEFAULT_START,
+    DEFAULT_STEPS,
+    DescentError,
+)
+from explorer.descent.loss import LossExpression, evaluate_loss, is_number, parse_loss, strip_detach
 from explorer.text import t
-
-DEFAULT_LOSS = "(a - 1)**2 + (b + 1)**2 + (a - b)**2"
-DEFAULT_DETACHED_LOSS = "(a - 1)**2 + (b + 1)**2 + (a.detach() - b)**2"
-DEFAULT_START = (0.5, -0.5)
-DEFAULT_LR = 0.1
-DEFAULT_STEPS = 100
-DEFAULT_MOMENTUM = 0.9
-DEFAULT_BETAS = (0.9, 0.999)
-TRUE_MINIMUM = (1 / 3, -1 / 3)
-DETACHED_FIXED_POINT = (1.0, 0.0)
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 MAX_STEPS = 5000
 MAX_RESOLUTION = 400
-MAX_LOSS_CHARS = 500
-MAX_LOSS_NODES = 300
-MAX_LOSS_DEPTH = 60
-
-# Elementwise only: the grid pass relies on point (i, j) of the result depending on point (i, j) alone.
-TORCH_FUNCTIONS = frozenset({
-    "abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "maximum", "minimum",
-    "clamp", "pow", "square", "log1p", "expm1", "atan", "sinh", "cosh", "rsqrt", "exp2", "sign", "reciprocal",
-    "neg",
-})
-TENSOR_METHODS = TORCH_FUNCTIONS | {"detach", "clamp_min", "clamp_max"}
-# Reductions mix the points of the grid; on a single point they are no-ops, so refusing them loses nothing.
-REDUCTIONS = frozenset({
-    "sum", "mean", "max", "min", "prod", "norm", "std", "var", "amax", "amin", "logsumexp",
-})
-KEYWORDS = frozenset({"min", "max", "exponent"})
-NAMES = ("a", "b")
-
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
-
-class DescentError(Exception):
-    """A problem with the demo's input or run: a catalogue key, its parameters and (for the loss) a column."""
-
-    def __init__(self, key: str, col: int | None = None, **params):
-        super().__init__(key)
-        self.key = key
-        self.col = col
-        self.params = params
-
-    def message(self, lang: str = "en") -> str:
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message("en")
-
-    def __repr__(self) -> str:
-        return f"DescentError({self.key!r}, col={self.col!r}, params={self.params!r})"
-
-
-# --- the loss expression ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class LossExpression:
-    """A checked loss: its text and parsed tree. Build with `parse_loss`."""
-
-    text: str
-    tree: ast.expr
-    detach_count: int  # how many detach() calls it contains
-
-    @property
-    def uses_detach(self) -> bool:
-        return self.detach_count > 0
-
-
-def parse_loss(text: str) -> LossExpression:
-    """Check `text` as a loss expression in `a` and `b`; raise DescentError naming the first problem."""
-    if not isinstance(text, str) or not text.strip():
-        raise DescentError("descent.empty_loss")
-    if len(text) > MAX_LOSS_CHARS:
-        raise DescentError("descent.loss_too_long", size=len(text), limit=MAX_LOSS_CHARS)
-    if "\x00" in text:
-        raise DescentError("descent.syntax_error", detail="NUL character")
-    try:
-        # newlines in a text area are layout, not statements
-        tree = ast.parse(" ".join(text.strip().splitlines()), mode="eval").body
-    except SyntaxError as exc:
-        detail = exc.msg or "invalid syntax"
-        raise DescentError("descent.syntax_error", col=exc.offset, detail=detail) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise DescentError("descent.too_deep", limit=MAX_LOSS_DEPTH) from None
-    detaches = _check(tree)
-    return LossExpression(text=text, tree=tree, detach_count=detaches)
-
-
-def _check(tree: ast.expr) -> int:
-    """Walk iteratively (depth is one of the things we limit) and return the number of detach() calls."""
-    count = 0
-    detaches = 0
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_LOSS_NODES:
-            raise DescentError("descent.loss_too_long", size=f">{MAX_LOSS_NODES} nodes", limit=MAX_LOSS_NODES)
-        if depth > MAX_LOSS_DEPTH:
-            raise DescentError("descent.too_deep", limit=MAX_LOSS_DEPTH)
-        col = getattr(node, "col_offset", None)
-        col = None if col is None else col + 1
-        children: list[ast.AST] = []
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise DescentError("descent.unsupported", col=col, what=repr(node.value))
-        elif isinstance(node, ast.Name):
-            if node.id not in NAMES:
-                raise DescentError("descent.unknown_name", col=col, name=node.id)
-        elif isinstance(node, ast.BinOp):
-            if type(node.op) not in _BINARY:
-                raise DescentError("descent.unsupported", col=col, what=type(node.op).__name__)
-            children = [node.left, node.right]
-        elif isinstance(node, ast.UnaryOp):
-            if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise DescentError("descent.unsupported", col=col, what=type(node.op).__name__)
-            children = [node.operand]
-        elif isinstance(node, ast.Call):
-            name, owner = _callee(node, col)
-            if name == "detach":
-                detaches += 1
-                if node.args or node.keywords:
-                    raise DescentError("descent.unsupported", col=col, what="detach(...) with arguments")
-            for keyword in node.keywords:
-                if keyword.arg not in KEYWORDS:
-                    raise DescentError("descent.unsupported", col=col, what=f"keyword {keyword.arg}=")
-            children = [*node.args, *(k.value for k in node.keywords)]
-            if owner is not None:
-                children.append(owner)
-        elif isinstance(node, ast.Attribute):
-            raise DescentError("descent.unsupported", col=col, what=f".{node.attr} without a call")
-        else:
-            raise DescentError("descent.unsupported", col=col, what=_describe(node))
-        for child in children:
-            if isinstance(child, ast.Starred):
-                raise DescentError("descent.unsupported", col=col, what="*arguments")
-            stack.append((child, depth + 1))
-    return detaches
-
-
-def _callee(node: ast.Call, col) -> tuple[str, ast.expr | None]:
-    """(function name, tensor expression it is called on or None for torch.<name>), checked."""
-    func = node.func
-    if not isinstance(func, ast.Attribute):
-        name = func.id if isinstance(func, ast.Name) else _describe(func)
-        raise DescentError("descent.unknown_function", col=col, name=name)
-    name = func.attr
-    if isinstance(func.value, ast.Name) and func.value.id == "torch":
-        if name in REDUCTIONS:
-            raise DescentError("descent.not_scalar_per_point", col=col, detail=f"torch.{name}")
-        if name not in TORCH_FUNCTIONS:
-            raise DescentError("descent.unknown_function", col=col, name=f"torch.{name}")
-        return name, None
-    if name in REDUCTIONS:
-        raise DescentError("descent.not_scalar_per_point", col=col, detail=f".{name}()")
-    if name not in TENSOR_METHODS:
-        raise DescentError("descent.unknown_function", col=col, name=f".{name}()")
-    return name, func.value
-
-
-def _describe(node: ast.AST) -> str:
-    try:
-        return ast.unparse(node)[:40]
-    except Exception:  # unparse of odd trees: the node type still tells the user what it is
-        return type(node).__name__
-
-
-def evaluate_loss(loss: LossExpression, a, b):
-    """The loss with `a`, `b` bound to engine tensors (or numbers): an engine tensor or a Python number."""
-    try:
-        with np.errstate(all="ignore"):
-            return _evaluate(loss.tree, {"a": a, "b": b})
-    except DescentError:
-        raise
-    except Exception as exc:  # whatever the engine raises for a typed loss becomes a message
-        raise DescentError("descent.evaluation_failed", detail=f"{type(exc).__name__}: {exc}") from None
-
-
-def _evaluate(node: ast.expr, env: dict):
-    if isinstance(node, ast.Constant):
-        value = node.value
-        # small ints stay ints (as in the lesson); big ones become floats so `10**10**10` overflows, not hangs
-        return value if isinstance(value, float) or abs(value) < 2**31 else float(value)
-    if isinstance(node, ast.Name):
-        return env[node.id]
-    if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, env)
-        return -operand if isinstance(node.op, ast.USub) else +operand
-    if isinstance(node, ast.BinOp):
-        left = _evaluate(node.left, env)
-        right = _evaluate(node.right, env)
-        if _is_number(left) and _is_number(right):
-            return _number_op(type(node.op), left, right)
-        op = type(node.op)
-        if op is ast.Add:
-            return left + right
-        if op is ast.Sub:
-            return left - right
-        if op is ast.Mult:
-            return left * right
-        if op is ast.Div:
-            return left / right
-        return left**right
-    if isinstance(node, ast.Call):
-        func = node.func
-        args = [_evaluate(arg, env) for arg in node.args]
-        kwargs = {k.arg: _evaluate(k.value, env) for k in node.keywords}
-        if isinstance(func.value, ast.Name) and func.value.id == "torch":
-            target = getattr(engine, func.attr, None)
-            if target is None:
-                raise DescentError("descent.unknown_function", name=f"torch.{func.attr}")
-            return target(*args, **kwargs)
-        owner = _evaluate(func.value, env)
-        if not isinstance(owner, engine.Tensor):
-            raise DescentError("descent.method_on_number", name=func.attr)
-        method = getattr(owner, func.attr, None)
-        if method is None:
-            raise DescentError("descent.unknown_function", name=f".{func.attr}()")
-        return method(*args, **kwargs)
-    raise DescentError("descent.unsupported", what=_describe(node))  # unreachable after _check
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number_op(op, left, right):
-    if op is ast.Pow and isinstance(left, int) and isinstance(right, int) and abs(right) > 64:
-        left, right = float(left), float(right)  # keep integer powers small: no giant ints
-    try:
-        if op is ast.Add:
-            return left + right
-        if op is ast.Sub:
-            return left - right
-        if op is ast.Mult:
-            return left * right
-        if op is ast.Div:
-            return left / right
-        result = left**right
-    except OverflowError:
-        raise DescentError("descent.number_too_large") from None
-    if isinstance(result, complex):
-        raise DescentError("descent.evaluation_failed", detail="a negative number to a fractional power")
-    if isinstance(result, int) and abs(result) >= 2**53:
-        # nested integer powers would grow without bound; beyond 2**53 floats are what the engine uses anyway
-        try:
-            return float(result)
-        except OverflowError:
-            raise DescentError("descent.number_too_large") from None
-    return result
-
-
-class _DetachRemover(ast.NodeTransformer):
-    def visit_Call(self, node: ast.Call):
-        self.generic_visit(node)
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "detach" and not node.args and not node.keywords:
-            return func.value
-        return node
-
-
-def strip_detach(loss: LossExpression | str) -> LossExpression:
-    """The loss with every `x.detach()` replaced by `x`: same values, and autograd gives the true gradient."""
-    loss = loss if isinstance(loss, LossExpression) else parse_loss(loss)
-    if not loss.uses_detach:
-        return loss
-    tree = _DetachRemover().visit(ast.parse(ast.unparse(loss.tree), mode="eval")).body
-    return parse_loss(ast.unparse(tree))
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One place where `a` or `b` appears in a loss (what a page can offer to detach)."""
-
-    index: int
-    name: str
-    col: int  # 1-based column in the text
-    detached: bool
-
-
-def occurrences(loss: LossExpression | str) -> list[Occurrence]:
-    """Every `a` / `b` in reading order, and whether it is already directly detached."""
-    loss = loss if isinstance(loss, LossExpression) else parse_loss(loss)
-    detached_ids = set()
-    for node in ast.walk(loss.tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "detach"
-                and isinstance(node.func.value, ast.Name)):
-            detached_ids.add(id(node.func.value))
-    names = [n for n in ast.walk(loss.tree) if isinstance(n, ast.Name) and n.id in NAMES]
-    names.sort(key=lambda n: (n.lineno, n.col_offset))
-    return [Occurrence(i, n.id, n.col_offset + 1, id(n) in detached_ids) for i, n in enumerate(names)]
-
-
-def detach_occurrence(loss: LossExpression | str, index: int) -> LossExpression:
-    """The loss with occurrence `index` (see `occurrences`) written as `x.detach()`."""
-    loss = loss if isinstance(loss, LossExpression) else parse_loss(loss)
-    found = occurrences(loss)
-    if not 0 <= index < len(found):
-        raise DescentError("descent.bad_setting", detail=f"no occurrence {index} of a or b")
-    target = found[index]
-    if target.detached:
-        return loss
-    text = " ".join(loss.text.strip().splitlines())
-    start = target.col - 1
-    return parse_loss(text[:start] + f"{target.name}.detach()" + text[start + 1:])
 
 
 # --- the grid and one vectorized pass over it --------------------------------------------------------------
@@ -419,7 +118,7 @@ def field_at(loss: LossExpression, a_values, b_values, dtype=None) -> FieldValue
 
 def _values_and_grads(result, leaves, shape) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     zeros = (np.zeros(shape), np.zeros(shape))
-    if _is_number(result):
+    if is_number(result):
         return np.full(shape, float(result)), zeros
     if not isinstance(result, engine.Tensor):
         raise DescentError("descent.not_scalar_per_point", detail=type(result).__name__)
@@ -558,7 +257,7 @@ def _check_settings(start, lr, steps, optimizer, momentum, betas) -> None:
     if optimizer not in OPTIMIZERS:
         raise DescentError("descent.bad_setting", detail=f"optimizer must be one of {', '.join(OPTIMIZERS)}")
     numbers = [*start, lr, momentum, *betas]
-    if len(start) != 2 or not all(_is_number(v) and math.isfinite(v) for v in numbers):
+    if len(start) != 2 or not all(is_number(v) and math.isfinite(v) for v in numbers):
         raise DescentError("descent.bad_setting", detail="start, learning rate and momentum must be numbers")
     if lr <= 0:
         raise DescentError("descent.bad_setting", detail="the learning rate must be positive")
@@ -570,7 +269,7 @@ def _check_settings(start, lr, steps, optimizer, momentum, betas) -> None:
 
 def _scalar_grads(value, a, b, use_backward: bool) -> tuple[tuple, float]:
     """((dl/da, dl/db) as engine tensors or None, l) at the current point, as the chosen loop gets them."""
-    if _is_number(value):
+    if is_number(value):
         return (None, None), float(value)
     if not isinstance(value, engine.Tensor) or value.numel() != 1:
         shape = tuple(value.shape) if isinstance(value, engine.Tensor) else type(value).__name__

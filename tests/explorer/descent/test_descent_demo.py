@@ -12,25 +12,9 @@ from hypothesis import strategies as st
 
 import engine
 from engine import backward_trace
-from explorer.descent import (
-    DEFAULT_DETACHED_LOSS,
-    DEFAULT_LOSS,
-    DETACHED_FIXED_POINT,
-    TRUE_MINIMUM,
-    DescentError,
-    Grid,
-    build_demo,
-    descent_path,
-    detach_occurrence,
-    evaluate_loss,
-    explanation,
-    field_at,
-    fixed_points,
-    grid_pass,
-    occurrences,
-    parse_loss,
-    strip_detach,
-)
+from explorer.descent import DEFAULT_DETACHED_LOSS, DEFAULT_LOSS, DETACHED_FIXED_POINT, TRUE_MINIMUM, DescentError
+from explorer.descent.demo import Grid, build_demo, descent_path, explanation, field_at, fixed_points, grid_pass
+from explorer.descent.loss import detach_occurrence, evaluate_loss, occurrences, parse_loss, strip_detach
 from explorer.text import CATALOGUE, t
 
 SMOOTH = "torch.log(1 + torch.exp(a - b)) + 0.5 * (a**2 + b**2) + torch.sin(3 * a) * 0.1"
