@@ -26,6 +26,9 @@ DEFAULT_BETAS = (0.9, 0.999)
 TRUE_MINIMUM = (1 / 3, -1 / 3)
 DETACHED_FIXED_POINT = (1.0, 0.0)
 
+OPTIMIZERS = ("sgd", "momentum", "adam")
+MAX_STEPS = 5000
+
 
 class DescentError(Exception):
     """A problem with the demo's input or run: a catalogue key, its parameters and (for the loss) a column."""

@@ -29,13 +29,13 @@ from explorer.descent import (
     DEFAULT_MOMENTUM,
     DEFAULT_START,
     DEFAULT_STEPS,
+    MAX_STEPS,
+    OPTIMIZERS,
     DescentError,
 )
 from explorer.descent.loss import LossExpression, evaluate_loss, is_number, parse_loss, strip_detach
 from explorer.text import t
 
-OPTIMIZERS = ("sgd", "momentum", "adam")
-MAX_STEPS = 5000
 MAX_RESOLUTION = 400
 
 

@@ -17,7 +17,7 @@ from explorer.exports import MARK, export_files, export_program, figure_to_html,
 from explorer.graph.figures import graph_figure
 from explorer.graph.layout import layered_layout
 from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY, LESSONS
-from explorer.playground_model import run_program
+from explorer.sandbox import run_program
 
 
 def sample() -> nx.DiGraph:
@@ -77,7 +77,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(source, overrides=None):
-    return run_program(source, overrides, isolated=False)
+    return run_program(source, requires_grad_overrides=overrides, isolated=False)
 
 
 def test_export_writes_each_changed_box_after_the_first_binding():

@@ -8,7 +8,7 @@ import pytest
 
 from explorer.backward.jacobian import JacobianView, candidates, jacobian_figure, jacobian_from_run, jacobian_program
 from explorer.lessons import LESSON_BY_KEY
-from explorer.playground_model import run_program
+from explorer.sandbox import run_program
 
 engine = pytest.importorskip("engine")
 
@@ -82,7 +82,7 @@ def test_figure_has_four_heatmaps_and_the_verdict_as_title():
 
 
 def run(source, overrides=None):
-    return run_program(source, overrides, isolated=False)
+    return run_program(source, requires_grad_overrides=overrides, isolated=False)
 
 
 def test_jacobian_of_a_vector_output_matches_the_chain_rule():

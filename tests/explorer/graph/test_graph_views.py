@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from explorer.graph.views import node_details, selected_node
-from explorer.playground_model import run_program
+from explorer.sandbox import run_program
 
 
 def run(source, overrides=None):
-    return run_program(source, overrides, isolated=False)
+    return run_program(source, requires_grad_overrides=overrides, isolated=False)
 
 
 def test_selected_node_reads_the_plotly_event():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from explorer.lessons import LESSON_BY_KEY, LESSONS, lesson_for_code
-from explorer.playground_model import run_program
+from explorer.sandbox import run_program
 
 
 def run(source, overrides=None):
-    return run_program(source, overrides, isolated=False)
+    return run_program(source, requires_grad_overrides=overrides, isolated=False)
 
 
 def test_every_lesson_runs_and_only_the_int_lesson_fails():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from explorer.playground_model import error_excerpt, leaf_rows, run_program, toggled
+from explorer.sandbox import run_program
 from explorer.sandbox.result import ProgramError
+from explorer.ui.editor import error_excerpt, leaf_rows, toggled
 
 
 def run(source, overrides=None):
-    return run_program(source, overrides, isolated=False)
+    return run_program(source, requires_grad_overrides=overrides, isolated=False)
 
 
 def test_error_excerpt_marks_the_line_and_column():

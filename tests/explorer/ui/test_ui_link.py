@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import zlib
 
-from explorer import app_state
-from explorer.app_state import AppState, DescentSettings, decode_query, encode_query
 from explorer.lessons import FIRST_LESSON
+from explorer.ui import link
+from explorer.ui.link import AppState, DescentSettings, decode_query, encode_query
 
 
 def test_state_round_trips_through_query_parameters():
@@ -37,9 +37,9 @@ def test_malformed_parameters_fall_back_to_defaults():
 
 
 def test_a_compressed_bomb_is_refused():
-    bomb = app_state.base64.urlsafe_b64encode(zlib.compress(b"x" * 10_000_000, 9)).decode().rstrip("=")
-    assert len(bomb) < app_state.MAX_PARAM_CHARS
-    assert app_state.decode_program(bomb) is None
+    bomb = link.base64.urlsafe_b64encode(zlib.compress(b"x" * 10_000_000, 9)).decode().rstrip("=")
+    assert len(bomb) < link.MAX_PARAM_CHARS
+    assert link.decode_program(bomb) is None
 
 
 def test_repeated_parameters_use_the_last_value():

@@ -1,5 +1,6 @@
 """What every page shares: the session's state (seeded once from the link), the language switch, the link
-kept up to date in `st.query_params`, and the cached runs and figures.
+kept up to date in `st.query_params`, page navigation, and how figures and errors are drawn. The cached runs
+and figures are in explorer/ui/cache.py.
 
 State lives in plain session keys (`program`, `overrides`, `lang`, ...) that outlive any widget, so nothing
 typed is lost when the language changes or another page is opened; widgets are seeded from those keys
@@ -12,17 +13,13 @@ from dataclasses import asdict, replace
 
 import streamlit as st
 
-from explorer import playground_model as pm
-from explorer.app_state import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
-from explorer.backward import jacobian as jp
-from explorer.backward.figures import step_figure_dict
-from explorer.graph import views
 from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
+from explorer.ui.editor import error_excerpt
+from explorer.ui.link import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
 
-NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by app.py
+NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by explorer/ui/navigation.py
 PAGE_ICONS = {"playground": ":material/code:", "step_through": ":material/footprint:",
               "descent": ":material/landscape:", "lessons": ":material/school:"}
-CACHE_ENTRIES = 64  # per cached function: enough for a class's programs, bounded for the server's memory
 
 
 # --- session state --------------------------------------------------------------------------------------
@@ -106,56 +103,6 @@ def overrides_key() -> tuple:
     return tuple(sorted(st.session_state.overrides.items()))
 
 
-# --- cached work (pure functions underneath; bounded caches) ----------------------------------------------
-
-
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def run(program: str, overrides: tuple, lang: str):
-    return pm.run_program(program, dict(overrides), lang)
-
-
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                 highlight: str | None):
-    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                overlay=overlay, highlight=highlight)
-
-
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str):
-    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
-
-
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def frames(program: str, overrides: tuple, lang: str, pass_index: int):
-    from explorer.backward.frames import frames_from_pass
-
-    result = run(program, overrides, lang)
-    return frames_from_pass(result.passes[pass_index], lang, result.names)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
-    from explorer.backward.figures import animation_figure
-
-    result = run(program, overrides, lang)
-    return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name,
-                            names=result.names).to_dict()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
-             theme_name: str):
-    """(figure dict, verdict) or (None, message) for the Jacobian of a pass."""
-    result = run(program, overrides, lang)
-    derived = pm.run_program(jp.jacobian_program(program, output, leaf), dict(overrides), lang)
-    try:
-        view = jp.jacobian_from_run(result, derived, pass_index, output, leaf)
-    except (ValueError, KeyError, IndexError) as exc:
-        return None, t("step.jacobian_failed", lang, message=str(exc))
-    return jp.jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
-
-
 # --- drawing --------------------------------------------------------------------------------------------
 
 PLOTLY_CONFIG = {
@@ -176,6 +123,6 @@ def program_error_box(program: str, error, lang: str) -> None:
     st.error(f"**{t('play.error', lang, line=error.line)}** — {error.message}")
     if error.hint:
         st.caption(t(error.hint, lang))
-    excerpt = pm.error_excerpt(program, error)
+    excerpt = error_excerpt(program, error)
     if excerpt:
         st.code(excerpt, language=None)

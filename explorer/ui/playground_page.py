@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from explorer import playground_model as pm
-from explorer.app_pages import session
-from explorer.app_state import MAX_PROGRAM_CHARS
 from explorer.exports import export_program, graph_to_dot, graph_to_json
 from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
+from explorer.ui import cache, session
+from explorer.ui.editor import leaf_rows, program_flags, toggled
+from explorer.ui.link import MAX_PROGRAM_CHARS
 
 
 def _set_flag(name: str, program_flag: bool) -> None:
     ss = st.session_state
-    ss.overrides = pm.toggled(ss.overrides, name, ss[f"rg_{name}"], program_flag)
+    ss.overrides = toggled(ss.overrides, name, ss[f"rg_{name}"], program_flag)
 
 
 def _reset_flags() -> None:
@@ -24,7 +24,7 @@ def _pick_node() -> None:
     st.session_state.node = st.session_state.node_picker or None
 
 
-def editor(lang: str) -> None:
+def editor_panel(lang: str) -> None:
     lesson = lesson_for_code(st.session_state.program)
     if lesson is not None:
         st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
@@ -34,11 +34,11 @@ def editor(lang: str) -> None:
 
 def leaves_panel(result, lang: str) -> None:
     st.markdown(f"**{t('play.leaves', lang)}**", help=t("play.leaves_help", lang))
-    rows = pm.leaf_rows(result, st.session_state.overrides)
+    rows = leaf_rows(result, st.session_state.overrides)
     if not rows:
         st.caption(t("play.no_leaves", lang))
         return
-    own = pm.program_flags(result)
+    own = program_flags(result)
     for row in rows:
         if not row.can_require_grad:
             st.caption(t("play.leaf_int", lang, name=row.name, dtype=row.dtype))
@@ -80,7 +80,7 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     if ss.node not in choices:
         ss.node = None
     theme = session.theme()
-    fig = session.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
+    fig = cache.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
     image_format = ss.get("image_format", "png")
     event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
                             config=session.plotly_config(image_format))
@@ -144,12 +144,12 @@ def render() -> None:
     st.caption(t("play.intro", lang))
     program = ss.program
     overrides = session.overrides_key()
-    result = session.run(program, overrides, lang)
+    result = cache.run(program, overrides, lang)
     if result.error is None:
         ss.last_good = (program, overrides)
     left, right = st.columns([5, 7], gap="large")
     with left:
-        editor(lang)
+        editor_panel(lang)
         if result.error is not None:
             session.program_error_box(program, result.error, lang)
         leaves_panel(result, lang)
@@ -158,7 +158,7 @@ def render() -> None:
         shown_program, shown_overrides, shown = program, overrides, result
         if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
             shown_program, shown_overrides = ss.last_good
-            shown = session.run(shown_program, shown_overrides, lang)
+            shown = cache.run(shown_program, shown_overrides, lang)
             st.warning(t("play.last_good", lang))
         graph_panel(shown_program, shown_overrides, shown, lang)
     session.publish("playground")

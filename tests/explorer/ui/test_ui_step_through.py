@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.app_state import AppState, decode_query
 from explorer.lessons import LESSON_BY_KEY
-from tests.explorer.app_testing import array_of, charts, codes, node_label, start, title_of
+from explorer.ui.link import AppState, decode_query
+from tests.explorer.ui.app_testing import array_of, charts, codes, node_label, start, title_of
 
 pytestmark = pytest.mark.slow
 

@@ -1,27 +1,12 @@
-"""What the Playground and Step-through pages show, computed from a sandbox RunResult. No streamlit import.
-
-Pages stay thin: they read state, call these functions (through `st.cache_data`), and draw. Figures are
-returned as plain dicts (`fig.to_dict()`), which pickle quickly for the cache and which `st.plotly_chart`
-draws as they are.
+"""Beside the Playground's editor: the requires_grad boxes of a run's leaves, and the lines around an error.
+Pure (no streamlit import): the Playground page draws what these return.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer import sandbox
 from explorer.sandbox.result import ProgramError, RunResult
-
-
-def run_program(source: str, overrides: dict[str, bool] | None = None, lang: str = "en",
-                isolated: bool = True) -> RunResult:
-    """Run a program in the sandbox (a worker process by default) with requires_grad overrides.
-
-    Never raises: whatever the program does ends up in the result's error.
-    """
-    return sandbox.run_program(source, requires_grad_overrides=dict(overrides or {}), lang=lang,
-                               isolated=isolated)
-
 
 # --- leaves and their requires_grad checkboxes --------------------------------------------------------
 

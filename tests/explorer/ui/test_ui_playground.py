@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.app_state import AppState, decode_query
 from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
-from explorer.playground_model import run_program
+from explorer.sandbox import run_program
 from explorer.text.values import value_text
-from tests.explorer.app_testing import charts, codes, go_to, node_id, start, title_of
+from explorer.ui.link import AppState, decode_query
+from tests.explorer.ui.app_testing import charts, codes, go_to, node_id, start, title_of
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def test_ticking_a_constant_gives_it_a_gradient():
     at.selectbox(key="node_picker").select(node_id(charts(at)[0], "x")).run()
     details = codes(at)
     # the chain rule through z = x @ w + b: x.grad = w @ dloss/dz, and dloss/dz is b.grad
-    result = run_program(FIRST_LESSON.code, {"x": True}, isolated=False)
+    result = run_program(FIRST_LESSON.code, requires_grad_overrides={"x": True}, isolated=False)
     expected = result.tensors["w"].value @ result.tensors["b"].grad
     np.testing.assert_allclose(result.tensors["x"].grad, expected, rtol=1e-6)
     assert value_text(result.tensors["x"].grad) in details

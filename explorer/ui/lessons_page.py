@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from explorer.app_pages import session
 from explorer.lessons import LESSON_BY_KEY, LESSONS
 from explorer.text import t
+from explorer.ui import session
 
 
 def open_lesson(code: str) -> None:

@@ -2,39 +2,11 @@
 
 import streamlit as st
 
-from explorer.app_pages import session
-from explorer.descent import DescentError
-from explorer.descent.demo import MAX_STEPS, build_demo, explanation
+from explorer.descent import MAX_STEPS, OPTIMIZERS
+from explorer.descent.demo import explanation
 from explorer.descent.figures import at_frame
-from explorer.graph.figures import THEMES
 from explorer.text import t
-
-OPTIMIZERS = ("sgd", "momentum", "adam")
-
-
-@st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
-def demo(loss: str, detached: str, start: tuple, lr: float, steps: int, optimizer: str):
-    """(demo, None) or (None, DescentError) for the settings; errors are data so the page can show them."""
-    try:
-        return build_demo(loss, detached or None, start=start, lr=lr, steps=steps, optimizer=optimizer), None
-    except DescentError as error:
-        return None, error
-
-
-@st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
-def figures(settings: tuple, lang: str, theme: str):
-    from explorer.descent.figures import contour_figure, surface_figure
-
-    built, _ = demo(*settings)
-    contour, surface = contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()
-    # taller than Plotly's default so the legend, the Play buttons and the slider under the plot keep
-    # the plot itself big enough for the back of a classroom
-    contour["layout"]["height"] = 760
-    surface["layout"]["height"] = 680
-    for figure in (contour, surface):
-        # the figures are drawn on Plotly's light template; the dark one follows the app's dark theme
-        figure["layout"]["template"] = THEMES[theme]["template"]
-    return contour, surface
+from explorer.ui import cache, session
 
 
 def _set(name: str) -> None:
@@ -80,14 +52,14 @@ def render() -> None:
     d = ss.descent
     settings = (d["loss"], d["detached"], (float(d["start_a"]), float(d["start_b"])), float(d["lr"]),
                 int(d["steps"]), d["optimizer"])
-    built, error = demo(*settings)
+    built, error = cache.descent_demo(*settings)
     if error is not None:
         left.error(f"**{t('descent.error', lang)}**: {error.message(lang)}")
         session.publish("descent")
         return
     last = max(len(v.path.steps) for v in built.variants) - 1
     ss.descent_view_step = min(ss.get("descent_view_step", last), last)
-    contour, surface = figures(settings, lang, session.theme())
+    contour, surface = cache.descent_figures(settings, lang, session.theme())
     with left:
         step = st.slider(t("descent.step", lang), 0, last, key="descent_view_step")
         for variant in built.variants:

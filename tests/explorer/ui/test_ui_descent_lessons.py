@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.app_state import AppState, DescentSettings, decode_query
 from explorer.lessons import LESSON_BY_KEY, LESSONS
-from tests.explorer.app_testing import array_of, charts, start
+from explorer.ui.link import AppState, DescentSettings, decode_query
+from tests.explorer.ui.app_testing import array_of, charts, start
 
 pytestmark = pytest.mark.slow
 

@@ -14,13 +14,21 @@ import re
 import zlib
 from dataclasses import dataclass, field, fields, replace
 
+from explorer.descent import (
+    DEFAULT_DETACHED_LOSS,
+    DEFAULT_LOSS,
+    DEFAULT_LR,
+    DEFAULT_START,
+    DEFAULT_STEPS,
+    MAX_STEPS,
+    OPTIMIZERS,
+)
 from explorer.lessons import FIRST_LESSON
+from explorer.text import LANGUAGES
 
 PAGES = ("playground", "step_through", "descent", "lessons")
-LANGUAGES = ("en", "zh")
 THEMES = ("light", "dark")
 GRAPH_VIEWS = ("forward", "backward")
-OPTIMIZERS = ("sgd", "momentum", "adam")
 
 MAX_PROGRAM_CHARS = 20_000  # the sandbox refuses longer programs anyway
 MAX_PARAM_CHARS = 30_000  # an encoded parameter longer than this is ignored
@@ -29,13 +37,13 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 @dataclass(frozen=True)
 class DescentSettings:
-    loss: str = "(a - 1)**2 + (b + 1)**2 + (a - b)**2"
-    detached: str = "(a - 1)**2 + (b + 1)**2 + (a.detach() - b)**2"
-    lr: float = 0.1
-    steps: int = 100
-    optimizer: str = "sgd"
-    start_a: float = 0.5
-    start_b: float = -0.5
+    loss: str = DEFAULT_LOSS
+    detached: str = DEFAULT_DETACHED_LOSS
+    lr: float = DEFAULT_LR
+    steps: int = DEFAULT_STEPS
+    optimizer: str = OPTIMIZERS[0]
+    start_a: float = DEFAULT_START[0]
+    start_b: float = DEFAULT_START[1]
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ def decode_query(params, base: AppState = DEFAULT_STATE) -> AppState:
     changes["pass_index"] = _number(_one(params, "pass"), base.pass_index, int, 0, 10_000)
     changes["step"] = _number(_one(params, "step"), base.step, int, 0, 1_000_000)
     descent = {}
-    limits = {"lr": (float, 0.0, 10.0), "steps": (int, 1, 5000), "start_a": (float, -100.0, 100.0),
+    limits = {"lr": (float, 0.0, 10.0), "steps": (int, 1, MAX_STEPS), "start_a": (float, -100.0, 100.0),
               "start_b": (float, -100.0, 100.0)}
     for f in fields(DescentSettings):
         value = _one(params, f"d_{f.name}")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from explorer.app_pages import session
 from explorer.backward import jacobian as jp
 from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
+from explorer.ui import cache, session
 
 
 def _move(delta: int | None, count: int, to: int | None = None) -> None:
@@ -57,7 +57,7 @@ def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
         st.caption(t("step.jacobian_unavailable", lang, n=jp.MAX_ELEMENTS))
         return
     leaf = st.selectbox(t("step.jacobian_pick", lang), leaves, key="jacobian_leaf")
-    fig, verdict = session.jacobian(program, overrides, lang, ss.pass_index, output, leaf, session.theme())
+    fig, verdict = cache.jacobian(program, overrides, lang, ss.pass_index, output, leaf, session.theme())
     if fig is None:
         st.warning(verdict)
         return
@@ -71,7 +71,7 @@ def render() -> None:
     st.caption(t("step.intro", lang))
     program = ss.program
     overrides = session.overrides_key()
-    result = session.run(program, overrides, lang)
+    result = cache.run(program, overrides, lang)
     if result.error is not None:
         st.warning(t("step.program_error", lang, line=result.error.line))
     if not result.passes:
@@ -82,7 +82,7 @@ def render() -> None:
     ss.pass_picker = ss.pass_index
     st.selectbox(t("step.pass", lang), list(range(len(result.passes))), key="pass_picker",
                  on_change=_pass_picked, format_func=lambda i: pass_label(result, i, lang))
-    frames = session.frames(program, overrides, lang, ss.pass_index)
+    frames = cache.frames(program, overrides, lang, ss.pass_index)
     count = len(frames)
     ss.step = clamp_step(ss.step, count)
     left, right = st.columns([5, 7], gap="large")
@@ -95,11 +95,11 @@ def render() -> None:
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
-        fig = session.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
+        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
         config = session.plotly_config(filename="backward-step")
         st.plotly_chart(fig, key="step_chart", theme=None, config=config)
     if st.toggle(t("step.play", lang), key="play_toggle"):
-        animation = session.animation(program, overrides, lang, ss.pass_index, session.theme())
+        animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
         st.plotly_chart(animation, key="animation_chart", theme=None, config=session.plotly_config())
     jacobian_panel(program, overrides, result, lang)
     session.publish("step_through")

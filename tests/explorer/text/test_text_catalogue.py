@@ -9,7 +9,7 @@ from pathlib import Path
 
 from explorer.text import CATALOGUE, LANGUAGES, t
 
-EXPLORER = Path(__file__).resolve().parents[2] / "explorer"
+EXPLORER = Path(__file__).resolve().parents[3] / "explorer"
 
 
 def test_every_user_visible_string_exists_in_english_and_chinese_with_the_same_fields():

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from explorer.app_state import AppState, encode_query
+from explorer.ui.link import AppState, encode_query
 
-APP = Path(__file__).resolve().parents[2] / "explorer" / "app.py"
+APP = Path(__file__).resolve().parents[3] / "explorer" / "app.py"
 TIMEOUT = 120
 
 
