@@ -168,7 +168,7 @@ def _name_of(result: RunResult, tensor_id: str) -> str | None:
     name = result.names.get(tensor_id)
     info = result.tensors.get(name) if name else None
     # only the name's final binding can be reached by code appended after the program
-    if info is None or f"t{info.tid}" != tensor_id:
+    if info is None or info.id != tensor_id:
         return None
     return name
 
@@ -206,7 +206,7 @@ def jacobian_from_run(result: RunResult, derived: RunResult, pass_index: int, ou
     v = np.ones(out_info.shape) if first is None else np.asarray(first.grad_in[0], dtype=np.float64)
     v = np.broadcast_to(v, out_info.shape)
     vjp = (v.reshape(-1) @ J).reshape(in_info.shape)
-    leaf = f"t{in_info.tid}"
+    leaf = in_info.id
     grad = next((np.asarray(ev.after) for ev in p.events
                  if ev.kind == "accumulate" and ev.tensor == leaf and ev.after is not None), None)
     return JacobianView(J, np.array(v), vjp, grad, tuple(out_info.shape), tuple(in_info.shape))

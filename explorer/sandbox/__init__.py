@@ -13,11 +13,11 @@ from explorer.sandbox.limits import Limits
 from explorer.sandbox.notebook import extract_program
 from explorer.sandbox.result import LeafInfo, OutputEntry, ProgramError, RunResult, TensorInfo, render_outputs
 from explorer.sandbox.runner import run_in_process
-from explorer.sandbox.worker import run_isolated, start_worker
+from explorer.sandbox.worker import run_isolated
 
 __all__ = [
     "Interpreter", "LeafInfo", "Limits", "OutputEntry", "ProgramError", "RunResult", "TensorInfo",
-    "render_outputs", "run_in_process", "run_isolated", "run_program", "start_worker",
+    "render_outputs", "run_in_process", "run_isolated", "run_program",
 ]
 
 

@@ -47,7 +47,7 @@ class OutputEntry:
 
 @dataclass
 class TensorInfo:
-    tid: int
+    id: str  # the engine's public id ("t12", engine.graph.tensor_id), as in graph exports and traces
     shape: tuple
     dtype: str
     value: Any  # numpy array (a copy)
@@ -56,6 +56,11 @@ class TensorInfo:
     is_leaf: bool
     grad_fn: str | None
 
+    @property
+    def tid(self) -> str:
+        """The number in `id`: "12" for "t12" (what callers wrote as f"t{tid}" before ids were strings)."""
+        return self.id[1:]
+
 
 @dataclass
 class LeafInfo:
@@ -63,7 +68,7 @@ class LeafInfo:
 
     name: str
     line: int
-    tid: int
+    id: str  # the engine's public id of the tensor, as TensorInfo.id
     dtype: str
     requires_grad: bool  # as the program wrote it (before any override)
     can_require_grad: bool  # floating dtypes only, as in PyTorch
@@ -80,7 +85,7 @@ class RunResult:
     backward_graph: Any = None  # networkx.DiGraph or None
     passes: list = field(default_factory=list)  # engine.backward_trace.BackwardPass, bounded
     passes_dropped: int = 0  # how many passes in the middle were left out of `passes`
-    names: dict[str, str] = field(default_factory=dict)  # "t{tid}" -> variable name
+    names: dict[str, str] = field(default_factory=dict)  # tensor id -> variable name
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
 

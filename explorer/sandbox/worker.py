@@ -230,15 +230,6 @@ _zygote = Zygote()
 atexit.register(_zygote.stop)
 
 
-def start_worker() -> bool:
-    """Start the zygote now (it takes about a second of imports) rather than on the first run."""
-    try:
-        _zygote.socket_path()
-    except Exception:  # run_isolated reports the failure to the user when it matters
-        return False
-    return True
-
-
 def _failure(key: str, lang: str) -> RunResult:
     return RunResult(error=ProgramError(1, 1, t(key, lang), "LimitError", "hint.limit"))
 
