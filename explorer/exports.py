@@ -14,9 +14,9 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.graph.figures import KIND_STYLE, OKABE_ITO, graph_figure, node_label
-from explorer.graph.layout import Layout, layered_layout, natural_key
-from explorer.graph.views import graph_of, overlay_of
+from explorer.graph.figures import KIND_STYLE, OKABE_ITO, node_label
+from explorer.graph.layout import Layout, natural_key
+from explorer.graph.views import graph_figure_dict, graph_of, layout_of
 from explorer.sandbox import run_program
 from explorer.sandbox.result import LeafInfo
 from explorer.text import t
@@ -184,12 +184,8 @@ def export_text(source: str, fmt: str, view: str = "forward", lang: str = "en",
         if result.error is not None:
             problem = t("cli.error_line", lang, line=result.error.line, message=result.error.message)
         return None, problem
-    layout = layered_layout(graph)
     if fmt == "json":
-        return graph_to_json(graph, layout), None
+        return graph_to_json(graph, layout_of(result, view)), None
     if fmt == "dot":
         return graph_to_dot(graph), None
-    node_grads, edge_grads = overlay_of(result, view, graph)
-    fig = graph_figure(graph, layout, lang=lang, node_gradients=node_grads, edge_gradients=edge_grads,
-                       tensor_names=result.names)
-    return figure_to_html(fig), None
+    return figure_to_html(go.Figure(graph_figure_dict(result, view, lang=lang))), None

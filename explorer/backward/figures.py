@@ -25,11 +25,17 @@ def pass_until(backward_pass, step: int):
     return replace(backward_pass, events=list(backward_pass.events[: step + 1]))
 
 
+def pass_layout(result: RunResult, pass_index: int) -> Layout | None:
+    """The layout the worker made for the pass's graph (explorer/graph/run_layout.py)."""
+    layouts = result.pass_layouts
+    return layouts[pass_index] if pass_index < len(layouts) else None
+
+
 def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
                      theme: str = "light") -> dict:
     """The pass's backward graph with the current node ringed and the gradients that have flowed so far."""
     p = result.passes[pass_index]
-    layout = layered_layout(p.graph)
+    layout = pass_layout(result, pass_index)
     node = p.events[step].node if p.events else None
     nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
     title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
@@ -87,7 +93,9 @@ def animation_figure(
     names: dict | None = None,
     frame_ms: int = 1200,
 ) -> go.Figure:
-    """The pass's backward graph with one animation frame per event; play/pause buttons and a slider."""
+    """The pass's backward graph with one animation frame per event; play/pause buttons and a slider.
+
+    layout: the result's layout of this pass (`pass_layout`); a pass drawn on its own is laid out here."""
     graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()
     if layout is None:
         layout = layered_layout(graph)

@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.graph.layout import Layout, layered_layout, natural_key
+from explorer.graph.names import with_tensor_names
 from explorer.text import CATALOGUE, t
 from explorer.text.values import shape_text, value_text
 
@@ -50,26 +51,10 @@ THEMES = {
 GRAD_BINS = ("#3b528b", "#21918c", "#5ec962", "#fde725")
 BIG_GRAPH = 150  # above this many nodes labels are left to the hover, or the picture becomes ink
 
+
 def kind_text(kind: str, lang: str) -> str:
     key = f"graph.kind.{kind}"
     return t(key, lang) if key in CATALOGUE else kind
-
-
-def tensor_names_of(forward: nx.DiGraph) -> dict[str, str]:
-    """{"t{tid}": variable name} from a forward graph export made with names=..."""
-    nodes = forward.nodes(data=True)
-    return {str(n): d["name"] for n, d in nodes if d.get("name") and str(n).startswith("t")}
-
-
-def with_tensor_names(graph: nx.DiGraph, names: Mapping[str, str] | None) -> nx.DiGraph:
-    """A copy of a backward graph whose AccumulateGrad nodes know their leaf's variable name."""
-    if not names:
-        return graph
-    named = graph.copy()
-    for d in named.nodes.values():
-        if d.get("kind") == "accumulate" and not d.get("tensor_name") and d.get("tensor") in names:
-            d["tensor_name"] = names[d["tensor"]]
-    return named
 
 
 def graph_view(graph: nx.DiGraph) -> str:
@@ -215,7 +200,7 @@ def graph_figure(
 ) -> go.Figure:
     """Draw a forward or backward graph export. Gradients (arrays by node / by edge) shade the overlay.
 
-    tensor_names ({"t{tid}": name}, e.g. from `tensor_names_of(forward graph)`) names AccumulateGrad nodes.
+    tensor_names ({tensor id: name}, e.g. a RunResult's `names`) names AccumulateGrad nodes.
     """
     style = THEMES[theme]
     if layout is None:

@@ -9,20 +9,26 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from explorer.graph.figures import graph_figure, kind_text, node_at, node_label, tensor_names_of, with_tensor_names
+from explorer.graph.figures import graph_figure, kind_text, node_at, node_label
 from explorer.graph.gradients import backward_gradients, forward_gradients
-from explorer.graph.layout import layered_layout, natural_key
+from explorer.graph.layout import Layout, natural_key
+from explorer.graph.names import tensor_names_of
 from explorer.sandbox.result import RunResult
 from explorer.text import t
 from explorer.text.values import shape_text, value_text
 
 
 def graph_of(result: RunResult, view: str) -> nx.DiGraph | None:
+    """The run's forward or backward graph (its AccumulateGrad nodes named by the worker), or None."""
     graph = result.backward_graph if view == "backward" else result.forward_graph
     if graph is None or graph.number_of_nodes() == 0:
         return None
-    # AccumulateGrad nodes carry the variable name of their leaf, for the figure, details and exports
-    return with_tensor_names(graph, result.names) if view == "backward" else graph
+    return graph
+
+
+def layout_of(result: RunResult, view: str) -> Layout | None:
+    """The layout the worker made for that graph (explorer/graph/run_layout.py)."""
+    return result.backward_layout if view == "backward" else result.forward_layout
 
 
 def overlay_of(result: RunResult, view: str, graph: nx.DiGraph) -> tuple[dict, dict]:
@@ -43,7 +49,7 @@ def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: 
     graph = graph_of(result, view)
     if graph is None:
         return None
-    layout = layered_layout(graph)
+    layout = layout_of(result, view)
     node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
     names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
     names = {**names, **{k: v for k, v in result.names.items() if k not in names}}

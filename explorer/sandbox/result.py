@@ -86,6 +86,10 @@ class RunResult:
     passes: list = field(default_factory=list)  # engine.backward_trace.BackwardPass, bounded
     passes_dropped: int = 0  # how many passes in the middle were left out of `passes`
     names: dict[str, str] = field(default_factory=dict)  # tensor id -> variable name
+    # one layout per graph, made once in the worker (explorer/graph/run_layout.py): explorer.graph.layout.Layout
+    forward_layout: Any = None
+    backward_layout: Any = None
+    pass_layouts: list = field(default_factory=list)  # one per pass in `passes`, None where it has no graph
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
 

@@ -14,6 +14,7 @@ import numpy as np
 
 import engine
 from engine.graph import tensor_id
+from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
@@ -136,6 +137,11 @@ def run_in_process(
         interp.tracker.trim_passes(final=True)
         result.passes = list(recorder.passes)
         result.passes_dropped = interp.tracker.passes_dropped
+        try:
+            lay_out(result)
+        except Exception:  # without layouts the views lay the graphs out themselves; the run stands
+            result.forward_layout = result.backward_layout = None
+            result.pass_layouts = [None] * len(result.passes)
     result.stats = interp.budget.stats()
     return result
 

@@ -49,11 +49,11 @@ def frames(program: str, overrides: tuple, lang: str, pass_index: int):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
-    from explorer.backward.figures import animation_figure
+    from explorer.backward.figures import animation_figure, pass_layout
 
     result = run(program, overrides, lang)
-    return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name,
-                            names=result.names).to_dict()
+    return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name, names=result.names,
+                            layout=pass_layout(result, pass_index)).to_dict()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

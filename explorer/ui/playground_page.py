@@ -122,8 +122,9 @@ def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang
         columns = st.columns(4)
         columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",
                                    on_click="ignore", key="export_html")
-        columns[1].download_button("JSON", lambda: graph_to_json(graph), f"{stem}.json", "application/json",
-                                   on_click="ignore", key="export_json")
+        layout = views.layout_of(result, ss.view)
+        columns[1].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
+                                   "application/json", on_click="ignore", key="export_json")
         columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
         columns[3].download_button(t("play.export_py", lang),

@@ -14,10 +14,10 @@ from explorer.graph.figures import (
     node_at,
     node_hover,
     node_label,
-    tensor_names_of,
 )
 from explorer.graph.gradients import backward_gradients, forward_gradients
 from explorer.graph.layout import layered_layout
+from explorer.graph.names import tensor_names_of
 from explorer.text.values import format_number, value_text
 
 
