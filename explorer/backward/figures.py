@@ -1,6 +1,6 @@
 """A recorded backward pass drawn: its backward graph as it stands after one step (the current node ringed,
-the gradients that have flowed so far), and the whole pass as a Plotly animation (play + slider) that runs in
-the browser without reruns. No streamlit import.
+the gradients that have flowed so far), the whole pass as a Plotly animation (play + slider) that runs in the
+browser without reruns, and its Jacobian view (J, v, vᵀJ and .grad). No streamlit import.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import textwrap
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from explorer.backward.frames import Frame, frames_from_pass
+from explorer.backward.jacobian import JacobianView
 from explorer.graph.figures import THEMES, graph_figure, highlight_traces
 from explorer.graph.gradients import backward_gradients
 from explorer.graph.layout import Layout, layered_layout
@@ -145,4 +148,43 @@ def animation_figure(
                       for f in frames],
         }],
     )
+    return fig
+
+
+# --- the Jacobian view ------------------------------------------------------------------------------------
+
+
+def _as_matrix(a: np.ndarray) -> np.ndarray:
+    if a.ndim == 2:
+        return a
+    return a.reshape(1, -1) if a.ndim <= 1 else a.reshape(a.shape[0], -1)
+
+
+def _heatmap(a: np.ndarray, show_text: bool) -> go.Heatmap:
+    m = _as_matrix(np.asarray(a, dtype=np.float64))
+    return go.Heatmap(
+        z=m, colorscale="Cividis", showscale=False, xgap=1, ygap=1,
+        text=np.vectorize(lambda x: f"{x:.3g}")(m) if show_text else None,
+        texttemplate="%{text}" if show_text else None, textfont={"size": 12},
+        hovertemplate="[%{y}, %{x}] = %{z:.4g}<extra></extra>",
+    )
+
+
+def jacobian_figure(view: JacobianView, lang: str = "en", theme: str = "light") -> go.Figure:
+    """Four heatmaps side by side: J, v, v^T J and .grad (cividis: readable with colour-vision deficiency)."""
+    titles = [t("jacobian.jacobian", lang, m=view.jacobian.shape[0], n=view.jacobian.shape[1]), t("jacobian.v", lang),
+              t("jacobian.vjp", lang), t("jacobian.grad", lang)]
+    fig = make_subplots(rows=1, cols=4, subplot_titles=titles, column_widths=[0.46, 0.18, 0.18, 0.18],
+                        horizontal_spacing=0.05)
+    fig.add_trace(_heatmap(view.jacobian, view.jacobian.size <= 400), row=1, col=1)
+    fig.add_trace(_heatmap(view.v, view.v.size <= 64), row=1, col=2)
+    fig.add_trace(_heatmap(view.vjp, view.vjp.size <= 64), row=1, col=3)
+    fig.add_trace(_heatmap(view.grad if view.grad is not None else np.zeros(view.in_shape),
+                           view.vjp.size <= 64 and view.grad is not None), row=1, col=4)
+    for col in range(1, 5):
+        # whole-number ticks: these are indices, not coordinates
+        fig.update_yaxes(autorange="reversed", dtick=1 if col > 1 else None, row=1, col=col)
+        fig.update_xaxes(dtick=1 if col > 1 else None, row=1, col=col)
+    fig.update_layout(template=THEMES[theme]["template"], height=460, title=view.verdict(lang),
+                      font={"size": 14}, margin={"l": 30, "r": 10, "t": 70, "b": 40})
     return fig

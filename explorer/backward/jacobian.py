@@ -1,22 +1,28 @@
 """Vector-Jacobian products made visible: for a non-scalar output, `out.backward(v)` stores v^T J in .grad.
 
 The Jacobian is built row by row on the existing graph (one `autograd.grad` per output element, the graph
-retained), so it works on whatever the user's program computed, no function re-run needed.
+retained), so it works on whatever the user's program computed, no function re-run needed. In the sandbox it
+is built during the run itself: right before a pass of `out.backward(v, retain_graph=True)` runs, the run's
+recorder (explorer/sandbox/runner.py) computes `record_jacobian(out)` on the graph as it stands, and the
+result carries it to the step-through page (`candidates`, `jacobian_of`). The figure is in
+explorer/backward/figures.py. No streamlit or plotly import.
 """
 
 from __future__ import annotations
 
-import keyword
-import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from explorer.graph.figures import THEMES
-from explorer.sandbox.result import RunResult
+import engine
+from engine.graph import tensor_id
 from explorer.text import t
+
+if TYPE_CHECKING:  # the sandbox's runner imports this module to record Jacobians
+    from explorer.sandbox.result import RunResult
+
+MAX_ELEMENTS = 64  # J has at most 64 x 64 entries: one autograd.grad per output element
 
 
 class GraphReleasedError(RuntimeError):
@@ -63,27 +69,30 @@ class JacobianView:
         return t("jacobian.differs", lang)
 
 
-def jacobian_matrix(output, inp) -> np.ndarray:
-    """J[i, j] = d out.flatten()[i] / d inp.flatten()[j], one backward per output element."""
-    import engine  # the explorer's own engine; imported here so pure figure code does not need it
-
+def jacobian_matrices(output, inputs) -> list[np.ndarray]:
+    """J[i, j] = d out.flatten()[i] / d inp.flatten()[j] for each input, one backward per output element."""
     m = int(np.prod(output.shape))
-    n = int(np.prod(inp.shape))
-    rows = np.zeros((m, n), dtype=np.float64)
+    rows = [np.zeros((m, int(np.prod(inp.shape))), dtype=np.float64) for inp in inputs]
     for i in range(m):
         seed = np.zeros(m)
         seed[i] = 1.0
         v = engine.tensor(seed.reshape(tuple(output.shape)), dtype=output.dtype)
         try:
-            (g,) = engine.autograd.grad(output, (inp,), grad_outputs=(v,), retain_graph=True,
-                                        allow_unused=True)
+            grads = engine.autograd.grad(output, tuple(inputs), grad_outputs=(v,), retain_graph=True,
+                                         allow_unused=True)
         except RuntimeError as err:
             if "backward through the graph a second time" in str(err):
                 raise GraphReleasedError(t("jacobian.released", "en")) from err
             raise
-        if g is not None:
-            rows[i] = g.detach().numpy().reshape(-1)
+        for matrix, g in zip(rows, grads):
+            if g is not None:
+                matrix[i] = g.detach().numpy().reshape(-1)
     return rows
+
+
+def jacobian_matrix(output, inp) -> np.ndarray:
+    """J[i, j] = d out.flatten()[i] / d inp.flatten()[j], one backward per output element."""
+    return jacobian_matrices(output, (inp,))[0]
 
 
 def jacobian_view(output, inp, v=None, grad=None) -> JacobianView:
@@ -99,114 +108,83 @@ def jacobian_view(output, inp, v=None, grad=None) -> JacobianView:
     return JacobianView(J, v_arr, vjp, g_arr, out_shape, in_shape)
 
 
-def _as_matrix(a: np.ndarray) -> np.ndarray:
-    if a.ndim == 2:
-        return a
-    return a.reshape(1, -1) if a.ndim <= 1 else a.reshape(a.shape[0], -1)
+# --- the Jacobian of a recorded pass ---------------------------------------------------------------------
 
 
-def _heatmap(a: np.ndarray, show_text: bool) -> go.Heatmap:
-    m = _as_matrix(np.asarray(a, dtype=np.float64))
-    return go.Heatmap(
-        z=m, colorscale="Cividis", showscale=False, xgap=1, ygap=1,
-        text=np.vectorize(lambda x: f"{x:.3g}")(m) if show_text else None,
-        texttemplate="%{text}" if show_text else None, textfont={"size": 12},
-        hovertemplate="[%{y}, %{x}] = %{z:.4g}<extra></extra>",
-    )
+@dataclass(frozen=True)
+class PassJacobian:
+    """The Jacobian of a backward pass's output, taken right before the pass ran."""
+
+    output: str  # the output's tensor id
+    out_shape: tuple
+    inputs: dict  # leaf tensor id -> (the leaf's shape, J as an (out.numel(), leaf.numel()) array)
 
 
-def jacobian_figure(view: JacobianView, lang: str = "en", theme: str = "light") -> go.Figure:
-    """Four heatmaps side by side: J, v, v^T J and .grad (cividis: readable with colour-vision deficiency)."""
-    titles = [t("jacobian.jacobian", lang, m=view.jacobian.shape[0], n=view.jacobian.shape[1]), t("jacobian.v", lang),
-              t("jacobian.vjp", lang), t("jacobian.grad", lang)]
-    fig = make_subplots(rows=1, cols=4, subplot_titles=titles, column_widths=[0.46, 0.18, 0.18, 0.18],
-                        horizontal_spacing=0.05)
-    fig.add_trace(_heatmap(view.jacobian, view.jacobian.size <= 400), row=1, col=1)
-    fig.add_trace(_heatmap(view.v, view.v.size <= 64), row=1, col=2)
-    fig.add_trace(_heatmap(view.vjp, view.vjp.size <= 64), row=1, col=3)
-    fig.add_trace(_heatmap(view.grad if view.grad is not None else np.zeros(view.in_shape),
-                           view.vjp.size <= 64 and view.grad is not None), row=1, col=4)
-    for col in range(1, 5):
-        # whole-number ticks: these are indices, not coordinates
-        fig.update_yaxes(autorange="reversed", dtick=1 if col > 1 else None, row=1, col=col)
-        fig.update_xaxes(dtick=1 if col > 1 else None, row=1, col=col)
-    fig.update_layout(template=THEMES[theme]["template"], height=460, title=view.verdict(lang),
-                      font={"size": 14}, margin={"l": 30, "r": 10, "t": 70, "b": 40})
-    return fig
+def reachable_leaves(output) -> list:
+    """The leaves whose .grad a backward from `output` reaches, in the order next_functions meets them."""
+    seen: set = set()
+    leaves = []
+    stack = [output.grad_fn] if output.grad_fn is not None else []
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node).__name__ == "AccumulateGrad":
+            leaves.append(node.variable)
+            continue
+        stack.extend(fn for fn, _ in reversed(node.next_functions))
+    return leaves
 
 
-# --- the Jacobian of a recorded pass, from a sandboxed run -------------------------------------------------
-
-MAX_ELEMENTS = 64  # J has at most 64 x 64 entries: one autograd.grad per output element
-MATRIX_NAME = "jacobian_matrix_"
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-SUFFIX = """
-{matrix} = torch.zeros({out}.numel(), {inp}.numel(), dtype=torch.float64)
-for jacobian_i_ in range({out}.numel()):
-    jacobian_seed_ = torch.zeros({out}.numel(), dtype={out}.dtype)
-    jacobian_seed_[jacobian_i_] = 1.0
-    jacobian_row_ = torch.autograd.grad({out}, ({inp},), grad_outputs=(jacobian_seed_.reshape({out}.shape),),
-                                        retain_graph=True, allow_unused=True)[0]
-    if jacobian_row_ is not None:
-        {matrix}[jacobian_i_] = jacobian_row_.reshape(-1).double()
-"""
-
-
-def _plain_name(name: str) -> bool:
-    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)
-
-
-def jacobian_program(source: str, output_name: str, input_name: str) -> str:
-    """The user's program followed by the code that builds d output / d input, row by row."""
-    if not (_plain_name(output_name) and _plain_name(input_name)):
-        raise ValueError("output and input must be plain variable names")
-    return source.rstrip("\n") + "\n" + SUFFIX.format(out=output_name, inp=input_name, matrix=MATRIX_NAME)
-
-
-def _name_of(result: RunResult, tensor_id: str) -> str | None:
-    name = result.names.get(tensor_id)
-    info = result.tensors.get(name) if name else None
-    # only the name's final binding can be reached by code appended after the program
-    if info is None or info.id != tensor_id:
+def record_jacobian(output) -> PassJacobian | None:
+    """J of `output` (at most MAX_ELEMENTS elements) with respect to each reachable leaf of at most MAX_ELEMENTS
+    elements, on the graph as it stands; None when there is nothing of that size to show."""
+    if output.numel() > MAX_ELEMENTS:
         return None
-    return name
+    leaves = [leaf for leaf in reachable_leaves(output) if leaf.numel() <= MAX_ELEMENTS]
+    if not leaves:
+        return None
+    matrices = jacobian_matrices(output, leaves)
+    inputs = {tensor_id(leaf): (tuple(leaf.shape), matrix) for leaf, matrix in zip(leaves, matrices)}
+    return PassJacobian(tensor_id(output), tuple(output.shape), inputs)
+
+
+def _recorded(result: RunResult, pass_index: int) -> PassJacobian | None:
+    if not 0 <= pass_index < len(result.passes):
+        return None
+    return result.jacobians.get(result.passes[pass_index].index)
 
 
 def candidates(result: RunResult, pass_index: int) -> tuple[str | None, list[str]]:
     """(output name, leaf names) for which this pass's Jacobian can be drawn, or (None, [])."""
-    if not result.ok or not 0 <= pass_index < len(result.passes):
-        return None, []
-    p = result.passes[pass_index]
-    if p.kind != "backward" or len(p.root_tensors) != 1 or not p.retain_graph:
-        return None, []
-    out = _name_of(result, p.root_tensors[0])
-    if out is None or int(np.prod(result.tensors[out].shape)) > MAX_ELEMENTS:
+    recorded = _recorded(result, pass_index)
+    out = None if recorded is None else result.names.get(recorded.output)
+    if out is None:
         return None, []
     leaves = []
-    for ev in p.events:
-        if ev.kind == "accumulate" and ev.tensor:
-            name = _name_of(result, ev.tensor)
-            if name and name not in leaves and int(np.prod(result.tensors[name].shape)) <= MAX_ELEMENTS:
-                leaves.append(name)
+    for ev in result.passes[pass_index].events:  # in the order the pass reached them
+        name = result.names.get(ev.tensor) if ev.kind == "accumulate" else None
+        if name and name not in leaves and ev.tensor in recorded.inputs:
+            leaves.append(name)
     return (out, leaves) if leaves else (None, [])
 
 
-def jacobian_from_run(result: RunResult, derived: RunResult, pass_index: int, output_name: str,
-                      input_name: str) -> JacobianView:
-    """J from the derived run; v and .grad (right after this pass) from the original run's trace."""
-    if not derived.ok or MATRIX_NAME not in derived.tensors:
-        raise ValueError(derived.error.message if derived.error is not None else "no Jacobian was computed")
+def jacobian_of(result: RunResult, pass_index: int, output_name: str, input_name: str) -> JacobianView:
+    """J as recorded during the run; v and .grad (right after this pass) from the pass's trace."""
+    recorded = _recorded(result, pass_index)
+    if recorded is None or result.names.get(recorded.output) != output_name:
+        raise ValueError(f"no Jacobian of {output_name!r} was recorded for this pass")
+    leaf = next((i for i in recorded.inputs if result.names.get(i) == input_name), None)
+    if leaf is None:
+        raise ValueError(f"no Jacobian with respect to {input_name!r} was recorded for this pass")
+    in_shape, J = recorded.inputs[leaf]
     p = result.passes[pass_index]
-    out_info = result.tensors[output_name]
-    in_info = result.tensors[input_name]
-    J = np.asarray(derived.tensors[MATRIX_NAME].value, dtype=np.float64)
     root = p.roots[0] if p.roots else None
     first = next((ev for ev in p.events if ev.node == root and ev.grad_in), None)
-    v = np.ones(out_info.shape) if first is None else np.asarray(first.grad_in[0], dtype=np.float64)
-    v = np.broadcast_to(v, out_info.shape)
-    vjp = (v.reshape(-1) @ J).reshape(in_info.shape)
-    leaf = in_info.id
+    v = np.ones(recorded.out_shape) if first is None else np.asarray(first.grad_in[0], dtype=np.float64)
+    v = np.broadcast_to(v, recorded.out_shape)
+    vjp = (v.reshape(-1) @ J).reshape(in_shape)
     grad = next((np.asarray(ev.after) for ev in p.events
                  if ev.kind == "accumulate" and ev.tensor == leaf and ev.after is not None), None)
-    return JacobianView(J, np.array(v), vjp, grad, tuple(out_info.shape), tuple(in_info.shape))
+    return JacobianView(J, np.array(v), vjp, grad, recorded.out_shape, in_shape)

@@ -89,6 +89,8 @@ type_as unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_
 """)
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+# methods that make backward passes run the program's code or fill .grad beyond the leaves
+BACKWARD_HOOKS = frozenset({"register_hook", "register_prehook", "retain_grad"})
 
 NODE_NAMES = words("""
 name next_functions metadata register_hook register_prehook variable

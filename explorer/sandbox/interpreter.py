@@ -256,6 +256,7 @@ class Interpreter:
         self.loop_depth = 0  # leaves bound inside loops (gradients of each step) are not offered to the UI
         self.line = 1
         self.tracker = None  # set by the runner: accounts tensors the engine creates
+        self.hooked = False  # the program registered a hook or retain_grad: its code runs inside backward passes
         self.sizer = Sizer(self.is_array, self.limits.tensor_elements)
         self._namespaces: dict[str, Namespace] = {}
         self.builtins = self._make_builtins()
@@ -821,6 +822,8 @@ class Interpreter:
         if isinstance(func, EngineFunction):
             if func.kind == "python":
                 return self.call_python_method(func, args, kwargs)
+            if func.name in allow_lists.BACKWARD_HOOKS:
+                self.hooked = True
             return self.call_engine(func.fn, func.sizing, args, kwargs, func.owner, func.kind)
         if isinstance(func, ClassRef):
             if not func.constructible:

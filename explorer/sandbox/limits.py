@@ -28,6 +28,9 @@ class Limits:
     wall_seconds: float = 10.0
     call_depth: int = 30
     format_width: int = 200  # width / precision in a format spec
+    # Jacobians the run records for the step-through page (one autograd.grad per output element): output
+    # elements x graph nodes, summed over the passes, and only for the passes a result always keeps
+    jacobian_work: int = 50_000
     # worker process (isolated runs only)
     hard_timeout_seconds: float = 20.0  # the parent kills the worker after this
     cpu_seconds: int = 25

@@ -90,6 +90,8 @@ class RunResult:
     forward_layout: Any = None
     backward_layout: Any = None
     pass_layouts: list = field(default_factory=list)  # one per pass in `passes`, None where it has no graph
+    # pass index -> explorer.backward.jacobian.PassJacobian, taken during the run right before the pass ran
+    jacobians: dict = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
 import engine
+from engine.backward_trace import Recorder
 from engine.graph import tensor_id
+from explorer.backward.jacobian import record_jacobian
 from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, Limits
@@ -58,6 +61,59 @@ class TensorTracker:
             dropped = len(passes) - KEEP_FIRST_PASSES - KEEP_LAST_PASSES
             del passes[KEEP_FIRST_PASSES:len(passes) - KEEP_LAST_PASSES]
             self.passes_dropped += dropped
+
+
+class JacobianRecorder(Recorder):
+    """The engine's recorder of backward passes, plus the Jacobian the step-through page shows: right before a
+    pass of `out.backward(v, retain_graph=True)` runs, J of `out` with respect to each leaf it reaches
+    (explorer/backward/jacobian.py), on the graph as it stands, with this recorder switched off meanwhile.
+
+    Skipped once the program has registered a hook or retain_grad, which the extra backward calls would
+    trigger (they run the program's hooks and fill retained .grads); and skipped past the first passes (the
+    ones a result always keeps) and past the limits' `jacobian_work`, so a loop of backward calls stays cheap.
+    """
+
+    def __init__(self, limits: Limits, program_hooks: Callable[[], bool]):
+        super().__init__()
+        self.jacobians: dict = {}
+        self.work_left = limits.jacobian_work
+        self.program_hooks = program_hooks
+
+    def begin(self, kind, roots, root_nodes, create_graph, retain_graph):
+        backward_pass = super().begin(kind, roots, root_nodes, create_graph, retain_graph)
+        wanted = (backward_pass is not None and kind == "backward" and len(roots) == 1 and retain_graph
+                  and backward_pass.index < KEEP_FIRST_PASSES and not self.program_hooks())
+        if wanted:
+            work = int(roots[0].numel()) * max(len(backward_pass.graph or ()), 1)
+            if work <= self.work_left:
+                self.work_left -= work
+                with self.paused():
+                    try:
+                        found = record_jacobian(roots[0])
+                    except Exception:  # no Jacobian, but the program's own pass runs as it would have
+                        found = None
+                if found is not None:
+                    self.jacobians[backward_pass.index] = found
+        return backward_pass
+
+    @contextlib.contextmanager
+    def paused(self):
+        active = engine.backward_trace.ACTIVE
+        previous, active[0] = active[0], None
+        try:
+            yield
+        finally:
+            active[0] = previous
+
+    @contextlib.contextmanager
+    def recording(self):
+        """Record the passes made inside the block, as engine.backward_trace.record() does."""
+        active = engine.backward_trace.ACTIVE
+        previous, active[0] = active[0], self
+        try:
+            yield self
+        finally:
+            active[0] = previous
 
 
 def _nbytes(tensor) -> int:
@@ -109,7 +165,7 @@ def run_in_process(
     with contextlib.ExitStack() as stack, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         capture = stack.enter_context(engine.graph.capture())
-        recorder = stack.enter_context(engine.backward_trace.record())
+        recorder = stack.enter_context(JacobianRecorder(limits, lambda: interp.hooked).recording())
         interp.tracker = TensorTracker(interp.budget, capture, recorder)
         try:
             interp.run(source)
@@ -137,6 +193,8 @@ def run_in_process(
         interp.tracker.trim_passes(final=True)
         result.passes = list(recorder.passes)
         result.passes_dropped = interp.tracker.passes_dropped
+        kept = {p.index for p in result.passes}
+        result.jacobians = {index: found for index, found in recorder.jacobians.items() if index in kept}
         try:
             lay_out(result)
         except Exception:  # without layouts the views lay the graphs out themselves; the run stands

@@ -59,15 +59,14 @@ def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_
 @st.cache_data(max_entries=16, show_spinner=False)
 def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
              theme_name: str):
-    """(figure dict, verdict) or (None, message) for the Jacobian of a pass."""
-    result = run(program, overrides, lang)
-    derived = sandbox.run_program(jp.jacobian_program(program, output, leaf), requires_grad_overrides=dict(overrides),
-                                  lang=lang)
+    """(figure dict, verdict) or (None, message) for the Jacobian the run recorded for a pass."""
+    from explorer.backward.figures import jacobian_figure
+
     try:
-        view = jp.jacobian_from_run(result, derived, pass_index, output, leaf)
-    except (ValueError, KeyError, IndexError) as exc:
+        view = jp.jacobian_of(run(program, overrides, lang), pass_index, output, leaf)
+    except ValueError as exc:
         return None, t("step.jacobian_failed", lang, message=str(exc))
-    return jp.jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
+    return jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.backward.jacobian import JacobianView, candidates, jacobian_figure, jacobian_from_run, jacobian_program
+from explorer.backward.figures import jacobian_figure
+from explorer.backward.jacobian import JacobianView, candidates, jacobian_of
 from explorer.lessons import LESSON_BY_KEY
 from explorer.sandbox import run_program
 
@@ -90,10 +91,41 @@ def test_jacobian_of_a_vector_output_matches_the_chain_rule():
     result = run(code)
     output, leaves = candidates(result, 0)
     assert (output, leaves) == ("out", ["inp"])
-    view = jacobian_from_run(result, run(jacobian_program(code, output, "inp")), 0, output, "inp")
+    view = jacobian_of(result, 0, output, "inp")
     inp = np.eye(3).reshape(-1)
     np.testing.assert_allclose(view.jacobian, np.diag(2 * (inp + 1)))
     np.testing.assert_allclose(view.vjp, np.array([[4., 0, 0], [0, 8, 0], [0, 0, 12]]))
     assert view.matches
     with pytest.raises(ValueError):
-        jacobian_program(code, "out; import os", "inp")
+        jacobian_of(result, 0, "out; import os", "inp")
+
+
+def test_the_jacobian_is_taken_before_the_pass_even_when_a_later_pass_frees_the_graph():
+    code = ("import torch\ninp = torch.tensor([1., 2.], requires_grad=True)\nout = inp * inp\n"
+            "out.backward(torch.ones(2), retain_graph=True)\nout.backward(torch.ones(2))\nprint(inp.grad)\n")
+    result = run(code)
+    assert result.ok and result.text() == "tensor([4., 8.])\n"
+    assert candidates(result, 0) == ("out", ["inp"])
+    np.testing.assert_allclose(jacobian_of(result, 0, "out", "inp").jacobian, np.diag([2.0, 4.0]))
+    assert candidates(result, 1) == (None, [])  # retain_graph=False: as before, no Jacobian offered
+
+
+def test_a_program_with_hooks_or_retain_grad_gets_no_jacobian_and_its_own_output():
+    hooked = ("import torch\nx = torch.tensor([1., 2.], requires_grad=True)\ny = x * 3\ny.retain_grad()\n"
+              "z = y * y\nz.backward(torch.ones(2), retain_graph=True)\nprint(y.grad, x.grad)\n")
+    result = run(hooked)
+    assert result.text() == "tensor([ 6., 12.]) tensor([18., 36.])\n"  # y.grad filled once, by the program
+    assert result.jacobians == {} and candidates(result, 0) == (None, [])
+    printing = ("import torch\nx = torch.tensor([1., 2.], requires_grad=True)\n"
+                "h = x.register_hook(lambda g: print('hook', g))\ny = x * 2\n"
+                "y.backward(torch.ones(2), retain_graph=True)\n")
+    assert run(printing).text() == "hook tensor([2., 2.])\n"  # the hook ran once
+
+
+def test_recording_jacobians_is_bounded_in_a_loop_of_backward_calls():
+    loop = ("import torch\nx = torch.ones(8, requires_grad=True)\ny = x * 2\n"
+            "for k in range(60):\n    y.backward(torch.ones(8), retain_graph=True)\nprint(x.grad[0])\n")
+    result = run(loop)
+    assert result.text() == "tensor(120.)\n"
+    assert 0 < len(result.jacobians) <= 20
+    assert all(index < 20 for index in result.jacobians)
