@@ -33,7 +33,7 @@ from explorer.descent import (
     OPTIMIZERS,
     DescentError,
 )
-from explorer.descent.loss import LossExpression, evaluate_loss, is_number, parse_loss, strip_detach
+from explorer.descent.loss import LossExpression, evaluate_loss, is_number, loss_interpreter, parse_loss, strip_detach
 from explorer.text import t
 
 MAX_RESOLUTION = 400
@@ -100,7 +100,7 @@ class GridPass:
     grad_b: np.ndarray
 
 
-def field_at(loss: LossExpression, a_values, b_values, dtype=None) -> FieldValues:
+def field_at(loss: LossExpression, a_values, b_values, dtype=None, interpreter=None) -> FieldValues:
     """Loss and autograd gradient at many points in one engine pass: one forward, one backward (of the sum).
 
     `a_values`, `b_values`: arrays of one shape. The loss is elementwise (whitelist), so d(sum)/d a[i] is
@@ -111,7 +111,7 @@ def field_at(loss: LossExpression, a_values, b_values, dtype=None) -> FieldValue
     b_values = np.asarray(b_values, dtype=np.float64)
     a = engine.tensor(a_values, dtype=dtype, requires_grad=True)
     b = engine.tensor(b_values, dtype=dtype, requires_grad=True)
-    result = evaluate_loss(loss, a, b)
+    result = evaluate_loss(loss, a, b, interpreter)
     values, grads = _values_and_grads(result, (a, b), a_values.shape)
     return FieldValues(values, grads[0], grads[1])
 
@@ -228,11 +228,12 @@ def descent_path(
     rows: list[DescentStep] = []
     stop = None
     start_loss = None
+    interpreter = loss_interpreter()
     for k in range(steps + 1):
         if step_with is not None:
             step_with.zero_grad()
         with np.errstate(all="ignore"):
-            value = evaluate_loss(loss, a, b)
+            value = evaluate_loss(loss, a, b, interpreter)
             grads, loss_value = _scalar_grads(value, a, b, use_backward=step_with is not None)
         ga, gb = (0.0 if g is None else float(g.item()) for g in grads)
         row = DescentStep(k, float(a.item()), float(b.item()), loss_value, ga, gb)
@@ -340,8 +341,9 @@ def fixed_points(
     a = gp.a_axis[cols[order]].astype(np.float64)
     b = gp.b_axis[rows[order]].astype(np.float64)
     scale = max(grid.a_max - grid.a_min, grid.b_max - grid.b_min)
+    interpreter = loss_interpreter()
     for _ in range(40):
-        value, jac = _field_and_jacobian(loss, a, b, scale)
+        value, jac = _field_and_jacobian(loss, a, b, scale, interpreter)
         with np.errstate(all="ignore"):
             det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
             ok = np.isfinite(det) & (np.abs(det) > 1e-12)
@@ -352,7 +354,7 @@ def fixed_points(
         b = np.where(ok, b - db, np.nan)
         if np.all(~ok | (np.hypot(da, db) < 1e-14 * scale)):
             break
-    value, jac = _field_and_jacobian(loss, a, b, scale)
+    value, jac = _field_and_jacobian(loss, a, b, scale, interpreter)
     found: list[FixedPoint] = []
     symmetric = not loss.uses_detach
     for i in range(a.size):
@@ -368,14 +370,14 @@ def fixed_points(
     return sorted(found, key=lambda p: (p.a, p.b))
 
 
-def _field_and_jacobian(loss: LossExpression, a: np.ndarray, b: np.ndarray, scale: float):
+def _field_and_jacobian(loss: LossExpression, a: np.ndarray, b: np.ndarray, scale: float, interpreter):
     """Field at each (a, b) and its Jacobian by central differences, in one vectorized pass."""
     h = 1e-5 * scale
     offsets = np.array([[0, 0], [h, 0], [-h, 0], [0, h], [0, -h]])
     pa = (a[None, :] + offsets[:, :1]).ravel()
     pb = (b[None, :] + offsets[:, 1:]).ravel()
     with np.errstate(all="ignore"):
-        values = field_at(loss, np.nan_to_num(pa), np.nan_to_num(pb))
+        values = field_at(loss, np.nan_to_num(pa), np.nan_to_num(pb), interpreter=interpreter)
         g = np.stack([values.grad_a, values.grad_b], axis=-1).reshape(5, a.size, 2)
         jac = np.empty((a.size, 2, 2))
         jac[:, :, 0] = (g[1] - g[2]) / (2 * h)

@@ -1,8 +1,8 @@
-"""The descent demo's loss: a function of `a` and `b` typed by the user, checked against a small whitelist
-(numbers, `a`, `b`, arithmetic, `torch.<elementwise function>(...)`, elementwise tensor methods incl.
-`detach()`) and evaluated on engine tensors. It is never handed to eval/exec: `evaluate_loss` walks the checked
-tree and calls the engine itself. `strip_detach` gives the true variant; `occurrences` and `detach_occurrence`
-say where `a` and `b` appear and detach one of them.
+"""The descent demo's loss: a function of `a` and `b` typed by the user, checked and evaluated by the sandbox,
+the same interpreter and limits as a program (explorer/sandbox/loss_check.py checks it, `Interpreter.evaluate`
+computes it on engine tensors; nothing is handed to eval/exec). This module turns what the sandbox reports into
+the demo's messages, and rewrites a loss: `strip_detach` gives the true variant; `occurrences` and
+`detach_occurrence` say where `a` and `b` appear and detach one of them.
 """
 
 from __future__ import annotations
@@ -14,26 +14,12 @@ import numpy as np
 
 import engine
 from explorer.descent import DescentError
-
-MAX_LOSS_CHARS = 500
-MAX_LOSS_NODES = 300
-MAX_LOSS_DEPTH = 60
-
-# Elementwise only: the grid pass relies on point (i, j) of the result depending on point (i, j) alone.
-TORCH_FUNCTIONS = frozenset({
-    "abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "maximum", "minimum",
-    "clamp", "pow", "square", "log1p", "expm1", "atan", "sinh", "cosh", "rsqrt", "exp2", "sign", "reciprocal",
-    "neg",
-})
-TENSOR_METHODS = TORCH_FUNCTIONS | {"detach", "clamp_min", "clamp_max"}
-# Reductions mix the points of the grid; on a single point they are no-ops, so refusing them loses nothing.
-REDUCTIONS = frozenset({
-    "sum", "mean", "max", "min", "prod", "norm", "std", "var", "amax", "amin", "logsumexp",
-})
-KEYWORDS = frozenset({"min", "max", "exponent"})
-NAMES = ("a", "b")
-
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+from explorer.sandbox.allow_lists import LOSS_NAMES
+from explorer.sandbox.interpreter import Interpreter, Refusal
+from explorer.sandbox.limits import LOSS_LIMITS, LimitExceeded
+from explorer.sandbox.loss_check import check_loss
+from explorer.sandbox.program_check import CheckFailure
+from explorer.sandbox.result import ProgramError
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,186 +37,48 @@ class LossExpression:
 
 def parse_loss(text: str) -> LossExpression:
     """Check `text` as a loss expression in `a` and `b`; raise DescentError naming the first problem."""
-    if not isinstance(text, str) or not text.strip():
-        raise DescentError("descent.empty_loss")
-    if len(text) > MAX_LOSS_CHARS:
-        raise DescentError("descent.loss_too_long", size=len(text), limit=MAX_LOSS_CHARS)
-    if "\x00" in text:
-        raise DescentError("descent.syntax_error", detail="NUL character")
     try:
-        # newlines in a text area are layout, not statements
-        tree = ast.parse(" ".join(text.strip().splitlines()), mode="eval").body
-    except SyntaxError as exc:
-        detail = exc.msg or "invalid syntax"
-        raise DescentError("descent.syntax_error", col=exc.offset, detail=detail) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise DescentError("descent.too_deep", limit=MAX_LOSS_DEPTH) from None
-    detaches = _check(tree)
-    return LossExpression(text=text, tree=tree, detach_count=detaches)
+        checked = check_loss(text)
+    except CheckFailure as failure:
+        node = failure.node
+        col = None if node is None else node.col_offset + 1
+        raise DescentError(failure.key, col=col, **failure.params) from None
+    return LossExpression(text=text, tree=checked.tree, detach_count=checked.detach_count)
 
 
-def _check(tree: ast.expr) -> int:
-    """Walk iteratively (depth is one of the things we limit) and return the number of detach() calls."""
-    count = 0
-    detaches = 0
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_LOSS_NODES:
-            raise DescentError("descent.loss_too_long", size=f">{MAX_LOSS_NODES} nodes", limit=MAX_LOSS_NODES)
-        if depth > MAX_LOSS_DEPTH:
-            raise DescentError("descent.too_deep", limit=MAX_LOSS_DEPTH)
-        col = getattr(node, "col_offset", None)
-        col = None if col is None else col + 1
-        children: list[ast.AST] = []
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise DescentError("descent.unsupported", col=col, what=repr(node.value))
-        elif isinstance(node, ast.Name):
-            if node.id not in NAMES:
-                raise DescentError("descent.unknown_name", col=col, name=node.id)
-        elif isinstance(node, ast.BinOp):
-            if type(node.op) not in _BINARY:
-                raise DescentError("descent.unsupported", col=col, what=type(node.op).__name__)
-            children = [node.left, node.right]
-        elif isinstance(node, ast.UnaryOp):
-            if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise DescentError("descent.unsupported", col=col, what=type(node.op).__name__)
-            children = [node.operand]
-        elif isinstance(node, ast.Call):
-            name, owner = _callee(node, col)
-            if name == "detach":
-                detaches += 1
-                if node.args or node.keywords:
-                    raise DescentError("descent.unsupported", col=col, what="detach(...) with arguments")
-            for keyword in node.keywords:
-                if keyword.arg not in KEYWORDS:
-                    raise DescentError("descent.unsupported", col=col, what=f"keyword {keyword.arg}=")
-            children = [*node.args, *(k.value for k in node.keywords)]
-            if owner is not None:
-                children.append(owner)
-        elif isinstance(node, ast.Attribute):
-            raise DescentError("descent.unsupported", col=col, what=f".{node.attr} without a call")
-        else:
-            raise DescentError("descent.unsupported", col=col, what=_describe(node))
-        for child in children:
-            if isinstance(child, ast.Starred):
-                raise DescentError("descent.unsupported", col=col, what="*arguments")
-            stack.append((child, depth + 1))
-    return detaches
+def loss_interpreter() -> Interpreter:
+    """The sandbox's interpreter set up for losses: real numbers, the loss's limits. One per path or grid pass,
+    reused for each evaluation (building its `torch` namespace costs more than evaluating a loss)."""
+    return Interpreter(engine, limits=LOSS_LIMITS, real_numbers=True)
 
 
-def _callee(node: ast.Call, col) -> tuple[str, ast.expr | None]:
-    """(function name, tensor expression it is called on or None for torch.<name>), checked."""
-    func = node.func
-    if not isinstance(func, ast.Attribute):
-        name = func.id if isinstance(func, ast.Name) else _describe(func)
-        raise DescentError("descent.unknown_function", col=col, name=name)
-    name = func.attr
-    if isinstance(func.value, ast.Name) and func.value.id == "torch":
-        if name in REDUCTIONS:
-            raise DescentError("descent.not_scalar_per_point", col=col, detail=f"torch.{name}")
-        if name not in TORCH_FUNCTIONS:
-            raise DescentError("descent.unknown_function", col=col, name=f"torch.{name}")
-        return name, None
-    if name in REDUCTIONS:
-        raise DescentError("descent.not_scalar_per_point", col=col, detail=f".{name}()")
-    if name not in TENSOR_METHODS:
-        raise DescentError("descent.unknown_function", col=col, name=f".{name}()")
-    return name, func.value
-
-
-def _describe(node: ast.AST) -> str:
-    try:
-        return ast.unparse(node)[:40]
-    except Exception:  # unparse of odd trees: the node type still tells the user what it is
-        return type(node).__name__
-
-
-def evaluate_loss(loss: LossExpression, a, b):
+def evaluate_loss(loss: LossExpression, a, b, interpreter: Interpreter | None = None):
     """The loss with `a`, `b` bound to engine tensors (or numbers): an engine tensor or a Python number."""
+    interpreter = interpreter or loss_interpreter()
     try:
         with np.errstate(all="ignore"):
-            return _evaluate(loss.tree, {"a": a, "b": b})
-    except DescentError:
-        raise
-    except Exception as exc:  # whatever the engine raises for a typed loss becomes a message
-        raise DescentError("descent.evaluation_failed", detail=f"{type(exc).__name__}: {exc}") from None
+            return interpreter.evaluate(loss.tree, {"a": a, "b": b})
+    except ProgramError as error:
+        raise _descent_error(error) from None
 
 
-def _evaluate(node: ast.expr, env: dict):
-    if isinstance(node, ast.Constant):
-        value = node.value
-        # small ints stay ints (as in the lesson); big ones become floats so `10**10**10` overflows, not hangs
-        return value if isinstance(value, float) or abs(value) < 2**31 else float(value)
-    if isinstance(node, ast.Name):
-        return env[node.id]
-    if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, env)
-        return -operand if isinstance(node.op, ast.USub) else +operand
-    if isinstance(node, ast.BinOp):
-        left = _evaluate(node.left, env)
-        right = _evaluate(node.right, env)
-        if is_number(left) and is_number(right):
-            return _number_op(type(node.op), left, right)
-        op = type(node.op)
-        if op is ast.Add:
-            return left + right
-        if op is ast.Sub:
-            return left - right
-        if op is ast.Mult:
-            return left * right
-        if op is ast.Div:
-            return left / right
-        return left**right
-    if isinstance(node, ast.Call):
-        func = node.func
-        args = [_evaluate(arg, env) for arg in node.args]
-        kwargs = {k.arg: _evaluate(k.value, env) for k in node.keywords}
-        if isinstance(func.value, ast.Name) and func.value.id == "torch":
-            target = getattr(engine, func.attr, None)
-            if target is None:
-                raise DescentError("descent.unknown_function", name=f"torch.{func.attr}")
-            return target(*args, **kwargs)
-        owner = _evaluate(func.value, env)
-        if not isinstance(owner, engine.Tensor):
-            raise DescentError("descent.method_on_number", name=func.attr)
-        method = getattr(owner, func.attr, None)
-        if method is None:
-            raise DescentError("descent.unknown_function", name=f".{func.attr}()")
-        return method(*args, **kwargs)
-    raise DescentError("descent.unsupported", what=_describe(node))  # unreachable after _check
+def _descent_error(error: ProgramError) -> DescentError:
+    """What the sandbox reported, as the demo says it."""
+    cause = error.cause
+    if isinstance(cause, OverflowError) or (isinstance(cause, LimitExceeded) and cause.key == "limit.int_size"):
+        return DescentError("descent.number_too_large")
+    if isinstance(cause, Refusal) and cause.key in ("sandbox.attribute_refused", "sandbox.attribute_missing"):
+        owner, name = str(cause.params.get("owner", "")), cause.params.get("attr", "")
+        if "torch" in owner:
+            return DescentError("descent.unknown_function", name=f"torch.{name}")
+        if "Tensor" in owner:
+            return DescentError("descent.unknown_function", name=f".{name}()")
+        return DescentError("descent.method_on_number", name=name)
+    return DescentError("descent.evaluation_failed", detail=error.message)
 
 
 def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number_op(op, left, right):
-    if op is ast.Pow and isinstance(left, int) and isinstance(right, int) and abs(right) > 64:
-        left, right = float(left), float(right)  # keep integer powers small: no giant ints
-    try:
-        if op is ast.Add:
-            return left + right
-        if op is ast.Sub:
-            return left - right
-        if op is ast.Mult:
-            return left * right
-        if op is ast.Div:
-            return left / right
-        result = left**right
-    except OverflowError:
-        raise DescentError("descent.number_too_large") from None
-    if isinstance(result, complex):
-        raise DescentError("descent.evaluation_failed", detail="a negative number to a fractional power")
-    if isinstance(result, int) and abs(result) >= 2**53:
-        # nested integer powers would grow without bound; beyond 2**53 floats are what the engine uses anyway
-        try:
-            return float(result)
-        except OverflowError:
-            raise DescentError("descent.number_too_large") from None
-    return result
 
 
 class _DetachRemover(ast.NodeTransformer):
@@ -269,7 +117,7 @@ def occurrences(loss: LossExpression | str) -> list[Occurrence]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "detach"
                 and isinstance(node.func.value, ast.Name)):
             detached_ids.add(id(node.func.value))
-    names = [n for n in ast.walk(loss.tree) if isinstance(n, ast.Name) and n.id in NAMES]
+    names = [n for n in ast.walk(loss.tree) if isinstance(n, ast.Name) and n.id in LOSS_NAMES]
     names.sort(key=lambda n: (n.lineno, n.col_offset))
     return [Occurrence(i, n.id, n.col_offset + 1, id(n) in detached_ids) for i, n in enumerate(names)]
 

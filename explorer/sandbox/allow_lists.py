@@ -77,7 +77,7 @@ is_cuda itemsize nbytes layout
 TENSOR_METHODS = words("""
 abs abs_ absolute acos add add_ addmm all allclose amax amin any argmax argmin argsort asin atan backward
 bmm bool ceil chunk clamp clamp_ clamp_max clamp_min clip clone contiguous copy_ cos cosh cpu cumprod cumsum
-detach detach_ diag dim div div_ divide dot double element_size eq equal exp exp_ expand expand_as expm1
+detach detach_ diag dim div div_ divide dot double element_size eq equal exp exp_ exp2 expand expand_as expm1
 fill_ flatten flip float floor fmod frac gather ge gt half index_select int is_contiguous is_floating_point
 isclose isnan isinf item le lerp log log10 log1p log2 log_softmax logsumexp long lt masked_fill masked_fill_
 matmul max maximum mean min minimum mm mul mul_ multiply mv nan_to_num ne neg neg_ negative nelement
@@ -107,6 +107,22 @@ children modules
 HANDLE_NAMES = frozenset({"remove"})
 # grad-mode managers: used in `with`; nothing to read on them
 CONTEXT_MANAGER_CLASSES = frozenset({"no_grad", "enable_grad", "set_grad_enabled", "inference_mode"})
+
+
+# The descent demo's loss (explorer/sandbox/loss_check.py): names, element-wise functions and methods only,
+# since the demo evaluates it on a whole grid at once. Reductions mix the grid's points; on a single point they
+# are no-ops, so refusing them loses nothing. Each list is a part of the program's lists above.
+LOSS_NAMES = ("a", "b")
+LOSS_OPERATORS = frozenset({"Add", "Sub", "Mult", "Div", "Pow"})
+LOSS_FUNCTIONS = words("""
+abs exp log sqrt sin cos tan tanh sigmoid relu maximum minimum clamp pow square log1p expm1 atan sinh cosh rsqrt
+exp2 sign reciprocal neg
+""")
+LOSS_METHODS = LOSS_FUNCTIONS | {"detach", "clamp_min", "clamp_max"}
+LOSS_REDUCTIONS = words("""
+sum mean max min prod norm std var amax amin logsumexp
+""")
+LOSS_KEYWORDS = frozenset({"min", "max", "exponent"})
 
 
 # --- numpy and math ----------------------------------------------------------------------------------------

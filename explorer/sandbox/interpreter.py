@@ -237,7 +237,8 @@ MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linal
 class Interpreter:
     """Runs one program. `run(source)` fills `outputs`; errors come out as ProgramError."""
 
-    def __init__(self, engine=None, limits: Limits | None = None, lang: str = "en", on_bind=None):
+    def __init__(self, engine=None, limits: Limits | None = None, lang: str = "en", on_bind=None,
+                 real_numbers: bool = False):
         if engine is None:
             import engine as engine_module  # the engine is the only torch a program sees
 
@@ -249,6 +250,9 @@ class Interpreter:
         self.budget = Budget(self.limits)
         self.lang = lang
         self.on_bind = on_bind  # callback(name, value, line) for top-level bindings
+        # numbers are real numbers (the descent demo's loss): an integer beyond a float's exact range, or an
+        # integer power with an exponent above 64, goes on as a float, and a complex result is an error
+        self.real_numbers = real_numbers
         self.outputs: list[OutputEntry] = []
         self.globals = Scope()
         self.scope = self.globals
@@ -294,6 +298,20 @@ class Interpreter:
         for stmt in tree.body:
             self.exec_stmt(stmt, top_level=True)
 
+    def evaluate(self, tree: ast.expr, variables: dict):
+        """The value of one checked expression (the descent demo's loss, explorer/sandbox/loss_check.py) with
+        `variables` bound beside `torch`. Each evaluation runs under fresh budgets; a failure comes out as a
+        ProgramError whose `cause` is what failed."""
+        self.budget = Budget(self.limits)
+        scope = Scope()
+        scope.vars["torch"] = self.namespace("torch")
+        scope.vars.update(variables)
+        outer, self.scope = self.scope, scope
+        try:
+            return self.eval(tree)
+        finally:
+            self.scope = outer
+
     def _check_error(self, failure: CheckFailure) -> ProgramError:
         node = failure.node
         line = getattr(node, "lineno", 1) or 1
@@ -312,6 +330,11 @@ class Interpreter:
     def program_error(self, exc: BaseException, node) -> ProgramError:
         if isinstance(exc, ProgramError):
             return exc
+        error = self._describe_error(exc, node)
+        error.cause = exc
+        return error
+
+    def _describe_error(self, exc: BaseException, node) -> ProgramError:
         line = getattr(node, "lineno", None) or self.line
         col = (getattr(node, "col_offset", 0) or 0) + 1
         if isinstance(exc, LimitExceeded):
@@ -566,7 +589,10 @@ class Interpreter:
             raise self.program_error(exc, node) from None
 
     def _eval_constant(self, node: ast.Constant):
-        return node.value
+        value = node.value
+        if self.real_numbers and _is_int(value) and abs(value) >= 2**31:
+            return float(value)
+        return value
 
     def _eval_name(self, node: ast.Name):
         return self.lookup(node.id)
@@ -756,11 +782,15 @@ class Interpreter:
 
     def binop(self, op: type, left, right, inplace: bool = False):
         fn = (INPLACE_OPERATORS if inplace else BINARY_OPERATORS)[op]
+        if self.real_numbers and op is ast.Pow and _is_int(left) and _is_int(right) and abs(right) > 64:
+            left, right = float(left), float(right)  # keep integer powers small: no giant ints
         if _is_int(left) and _is_int(right):
             self._check_int_op(op, left, right)
             result = fn(left, right)
             if isinstance(result, int):
                 self.budget.check_int_bits(result.bit_length())
+                if self.real_numbers and abs(result) >= 2**53:
+                    result = float(result)  # beyond 2**53 floats are what the engine uses anyway
             return result
         if op is ast.Mod and isinstance(left, str):
             self.check_percent_format(left)
@@ -782,6 +812,8 @@ class Interpreter:
             raise TypeError(f"unsupported operand type(s) for {_OP_SYMBOLS.get(op, '?')}: "
                             f"'{self.kind_name(left)}' and '{self.kind_name(right)}'")
         result = fn(left, right)
+        if self.real_numbers and isinstance(result, complex):
+            raise ValueError("a negative number to a fractional power")
         self.account(result)
         return result
 

@@ -37,6 +37,11 @@ class Limits:
     address_space_bytes: int = 3 * 2**30
 
 
+# The descent demo's loss is one expression in a and b, checked (loss_check) and evaluated (Interpreter.evaluate)
+# under the same budgets, with room for a formula rather than a program.
+LOSS_LIMITS = Limits(source_chars=500, ast_nodes=300)
+
+
 class LimitExceeded(Exception):
     """A budget ran out; `key` is the catalogue key of its message, `params` fill it."""
 

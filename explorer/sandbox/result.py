@@ -20,6 +20,7 @@ class ProgramError(Exception):
         self.message = message
         self.kind = kind
         self.hint = hint
+        self.cause: BaseException | None = None  # what the interpreter caught, in this process (not pickled)
 
     def __reduce__(self):
         return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
