@@ -1,7 +1,7 @@
 """Time the descent demo's surface: one engine pass over a 200 x 200 grid against hand-written numpy.
 
 Both sides compute the seed's loss l = (a-1)^2 + (b+1)^2 + (a-b)^2 and its gradient at every grid point.
-The engine side is `explorer.descent.grid_pass` (parse once, then grid tensors, one forward, one backward of
+The engine side is `explorer.descent.demo.grid_pass` (parse once, then grid tensors, one forward, one backward of
 the sum); the numpy side writes the loss and the two partial derivatives out by hand. Also timed: the
 detached variant, a loss with exp/sin, the full `build_demo` (two grid passes, two paths, fixed points)
 and the two figures.

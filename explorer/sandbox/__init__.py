@@ -1,7 +1,13 @@
 """Run pasted PyTorch programs safely: an allow-list interpreter over `ast`, budgets, and worker processes.
 
 `run_program(source)` is the one entry point the app and the command line use; `Interpreter` and
-`run_in_process` are for tests and trusted callers.
+`run_in_process` are for tests and trusted callers. The descent demo's loss goes through the same interpreter
+and limits (`loss_check.check_loss`, `Interpreter.evaluate`).
+
+Modules: program_check (what a program may be, before it runs), loss_check (the same for a loss), allow_lists
+(every name a program may reach), interpreter, result_sizes (a call's result size, predicted before it runs),
+limits (the budgets), notebook (pasted notebooks to programs), runner (one run in this process: recorder,
+views, layouts), worker (one run in a forked, resource-limited process), result (what a run returns).
 """
 
 from __future__ import annotations
