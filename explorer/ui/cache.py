@@ -10,7 +10,8 @@ import streamlit as st
 
 from explorer import sandbox
 from explorer.backward import jacobian as jp
-from explorer.backward.figures import step_figure_dict
+from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_figure_dict
+from explorer.backward.frames import frames_from_pass
 from explorer.descent import DescentError
 from explorer.descent.demo import build_demo
 from explorer.descent.figures import contour_figure, surface_figure
@@ -41,16 +42,12 @@ def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
-    from explorer.backward.frames import frames_from_pass
-
     result = run(program, overrides, lang)
     return frames_from_pass(result.passes[pass_index], lang, result.names)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
-    from explorer.backward.figures import animation_figure, pass_layout
-
     result = run(program, overrides, lang)
     return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name, names=result.names,
                             layout=pass_layout(result, pass_index)).to_dict()
@@ -60,8 +57,6 @@ def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_
 def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
              theme_name: str):
     """(figure dict, verdict) or (None, message) for the Jacobian the run recorded for a pass."""
-    from explorer.backward.figures import jacobian_figure
-
     try:
         view = jp.jacobian_of(run(program, overrides, lang), pass_index, output, leaf)
     except ValueError as exc:
