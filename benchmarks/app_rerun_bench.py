@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from explorer.app_state import AppState, encode_query  # noqa: E402
 from explorer.lessons import LESSON_BY_KEY  # noqa: E402
+from explorer.ui.link import AppState, encode_query  # noqa: E402
 
 APP = str(ROOT / "explorer" / "app.py")
 GOAL = 1.5

@@ -1,7 +1,7 @@
 """Time the descent demo's surface: one engine pass over a 200 x 200 grid against hand-written numpy.
 
 Both sides compute the seed's loss l = (a-1)^2 + (b+1)^2 + (a-b)^2 and its gradient at every grid point.
-The engine side is `explorer.descent.grid_pass` (parse once, then grid tensors, one forward, one backward of
+The engine side is `explorer.descent.demo.grid_pass` (parse once, then grid tensors, one forward, one backward of
 the sum); the numpy side writes the loss and the two partial derivatives out by hand. Also timed: the
 detached variant, a loss with exp/sin, the full `build_demo` (two grid passes, two paths, fixed points)
 and the two figures.
@@ -19,8 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from explorer.descent import DEFAULT_DETACHED_LOSS, DEFAULT_LOSS, Grid, build_demo, grid_pass, parse_loss
-from explorer.descent_figures import contour_figure, surface_figure
+from explorer.descent import DEFAULT_DETACHED_LOSS, DEFAULT_LOSS
+from explorer.descent.demo import Grid, build_demo, grid_pass
+from explorer.descent.figures import contour_figure, surface_figure
+from explorer.descent.loss import parse_loss
 
 SMOOTH = "torch.log(1 + torch.exp(a - b)) + 0.5 * (a**2 + b**2) + torch.sin(3 * a) * 0.1"
 

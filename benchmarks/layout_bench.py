@@ -14,8 +14,8 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from explorer.graph_figures import graph_figure
-from explorer.graph_layout import layered_layout
+from explorer.graph.figures import graph_figure
+from explorer.graph.layout import layered_layout
 
 
 def loop_graph(nodes: int) -> nx.DiGraph:

@@ -25,12 +25,12 @@ from explorer.sandbox import Interpreter, run_program  # noqa: E402
 
 
 def load_programs() -> dict[str, str]:
-    seeds_path = ROOT / "tests/explorer/test_sandbox_seeds.py"
+    seeds_path = ROOT / "tests/explorer/sandbox/test_sandbox_seeds.py"
     spec = importlib.util.spec_from_file_location("seed_programs", seeds_path)
     seeds = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(seeds)
     interp_tests = importlib.util.spec_from_file_location(
-        "interp_programs", ROOT / "tests/explorer/test_sandbox_interpreter.py")
+        "interp_programs", ROOT / "tests/explorer/sandbox/test_sandbox_interpreter.py")
     programs = importlib.util.module_from_spec(interp_tests)
     interp_tests.loader.exec_module(programs)
     return {

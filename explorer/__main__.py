@@ -1,76 +1,8 @@
-"""Command line: `python -m explorer run FILE` (or `-` for standard input) prints a program's output as the
-app shows it; exit status 0, or 1 with `line N: message` when the program fails.
+"""`python -m explorer run|export ...`: the command line lives in explorer/cli.py."""
 
-Sub-commands are registered in HANDLERS; each gets its own argparse sub-parser in `build_parser`.
-"""
-
-from __future__ import annotations
-
-import argparse
 import sys
 
-from explorer import export_cli
-from explorer.i18n import LANGUAGES, t
-
-
-def _read_program(path: str, lang: str) -> tuple[str | None, str | None]:
-    """The program text, or an error message."""
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
-    except OSError as exc:
-        return None, t("cli.cannot_read", lang, path=path, reason=exc.strerror or str(exc))
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return None, t("cli.error_line", lang, line=1, message=t("sandbox.not_utf8", lang))
-
-
-def command_run(args: argparse.Namespace) -> int:
-    from explorer.sandbox import run_program
-
-    lang = args.lang
-    source, problem = _read_program(args.file, lang)
-    if source is None:
-        print(problem)
-        return 1
-    result = run_program(source, lang=lang, isolated=not args.in_process)
-    out = sys.stdout
-    if hasattr(out, "reconfigure"):  # a terminal that cannot show Chinese still gets every line, escaped
-        out.reconfigure(errors="backslashreplace")
-    text = result.text()
-    out.write(text)
-    if result.error is not None:
-        if text and not text.endswith("\n"):
-            out.write("\n")
-        out.write(t("cli.error_line", lang, line=result.error.line, message=result.error.message) + "\n")
-        out.flush()
-        return 1
-    out.flush()
-    return 0
-
-
-# sub-command name -> handler(args) -> exit status; other sub-commands (e.g. `export`) register here
-HANDLERS = {
-    "run": command_run,
-    "export": export_cli.command_export,
-}
-
-
-def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m explorer", description=t("cli.description", lang))
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help=t("cli.run_help", lang))
-    run.add_argument("file", metavar="FILE", help=t("cli.file_help", lang))
-    run.add_argument("--lang", choices=LANGUAGES, default="en", help=t("cli.lang_help", lang))
-    run.add_argument("--in-process", action="store_true", help=t("cli.in_process_help", lang))
-    export_cli.add_parser(sub, lang)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return HANDLERS[args.command](args)
-
+from explorer.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

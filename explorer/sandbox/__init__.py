@@ -1,23 +1,29 @@
 """Run pasted PyTorch programs safely: an allow-list interpreter over `ast`, budgets, and worker processes.
 
 `run_program(source)` is the one entry point the app and the command line use; `Interpreter` and
-`run_in_process` are for tests and trusted callers.
+`run_in_process` are for tests and trusted callers. The descent demo's loss goes through the same interpreter
+and limits (`loss_check.check_loss`, `Interpreter.evaluate`).
+
+Modules: program_check (what a program may be, before it runs), loss_check (the same for a loss), allow_lists
+(every name a program may reach), interpreter, result_sizes (a call's result size, predicted before it runs),
+limits (the budgets), notebook (pasted notebooks to programs), runner (one run in this process: recorder,
+views, layouts), worker (one run in a forked, resource-limited process), result (what a run returns).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from explorer.notebook_text import extract_program
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Limits
+from explorer.sandbox.notebook import extract_program
 from explorer.sandbox.result import LeafInfo, OutputEntry, ProgramError, RunResult, TensorInfo, render_outputs
 from explorer.sandbox.runner import run_in_process
-from explorer.sandbox.worker import run_isolated, start_worker
+from explorer.sandbox.worker import run_isolated
 
 __all__ = [
     "Interpreter", "LeafInfo", "Limits", "OutputEntry", "ProgramError", "RunResult", "TensorInfo",
-    "render_outputs", "run_in_process", "run_isolated", "run_program", "start_worker",
+    "render_outputs", "run_in_process", "run_isolated", "run_program",
 ]
 
 

@@ -6,7 +6,7 @@ of a closed set of kinds: plain data (numbers, strings, lists, tuples, dicts, ra
 objects, and the wrappers below (namespaces for modules, callables for functions). Every attribute read goes
 through an allow-list for the value's kind, and only the wrappers can be called, so a program cannot reach
 an object the allow-lists do not name. Every call into the engine or numpy first predicts the size of its
-result (allocation.Sizer) so that budgets are enforced before numpy allocates.
+result (result_sizes.Sizer) so that budgets are enforced before numpy allocates.
 """
 
 from __future__ import annotations
@@ -20,14 +20,12 @@ import types
 
 import numpy as np
 
-from explorer.i18n import t
-from explorer.sandbox import engine_surface as surface
-from explorer.sandbox import safe_numpy
-from explorer.sandbox.allocation import Sizer
-from explorer.sandbox.engine_surface import words
+from explorer.sandbox import allow_lists
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
 from explorer.sandbox.program_check import CheckFailure, parse_program
 from explorer.sandbox.result import OutputEntry, ProgramError
+from explorer.sandbox.result_sizes import Sizer
+from explorer.text import t
 
 
 class Refusal(Exception):
@@ -229,19 +227,6 @@ COMPARE_OPERATORS = {
 UNARY_OPERATORS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert,
                    ast.Not: operator.not_}
 
-STR_METHODS = words("""
-upper lower strip lstrip rstrip split rsplit join replace startswith endswith find rfind count index isdigit
-isalpha isalnum isspace isupper islower title capitalize swapcase ljust rjust center zfill splitlines
-partition rpartition removeprefix removesuffix casefold isnumeric isdecimal
-""")
-LIST_METHODS = words("""
-append extend insert pop remove index count reverse sort copy clear
-""")
-DICT_METHODS = frozenset(["keys", "values", "items", "get", "pop", "update", "copy", "setdefault", "clear"])
-TUPLE_METHODS = frozenset({"index", "count"})
-RANGE_ATTRIBUTES = frozenset({"start", "stop", "step", "index", "count"})
-FLOAT_METHODS = frozenset({"is_integer"})
-
 PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)", re.S)
 DIGITS = re.compile(r"\d+")
 
@@ -252,7 +237,8 @@ MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linal
 class Interpreter:
     """Runs one program. `run(source)` fills `outputs`; errors come out as ProgramError."""
 
-    def __init__(self, engine=None, limits: Limits | None = None, lang: str = "en", on_bind=None):
+    def __init__(self, engine=None, limits: Limits | None = None, lang: str = "en", on_bind=None,
+                 real_numbers: bool = False):
         if engine is None:
             import engine as engine_module  # the engine is the only torch a program sees
 
@@ -264,6 +250,9 @@ class Interpreter:
         self.budget = Budget(self.limits)
         self.lang = lang
         self.on_bind = on_bind  # callback(name, value, line) for top-level bindings
+        # numbers are real numbers (the descent demo's loss): an integer beyond a float's exact range, or an
+        # integer power with an exponent above 64, goes on as a float, and a complex result is an error
+        self.real_numbers = real_numbers
         self.outputs: list[OutputEntry] = []
         self.globals = Scope()
         self.scope = self.globals
@@ -271,6 +260,7 @@ class Interpreter:
         self.loop_depth = 0  # leaves bound inside loops (gradients of each step) are not offered to the UI
         self.line = 1
         self.tracker = None  # set by the runner: accounts tensors the engine creates
+        self.hooked = False  # the program registered a hook or retain_grad: its code runs inside backward passes
         self.sizer = Sizer(self.is_array, self.limits.tensor_elements)
         self._namespaces: dict[str, Namespace] = {}
         self.builtins = self._make_builtins()
@@ -308,6 +298,20 @@ class Interpreter:
         for stmt in tree.body:
             self.exec_stmt(stmt, top_level=True)
 
+    def evaluate(self, tree: ast.expr, variables: dict):
+        """The value of one checked expression (the descent demo's loss, explorer/sandbox/loss_check.py) with
+        `variables` bound beside `torch`. Each evaluation runs under fresh budgets; a failure comes out as a
+        ProgramError whose `cause` is what failed."""
+        self.budget = Budget(self.limits)
+        scope = Scope()
+        scope.vars["torch"] = self.namespace("torch")
+        scope.vars.update(variables)
+        outer, self.scope = self.scope, scope
+        try:
+            return self.eval(tree)
+        finally:
+            self.scope = outer
+
     def _check_error(self, failure: CheckFailure) -> ProgramError:
         node = failure.node
         line = getattr(node, "lineno", 1) or 1
@@ -326,6 +330,11 @@ class Interpreter:
     def program_error(self, exc: BaseException, node) -> ProgramError:
         if isinstance(exc, ProgramError):
             return exc
+        error = self._describe_error(exc, node)
+        error.cause = exc
+        return error
+
+    def _describe_error(self, exc: BaseException, node) -> ProgramError:
         line = getattr(node, "lineno", None) or self.line
         col = (getattr(node, "col_offset", 0) or 0) + 1
         if isinstance(exc, LimitExceeded):
@@ -561,7 +570,7 @@ class Interpreter:
             scope = scope.parent
         if name in self.builtins:
             return self.builtins[name]
-        if name in REFUSED_BUILTINS:
+        if name in allow_lists.REFUSED_BUILTINS:
             raise Refusal("sandbox.builtin_refused", name=name)
         raise Refusal("sandbox.name_undefined", kind="NameError", name=name)
 
@@ -580,7 +589,10 @@ class Interpreter:
             raise self.program_error(exc, node) from None
 
     def _eval_constant(self, node: ast.Constant):
-        return node.value
+        value = node.value
+        if self.real_numbers and _is_int(value) and abs(value) >= 2**31:
+            return float(value)
+        return value
 
     def _eval_name(self, node: ast.Name):
         return self.lookup(node.id)
@@ -770,11 +782,15 @@ class Interpreter:
 
     def binop(self, op: type, left, right, inplace: bool = False):
         fn = (INPLACE_OPERATORS if inplace else BINARY_OPERATORS)[op]
+        if self.real_numbers and op is ast.Pow and _is_int(left) and _is_int(right) and abs(right) > 64:
+            left, right = float(left), float(right)  # keep integer powers small: no giant ints
         if _is_int(left) and _is_int(right):
             self._check_int_op(op, left, right)
             result = fn(left, right)
             if isinstance(result, int):
                 self.budget.check_int_bits(result.bit_length())
+                if self.real_numbers and abs(result) >= 2**53:
+                    result = float(result)  # beyond 2**53 floats are what the engine uses anyway
             return result
         if op is ast.Mod and isinstance(left, str):
             self.check_percent_format(left)
@@ -796,6 +812,8 @@ class Interpreter:
             raise TypeError(f"unsupported operand type(s) for {_OP_SYMBOLS.get(op, '?')}: "
                             f"'{self.kind_name(left)}' and '{self.kind_name(right)}'")
         result = fn(left, right)
+        if self.real_numbers and isinstance(result, complex):
+            raise ValueError("a negative number to a fractional power")
         self.account(result)
         return result
 
@@ -836,12 +854,14 @@ class Interpreter:
         if isinstance(func, EngineFunction):
             if func.kind == "python":
                 return self.call_python_method(func, args, kwargs)
+            if func.name in allow_lists.BACKWARD_HOOKS:
+                self.hooked = True
             return self.call_engine(func.fn, func.sizing, args, kwargs, func.owner, func.kind)
         if isinstance(func, ClassRef):
             if not func.constructible:
                 raise Refusal("sandbox.builtin_refused", name=func.display)
             return self.call_engine(func.cls, func.name, args, kwargs, None, func.kind)
-        if self.is_engine_object(func) and type(func).__name__ in surface.NN_NAMES:
+        if self.is_engine_object(func) and type(func).__name__ in allow_lists.NN_NAMES:
             # an nn layer or loss built by the program: calling it runs its forward
             return self.call_engine(func, "module_call", args, kwargs, None, "engine")
         raise Refusal("sandbox.not_callable", kind="TypeError", what=self.kind_name(func))
@@ -925,9 +945,9 @@ class Interpreter:
         candidates = [kwargs.get("dtype")]
         candidates += [a for a in args if isinstance(a, (type, np.dtype, str)) and not isinstance(a, bool)]
         for candidate in candidates:
-            if isinstance(candidate, str) and candidate not in safe_numpy.SAFE_DTYPE_NAMES:
+            if isinstance(candidate, str) and candidate not in allow_lists.SAFE_DTYPE_NAMES:
                 raise Refusal("sandbox.dtype_refused", dtype=repr(candidate))
-            if isinstance(candidate, (type, np.dtype)) and not safe_numpy.is_safe_dtype(candidate):
+            if isinstance(candidate, (type, np.dtype)) and not allow_lists.is_safe_dtype(candidate):
                 raise Refusal("sandbox.dtype_refused", dtype=repr(candidate))
 
     def account(self, result) -> None:
@@ -935,7 +955,7 @@ class Interpreter:
         if self.tracker is not None:
             self.tracker.update(result)
         if isinstance(result, np.ndarray):
-            if not safe_numpy.is_safe_array(result):
+            if not allow_lists.is_safe_array(result):
                 raise Refusal("sandbox.dtype_refused", dtype=str(result.dtype))
             self.budget.check_elements(result.size)
             if result.base is None:
@@ -984,7 +1004,7 @@ class Interpreter:
         return module == self.engine_root or module.startswith(self.engine_root + ".")
 
     def is_context_manager(self, value) -> bool:
-        return self.is_engine_object(value) and type(value).__name__ in surface.CONTEXT_MANAGER_CLASSES
+        return self.is_engine_object(value) and type(value).__name__ in allow_lists.CONTEXT_MANAGER_CLASSES
 
     def kind_name(self, value) -> str:
         if isinstance(value, Namespace):
@@ -1008,48 +1028,48 @@ class Interpreter:
             raise Refusal("sandbox.attribute_missing", kind="AttributeError", owner=f"module '{obj.display}'",
                           attr=name)
         if isinstance(obj, self.tensor_type):
-            return self._allowed(obj, name, surface.TENSOR_PROPERTIES, surface.TENSOR_METHODS, "engine")
+            return self._allowed(obj, name, allow_lists.TENSOR_PROPERTIES, allow_lists.TENSOR_METHODS, "engine")
         if isinstance(obj, np.ndarray):
-            return self._allowed(obj, name, safe_numpy.ARRAY_PROPERTIES, safe_numpy.ARRAY_METHODS, "numpy")
+            return self._allowed(obj, name, allow_lists.ARRAY_PROPERTIES, allow_lists.ARRAY_METHODS, "numpy")
         if isinstance(obj, np.generic):
-            return self._allowed(obj, name, safe_numpy.SCALAR_PROPERTIES, safe_numpy.SCALAR_METHODS, "numpy")
+            return self._allowed(obj, name, allow_lists.SCALAR_PROPERTIES, allow_lists.SCALAR_METHODS, "numpy")
         if isinstance(obj, np.dtype):
-            return self._allowed(obj, name, safe_numpy.NP_DTYPE_PROPERTIES, frozenset(), "numpy")
+            return self._allowed(obj, name, allow_lists.NP_DTYPE_PROPERTIES, frozenset(), "numpy")
         if isinstance(obj, str):
             if name in {"format", "format_map"}:
                 raise Refusal("sandbox.str_format_refused", name=name)
-            return self._allowed(obj, name, frozenset(), STR_METHODS, "python")
+            return self._allowed(obj, name, frozenset(), allow_lists.STR_METHODS, "python")
         if isinstance(obj, list):
-            return self._allowed(obj, name, frozenset(), LIST_METHODS, "python")
+            return self._allowed(obj, name, frozenset(), allow_lists.LIST_METHODS, "python")
         if isinstance(obj, dict):
-            return self._allowed(obj, name, frozenset(), DICT_METHODS, "python")
+            return self._allowed(obj, name, frozenset(), allow_lists.DICT_METHODS, "python")
         if isinstance(obj, range):
             methods = {"index", "count"}
-            return self._allowed(obj, name, RANGE_ATTRIBUTES - methods, methods, "python")
+            return self._allowed(obj, name, allow_lists.RANGE_ATTRIBUTES - methods, methods, "python")
         if isinstance(obj, float):
-            return self._allowed(obj, name, frozenset(), FLOAT_METHODS, "python")
+            return self._allowed(obj, name, frozenset(), allow_lists.FLOAT_METHODS, "python")
         if self.is_engine_object(obj) or hasattr(type(obj), "next_functions"):
             return self._engine_object_attribute(obj, name)
         if isinstance(obj, tuple):
-            return self._allowed(obj, name, frozenset(), TUPLE_METHODS, "python")
+            return self._allowed(obj, name, frozenset(), allow_lists.TUPLE_METHODS, "python")
         raise Refusal("sandbox.attribute_refused", owner=self.kind_name(obj), attr=name)
 
     def _engine_object_attribute(self, obj, name: str):
         cls_name = type(obj).__name__
         if hasattr(type(obj), "next_functions") or hasattr(obj, "next_functions"):
-            allowed = surface.NODE_NAMES
+            allowed = allow_lists.NODE_NAMES
         elif isinstance(obj, tuple) and getattr(type(obj), "_fields", None) == ("values", "indices"):
-            allowed = surface.RETURN_TYPE_NAMES
+            allowed = allow_lists.RETURN_TYPE_NAMES
         elif isinstance(obj, tuple):
-            allowed = surface.SIZE_NAMES | TUPLE_METHODS
+            allowed = allow_lists.SIZE_NAMES | allow_lists.TUPLE_METHODS
         elif cls_name == "dtype":
-            allowed = surface.DTYPE_NAMES
+            allowed = allow_lists.DTYPE_NAMES
         elif hasattr(obj, "param_groups"):
-            allowed = surface.OPTIMIZER_NAMES
-        elif cls_name in surface.NN_NAMES or hasattr(obj, "named_parameters"):
-            allowed = surface.MODULE_NAMES
+            allowed = allow_lists.OPTIMIZER_NAMES
+        elif cls_name in allow_lists.NN_NAMES or hasattr(obj, "named_parameters"):
+            allowed = allow_lists.MODULE_NAMES
         elif hasattr(obj, "remove") and "Handle" in cls_name:
-            allowed = surface.HANDLE_NAMES
+            allowed = allow_lists.HANDLE_NAMES
         else:
             allowed = frozenset()
         return self._allowed(obj, name, allowed, allowed, "engine")
@@ -1076,7 +1096,7 @@ class Interpreter:
             raise Refusal("sandbox.private_name", name=name)
         if isinstance(obj, Namespace):
             raise Refusal("sandbox.module_readonly", attr=name)
-        if isinstance(obj, self.tensor_type) and name in surface.TENSOR_SETTABLE:
+        if isinstance(obj, self.tensor_type) and name in allow_lists.TENSOR_SETTABLE:
             self.budget.tick()
             setattr(obj, name, self.unwrap(value))
             return
@@ -1158,7 +1178,7 @@ class Interpreter:
     def namespace(self, path: str) -> Namespace | None:
         if path in self._namespaces:
             return self._namespaces[path]
-        if path in surface.ENGINE_MODULES:
+        if path in allow_lists.ENGINE_MODULES:
             namespace = self._engine_namespace(path)
         elif path in MODULE_ALIASES:
             namespace = self._plain_namespace(path)
@@ -1169,7 +1189,7 @@ class Interpreter:
         return namespace
 
     def _engine_namespace(self, path: str) -> Namespace | None:
-        relative, allowed = surface.ENGINE_MODULES[path]
+        relative, allowed = allow_lists.ENGINE_MODULES[path]
         module = self.engine
         for part in filter(None, relative.split(".")):
             module = getattr(module, part, None)
@@ -1182,14 +1202,14 @@ class Interpreter:
             value = getattr(module, name)
             sub_path = f"{path}.{name}"
             if isinstance(value, types.ModuleType):
-                if sub_path in surface.ENGINE_MODULES:
+                if sub_path in allow_lists.ENGINE_MODULES:
                     sub = self.namespace(sub_path)
                     if sub is not None:
                         entries[name] = sub
                 continue
             if isinstance(value, type):
                 display = "torch.Tensor" if value is self.tensor_type else f"{path}.{name}"
-                entries[name] = ClassRef(self, value, name, display, name not in surface.NOT_CONSTRUCTIBLE,
+                entries[name] = ClassRef(self, value, name, display, name not in allow_lists.NOT_CONSTRUCTIBLE,
                                          "engine")
             elif callable(value):
                 entries[name] = EngineFunction(self, value, name, "engine", sizing=_engine_sizing(path, name))
@@ -1201,13 +1221,13 @@ class Interpreter:
     def _plain_namespace(self, path: str) -> Namespace:
         entries: dict = {}
         if path == "numpy":
-            for name in safe_numpy.NUMPY_FUNCTIONS:
+            for name in allow_lists.NUMPY_FUNCTIONS:
                 fn = getattr(np, name, None)
                 if fn is not None:
                     sizing = "full" if name in {"zeros", "ones", "empty"} else name
                     entries[name] = EngineFunction(self, fn, name, "numpy", sizing=sizing)
-            entries.update(safe_numpy.NUMPY_CONSTANTS)
-            for name in safe_numpy.NUMPY_DTYPES:
+            entries.update(allow_lists.NUMPY_CONSTANTS)
+            for name in allow_lists.NUMPY_DTYPES:
                 cls = getattr(np, name)
                 entries[name] = ClassRef(self, cls, name, f"numpy.{cls.__name__}", True, "numpy")
             entries["ndarray"] = ClassRef(self, np.ndarray, "ndarray", "numpy.ndarray", False, "numpy")
@@ -1216,19 +1236,19 @@ class Interpreter:
             real = {n for n in dir(np) if not n.startswith("_")}
             return Namespace(path, "numpy", entries, real)
         if path == "numpy.random":
-            for name in safe_numpy.NUMPY_RANDOM_FUNCTIONS:
+            for name in allow_lists.NUMPY_RANDOM_FUNCTIONS:
                 entries[name] = EngineFunction(self, getattr(np.random, name), name, "numpy",
                                                sizing=_NUMPY_RANDOM_SIZING.get(name, name))
             return Namespace(path, path, entries, {n for n in dir(np.random) if not n.startswith("_")})
         if path == "numpy.linalg":
-            for name in safe_numpy.NUMPY_LINALG_FUNCTIONS:
+            for name in allow_lists.NUMPY_LINALG_FUNCTIONS:
                 entries[name] = EngineFunction(self, getattr(np.linalg, name), name, "numpy")
             return Namespace(path, path, entries, {n for n in dir(np.linalg) if not n.startswith("_")})
         # math
-        for name in safe_numpy.MATH_FUNCTIONS:
+        for name in allow_lists.MATH_FUNCTIONS:
             if hasattr(math, name):
                 entries[name] = EngineFunction(self, getattr(math, name), name, "math")
-        entries.update(safe_numpy.MATH_CONSTANTS)
+        entries.update(allow_lists.MATH_CONSTANTS)
         return Namespace(path, "math", entries, {n for n in dir(math) if not n.startswith("_")})
 
     # ------------------------------------------------------------------------------------------------------
@@ -1401,14 +1421,6 @@ LIMIT_CHECKS = frozenset({"sandbox.source_too_long", "sandbox.too_deep", "sandbo
 _OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
                ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
                ast.BitAnd: "&", ast.BitXor: "^"}
-
-# Python builtins that exist but are not offered: a clearer message than "not defined"
-REFUSED_BUILTINS = words("""
-eval exec compile open input globals locals vars dir getattr setattr delattr hasattr breakpoint help
-memoryview bytearray bytes object super property classmethod staticmethod format id hash iter next map
-filter set frozenset exit quit copyright credits license callable chr ord bin hex oct divmod pow complex
-slice issubclass ascii
-""")
 
 _NUMPY_RANDOM_SIZING = {"rand": "rand", "randn": "randn", "random": "np_size0", "uniform": "np_size2",
                         "normal": "np_size2", "randint": "np_size2", "choice": "np_size1",

@@ -1,8 +1,8 @@
 """The budgets a program runs under, and the running counters that enforce them.
 
-Each budget has its own message (i18n key "limit.*"). The numbers leave the lessons plenty of room: the
-seeds use under 200 statements and a few KB of tensors, the 100-step descent loop about 700 statements and
-1,500 graph nodes, a 64x784 -> 128 -> 10 MLP step about 1 MB of tensors and 10^7 multiply-adds.
+Each budget has its own message (catalogue key "limit.*", explorer/text/). The numbers leave the lessons
+plenty of room: the seeds use under 200 statements and a few KB of tensors, the 100-step descent loop about 700
+statements and 1,500 graph nodes, a 64x784 -> 128 -> 10 MLP step about 1 MB of tensors and 10^7 multiply-adds.
 """
 
 from __future__ import annotations
@@ -28,14 +28,22 @@ class Limits:
     wall_seconds: float = 10.0
     call_depth: int = 30
     format_width: int = 200  # width / precision in a format spec
+    # Jacobians the run records for the step-through page (one autograd.grad per output element): output
+    # elements x graph nodes, summed over the passes, and only for the passes a result always keeps
+    jacobian_work: int = 50_000
     # worker process (isolated runs only)
     hard_timeout_seconds: float = 20.0  # the parent kills the worker after this
     cpu_seconds: int = 25
     address_space_bytes: int = 3 * 2**30
 
 
+# The descent demo's loss is one expression in a and b, checked (loss_check) and evaluated (Interpreter.evaluate)
+# under the same budgets, with room for a formula rather than a program.
+LOSS_LIMITS = Limits(source_chars=500, ast_nodes=300)
+
+
 class LimitExceeded(Exception):
-    """A budget ran out; `key` is the i18n key of its message, `params` fill it."""
+    """A budget ran out; `key` is the catalogue key of its message, `params` fill it."""
 
     def __init__(self, key: str, **params):
         super().__init__(key)

@@ -51,7 +51,7 @@ PRIVATE_ALLOWED = frozenset({"_version"})  # the engine's version counter, which
 
 
 class CheckFailure(Exception):
-    """A refusal found before running: i18n key, params, and the node it is about."""
+    """A refusal found before running: catalogue key, params, and the node it is about."""
 
     def __init__(self, key: str, node: ast.AST | None, **params):
         super().__init__(key)
@@ -187,17 +187,17 @@ def parse_program(source: str, limits: Limits) -> ast.Module:
         raise CheckFailure("sandbox.source_too_long", None, size=len(source), limit=limits.source_chars)
     if "\x00" in source:
         line = source.count("\n", 0, source.index("\x00")) + 1
-        raise CheckFailure("sandbox.null_byte", _Where(line, 1))
+        raise CheckFailure("sandbox.null_byte", Where(line, 1))
     try:
         source.encode("utf-8")
     except UnicodeEncodeError as exc:
         line = source.count("\n", 0, exc.start) + 1
-        raise CheckFailure("sandbox.bad_text", _Where(line, 1)) from None
+        raise CheckFailure("sandbox.bad_text", Where(line, 1)) from None
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as exc:
         detail = exc.msg or "invalid syntax"
-        where = _Where(exc.lineno or 1, exc.offset or 1)
+        where = Where(exc.lineno or 1, exc.offset or 1)
         raise CheckFailure("sandbox.syntax_error", where, detail=detail) from None
     except (RecursionError, MemoryError):
         raise CheckFailure("sandbox.too_deep", None, depth="?", limit=limits.ast_depth) from None
@@ -207,7 +207,7 @@ def parse_program(source: str, limits: Limits) -> ast.Module:
     return tree
 
 
-class _Where:
+class Where:
     """A position that is not a node (syntax errors), shaped like one."""
 
     def __init__(self, line: int, col: int):

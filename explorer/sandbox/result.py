@@ -10,7 +10,7 @@ class ProgramError(Exception):
     """The one error a user program can end with: where (line, col) and what (one line of text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
-    "NotAllowed" for the sandbox's own refusals; `hint` is an i18n key of a plain explanation, or None.
+    "NotAllowed" for the sandbox's own refusals; `hint` is a catalogue key of a plain explanation, or None.
     """
 
     def __init__(self, line: int, col: int, message: str, kind: str | None = None, hint: str | None = None):
@@ -20,6 +20,7 @@ class ProgramError(Exception):
         self.message = message
         self.kind = kind
         self.hint = hint
+        self.cause: BaseException | None = None  # what the interpreter caught, in this process (not pickled)
 
     def __reduce__(self):
         return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
@@ -47,7 +48,7 @@ class OutputEntry:
 
 @dataclass
 class TensorInfo:
-    tid: int
+    id: str  # the engine's public id ("t12", engine.graph.tensor_id), as in graph exports and traces
     shape: tuple
     dtype: str
     value: Any  # numpy array (a copy)
@@ -56,6 +57,11 @@ class TensorInfo:
     is_leaf: bool
     grad_fn: str | None
 
+    @property
+    def tid(self) -> str:
+        """The number in `id`: "12" for "t12" (what callers wrote as f"t{tid}" before ids were strings)."""
+        return self.id[1:]
+
 
 @dataclass
 class LeafInfo:
@@ -63,7 +69,7 @@ class LeafInfo:
 
     name: str
     line: int
-    tid: int
+    id: str  # the engine's public id of the tensor, as TensorInfo.id
     dtype: str
     requires_grad: bool  # as the program wrote it (before any override)
     can_require_grad: bool  # floating dtypes only, as in PyTorch
@@ -80,7 +86,13 @@ class RunResult:
     backward_graph: Any = None  # networkx.DiGraph or None
     passes: list = field(default_factory=list)  # engine.backward_trace.BackwardPass, bounded
     passes_dropped: int = 0  # how many passes in the middle were left out of `passes`
-    names: dict[str, str] = field(default_factory=dict)  # "t{tid}" -> variable name
+    names: dict[str, str] = field(default_factory=dict)  # tensor id -> variable name
+    # one layout per graph, made once in the worker (explorer/graph/run_layout.py): explorer.graph.layout.Layout
+    forward_layout: Any = None
+    backward_layout: Any = None
+    pass_layouts: list = field(default_factory=list)  # one per pass in `passes`, None where it has no graph
+    # pass index -> explorer.backward.jacobian.PassJacobian, taken during the run right before the pass ran
+    jacobians: dict = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
 

@@ -1,65 +1,57 @@
-"""Run one program on the engine, in this process, and collect everything the views need into a RunResult."""
+"""Run one program on the engine, in this process, and collect everything the views need into a RunResult.
+
+The engine's `graph.capture()` keeps every tensor the run creates alive (and lists them, so the budget can
+charge each new one), and `backward_trace.record()` records each backward pass. Tensors are named by the
+engine's public ids (`engine.graph.tensor_id`), the same ids its graph exports and traces use.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
-from explorer.i18n import t
+import engine
+from engine.backward_trace import Recorder
+from engine.graph import tensor_id
+from explorer.backward.jacobian import record_jacobian
+from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
+from explorer.text import t
 
 # backward passes kept in a result: the first ones and the last ones (a 100-step loop records 100)
 KEEP_FIRST_PASSES = 20
 KEEP_LAST_PASSES = 5
 
 
-def tid_of(tensor) -> int:
-    from engine.tensor import public_id
-
-    return public_id(tensor)
-
-
 class TensorTracker:
-    """Charges the tensors a run creates to its budget: bytes and graph nodes.
+    """Charges the tensors a run creates to its budget (bytes and graph nodes), and keeps the recorded passes
+    bounded. Every tensor created while `capture` is active is listed in order, so new ones are read off the
+    end of that list."""
 
-    With the engine's `capture()` active every tensor created is listed in order, so new ones are read off
-    the end of that list; without it (engines that lack capture) the results of calls are inspected.
-    """
-
-    def __init__(self, budget: Budget, capture, tensor_type, recorder=None):
+    def __init__(self, budget: Budget, capture, recorder):
         self.budget = budget
         self.capture = capture
-        self.tensor_type = tensor_type
         self.recorder = recorder
         self.seen = 0
-        self.seen_ids: set[int] = set()
         self.passes_dropped = 0
 
     def update(self, result=None) -> None:
         nbytes = 0
         nodes = 0
-        if self.capture is not None:
-            tensors = self.capture.tensors
-            end = len(tensors)
-            for tensor in tensors[self.seen:end]:
-                nbytes += _nbytes(tensor)
-                nodes += tensor.grad_fn is not None
-            self.seen = end
-        else:
-            for tensor in _tensors_in(result, self.tensor_type):
-                if id(tensor) not in self.seen_ids:
-                    self.seen_ids.add(id(tensor))
-                    nbytes += _nbytes(tensor)
-                    nodes += tensor.grad_fn is not None
+        tensors = self.capture.tensors
+        end = len(tensors)
+        for tensor in tensors[self.seen:end]:
+            nbytes += _nbytes(tensor)
+            nodes += tensor.grad_fn is not None
+        self.seen = end
         if nbytes or nodes:
             self.budget.add_tensors(nbytes, nodes)
-        if self.recorder is not None:
-            self.trim_passes()
+        self.trim_passes()
 
     def trim_passes(self, final: bool = False) -> None:
         """Drop passes from the middle: while running once there are twice as many as kept, at the end all."""
@@ -71,20 +63,64 @@ class TensorTracker:
             self.passes_dropped += dropped
 
 
+class JacobianRecorder(Recorder):
+    """The engine's recorder of backward passes, plus the Jacobian the step-through page shows: right before a
+    pass of `out.backward(v, retain_graph=True)` runs, J of `out` with respect to each leaf it reaches
+    (explorer/backward/jacobian.py), on the graph as it stands, with this recorder switched off meanwhile.
+
+    Skipped once the program has registered a hook or retain_grad, which the extra backward calls would
+    trigger (they run the program's hooks and fill retained .grads); and skipped past the first passes (the
+    ones a result always keeps) and past the limits' `jacobian_work`, so a loop of backward calls stays cheap.
+    """
+
+    def __init__(self, limits: Limits, program_hooks: Callable[[], bool]):
+        super().__init__()
+        self.jacobians: dict = {}
+        self.work_left = limits.jacobian_work
+        self.program_hooks = program_hooks
+
+    def begin(self, kind, roots, root_nodes, create_graph, retain_graph):
+        backward_pass = super().begin(kind, roots, root_nodes, create_graph, retain_graph)
+        wanted = (backward_pass is not None and kind == "backward" and len(roots) == 1 and retain_graph
+                  and backward_pass.index < KEEP_FIRST_PASSES and not self.program_hooks())
+        if wanted:
+            work = int(roots[0].numel()) * max(len(backward_pass.graph or ()), 1)
+            if work <= self.work_left:
+                self.work_left -= work
+                with self.paused():
+                    try:
+                        found = record_jacobian(roots[0])
+                    except Exception:  # no Jacobian, but the program's own pass runs as it would have
+                        found = None
+                if found is not None:
+                    self.jacobians[backward_pass.index] = found
+        return backward_pass
+
+    @contextlib.contextmanager
+    def paused(self):
+        active = engine.backward_trace.ACTIVE
+        previous, active[0] = active[0], None
+        try:
+            yield
+        finally:
+            active[0] = previous
+
+    @contextlib.contextmanager
+    def recording(self):
+        """Record the passes made inside the block, as engine.backward_trace.record() does."""
+        active = engine.backward_trace.ACTIVE
+        previous, active[0] = active[0], self
+        try:
+            yield self
+        finally:
+            active[0] = previous
+
+
 def _nbytes(tensor) -> int:
     try:
         return int(tensor.numel()) * int(tensor.dtype.itemsize)
     except Exception:  # a tensor we cannot size costs nothing rather than failing the run
         return 0
-
-
-def _tensors_in(value, tensor_type):
-    if isinstance(value, tensor_type):
-        yield value
-    elif isinstance(value, (tuple, list)) and len(value) <= 64:
-        for item in value:
-            if isinstance(item, tensor_type):
-                yield item
 
 
 def run_in_process(
@@ -93,35 +129,28 @@ def run_in_process(
     requires_grad_overrides: dict[str, bool] | None = None,
     lang: str = "en",
     limits: Limits | None = None,
-    engine=None,
 ) -> RunResult:
     """Interpret `source` here. Never raises: every failure becomes `result.error`."""
     result = RunResult()
     limits = limits or Limits()
-    try:
-        if engine is None:
-            engine = importlib.import_module("engine")
-    except Exception as exc:  # without an engine nothing can run; say so as a program error
-        result.error = ProgramError(1, 1, t("limit.internal", lang, kind=type(exc).__name__), "InternalError")
-        return result
     overrides = dict(requires_grad_overrides or {})
     leaves: list[LeafInfo] = []
-    leaf_tids: set = set()
+    leaf_ids: set = set()
     leaf_places: set = set()
     names_bound: set = set()  # names that have had their first leaf binding
-    names_for_tids: dict[str, str] = {}
+    names_for_ids: dict[str, str] = {}
 
     def on_bind(name, value, line, in_loop):
         if not isinstance(value, engine.Tensor):
             return
-        tid = tid_of(value)
-        names_for_tids[f"t{tid}"] = name
-        if in_loop or not value.is_leaf or tid in leaf_tids or (name, line) in leaf_places:
+        tid = tensor_id(value)
+        names_for_ids[tid] = name
+        if in_loop or not value.is_leaf or tid in leaf_ids or (name, line) in leaf_places:
             return
-        leaf_tids.add(tid)
+        leaf_ids.add(tid)
         leaf_places.add((name, line))
         can = bool(value.dtype.is_floating_point)
-        info = LeafInfo(name=name, line=line, tid=tid, dtype=repr(value.dtype),
+        info = LeafInfo(name=name, line=line, id=tid, dtype=repr(value.dtype),
                         requires_grad=bool(value.requires_grad), can_require_grad=can)
         if name not in names_bound:
             names_bound.add(name)
@@ -131,19 +160,13 @@ def run_in_process(
         leaves.append(info)
 
     interp = Interpreter(engine, limits=limits, lang=lang, on_bind=on_bind)
-    graph_module = getattr(engine, "graph", None)
-    trace_module = getattr(engine, "backward_trace", None)
-    grad_mode = engine.is_grad_enabled() if hasattr(engine, "is_grad_enabled") else None
-    default_dtype = engine.get_default_dtype() if hasattr(engine, "get_default_dtype") else None
-    recorder = None
+    grad_mode = engine.is_grad_enabled()
+    default_dtype = engine.get_default_dtype()
     with contextlib.ExitStack() as stack, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        capture = None
-        if graph_module is not None and hasattr(graph_module, "capture"):
-            capture = stack.enter_context(graph_module.capture())
-        if trace_module is not None and hasattr(trace_module, "record"):
-            recorder = stack.enter_context(trace_module.record())
-        interp.tracker = TensorTracker(interp.budget, capture, engine.Tensor, recorder)
+        capture = stack.enter_context(engine.graph.capture())
+        recorder = stack.enter_context(JacobianRecorder(limits, lambda: interp.hooked).recording())
+        interp.tracker = TensorTracker(interp.budget, capture, recorder)
         try:
             interp.run(source)
         except ProgramError as error:
@@ -157,28 +180,31 @@ def run_in_process(
             result.error = ProgramError(interp.line, 1, t("limit.internal", lang, kind=type(exc).__name__),
                                         "InternalError")
         finally:
-            if grad_mode is not None:
-                engine.set_grad_enabled(grad_mode)
-            if default_dtype is not None:
-                engine.set_default_dtype(default_dtype)
+            engine.set_grad_enabled(grad_mode)
+            engine.set_default_dtype(default_dtype)
         result.outputs = interp.outputs
         result.leaves = leaves
         try:
             # past the graph-node budget a graph is too big to draw and slow to export: leave it out
             with_graphs = interp.budget.graph_nodes <= limits.graph_nodes
-            _collect_views(result, interp, engine, names_for_tids, with_graphs)
+            _collect_views(result, interp, names_for_ids, with_graphs)
         except Exception:  # the output stays useful even when a view cannot be built
             result.forward_graph = result.backward_graph = None
-        if recorder is not None:
-            interp.tracker.trim_passes(final=True)
-            result.passes = list(recorder.passes)
-            result.passes_dropped = interp.tracker.passes_dropped
+        interp.tracker.trim_passes(final=True)
+        result.passes = list(recorder.passes)
+        result.passes_dropped = interp.tracker.passes_dropped
+        kept = {p.index for p in result.passes}
+        result.jacobians = {index: found for index, found in recorder.jacobians.items() if index in kept}
+        try:
+            lay_out(result)
+        except Exception:  # without layouts the views lay the graphs out themselves; the run stands
+            result.forward_layout = result.backward_layout = None
+            result.pass_layouts = [None] * len(result.passes)
     result.stats = interp.budget.stats()
     return result
 
 
-def _collect_views(result: RunResult, interp: Interpreter, engine, names_for_tids: dict,
-                   with_graphs: bool) -> None:
+def _collect_views(result: RunResult, interp: Interpreter, names_for_ids: dict, with_graphs: bool) -> None:
     named: dict[str, object] = {}
     for name, value in interp.globals.vars.items():
         if isinstance(value, engine.Tensor):
@@ -187,35 +213,34 @@ def _collect_views(result: RunResult, interp: Interpreter, engine, names_for_tid
             for i, item in enumerate(value):
                 if isinstance(item, engine.Tensor):
                     named[f"{name}[{i}]"] = item
-    names = dict(names_for_tids)
+    names = dict(names_for_ids)
     for name, tensor in named.items():
-        names[f"t{tid_of(tensor)}"] = name
+        names[tensor_id(tensor)] = name
         result.tensors[name] = _tensor_info(tensor)
     result.names = names
-    graph_module = getattr(engine, "graph", None)
-    if graph_module is None or not named or not with_graphs:
+    if not named or not with_graphs:
         return
     roots = list(named.values())
     plain_names = {n: v for n, v in named.items() if "[" not in n}
     try:
-        result.forward_graph = graph_module.forward_graph(roots, names=plain_names)
+        result.forward_graph = engine.graph.forward_graph(roots, names=plain_names)
     except Exception:  # a view that cannot be drawn is left out, the run's result stands
         result.forward_graph = None
     with_grad = [v for v in roots if v.grad_fn is not None or v.requires_grad]
     if with_grad:
         try:
-            result.backward_graph = graph_module.backward_graph(with_grad)
+            result.backward_graph = engine.graph.backward_graph(with_grad)
         except Exception:  # as above
             result.backward_graph = None
 
 
 def _tensor_info(tensor) -> TensorInfo:
     value = np.array(tensor.detach().numpy(), copy=True)
-    grad = tensor.grad if tensor.is_leaf or getattr(tensor, "retains_grad", False) else None
+    grad = tensor.grad if tensor.is_leaf or tensor.retains_grad else None
     grad_value = None if grad is None else np.array(grad.detach().numpy(), copy=True)
     fn = tensor.grad_fn
     return TensorInfo(
-        tid=tid_of(tensor), shape=tuple(int(d) for d in tensor.shape), dtype=repr(tensor.dtype), value=value,
+        id=tensor_id(tensor), shape=tuple(int(d) for d in tensor.shape), dtype=repr(tensor.dtype), value=value,
         grad=grad_value, requires_grad=bool(tensor.requires_grad), is_leaf=bool(tensor.is_leaf),
         grad_fn=None if fn is None else fn.name(),
     )

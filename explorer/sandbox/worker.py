@@ -30,9 +30,9 @@ import threading
 import time
 from pathlib import Path
 
-from explorer.i18n import t
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import ProgramError, RunResult
+from explorer.text import t
 
 # a result larger than this is refused rather than read into the server's memory
 MAX_RESULT_BYTES = 512 * 2**20
@@ -228,15 +228,6 @@ class Zygote:
 
 _zygote = Zygote()
 atexit.register(_zygote.stop)
-
-
-def start_worker() -> bool:
-    """Start the zygote now (it takes about a second of imports) rather than on the first run."""
-    try:
-        _zygote.socket_path()
-    except Exception:  # run_isolated reports the failure to the user when it matters
-        return False
-    return True
 
 
 def _failure(key: str, lang: str) -> RunResult:

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from explorer.app_state import AppState, encode_query
 from explorer.lessons import LESSON_BY_KEY
+from explorer.ui.link import AppState, encode_query
 
 pytestmark = pytest.mark.slow
 

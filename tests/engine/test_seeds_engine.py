@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import engine
-from explorer.notebook_text import OUTPUT_LINE, markdown_cells, notebook_cells
+from explorer.sandbox.notebook import OUTPUT_LINE, markdown_cells, notebook_cells
 
 # the lessons are kept with the tests (a copy of ../shared/seeds) so they run wherever the repository goes
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"

@@ -1,6 +1,6 @@
 """Record PyTorch 2.13's descent paths and grid gradients for the descent demo's tests.
 
-Every path is run the way `explorer.descent.descent_path` runs it: float32 scalars a, b with requires_grad;
+Every path is run the way `explorer.descent.demo.descent_path` runs it: float32 scalars a, b with requires_grad;
 "sgd" is the seed's loop (`autograd.grad`, then `a -= lr * ga` under no_grad), "momentum" / "adam" use
 torch.optim with zero_grad / backward / step. Each row holds the point, the loss there and the gradient,
 including the last point (evaluated, not stepped). Grid records hold float64 values and the gradient autograd

@@ -1,0 +1,190 @@
+"""A recorded backward pass drawn: its backward graph as it stands after one step (the current node ringed,
+the gradients that have flowed so far), the whole pass as a Plotly animation (play + slider) that runs in the
+browser without reruns, and its Jacobian view (J, v, vᵀJ and .grad). No streamlit import.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import replace
+
+import networkx as nx
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.backward.frames import Frame, frames_from_pass
+from explorer.backward.jacobian import JacobianView
+from explorer.graph.figures import THEMES, graph_figure, highlight_traces
+from explorer.graph.gradients import backward_gradients
+from explorer.graph.layout import Layout, layered_layout
+from explorer.sandbox.result import RunResult
+from explorer.text import t
+
+
+def pass_until(backward_pass, step: int):
+    """The pass as it stands after `step` (0-based): its events up to and including that one."""
+    return replace(backward_pass, events=list(backward_pass.events[: step + 1]))
+
+
+def pass_layout(result: RunResult, pass_index: int) -> Layout | None:
+    """The layout the worker made for the pass's graph (explorer/graph/run_layout.py)."""
+    layouts = result.pass_layouts
+    return layouts[pass_index] if pass_index < len(layouts) else None
+
+
+def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
+                     theme: str = "light") -> dict:
+    """The pass's backward graph with the current node ringed and the gradients that have flowed so far."""
+    p = result.passes[pass_index]
+    layout = pass_layout(result, pass_index)
+    node = p.events[step].node if p.events else None
+    nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
+    title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
+    fig = graph_figure(p.graph, layout, lang=lang, theme=theme, highlight=node, node_gradients=nodes,
+                       edge_gradients=edges, tensor_names=result.names, title=title)
+    return fig.to_dict()
+
+
+WRAP = 48  # characters per line of the frame's text box (it sits in a 460 px right margin)
+
+
+def _wrapped(frame: Frame) -> list[str]:
+    out = []
+    for line in frame.text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out.extend(textwrap.wrap(line, WRAP, subsequent_indent=indent, break_on_hyphens=False,
+                                 drop_whitespace=False) or [""])
+    return out
+
+
+def _frame_annotation(frame: Frame, theme: str) -> dict:
+    # leading spaces survive only as &nbsp; in Plotly's HTML text
+    body = "<br>".join(html.escape(line).replace(" ", "&nbsp;") for line in _wrapped(frame))
+    return {
+        "text": body, "showarrow": False, "xref": "paper", "yref": "paper", "x": 1.0, "y": 1.0,
+        "xanchor": "left", "yanchor": "top", "align": "left",
+        "font": {"family": "monospace", "size": 14, "color": THEMES[theme]["text"]},
+        "bordercolor": "#D55E00", "borderwidth": 2, "borderpad": 6,
+        "bgcolor": "rgba(255,255,255,0.92)" if theme == "light" else "rgba(20,20,20,0.92)",
+    }
+
+
+def _flowed_trace(layout: Layout, events, lang: str) -> go.Scatter:
+    """Edges that have carried a gradient by the end of these events."""
+    carried = []
+    for ev in events:
+        for target, g in zip(ev.targets or (), ev.grads_out or ()):
+            if target is not None and g is not None and (ev.node, target) in layout.edge_paths:
+                carried.append(layout.edge_paths[(ev.node, target)])
+    xs: list = []
+    ys: list = []
+    for path in carried:
+        xs.extend([p[0] for p in path] + [None])
+        ys.extend([p[1] for p in path] + [None])
+    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=t("frame.flowed", lang),
+                      line={"color": "#009E73", "width": 4}, showlegend=True)
+
+
+def animation_figure(
+    backward_pass,
+    *,
+    lang: str = "en",
+    theme: str = "light",
+    layout: Layout | None = None,
+    names: dict | None = None,
+    frame_ms: int = 1200,
+) -> go.Figure:
+    """The pass's backward graph with one animation frame per event; play/pause buttons and a slider.
+
+    layout: the result's layout of this pass (`pass_layout`); a pass drawn on its own is laid out here."""
+    graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()
+    if layout is None:
+        layout = layered_layout(graph)
+    frames = frames_from_pass(backward_pass, lang, names)
+    first = frames[0].node if frames else None
+    drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
+                         title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
+    # one more trace, under the highlight: the edges gradients have already flowed along
+    data = list(drawn.data)
+    flowed_at = drawn.layout.meta["highlight_edges_trace"]
+    data.insert(flowed_at, _flowed_trace(layout, backward_pass.events[:1], lang))
+    fig = go.Figure(data=data, layout=drawn.layout)
+    meta = {**drawn.layout.meta, "flowed_trace": flowed_at, "highlight_edges_trace": flowed_at + 1,
+            "highlight_trace": flowed_at + 2}
+    fig.update_layout(meta=meta)
+    traces = [flowed_at, flowed_at + 1, flowed_at + 2]
+    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
+    plotly_frames = []
+    for frame in frames:
+        edges, ring = highlight_traces(layout, frame.node, theme)
+        flowed = _flowed_trace(layout, backward_pass.events[: frame.index + 1], lang)
+        plotly_frames.append(go.Frame(
+            name=str(frame.index), data=[flowed, edges, ring], traces=traces,
+            layout={"annotations": [*base_annotations, _frame_annotation(frame, theme)]},
+        ))
+    fig.frames = plotly_frames
+    if frames:
+        fig.update_layout(annotations=[*base_annotations, _frame_annotation(frames[0], theme)])
+    play_args = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
+                 "transition": {"duration": 0}}
+    jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        margin={"r": 460, "b": 170},
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+            "pad": {"t": 40},
+            "buttons": [
+                {"label": t("frame.play", lang), "method": "animate", "args": [None, play_args]},
+                {"label": t("frame.pause", lang), "method": "animate",
+                 "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
+            ],
+        }],
+        sliders=[{
+            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top", "pad": {"t": 30},
+            "currentvalue": {"prefix": t("frame.slider", lang), "font": {"size": 14}},
+            "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
+                      for f in frames],
+        }],
+    )
+    return fig
+
+
+# --- the Jacobian view ------------------------------------------------------------------------------------
+
+
+def _as_matrix(a: np.ndarray) -> np.ndarray:
+    if a.ndim == 2:
+        return a
+    return a.reshape(1, -1) if a.ndim <= 1 else a.reshape(a.shape[0], -1)
+
+
+def _heatmap(a: np.ndarray, show_text: bool) -> go.Heatmap:
+    m = _as_matrix(np.asarray(a, dtype=np.float64))
+    return go.Heatmap(
+        z=m, colorscale="Cividis", showscale=False, xgap=1, ygap=1,
+        text=np.vectorize(lambda x: f"{x:.3g}")(m) if show_text else None,
+        texttemplate="%{text}" if show_text else None, textfont={"size": 12},
+        hovertemplate="[%{y}, %{x}] = %{z:.4g}<extra></extra>",
+    )
+
+
+def jacobian_figure(view: JacobianView, lang: str = "en", theme: str = "light") -> go.Figure:
+    """Four heatmaps side by side: J, v, v^T J and .grad (cividis: readable with colour-vision deficiency)."""
+    titles = [t("jacobian.jacobian", lang, m=view.jacobian.shape[0], n=view.jacobian.shape[1]), t("jacobian.v", lang),
+              t("jacobian.vjp", lang), t("jacobian.grad", lang)]
+    fig = make_subplots(rows=1, cols=4, subplot_titles=titles, column_widths=[0.46, 0.18, 0.18, 0.18],
+                        horizontal_spacing=0.05)
+    fig.add_trace(_heatmap(view.jacobian, view.jacobian.size <= 400), row=1, col=1)
+    fig.add_trace(_heatmap(view.v, view.v.size <= 64), row=1, col=2)
+    fig.add_trace(_heatmap(view.vjp, view.vjp.size <= 64), row=1, col=3)
+    fig.add_trace(_heatmap(view.grad if view.grad is not None else np.zeros(view.in_shape),
+                           view.vjp.size <= 64 and view.grad is not None), row=1, col=4)
+    for col in range(1, 5):
+        # whole-number ticks: these are indices, not coordinates
+        fig.update_yaxes(autorange="reversed", dtick=1 if col > 1 else None, row=1, col=col)
+        fig.update_xaxes(dtick=1 if col > 1 else None, row=1, col=col)
+    fig.update_layout(template=THEMES[theme]["template"], height=460, title=view.verdict(lang),
+                      font={"size": 14}, margin={"l": 30, "r": 10, "t": 70, "b": 40})
+    return fig

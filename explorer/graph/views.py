@@ -1,0 +1,134 @@
+"""What the Playground shows of a run's graph: the chosen view (forward or backward), the last backward pass's
+gradients placed on it, the figure, and the details of one node. Pure: takes a sandbox RunResult, no
+streamlit import. Figures are returned as plain dicts (`fig.to_dict()`), which pickle quickly for the server's
+cache and which `st.plotly_chart` draws as they are.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from explorer.graph.figures import graph_figure, kind_text, node_at, node_label
+from explorer.graph.gradients import backward_gradients, forward_gradients
+from explorer.graph.layout import Layout, natural_key
+from explorer.graph.names import tensor_names_of
+from explorer.sandbox.result import RunResult
+from explorer.text import t
+from explorer.text.values import shape_text, value_text
+
+
+def graph_of(result: RunResult, view: str) -> nx.DiGraph | None:
+    """The run's forward or backward graph (its AccumulateGrad nodes named by the worker), or None."""
+    graph = result.backward_graph if view == "backward" else result.forward_graph
+    if graph is None or graph.number_of_nodes() == 0:
+        return None
+    return graph
+
+
+def layout_of(result: RunResult, view: str) -> Layout | None:
+    """The layout the worker made for that graph (explorer/graph/run_layout.py)."""
+    return result.backward_layout if view == "backward" else result.forward_layout
+
+
+def overlay_of(result: RunResult, view: str, graph: nx.DiGraph) -> tuple[dict, dict]:
+    """Gradients of the last backward pass, placed on the chosen view: (by node, by edge)."""
+    if not result.passes:
+        return {}, {}
+    last = result.passes[-1]
+    if view == "backward":
+        nodes, edges = backward_gradients(last)
+        return ({n: g for n, g in nodes.items() if n in graph},
+                {e: g for e, g in edges.items() if graph.has_edge(*e)})
+    return forward_gradients(last, graph)
+
+
+def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: str = "light",
+                      overlay: bool = True, highlight: str | None = None) -> dict | None:
+    """The Playground's graph as a Plotly figure dict, or None when the program built no graph."""
+    graph = graph_of(result, view)
+    if graph is None:
+        return None
+    layout = layout_of(result, view)
+    node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
+    names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
+    names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
+    highlight = highlight if highlight in graph else None
+    fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=highlight,
+                       node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names)
+    return fig.to_dict()
+
+
+def node_choices(graph: nx.DiGraph | None) -> list[str]:
+    """Node ids in a stable order: the options of the node picker next to the graph."""
+    if graph is None:
+        return []
+    return [str(n) for n in sorted(graph.nodes, key=natural_key)]
+
+
+def node_title(graph: nx.DiGraph, node: str) -> str:
+    return node_label(graph, node).replace("<br>", "  ")
+
+
+def _text(value, lang: str) -> str:
+    if value is None:
+        return t("detail.none", lang)
+    if isinstance(value, np.ndarray) or np.ndim(value) > 0:
+        return value_text(np.asarray(value), lang)
+    return repr(value)
+
+
+def node_details(result: RunResult, view: str, node: str, lang: str = "en") -> list[tuple[str, str]]:
+    """(label, text) rows for one node: what it is, its value, .grad, grad_fn, formulas and saved values."""
+    graph = graph_of(result, view)
+    if graph is None or node not in graph:
+        return []
+    d = graph.nodes[node]
+    kind = d.get("kind", "")
+    rows = [(t("detail.kind", lang), f"{node_title(graph, node)} — {kind_text(kind, lang)}")]
+    if kind in ("op", "function", "accumulate"):
+        if kind == "accumulate" and d.get("tensor"):
+            owner = d.get("tensor_name") or result.names.get(d["tensor"]) or d["tensor"]
+            rows.append((t("detail.tensor", lang), str(owner)))
+        if d.get("formula"):
+            rows.append((t("detail.formula", lang), d["formula"]))
+        if d.get("backward_formulas"):
+            rows.append((t("detail.backward", lang), "\n".join(d["backward_formulas"])))
+        if d.get("attrs"):
+            rows.append((t("detail.attrs", lang), ", ".join(f"{k}={v!r}" for k, v in d["attrs"].items())))
+        if d.get("released"):
+            rows.append((t("detail.saved", lang), t("detail.released", lang)))
+        elif d.get("saved"):
+            rows.append((t("detail.saved", lang),
+                         "\n".join(f"{k} = {_text(v, lang)}" for k, v in d["saved"].items())))
+    elif kind != "none":
+        if d.get("shape") is not None:
+            rows.append((t("detail.shape", lang), f"{shape_text(d['shape'])}, {d.get('dtype', '')}"))
+        if "requires_grad" in d:
+            rows.append((t("detail.requires_grad", lang), str(bool(d["requires_grad"]))))
+        if "value" in d:
+            rows.append((t("detail.value", lang), _text(d["value"], lang)))
+        if d.get("is_leaf") or d.get("retains_grad"):
+            rows.append((t("detail.grad", lang), _text(d.get("grad"), lang)))
+        if d.get("grad_fn"):
+            rows.append((t("detail.grad_fn", lang), str(d["grad_fn"])))
+            op = next((u for u in graph.predecessors(node) if graph.nodes[u].get("kind") == "op"), None)
+            if op is not None and graph.nodes[op].get("formula"):
+                rows.append((t("detail.formula", lang), graph.nodes[op]["formula"]))
+    node_grads, _ = overlay_of(result, view, graph)
+    if node_grads.get(node) is not None:
+        rows.append((t("detail.gradient_here", lang), _text(node_grads[node], lang)))
+    return rows
+
+
+def selected_node(event, choices: list[str]) -> str | None:
+    """The node id a Plotly selection event points at (its first point's customdata), if it is a node."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or ():
+        node = node_at(point.get("customdata")) if isinstance(point, dict) else None
+        if node is not None and node in choices:
+            return node
+    return None

@@ -1,0 +1,746 @@
+"""Every user-visible string of the explorer, in English and Chinese: one catalogue, one `t()`.
+
+`t(key, lang, **params)` looks a key up and fills its `{name}` fields; a language an entry lacks falls back to
+English, and an unknown key comes back as itself (so a missing entry shows up in the UI instead of crashing
+it; tests/explorer/text/ fails on one). Keys name where the words appear: `app.`, `page.`, `play.`,
+`detail.`, `step.`, `descent.`, `lessons.` for the pages; `graph.`, `value.`, `frame.`, `jacobian.` for the
+figures and frames; `sandbox.`, `limit.`, `hint.` for what the sandbox says about a program; `cli.` for the
+command line; `lesson.<key>.title|text` for the lessons.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app.title": {"en": "Autograd Explorer", "zh": "Autograd 自动求导浏览器"},
+    "app.language": {"en": "Language / 语言", "zh": "语言 / Language"},
+    "app.share": {"en": "Share this view", "zh": "分享当前视图"},
+    "app.share_help": {
+        "en": "The address bar holds the program, its flags and this page: copy it to share the same view.",
+        "zh": "地址栏里包含程序、开关设置和当前页面：复制它即可分享同样的视图。",
+    },
+    "page.playground": {"en": "Playground", "zh": "试验场"},
+    "page.step_through": {"en": "Backward step-through", "zh": "反向传播逐步"},
+    "page.descent": {"en": "Descent demo", "zh": "梯度下降演示"},
+    "page.lessons": {"en": "Lessons", "zh": "课程"},
+    # --- playground
+    "play.intro": {
+        "en": "Type PyTorch code (import torch) and see what PyTorch prints, the computation graph with "
+              "every value and gradient, and each backward function's formula.",
+        "zh": "输入 PyTorch 代码（import torch），查看 PyTorch 的输出、带有每个值和梯度的计算图，"
+              "以及每个反向函数的公式。",
+    },
+    "play.editor": {"en": "Program", "zh": "程序"},
+    "play.editor_help": {
+        "en": "Runs on the explorer's numpy engine, which behaves like PyTorch 2.13. Press "
+              "Ctrl+Enter to run.",
+        "zh": "在浏览器的 numpy 引擎上运行，其行为与 PyTorch 2.13 相同。按 Ctrl+Enter 运行。",
+    },
+    "play.leaves": {"en": "Leaf tensors", "zh": "叶子张量"},
+    "play.leaves_help": {
+        "en": "Tick or untick requires_grad: the program reruns with that flag changed.",
+        "zh": "勾选或取消 requires_grad：程序会以修改后的设置重新运行。",
+    },
+    "play.no_leaves": {"en": "The program binds no leaf tensor to a name.",
+                       "zh": "程序没有把叶子张量赋给变量。"},
+    "play.leaf_label": {"en": "{name}.requires_grad  (line {line}, {dtype})",
+                        "zh": "{name}.requires_grad（第 {line} 行，{dtype}）"},
+    "play.leaf_int": {"en": "{name}: {dtype} cannot require grad (only floating point can)",
+                      "zh": "{name}：{dtype} 不能要求梯度（只有浮点类型可以）"},
+    "play.reset_flags": {"en": "Use the program's own flags", "zh": "恢复程序自己的设置"},
+    "play.output": {"en": "Output", "zh": "输出"},
+    "play.notebook": {
+        "en": "This looks like a saved notebook: its {n} code cells ran in the order the notebook ran them, and "
+              "line numbers refer to the text as pasted.",
+        "zh": "这看起来是保存的笔记本：其中 {n} 个代码单元按笔记本的执行顺序运行，行号对应粘贴的原文。",
+    },
+    "play.no_output": {"en": "(the program printed nothing)", "zh": "（程序没有输出）"},
+    "play.error": {"en": "Error at line {line}", "zh": "第 {line} 行出错"},
+    "play.last_good": {
+        "en": "The graph below is from the last version of the program that ran without error.",
+        "zh": "下面的计算图来自上一次无错误运行的程序版本。",
+    },
+    "play.graph": {"en": "Computation graph", "zh": "计算图"},
+    "play.view": {"en": "View", "zh": "视图"},
+    "play.view.forward": {"en": "Forward (values)", "zh": "前向（数值）"},
+    "play.view.backward": {"en": "Backward (grad_fn)", "zh": "反向（grad_fn）"},
+    "play.overlay": {"en": "Show gradients of the last backward pass", "zh": "显示最后一次反向传播的梯度"},
+    "play.no_graph": {
+        "en": "No graph yet: create tensors with requires_grad=True and compute something from them.",
+        "zh": "还没有计算图：创建 requires_grad=True 的张量并用它们做计算。",
+    },
+    "play.node": {"en": "Node details (click a node in the graph, or pick it here)",
+                  "zh": "节点详情（点击图中的节点，或在此选择）"},
+    "play.node_none": {"en": "(no node selected)", "zh": "（未选择节点）"},
+    "play.exports": {"en": "Export", "zh": "导出"},
+    "play.image_format": {"en": "Camera button saves", "zh": "相机按钮保存为"},
+    "play.export_py": {"en": "Program (.py for PyTorch)", "zh": "程序（PyTorch 的 .py 文件）"},
+    "play.export_hint": {
+        "en": "PNG or SVG: choose here, then use the camera button above the graph.",
+        "zh": "PNG 或 SVG：在这里选择，然后点击图上方的相机按钮。",
+    },
+    "play.lesson": {"en": "Lesson: {title}", "zh": "课程：{title}"},
+    "play.passes": {"en": "{n} backward pass(es) recorded", "zh": "记录了 {n} 次反向传播"},
+    "play.dropped": {"en": "{n} passes in the middle of a long loop are not kept",
+                     "zh": "长循环中间的 {n} 次反向传播未保留"},
+    "detail.kind": {"en": "kind", "zh": "类型"},
+    "detail.shape": {"en": "shape, dtype", "zh": "形状、类型"},
+    "detail.requires_grad": {"en": "requires_grad", "zh": "requires_grad"},
+    "detail.value": {"en": "value", "zh": "值"},
+    "detail.grad": {"en": ".grad", "zh": ".grad"},
+    "detail.grad_fn": {"en": "grad_fn", "zh": "grad_fn"},
+    "detail.formula": {"en": "forward formula", "zh": "前向公式"},
+    "detail.backward": {"en": "backward formulas (one per input)", "zh": "反向公式（每个输入一个）"},
+    "detail.saved": {"en": "saved for backward", "zh": "为反向保存的值"},
+    "detail.released": {"en": "freed after backward (retain_graph=False)",
+                        "zh": "backward 后已释放（retain_graph=False）"},
+    "detail.attrs": {"en": "arguments", "zh": "参数"},
+    "detail.tensor": {"en": "adds into .grad of", "zh": "累加到此张量的 .grad"},
+    "detail.gradient_here": {"en": "gradient in the last backward pass", "zh": "最后一次反向传播中的梯度"},
+    "detail.none": {"en": "None", "zh": "None"},
+    # --- step-through
+    "step.intro": {
+        "en": "Pick a backward pass and step through it in the engine's real order: each node's chain-rule "
+              "formula with the numbers put in, and what is added into each leaf's .grad.",
+        "zh": "选择一次反向传播，按引擎的真实顺序逐步查看：每个节点的链式法则公式（代入具体数值），"
+              "以及累加到每个叶子 .grad 中的值。",
+    },
+    "step.no_passes": {
+        "en": "The program in the Playground runs no backward pass. Call loss.backward() or "
+              "torch.autograd.grad there, or open a lesson.",
+        "zh": "试验场中的程序没有执行反向传播。请在那里调用 loss.backward() 或 torch.autograd.grad，"
+              "或打开一个课程。",
+    },
+    "step.pass": {"en": "Backward pass", "zh": "反向传播"},
+    "step.pass_label": {"en": "#{k}: {kind} from {roots} ({n} steps)",
+                        "zh": "#{k}：从 {roots} 开始的 {kind}（{n} 步）"},
+    "step.prev": {"en": "◀ Previous", "zh": "◀ 上一步"},
+    "step.next": {"en": "Next ▶", "zh": "下一步 ▶"},
+    "step.first": {"en": "« First", "zh": "« 第一步"},
+    "step.last": {"en": "Last »", "zh": "最后一步 »"},
+    "step.slider": {"en": "Step", "zh": "步骤"},
+    "step.play": {"en": "Play the whole pass (animation in the browser)",
+                  "zh": "播放整个反向传播（浏览器内动画）"},
+    "step.frame": {"en": "This step", "zh": "当前步骤"},
+    "step.old_grad": {"en": ".grad before", "zh": "之前的 .grad"},
+    "step.incoming": {"en": "plus the incoming gradient", "zh": "加上传入的梯度"},
+    "step.new_grad": {"en": "gives .grad after", "zh": "得到之后的 .grad"},
+    "step.accumulation": {"en": "Accumulation into .grad", "zh": "累加到 .grad"},
+    "step.jacobian": {"en": "Jacobian view: backward(v) stores vᵀJ",
+                      "zh": "雅可比视图：backward(v) 存的是 vᵀJ"},
+    "step.jacobian_pick": {"en": "Input (leaf) of this pass", "zh": "本次反向传播的输入（叶子）"},
+    "step.jacobian_unavailable": {
+        "en": "The Jacobian is drawn for a pass from a named output to a named leaf, both at most {n} "
+              "elements, whose graph was kept (retain_graph=True).",
+        "zh": "雅可比矩阵仅在以下情况绘制：反向传播从有名字的输出到有名字的叶子，二者都不超过 {n} 个元素，"
+              "且计算图被保留（retain_graph=True）。",
+    },
+    "step.jacobian_failed": {"en": "The Jacobian could not be computed: {message}",
+                             "zh": "无法计算雅可比矩阵：{message}"},
+    "step.program_error": {
+        "en": "The Playground's program stops with an error at line {line}; the passes before it are shown.",
+        "zh": "试验场中的程序在第 {line} 行出错；这里显示出错之前的反向传播。",
+    },
+    # --- descent
+    "descent.intro": {
+        "en": "Gradient descent on a loss in two parameters a and b. The true gradient descends to the "
+              "minimum; with detach() in a term, autograd ignores that term's dependence on a and the "
+              "path ends somewhere else.",
+        "zh": "在含两个参数 a、b 的损失上做梯度下降。真实梯度会下降到最小值；若某一项中用了 detach()，"
+              "autograd 忽略该项对 a 的依赖，路径会停在别处。",
+    },
+    "descent.loss": {"en": "Loss l(a, b)", "zh": "损失 l(a, b)"},
+    "descent.detached": {"en": "The same loss with detach()", "zh": "带 detach() 的同一损失"},
+    "descent.lr": {"en": "Learning rate", "zh": "学习率"},
+    "descent.steps": {"en": "Steps", "zh": "步数"},
+    "descent.optimizer": {"en": "Optimizer", "zh": "优化器"},
+    "descent.opt.sgd": {"en": "SGD (as in the lesson)", "zh": "SGD（与课程相同）"},
+    "descent.opt.momentum": {"en": "SGD with momentum 0.9", "zh": "带动量 0.9 的 SGD"},
+    "descent.opt.adam": {"en": "Adam", "zh": "Adam"},
+    "descent.start_a": {"en": "Start a", "zh": "起点 a"},
+    "descent.start_b": {"en": "Start b", "zh": "起点 b"},
+    "descent.step": {"en": "Show the path up to step", "zh": "显示路径直到第几步"},
+    "descent.end": {"en": "{variant} ends at a, b = {end}", "zh": "{variant} 终点 a, b = {end}"},
+    "descent.true": {"en": "True gradient", "zh": "真实梯度"},
+    "descent.detached_variant": {"en": "With detach()", "zh": "使用 detach()"},
+    "descent.table": {"en": "Table of steps", "zh": "步骤表"},
+    "descent.why": {"en": "Why the two paths differ", "zh": "两条路径为何不同"},
+    "descent.error": {"en": "The demo cannot run this input", "zh": "演示无法运行这个输入"},
+    # --- lessons
+    "lessons.intro": {
+        "en": "The autograd lessons as presets. Open one: its code goes into the Playground, where you can "
+              "change it, tick requires_grad boxes and step its backward pass.",
+        "zh": "自动求导课程的预设。打开一个课程：代码会放进试验场，你可以修改它、勾选 requires_grad，"
+              "并逐步查看它的反向传播。",
+    },
+    "lessons.open": {"en": "Open in the Playground", "zh": "在试验场中打开"},
+    "lessons.open_descent": {"en": "Open the Descent demo", "zh": "打开梯度下降演示"},
+    "lessons.replace_warning": {
+        "en": "Opening a lesson replaces the program in the Playground (the link of the "
+              "current view keeps it).",
+        "zh": "打开课程会替换试验场中的程序（当前视图的链接仍保留它）。",
+    },
+    # --- graph views (explorer/graph/) -----------------------------------------------------------------------
+    "graph.kind.leaf": {"en": "leaf tensor that requires grad", "zh": "需要梯度的叶子张量"},
+    "graph.kind.constant": {"en": "constant (requires_grad=False)", "zh": "常量（requires_grad=False）"},
+    "graph.kind.scalar": {"en": "Python number", "zh": "Python 数字"},
+    "graph.kind.intermediate": {"en": "intermediate result", "zh": "中间结果"},
+    "graph.kind.output": {"en": "output", "zh": "输出"},
+    "graph.kind.op": {"en": "operation", "zh": "运算"},
+    "graph.kind.function": {"en": "backward function (grad_fn)", "zh": "反向函数（grad_fn）"},
+    "graph.kind.accumulate": {"en": "AccumulateGrad: adds into .grad", "zh": "AccumulateGrad：累加到 .grad"},
+    "graph.kind.none": {"en": "None: no gradient flows here", "zh": "None：这里不传梯度"},
+    "graph.kind.collapsed": {"en": "hidden part of a large graph", "zh": "大图中被隐藏的部分"},
+    "graph.collapsed_label": {"en": "… {n:,} more nodes", "zh": "… 另有 {n:,} 个节点"},
+    "graph.value": {"en": "value", "zh": "值"},
+    "graph.grad": {"en": ".grad", "zh": ".grad"},
+    "graph.grad_here": {"en": "gradient here", "zh": "此处梯度"},
+    "graph.repeated": {
+        "en": "the same tensor, drawn again next to a later use",
+        "zh": "同一个张量，在后面的使用处再画一次",
+    },
+    "graph.forward": {"en": "forward", "zh": "前向"},
+    "graph.backward": {"en": "backward", "zh": "反向"},
+    "graph.saved": {"en": "saved for backward", "zh": "为反向保存"},
+    "graph.released": {
+        "en": "saved values freed (graph released after backward)",
+        "zh": "保存的值已释放（backward 后计算图已释放）",
+    },
+    "graph.args": {"en": "arguments", "zh": "参数"},
+    "graph.for_tensor": {"en": "for tensor", "zh": "对应张量"},
+    "graph.grad_bin": {"en": "gradient size ≤ {v}", "zh": "梯度大小 ≤ {v}"},
+    "graph.edges": {"en": "edges", "zh": "边"},
+    "graph.forward_title": {
+        "en": "Forward graph: data flows from inputs to the output",
+        "zh": "前向计算图：数据从输入流向输出",
+    },
+    "graph.backward_title": {
+        "en": "Backward graph: grad_fn → next_functions → AccumulateGrad",
+        "zh": "反向计算图：grad_fn → next_functions → AccumulateGrad",
+    },
+    "graph.limited": {
+        "en": "Large graph: showing the {shown:,} nodes nearest the output; {hidden:,} more are hidden.",
+        "zh": "计算图较大：只显示离输出最近的 {shown:,} 个节点，另有 {hidden:,} 个节点被隐藏。",
+    },
+    # --- tensor values as text (explorer/text/values.py) -----------------------------------------------------
+    "value.summary": {
+        "en": "shape {shape}, min {min}, max {max}, mean {mean}",
+        "zh": "形状 {shape}，最小 {min}，最大 {max}，均值 {mean}",
+    },
+    "value.empty": {"en": "empty, shape {shape}", "zh": "空张量，形状 {shape}"},
+    # --- backward step-through frames and animation (explorer/backward/) -------------------------------------
+    "frame.step": {"en": "Step {i}/{n}", "zh": "第 {i}/{n} 步"},
+    "frame.runs": {"en": "{name} runs", "zh": "{name} 执行"},
+    "frame.accumulates": {"en": "AccumulateGrad for {tensor}", "zh": "{tensor} 的 AccumulateGrad"},
+    "frame.retains": {"en": "retain_grad: {tensor}.grad is set", "zh": "retain_grad：设置 {tensor}.grad"},
+    "frame.hook": {"en": "hook on {tensor} changes the gradient", "zh": "{tensor} 上的 hook 修改梯度"},
+    "frame.capture": {
+        "en": "autograd.grad returns the gradient of {tensor}",
+        "zh": "autograd.grad 返回 {tensor} 的梯度",
+    },
+    "frame.received": {"en": "received grad = {v}", "zh": "收到的梯度 grad = {v}"},
+    "frame.forward": {"en": "forward: {f}", "zh": "前向：{f}"},
+    "frame.vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
+    "frame.where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
+    "frame.sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
+    "frame.sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
+    "frame.accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
+    "frame.first": {"en": ".grad was None, so new .grad = incoming", "zh": ".grad 原为 None，所以新 .grad = 传入梯度"},
+    "frame.hook_change": {"en": "before the hook {b}, after {a}", "zh": "hook 之前 {b}，之后 {a}"},
+    "frame.value": {"en": "value = {v}", "zh": "值 = {v}"},
+    "frame.play": {"en": "Play", "zh": "播放"},
+    "frame.pause": {"en": "Pause", "zh": "暂停"},
+    "frame.slider": {"en": "step ", "zh": "步骤 "},
+    "frame.flowed": {"en": "gradient has flowed", "zh": "梯度已流过"},
+    "frame.pass_title": {"en": "Backward pass {k} ({kind})", "zh": "第 {k} 次反向传播（{kind}）"},
+    # --- Jacobian view (explorer/backward/jacobian.py) -------------------------------------------------------
+    "jacobian.jacobian": {"en": "Jacobian J = ∂out/∂inp  ({m}×{n})", "zh": "雅可比矩阵 J = ∂out/∂inp（{m}×{n}）"},
+    "jacobian.v": {"en": "v (passed to backward)", "zh": "v（传给 backward）"},
+    "jacobian.vjp": {"en": "vᵀJ", "zh": "vᵀJ"},
+    "jacobian.grad": {"en": "inp.grad", "zh": "inp.grad"},
+    "jacobian.match": {"en": "vᵀJ equals .grad", "zh": "vᵀJ 与 .grad 相等"},
+    "jacobian.multiple": {
+        "en": ".grad is {k} × vᵀJ: backward ran {k} times and the gradients accumulated",
+        "zh": ".grad 是 vᵀJ 的 {k} 倍：backward 执行了 {k} 次，梯度被累加",
+    },
+    "jacobian.differs": {"en": ".grad differs from vᵀJ", "zh": ".grad 与 vᵀJ 不同"},
+    "jacobian.released": {
+        "en": "The graph was freed by backward(); call backward(v, retain_graph=True) to see its Jacobian.",
+        "zh": "计算图已被 backward() 释放；请用 backward(v, retain_graph=True) 以查看雅可比矩阵。",
+    },
+    "jacobian.no_grad": {
+        "en": ".grad is None: backward has not reached this tensor",
+        "zh": ".grad 为 None：backward 还没有传到这个张量",
+    },
+    # --- sandbox: program text -------------------------------------------------------------------------
+    "sandbox.source_too_long": {
+        "en": "the program is too long ({size} characters; the limit is {limit})",
+        "zh": "程序太长（{size} 个字符，上限为 {limit}）",
+    },
+    "sandbox.null_byte": {
+        "en": "the program contains a NUL character (\\x00), which Python code cannot contain",
+        "zh": "程序中含有 NUL 字符（\\x00），Python 代码中不能出现它",
+    },
+    "sandbox.bad_text": {
+        "en": "the program contains characters that are not valid text (for example a lone surrogate)",
+        "zh": "程序中含有无效的文本字符（例如孤立的代理字符）",
+    },
+    "sandbox.not_utf8": {
+        "en": "the file is not valid UTF-8 text",
+        "zh": "文件不是有效的 UTF-8 文本",
+    },
+    "sandbox.syntax_error": {
+        "en": "SyntaxError: {detail}",
+        "zh": "SyntaxError（语法错误）：{detail}",
+    },
+    "sandbox.too_deep": {
+        "en": "the program nests too deeply (depth {depth}; the limit is {limit})",
+        "zh": "程序嵌套太深（深度 {depth}，上限为 {limit}）",
+    },
+    "sandbox.too_many_nodes": {
+        "en": "the program is too large ({count} syntax nodes; the limit is {limit})",
+        "zh": "程序太大（{count} 个语法节点，上限为 {limit}）",
+    },
+    # --- sandbox: refused constructs --------------------------------------------------------------------
+    "sandbox.unsupported_syntax": {
+        "en": "{what} is not supported in the explorer",
+        "zh": "浏览器中的程序不支持 {what}",
+    },
+    "sandbox.private_name": {
+        "en": "names starting with an underscore ('{name}') are not allowed",
+        "zh": "不允许使用以下划线开头的名字（'{name}'）",
+    },
+    "sandbox.import_refused": {
+        "en": "'import {module}' is not available; the explorer offers torch, numpy and math",
+        "zh": "不能导入 '{module}'；浏览器只提供 torch、numpy 和 math",
+    },
+    "sandbox.import_name_missing": {
+        "en": "ImportError: cannot import name '{name}' from '{module}'",
+        "zh": "ImportError：无法从 '{module}' 导入 '{name}'",
+    },
+    "sandbox.attribute_refused": {
+        "en": "'{attr}' of {owner} objects is not available in the explorer",
+        "zh": "浏览器中不能使用 {owner} 对象的 '{attr}'",
+    },
+    "sandbox.attribute_missing": {
+        "en": "AttributeError: {owner} has no attribute '{attr}'",
+        "zh": "AttributeError：{owner} 没有属性 '{attr}'",
+    },
+    "sandbox.attribute_readonly": {
+        "en": "'{attr}' of {owner} cannot be assigned in the explorer",
+        "zh": "浏览器中不能给 {owner} 的 '{attr}' 赋值",
+    },
+    "sandbox.module_readonly": {
+        "en": "module attributes cannot be reassigned ('{attr}')",
+        "zh": "不能给模块的属性重新赋值（'{attr}'）",
+    },
+    "sandbox.not_callable": {
+        "en": "TypeError: '{what}' object is not callable here",
+        "zh": "TypeError：这里不能调用 '{what}' 对象",
+    },
+    "sandbox.name_undefined": {
+        "en": "NameError: name '{name}' is not defined",
+        "zh": "NameError：名字 '{name}' 未定义",
+    },
+    "sandbox.builtin_refused": {
+        "en": "'{name}' is not available in the explorer",
+        "zh": "浏览器中不能使用 '{name}'",
+    },
+    "sandbox.str_format_refused": {
+        "en": "str.{name}() is not available; use an f-string or % formatting",
+        "zh": "不能使用 str.{name}()；请改用 f-string 或 % 格式化",
+    },
+    "sandbox.format_spec_dynamic": {
+        "en": "format specifications must be written out (no '{{}}' or '*' inside them)",
+        "zh": "格式说明必须直接写出（其中不能有 '{{}}' 或 '*'）",
+    },
+    "sandbox.format_spec_width": {
+        "en": "a format width or precision above {limit} is not allowed",
+        "zh": "格式宽度或精度不能超过 {limit}",
+    },
+    "sandbox.dtype_refused": {
+        "en": "numpy dtype {dtype} is not available; use float32, float64, int32, int64 or bool",
+        "zh": "不能使用 numpy 类型 {dtype}；请使用 float32、float64、int32、int64 或 bool",
+    },
+    "sandbox.iterate_refused": {
+        "en": "TypeError: '{what}' object is not iterable here",
+        "zh": "TypeError：这里不能遍历 '{what}' 对象",
+    },
+    "sandbox.call_arguments": {
+        "en": "TypeError: {name}() {detail}",
+        "zh": "TypeError：{name}() {detail}",
+    },
+    "sandbox.assertion": {
+        "en": "AssertionError{detail}",
+        "zh": "AssertionError（断言失败）{detail}",
+    },
+    # --- sandbox: budgets -------------------------------------------------------------------------------
+    "limit.int_size": {
+        "en": "this integer would have about {bits} bits; the explorer allows {limit}",
+        "zh": "这个整数大约有 {bits} 位，浏览器最多允许 {limit} 位",
+    },
+    "limit.sequence_size": {
+        "en": "this would make a string or list of {size} items; the limit is {limit}",
+        "zh": "这会生成 {size} 个元素的字符串或列表，上限为 {limit}",
+    },
+    "limit.sequence_total": {
+        "en": "the program made strings and lists of {size} items in all; the limit is {limit}",
+        "zh": "程序生成的字符串和列表总计 {size} 个元素，上限为 {limit}",
+    },
+    "limit.tensor_elements": {
+        "en": "this would make a tensor or array of {size} elements; the limit is {limit}",
+        "zh": "这会生成 {size} 个元素的张量或数组，上限为 {limit}",
+    },
+    "limit.tensor_memory": {
+        "en": "the program's tensors would take {size} MB; the limit is {limit} MB",
+        "zh": "程序中的张量将占用 {size} MB，上限为 {limit} MB",
+    },
+    "limit.matmul_work": {
+        "en": "this matrix product needs {size} multiplications; the limit is {limit}",
+        "zh": "这个矩阵乘法需要 {size} 次乘法，上限为 {limit}",
+    },
+    "limit.statements": {
+        "en": (
+            "the program ran more than {limit} steps (statements, loop turns and calls); is a loop too long?"
+        ),
+        "zh": "程序执行超过 {limit} 步（语句、循环次数和函数调用）；是不是循环太长了？",
+    },
+    "limit.graph_nodes": {
+        "en": "the program built more than {limit} graph nodes",
+        "zh": "程序构建的计算图节点超过 {limit} 个",
+    },
+    "limit.output": {
+        "en": "the program printed more than {limit} characters",
+        "zh": "程序输出超过 {limit} 个字符",
+    },
+    "limit.wall_time": {
+        "en": "the program ran longer than {limit} seconds",
+        "zh": "程序运行超过 {limit} 秒",
+    },
+    "limit.call_depth": {
+        "en": "function calls nest deeper than {limit} (endless recursion?)",
+        "zh": "函数调用嵌套超过 {limit} 层（是无限递归吗？）",
+    },
+    "limit.python_recursion": {
+        "en": "the program nests too deeply to run",
+        "zh": "程序嵌套太深，无法运行",
+    },
+    "limit.memory": {
+        "en": "the program ran out of memory",
+        "zh": "程序内存不足",
+    },
+    "limit.killed": {
+        "en": "the program was stopped: it used too much time or memory",
+        "zh": "程序被终止：占用了过多时间或内存",
+    },
+    "limit.worker_failed": {
+        "en": "the program could not be run (the worker process failed to start)",
+        "zh": "无法运行程序（工作进程启动失败）",
+    },
+    "limit.internal": {
+        "en": "internal error of the explorer while running this line ({kind})",
+        "zh": "运行这一行时浏览器内部出错（{kind}）",
+    },
+    # --- hints: plain explanations next to PyTorch's own messages -------------------------------------
+    "hint.no_grad_fn": {
+        "en": "backward() needs a tensor that was computed from tensors with requires_grad=True.",
+        "zh": "backward() 需要一个由 requires_grad=True 的张量计算出来的张量。",
+    },
+    "hint.backward_twice": {
+        "en": "The first backward() freed the values saved for it; pass retain_graph=True to backward twice.",
+        "zh": "第一次 backward() 已释放保存的中间值；若要反向传播两次，请传入 retain_graph=True。",
+    },
+    "hint.float_requires_grad": {
+        "en": "Only floating-point tensors (like torch.tensor([1., 10.])) can require gradients.",
+        "zh": "只有浮点张量（例如 torch.tensor([1., 10.])）才能要求梯度。",
+    },
+    "hint.non_scalar_backward": {
+        "en": (
+            "For a non-scalar output, pass a gradient of the same shape, "
+            "e.g. out.backward(torch.ones_like(out))."
+        ),
+        "zh": "对非标量输出，请传入同形状的梯度，例如 out.backward(torch.ones_like(out))。",
+    },
+    "hint.inplace_leaf": {
+        "en": "Update parameters inside `with torch.no_grad():` so the change is not recorded in the graph.",
+        "zh": "请在 `with torch.no_grad():` 中更新参数，这样修改不会被记录进计算图。",
+    },
+    "hint.broadcast": {
+        "en": "The shapes cannot be broadcast together: trailing dimensions must be equal or 1.",
+        "zh": "两个形状无法广播：从末尾对齐的各维必须相等或为 1。",
+    },
+    "hint.matmul_shapes": {
+        "en": "In a @ b, the last dimension of a must equal the first dimension of b.",
+        "zh": "在 a @ b 中，a 的最后一维必须等于 b 的第一维。",
+    },
+    "hint.version_counter": {
+        "en": "A value saved for backward was changed in place afterwards; use an out-of-place op instead.",
+        "zh": "为反向传播保存的值之后被原地修改了；请改用非原地操作。",
+    },
+    "hint.numpy_requires_grad": {
+        "en": "Call .detach() first: t.detach().numpy().",
+        "zh": "请先调用 .detach()：t.detach().numpy()。",
+    },
+    "hint.item_many": {
+        "en": "item() works only on a tensor with exactly one element.",
+        "zh": "item() 只能用于恰好有一个元素的张量。",
+    },
+    "hint.limit": {
+        "en": "The explorer limits programs so that one program cannot slow down everyone else.",
+        "zh": "浏览器对程序有限制，以免一个程序拖慢其他所有人。",
+    },
+    # --- command line -----------------------------------------------------------------------------------
+    "cli.description": {
+        "en": "Autograd Explorer: run PyTorch lessons on the numpy engine.",
+        "zh": "Autograd Explorer：在 numpy 引擎上运行 PyTorch 课程代码。",
+    },
+    "cli.run_help": {
+        "en": "run a program (FILE, or - for standard input) and print its output as the app shows it",
+        "zh": "运行程序（FILE，或 - 表示标准输入），并按应用中的样子打印输出",
+    },
+    "cli.file_help": {"en": "program file, or - for standard input", "zh": "程序文件，或 - 表示标准输入"},
+    "cli.lang_help": {"en": "language of messages (en or zh)", "zh": "消息语言（en 或 zh）"},
+    "cli.in_process_help": {
+        "en": "run in this process instead of an isolated worker (faster, for trusted code)",
+        "zh": "在当前进程中运行而不是在隔离的工作进程中（更快，仅用于可信代码）",
+    },
+    "cli.cannot_read": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    # scripts read "line N:" in both languages, so only the message is translated
+    "cli.error_line": {"en": "line {line}: {message}", "zh": "line {line}: {message}"},
+    # --- descent demo (explorer/descent/) ---------------------------------------------------------------
+    "descent.empty_loss": {"en": "type a loss in a and b", "zh": "请输入一个关于 a 和 b 的损失表达式"},
+    "descent.loss_too_long": {
+        "en": "the loss is too long ({size}; the limit is {limit})",
+        "zh": "损失表达式太长（{size}，上限为 {limit}）",
+    },
+    "descent.too_deep": {
+        "en": "the loss nests too deeply (the limit is {limit} levels)",
+        "zh": "损失表达式嵌套太深（上限为 {limit} 层）",
+    },
+    "descent.syntax_error": {"en": "SyntaxError: {detail}", "zh": "SyntaxError（语法错误）：{detail}"},
+    "descent.unsupported": {
+        "en": "{what} is not allowed in the loss: use numbers, a, b, + - * / **, torch functions and "
+        "detach()",
+        "zh": "损失表达式中不能使用 {what}：只能用数字、a、b、+ - * / **、torch 函数和 detach()",
+    },
+    "descent.unknown_name": {
+        "en": "the loss may only use the names a and b, not '{name}'",
+        "zh": "损失表达式只能使用名字 a 和 b，不能使用 '{name}'",
+    },
+    "descent.unknown_function": {
+        "en": "{name} is not available in the loss; elementwise functions such as torch.exp, torch.sin, "
+        "x.sigmoid() and x.detach() are",
+        "zh": "损失表达式中不能使用 {name}；可以使用逐元素函数，"
+        "例如 torch.exp、torch.sin、x.sigmoid() 和 x.detach()",
+    },
+    "descent.method_on_number": {
+        "en": "'.{name}()' needs a tensor (a or b, or an expression of them), not a plain number",
+        "zh": "'.{name}()' 需要作用在张量上（a、b 或它们的表达式），不能作用在普通数字上",
+    },
+    "descent.not_scalar_per_point": {
+        "en": "the loss must give one number for each point (a, b); {detail} combines several values "
+        "(reductions such as sum() and mean() are not needed: a and b are single numbers)",
+        "zh": "损失必须对每个点 (a, b) 给出一个数；{detail} 会把多个值合并在一起"
+        "（不需要 sum()、mean() 这样的归约：a 和 b 都是单个数）",
+    },
+    "descent.number_too_large": {
+        "en": "a number in the loss is too large to compute",
+        "zh": "损失表达式中的某个数太大，无法计算",
+    },
+    "descent.evaluation_failed": {
+        "en": "the loss could not be computed: {detail}",
+        "zh": "无法计算损失：{detail}",
+    },
+    "descent.bad_grid": {"en": "invalid grid: {detail}", "zh": "网格设置无效：{detail}"},
+    "descent.bad_setting": {"en": "invalid setting: {detail}", "zh": "参数设置无效：{detail}"},
+    "descent.variants_differ": {
+        "en": "the loss with detach() must be the same function as the loss without it (detach() never "
+        "changes a value, only the gradient); here the values differ by up to {gap}",
+        "zh": "带 detach() 的损失必须与不带 detach() 的损失是同一个函数"
+        "（detach() 只改变梯度，从不改变数值）；这里两者的数值最多相差 {gap}",
+    },
+    "descent.diverged": {
+        "en": "the descent diverged at step {step}: the values are no longer finite. The learning rate {lr} "
+        "is too large; try a smaller one. The path is shown up to that step.",
+        "zh": "下降在第 {step} 步发散：数值已不再是有限数。学习率 {lr} 太大，请换一个更小的。"
+        "路径只画到这一步。",
+    },
+    "descent.diverged_left_grid": {
+        "en": "the descent diverged: at step {step} the path left the grid with a loss larger than at the "
+        "start. The learning rate {lr} is probably too large. The path is shown up to that step.",
+        "zh": "下降发散：第 {step} 步时路径离开了网格，且损失比起点更大。学习率 {lr} 可能太大。"
+        "路径只画到这一步。",
+    },
+    "descent.left_grid": {
+        "en": "at step {step} the path left the grid; enlarge the range to follow it further",
+        "zh": "第 {step} 步时路径离开了网格；扩大范围可以继续跟踪它",
+    },
+    "descent.why_seed": {
+        "en": "Both paths descend on the same surface l = (a-1)² + (b+1)² + (a-b)², but they follow "
+        "different arrows. Without detach() autograd returns the true gradient: dl/da = 2(a-1) + 2(a-b) and "
+        "dl/db = 2(b+1) - 2(a-b). Both are zero only at the minimum (1/3, -1/3), where the path ends. "
+        "With a.detach() in the last term, that term no longer sends anything back to a: autograd returns "
+        "dl/da = 2(a-1) and dl/db = 2(b+1) - 2(a-b). These arrows are not the gradient of any surface. "
+        "They vanish where a = 1 and b + 1 = a - b, that is at (1, 0), so that is where the detached path "
+        "stops, although the surface still slopes there (its true gradient at (1, 0) is (2, 0)).",
+        "zh": "两条路径在同一个曲面 l = (a-1)² + (b+1)² + (a-b)² 上下降，但沿着不同的箭头走。"
+        "不用 detach() 时，autograd 返回真正的梯度：dl/da = 2(a-1) + 2(a-b)，dl/db = 2(b+1) - 2(a-b)。"
+        "两者只在最小值点 (1/3, -1/3) 同时为零，路径就停在那里。"
+        "在最后一项中写 a.detach() 后，这一项不再把梯度传回 a：autograd 返回 dl/da = 2(a-1) 和 "
+        "dl/db = 2(b+1) - 2(a-b)。这组箭头不是任何曲面的梯度。它们在 a = 1 且 b + 1 = a - b 处为零，"
+        "也就是 (1, 0)，所以 detach 的路径停在那里，尽管曲面在该点仍有坡度（真正的梯度是 (2, 0)）。",
+    },
+    "descent.why_general": {
+        "en": "detach() never changes a value, so both variants have the same loss surface. It changes what "
+        "autograd sends back: the detached part counts as a constant. The arrows the detached path follows "
+        "are therefore not the gradient of the surface, and the path stops where those arrows vanish, "
+        "which is in general not a minimum of the surface.",
+        "zh": "detach() 从不改变数值，所以两种写法的损失曲面相同。它改变的是 autograd 传回的梯度："
+        "被 detach 的部分被当作常数。因此 detach 路径所沿的箭头不是曲面的梯度，"
+        "路径会停在这些箭头为零的地方，而那里一般不是曲面的最小值。",
+    },
+    "descent.variant.true": {"en": "true gradient", "zh": "真实梯度"},
+    "descent.variant.detached": {"en": "with detach()", "zh": "使用 detach()"},
+    "descent.kind.minimum": {"en": "minimum", "zh": "最小值"},
+    "descent.kind.maximum": {"en": "maximum", "zh": "最大值"},
+    "descent.kind.saddle": {"en": "saddle point", "zh": "鞍点"},
+    "descent.kind.attracting": {"en": "attracting fixed point", "zh": "吸引不动点"},
+    "descent.kind.repelling": {"en": "repelling fixed point", "zh": "排斥不动点"},
+    "descent.kind.degenerate": {"en": "degenerate fixed point", "zh": "退化不动点"},
+    "descent.col.step": {"en": "step", "zh": "步"},
+    "descent.col.a": {"en": "a", "zh": "a"},
+    "descent.col.b": {"en": "b", "zh": "b"},
+    "descent.col.l": {"en": "l", "zh": "l"},
+    "descent.col.dl_da": {"en": "dl/da", "zh": "dl/da"},
+    "descent.col.dl_db": {"en": "dl/db", "zh": "dl/db"},
+    "descent.fig.surface_title": {"en": "Loss surface l(a, b)", "zh": "损失曲面 l(a, b)"},
+    "descent.fig.contour_title": {
+        "en": "Contours of l(a, b), descent paths and the fields they follow",
+        "zh": "l(a, b) 的等高线、下降路径以及它们所沿的向量场",
+    },
+    "descent.fig.loss": {"en": "loss l", "zh": "损失 l"},
+    "descent.fig.path": {"en": "path: {variant}", "zh": "路径：{variant}"},
+    "descent.fig.field": {
+        "en": "descent direction (−gradient): {variant}",
+        "zh": "下降方向（负梯度）：{variant}",
+    },
+    "descent.fig.current": {"en": "step {step}: {variant}", "zh": "第 {step} 步：{variant}"},
+    "descent.fig.start": {"en": "start", "zh": "起点"},
+    "descent.fig.true_minimum": {"en": "true minimum ({a}, {b})", "zh": "真正的最小值 ({a}, {b})"},
+    "descent.fig.detached_fixed_point": {
+        "en": "detached fixed point ({a}, {b})",
+        "zh": "detach 后的不动点 ({a}, {b})",
+    },
+    "descent.fig.fixed_point": {"en": "{kind} ({a}, {b})", "zh": "{kind} ({a}, {b})"},
+    "descent.fig.step": {"en": "step ", "zh": "步数 "},
+    "descent.fig.play": {"en": "Play", "zh": "播放"},
+    "descent.fig.pause": {"en": "Pause", "zh": "暂停"},
+    # --- command line: export --------------------------------------------------------------------------------
+    "cli.export_help": {
+        "en": "run a program and export its graph (html, json, dot) or the program for PyTorch (py)",
+        "zh": "运行程序并导出其计算图（html、json、dot）或可在 PyTorch 中运行的程序（py）",
+    },
+    "cli.format_help": {"en": "what to write", "zh": "导出格式"},
+    "cli.out_help": {"en": "output file (default: standard output)", "zh": "输出文件（默认：标准输出）"},
+    "cli.view_help": {
+        "en": "which graph: forward (values) or backward (grad_fn)",
+        "zh": "哪个计算图：forward（数值）或 backward（grad_fn）",
+    },
+    "cli.no_graph": {"en": "the program built no {view} graph", "zh": "程序没有构建 {view} 计算图"},
+    "cli.wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
+    "cli.cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    # --- lessons (explorer/lessons/) -------------------------------------------------------------------------
+    "lesson.one_layer.title": {"en": "A one-layer network and its BCE loss", "zh": "单层神经网络与 BCE 损失"},
+    "lesson.one_layer.text": {
+        "en": "Input x, weights w and bias b give z = x·w + b and a binary cross-entropy loss. w and b require "
+              "gradients, so loss.backward() fills w.grad and b.grad: ∂loss/∂w and ∂loss/∂b at these values of x and "
+              "y.",
+        "zh": "输入 x、权重 w 和偏置 b 得到 z = x·w + b，再计算二元交叉熵损失。w 和 b 需要梯度，"
+              "所以 loss.backward() 会填好 w.grad 和 b.grad，即在当前 x、y 下的 ∂loss/∂w 和 ∂loss/∂b。",
+    },
+    "lesson.grad_fn.title": {"en": "grad_fn and next_functions", "zh": "grad_fn 与 next_functions"},
+    "lesson.grad_fn.text": {
+        "en": "Every result of an operation on a tensor that requires grad remembers the backward function that made "
+              "it (grad_fn). next_functions links each grad_fn to the ones of its inputs, down to AccumulateGrad, "
+              "which adds into a leaf's .grad. That chain is the backward graph.",
+        "zh": "对需要梯度的张量做运算，结果会记住产生它的反向函数（grad_fn）。"
+              "next_functions 把每个 grad_fn 连到其输入的 grad_fn，一直到 AccumulateGrad，"
+              "后者把梯度累加到叶子张量的 .grad。这条链就是反向计算图。",
+    },
+    "lesson.accumulation.title": {"en": "Gradients accumulate; zero_() resets them", "zh": "梯度会累加；zero_() 清零"},
+    "lesson.accumulation.text": {
+        "en": "backward() adds into .grad instead of replacing it: the second call doubles every entry. "
+              "inp.grad.zero_() resets it, which is what an optimizer's zero_grad() does between training steps. "
+              "retain_graph=True keeps the graph for the next call.",
+        "zh": "backward() 会把梯度累加到 .grad，而不是覆盖：第二次调用后每个元素都翻倍。inp.grad.zero_() 将其清零，"
+              "训练中优化器的 zero_grad() 做的就是这件事。retain_graph=True 保留计算图，以便再次调用。",
+    },
+    "lesson.no_grad_detach.title": {"en": "no_grad and detach", "zh": "no_grad 与 detach"},
+    "lesson.no_grad_detach.text": {
+        "en": "Inside `with torch.no_grad():` nothing is recorded, so results do not require grad. detach() returns "
+              "the same values cut off from the graph. Use them for inference, for frozen parameters and for updating "
+              "parameters by hand.",
+        "zh": "在 `with torch.no_grad():` 中不记录任何运算，结果不需要梯度。detach() 返回数值相同但脱离计算图的张量。"
+              "推理、冻结参数和手动更新参数时会用到它们。",
+    },
+    "lesson.requires_grad_rules.title": {
+        "en": "requires_grad rules and the integer error",
+        "zh": "requires_grad 规则与整数类型错误",
+    },
+    "lesson.requires_grad_rules.text": {
+        "en": "A result requires grad as soon as one input does. Only floating-point tensors can require gradients: "
+              "the last line raises PyTorch's own error for an int64 tensor. Untick or fix it and the graph comes "
+              "back.",
+        "zh": "只要有一个输入需要梯度，结果就需要梯度。只有浮点张量才能要求梯度："
+              "最后一行对 int64 张量会抛出 PyTorch 自己的错误。改掉它，计算图就会回来。",
+    },
+    "lesson.jacobian.title": {"en": "Jacobian products: backward(v) gives vᵀJ", "zh": "雅可比积：backward(v) 得到 vᵀJ"},
+    "lesson.jacobian.text": {
+        "en": "For a non-scalar output, backward needs a vector v of the output's shape and stores vᵀJ in .grad, "
+              "never J itself. The Backward step-through page draws J, v and vᵀJ side by side.",
+        "zh": "对非标量输出，backward 需要一个与输出同形状的向量 v，并把 vᵀJ 存进 .grad，而不是 J 本身。"
+              "“反向逐步”页面把 J、v 和 vᵀJ 并排画出来。",
+    },
+    "lesson.autograd_grad.title": {"en": "torch.autograd.grad", "zh": "torch.autograd.grad"},
+    "lesson.autograd_grad.text": {
+        "en": "autograd.grad returns the gradients instead of adding them into .grad. Here ∂a/∂t = 2t and ∂a/∂u = 1/u.",
+        "zh": "autograd.grad 直接返回梯度，而不是累加到 .grad。这里 ∂a/∂t = 2t，∂a/∂u = 1/u。",
+    },
+    "lesson.residual_norm.title": {"en": "A residual network and norm()", "zh": "残差网络与 norm()"},
+    "lesson.residual_norm.text": {
+        "en": "x0 reaches x2 twice, directly and through w2 @ x1, so gradients from both paths add up. w1 is used "
+              "twice as well. q = x3.norm() is a scalar, so q.backward() needs no argument.",
+        "zh": "x0 通过两条路径到达 x2：直接相加，以及经过 w2 @ x1，两条路径的梯度相加。w1 也被用了两次。"
+              "q = x3.norm() 是标量，所以 q.backward() 不需要参数。",
+    },
+    "lesson.descent_detach.title": {
+        "en": "Gradient descent with and without detach()",
+        "zh": "有无 detach() 的梯度下降",
+    },
+    "lesson.descent_detach.text": {
+        "en": "100 steps of gradient descent on l = (a-1)² + (b+1)² + (a-b)² reach the minimum (1/3, -1/3). Write "
+              "a.detach() in the last term and the path ends at (1, 0) instead: detach() removes that term's pull on "
+              "a. The Descent page draws both paths.",
+        "zh": "在 l = (a-1)² + (b+1)² + (a-b)² 上做 100 步梯度下降，到达最小值 (1/3, -1/3)。"
+              "把最后一项写成 a.detach()，路径会停在 (1, 0)：detach() 去掉了这一项对 a 的作用。"
+              "“梯度下降”页面把两条路径都画出来。",
+    },
+    "lesson.sgd_step.title": {"en": "One SGD step", "zh": "一步 SGD"},
+    "lesson.sgd_step.text": {
+        "en": "torch.optim.SGD((w, b), lr=0.01).step() moves each parameter against its gradient: w ← w - lr·w.grad. "
+              "Then the gradients are zeroed for the next step.",
+        "zh": "torch.optim.SGD((w, b), lr=0.01).step() 让每个参数沿梯度反方向移动：w ← w - lr·w.grad。然后把梯度清零，"
+              "准备下一步。",
+    },
+}
+
+
+def t(key: str, lang: str = "en", **params) -> str:
+    """The text of `key` in `lang` (English when that language lacks it), with `params` filled in."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["en"]
+    return text.format(**params) if params else text

@@ -1,0 +1,87 @@
+"""The server's cache: runs of a program and the figures drawn from them, kept per (program, overrides,
+language, view, ...) in bounded `st.cache_data` stores, so a class that opens the same lesson shares the work.
+Pure functions do the work underneath; figures are plain dicts, which pickle quickly and which
+`st.plotly_chart` draws as they are.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer import sandbox
+from explorer.backward import jacobian as jp
+from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_figure_dict
+from explorer.backward.frames import frames_from_pass
+from explorer.descent import DescentError
+from explorer.descent.demo import build_demo
+from explorer.descent.figures import contour_figure, surface_figure
+from explorer.graph import views
+from explorer.graph.figures import THEMES
+from explorer.text import t
+
+CACHE_ENTRIES = 64  # per cached function: enough for a class's programs, bounded for the server's memory
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def run(program: str, overrides: tuple, lang: str):
+    """The program's run in the sandbox's worker process (never raises: failures are in `result.error`)."""
+    return sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
+                 highlight: str | None):
+    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
+                                overlay=overlay, highlight=highlight)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str):
+    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def frames(program: str, overrides: tuple, lang: str, pass_index: int):
+    result = run(program, overrides, lang)
+    return frames_from_pass(result.passes[pass_index], lang, result.names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
+    result = run(program, overrides, lang)
+    return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name, names=result.names,
+                            layout=pass_layout(result, pass_index)).to_dict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
+             theme_name: str):
+    """(figure dict, verdict) or (None, message) for the Jacobian the run recorded for a pass."""
+    try:
+        view = jp.jacobian_of(run(program, overrides, lang), pass_index, output, leaf)
+    except ValueError as exc:
+        return None, t("step.jacobian_failed", lang, message=str(exc))
+    return jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def descent_demo(loss: str, detached: str, start: tuple, lr: float, steps: int, optimizer: str):
+    """(demo, None) or (None, DescentError) for the settings; errors are data so the page can show them."""
+    try:
+        return build_demo(loss, detached or None, start=start, lr=lr, steps=steps, optimizer=optimizer), None
+    except DescentError as error:
+        return None, error
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def descent_figures(settings: tuple, lang: str, theme: str):
+    built, _ = descent_demo(*settings)
+    contour, surface = contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()
+    # taller than Plotly's default so the legend, the Play buttons and the slider under the plot keep
+    # the plot itself big enough for the back of a classroom
+    contour["layout"]["height"] = 760
+    surface["layout"]["height"] = 680
+    for figure in (contour, surface):
+        # the figures are drawn on Plotly's light template; the dark one follows the app's dark theme
+        figure["layout"]["template"] = THEMES[theme]["template"]
+    return contour, surface

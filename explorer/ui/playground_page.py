@@ -1,0 +1,166 @@
+"""Playground: the program, its leaves' requires_grad boxes, the output, the graph and a node's details."""
+
+import streamlit as st
+
+from explorer.exports import export_program, graph_to_dot, graph_to_json
+from explorer.graph import views
+from explorer.lessons import lesson_for_code
+from explorer.text import t
+from explorer.ui import cache, session
+from explorer.ui.editor import leaf_rows, program_flags, toggled
+from explorer.ui.link import MAX_PROGRAM_CHARS
+
+
+def _set_flag(name: str, program_flag: bool) -> None:
+    ss = st.session_state
+    ss.overrides = toggled(ss.overrides, name, ss[f"rg_{name}"], program_flag)
+
+
+def _reset_flags() -> None:
+    st.session_state.overrides = {}
+
+
+def _pick_node() -> None:
+    st.session_state.node = st.session_state.node_picker or None
+
+
+def editor_panel(lang: str) -> None:
+    lesson = lesson_for_code(st.session_state.program)
+    if lesson is not None:
+        st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
+    st.text_area(t("play.editor", lang), height=360, help=t("play.editor_help", lang),
+                 max_chars=MAX_PROGRAM_CHARS, **session.bound("program_editor", "program"))
+
+
+def leaves_panel(result, lang: str) -> None:
+    st.markdown(f"**{t('play.leaves', lang)}**", help=t("play.leaves_help", lang))
+    rows = leaf_rows(result, st.session_state.overrides)
+    if not rows:
+        st.caption(t("play.no_leaves", lang))
+        return
+    own = program_flags(result)
+    for row in rows:
+        if not row.can_require_grad:
+            st.caption(t("play.leaf_int", lang, name=row.name, dtype=row.dtype))
+            continue
+        key = f"rg_{row.name}"
+        st.session_state[key] = row.requires_grad
+        st.checkbox(t("play.leaf_label", lang, name=row.name, line=row.line, dtype=row.dtype), key=key,
+                    on_change=_set_flag, args=(row.name, own.get(row.name)))
+    if st.session_state.overrides:
+        st.button(t("play.reset_flags", lang), on_click=_reset_flags, key="reset_flags")
+
+
+def output_panel(result, lang: str) -> None:
+    st.markdown(f"**{t('play.output', lang)}**")
+    if getattr(result, "notebook_cells", 0):
+        st.info(t("play.notebook", lang, n=result.notebook_cells))
+    text = result.text()
+    st.code(text if text else t("play.no_output", lang), language=None)
+    if result.passes:
+        st.caption(t("play.passes", lang, n=len(result.passes) + result.passes_dropped))
+    if result.passes_dropped:
+        st.caption(t("play.dropped", lang, n=result.passes_dropped))
+
+
+def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
+    ss = st.session_state
+    st.subheader(t("play.graph", lang))
+    controls = st.columns([2, 3])
+    with controls[0]:
+        st.radio(t("play.view", lang), ("forward", "backward"), horizontal=True,
+                 format_func=lambda v: t(f"play.view.{v}", lang), **session.bound("view_widget", "view"))
+    with controls[1]:
+        st.toggle(t("play.overlay", lang), **session.bound("overlay_widget", "overlay"))
+    graph = views.graph_of(result, ss.view)
+    if graph is None:
+        st.info(t("play.no_graph", lang))
+        return
+    choices = views.node_choices(graph)
+    if ss.node not in choices:
+        ss.node = None
+    theme = session.theme()
+    fig = cache.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
+    image_format = ss.get("image_format", "png")
+    event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
+                            config=session.plotly_config(image_format))
+    clicked = views.selected_node(event, choices)
+    if clicked is None:
+        # the redrawn figure starts with no selection, so clicking the same node again counts again
+        ss.last_clicked = None
+    elif clicked != ss.get("last_clicked"):
+        ss.node = clicked
+        ss.last_clicked = clicked
+        st.rerun()  # redraw with the clicked node ringed
+    node_panel(result, graph, choices, lang)
+    exports_panel(program, overrides, result, graph, fig, lang)
+
+
+def node_panel(result, graph, choices: list, lang: str) -> None:
+    ss = st.session_state
+    ss.node_picker = ss.node or ""
+    st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node,
+                 format_func=lambda n: views.node_title(graph, n) if n else t("play.node_none", lang))
+    if ss.node:
+        for label, text in views.node_details(result, ss.view, ss.node, lang):
+            st.markdown(f"**{label}**")
+            st.code(text, language=None, wrap_lines=True)
+
+
+def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang: str) -> None:
+    """Download buttons. Each makes its file when clicked, after this run has ended, so what it needs is
+    bound now (st.session_state cannot be read then)."""
+    from explorer.exports import figure_to_html
+
+    ss = st.session_state
+    overrides = dict(overrides)
+    with st.expander(t("play.exports", lang)):
+        st.caption(t("play.export_hint", lang))
+        st.radio(t("play.image_format", lang), ("png", "svg"), key="image_format", horizontal=True,
+                 format_func=str.upper)
+        stem = f"autograd-{ss.view}"
+        columns = st.columns(4)
+        columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",
+                                   on_click="ignore", key="export_html")
+        layout = views.layout_of(result, ss.view)
+        columns[1].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
+                                   "application/json", on_click="ignore", key="export_json")
+        columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
+                                   on_click="ignore", key="export_dot")
+        columns[3].download_button(t("play.export_py", lang),
+                                   lambda: export_program(program, result.leaves, overrides),
+                                   "program.py", "text/x-python", on_click="ignore", key="export_py")
+
+
+def _figure(fig: dict):
+    import plotly.graph_objects as go
+
+    return go.Figure(fig)
+
+
+def render() -> None:
+    lang = st.session_state.lang
+    ss = st.session_state
+    st.title(t("page.playground", lang))
+    st.caption(t("play.intro", lang))
+    program = ss.program
+    overrides = session.overrides_key()
+    result = cache.run(program, overrides, lang)
+    if result.error is None:
+        ss.last_good = (program, overrides)
+    left, right = st.columns([5, 7], gap="large")
+    with left:
+        editor_panel(lang)
+        if result.error is not None:
+            session.program_error_box(program, result.error, lang)
+        leaves_panel(result, lang)
+        output_panel(result, lang)
+    with right:
+        shown_program, shown_overrides, shown = program, overrides, result
+        if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
+            shown_program, shown_overrides = ss.last_good
+            shown = cache.run(shown_program, shown_overrides, lang)
+            st.warning(t("play.last_good", lang))
+        graph_panel(shown_program, shown_overrides, shown, lang)
+    session.publish("playground")
+

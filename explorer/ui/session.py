@@ -1,0 +1,128 @@
+"""What every page shares: the session's state (seeded once from the link), the language switch, the link
+kept up to date in `st.query_params`, page navigation, and how figures and errors are drawn. The cached runs
+and figures are in explorer/ui/cache.py.
+
+State lives in plain session keys (`program`, `overrides`, `lang`, ...) that outlive any widget, so nothing
+typed is lost when the language changes or another page is opened; widgets are seeded from those keys
+before they are drawn and copy back in their `on_change` callbacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+import streamlit as st
+
+from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
+from explorer.ui.editor import error_excerpt
+from explorer.ui.link import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
+
+NAVIGATION: dict = {}  # page name -> st.Page of the current run, filled in by explorer/ui/navigation.py
+PAGE_ICONS = {"playground": ":material/code:", "step_through": ":material/footprint:",
+              "descent": ":material/landscape:", "lessons": ":material/school:"}
+
+
+# --- session state --------------------------------------------------------------------------------------
+
+
+def start() -> str:
+    """Seed the session from the link on its first run; draw the language switch. Returns the language."""
+    ss = st.session_state
+    if "program" not in ss:
+        state = decode_query(st.query_params.to_dict())
+        ss.program = state.program
+        ss.overrides = dict(state.overrides)
+        ss.lang = state.lang
+        ss.view = state.view
+        ss.overlay = state.overlay
+        ss.pass_index = state.pass_index
+        ss.step = state.step
+        ss.descent = asdict(state.descent)
+        ss.node = None
+        ss.last_good = None
+        ss.link_page = state.page if "page" in st.query_params else None
+    # code in a monospace font, as in any editor: indentation and columns line up for the class
+    st.html("<style>textarea { font-family: 'Source Code Pro', monospace !important; }</style>")
+    ss.lang_widget = ss.lang
+    st.sidebar.radio(t("app.language", ss.lang), LANGUAGES, key="lang_widget", horizontal=True,
+                     format_func=LANGUAGE_NAMES.get, on_change=_copy, args=("lang_widget", "lang"))
+    st.sidebar.caption(f"**{t('app.share', ss.lang)}**: {t('app.share_help', ss.lang)}")
+    return ss.lang
+
+
+def _copy(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def seed(widget_key: str, state_key: str) -> None:
+    """Give a widget the session's value before it is drawn (pages call this right before the widget)."""
+    st.session_state[widget_key] = st.session_state[state_key]
+
+
+def bound(widget_key: str, state_key: str) -> dict:
+    """Keyword arguments that bind a widget to a session key: seeded now, copied back on change."""
+    seed(widget_key, state_key)
+    return {"key": widget_key, "on_change": _copy, "args": (widget_key, state_key)}
+
+
+def follow_link(pages: dict, current) -> None:
+    """A link naming another page than the one the URL path opened: go there, once per session."""
+    NAVIGATION.clear()
+    NAVIGATION.update(pages)
+    wanted = st.session_state.pop("link_page", None)
+    if wanted in pages and pages[wanted].url_path != current.url_path:
+        st.switch_page(pages[wanted])
+
+
+def go(page: str) -> None:
+    st.switch_page(NAVIGATION[page])
+
+
+def state(page: str) -> AppState:
+    ss = st.session_state
+    return AppState(program=ss.program, overrides=dict(ss.overrides), page=page, lang=ss.lang, view=ss.view,
+                    overlay=ss.overlay, pass_index=ss.pass_index, step=ss.step,
+                    descent=replace(DEFAULT_STATE.descent, **ss.descent) if ss.descent else DescentSettings())
+
+
+def publish(page: str) -> None:
+    """Write the page's state into the URL, so the address bar is always a link to this view."""
+    st.session_state.page = page
+    params = encode_query(state(page))
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def theme() -> str:
+    """The figures follow the browser's light or dark theme."""
+    kind = st.context.theme.type
+    return kind if kind in ("light", "dark") else "light"
+
+
+def overrides_key() -> tuple:
+    return tuple(sorted(st.session_state.overrides.items()))
+
+
+# --- drawing --------------------------------------------------------------------------------------------
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    # the camera button saves an image big enough for slides
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "autograd-graph"},
+}
+
+
+def plotly_config(image_format: str = "png", filename: str = "autograd-graph") -> dict:
+    image = {"format": image_format, "scale": 2, "filename": filename}
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": image}
+
+
+def program_error_box(program: str, error, lang: str) -> None:
+    """The error next to the editor: PyTorch's message, a plain hint, and the program with the line marked."""
+    st.error(f"**{t('play.error', lang, line=error.line)}** — {error.message}")
+    if error.hint:
+        st.caption(t(error.hint, lang))
+    excerpt = error_excerpt(program, error)
+    if excerpt:
+        st.code(excerpt, language=None)

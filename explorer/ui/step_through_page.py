@@ -1,0 +1,106 @@
+"""Backward step-through: pick a pass of the Playground's program and step it, formula by formula."""
+
+import streamlit as st
+
+from explorer.backward import jacobian as jp
+from explorer.backward.frames import clamp_step, pass_label
+from explorer.text import t
+from explorer.text.values import value_text
+from explorer.ui import cache, session
+
+
+def _move(delta: int | None, count: int, to: int | None = None) -> None:
+    ss = st.session_state
+    ss.step = clamp_step(to if to is not None else ss.step + delta, count)
+
+
+def _slider_moved() -> None:
+    st.session_state.step = st.session_state.step_slider - 1
+
+
+def _pass_picked() -> None:
+    st.session_state.pass_index = st.session_state.pass_picker
+    st.session_state.step = 0
+
+
+def step_controls(count: int, lang: str) -> None:
+    ss = st.session_state
+    buttons = st.columns(4)
+    buttons[0].button(t("step.first", lang), on_click=_move, args=(None, count, 0), key="step_first",
+                      disabled=ss.step == 0, width="stretch")
+    buttons[1].button(t("step.prev", lang), on_click=_move, args=(-1, count), key="step_prev",
+                      disabled=ss.step == 0, width="stretch")
+    buttons[2].button(t("step.next", lang), on_click=_move, args=(1, count), key="step_next",
+                      disabled=ss.step >= count - 1, width="stretch")
+    buttons[3].button(t("step.last", lang), on_click=_move, args=(None, count, count - 1), key="step_last",
+                      disabled=ss.step >= count - 1, width="stretch")
+    if count > 1:
+        ss.step_slider = ss.step + 1
+        st.slider(t("step.slider", lang), 1, count, key="step_slider", on_change=_slider_moved)
+
+
+def accumulation_panel(accumulation, lang: str) -> None:
+    """old .grad + incoming = new .grad, side by side: why a second backward() doubles the gradient."""
+    st.markdown(f"**{t('step.accumulation', lang)}**")
+    old = t("detail.none", lang) if accumulation.old is None else value_text(accumulation.old, lang)
+    for label, text in zip(("step.old_grad", "step.incoming", "step.new_grad"),
+                           (old, value_text(accumulation.incoming, lang), value_text(accumulation.new, lang))):
+        st.caption(t(label, lang))
+        st.code(text, language=None, wrap_lines=True)
+
+
+def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
+    ss = st.session_state
+    st.subheader(t("step.jacobian", lang))
+    output, leaves = jp.candidates(result, ss.pass_index)
+    if output is None:
+        st.caption(t("step.jacobian_unavailable", lang, n=jp.MAX_ELEMENTS))
+        return
+    leaf = st.selectbox(t("step.jacobian_pick", lang), leaves, key="jacobian_leaf")
+    fig, verdict = cache.jacobian(program, overrides, lang, ss.pass_index, output, leaf, session.theme())
+    if fig is None:
+        st.warning(verdict)
+        return
+    st.plotly_chart(fig, key="jacobian_chart", theme=None, config=session.plotly_config(filename="jacobian"))
+
+
+def render() -> None:
+    ss = st.session_state
+    lang = ss.lang
+    st.title(t("page.step_through", lang))
+    st.caption(t("step.intro", lang))
+    program = ss.program
+    overrides = session.overrides_key()
+    result = cache.run(program, overrides, lang)
+    if result.error is not None:
+        st.warning(t("step.program_error", lang, line=result.error.line))
+    if not result.passes:
+        st.info(t("step.no_passes", lang))
+        session.publish("step_through")
+        return
+    ss.pass_index = min(max(ss.pass_index, 0), len(result.passes) - 1)
+    ss.pass_picker = ss.pass_index
+    st.selectbox(t("step.pass", lang), list(range(len(result.passes))), key="pass_picker",
+                 on_change=_pass_picked, format_func=lambda i: pass_label(result, i, lang))
+    frames = cache.frames(program, overrides, lang, ss.pass_index)
+    count = len(frames)
+    ss.step = clamp_step(ss.step, count)
+    left, right = st.columns([5, 7], gap="large")
+    with left:
+        step_controls(count, lang)
+        if frames:
+            frame = frames[ss.step]
+            st.markdown(f"**{t('step.frame', lang)}**")
+            st.code(frame.text, language=None, wrap_lines=True)
+            if frame.accumulation is not None:
+                accumulation_panel(frame.accumulation, lang)
+    with right:
+        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
+        config = session.plotly_config(filename="backward-step")
+        st.plotly_chart(fig, key="step_chart", theme=None, config=config)
+    if st.toggle(t("step.play", lang), key="play_toggle"):
+        animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
+        st.plotly_chart(animation, key="animation_chart", theme=None, config=session.plotly_config())
+    jacobian_panel(program, overrides, result, lang)
+    session.publish("step_through")
+

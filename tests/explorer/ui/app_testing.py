@@ -1,0 +1,86 @@
+"""Shared by the app's AppTest files: start the app, read its charts, find elements by key."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from explorer.ui.link import AppState, encode_query
+
+APP = Path(__file__).resolve().parents[3] / "explorer" / "app.py"
+TIMEOUT = 120
+
+
+def start(state: AppState | None = None, **params) -> AppTest:
+    """The app after its first run, opened on a link for `state` (or on plain query `params`)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    query = encode_query(state) if state is not None else {}
+    query.update(params)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every Plotly figure on the page, as the figure dicts the browser receives."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def title_of(figure: dict) -> str:
+    title = figure["layout"].get("title")
+    return title.get("text", "") if isinstance(title, dict) else str(title or "")
+
+
+def codes(at: AppTest) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def array_of(value) -> np.ndarray:
+    """A figure's data array: plain lists, or Plotly's typed-array form {"dtype", "bdata", "shape"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = tuple(int(n) for n in shape.split(","))
+        return data.reshape(shape) if shape else data
+    return np.array(value, dtype=float)
+
+
+def node_label(figure: dict, node: str) -> str | None:
+    """The label drawn next to a node of a graph figure."""
+    for trace in figure["data"]:
+        for custom, label in zip(trace.get("customdata") or (), trace.get("text") or ()):
+            if custom == node:
+                return label
+    return None
+
+
+def node_id(figure: dict, name: str) -> str:
+    """The id of the node drawn as `name` (an op name, or a variable name before its shape)."""
+    for trace in figure["data"]:
+        for custom, label in zip(trace.get("customdata") or (), trace.get("text") or ()):
+            if label == name or label.split("<br>")[0] == name:
+                return custom
+    raise AssertionError(f"no node labelled {name!r}")
+
+
+def go_to(at: AppTest, url_path: str) -> AppTest:
+    """Open another page of the running session, as a click in the sidebar does.
+
+    AppTest.switch_page() accepts page files only; our pages are functions, registered by url path, so
+    this picks the page's hash from the registry of the last run (an AppTest internal).
+    """
+    wanted = "" if url_path == "playground" else url_path  # the default page lives at the root
+    for page_hash, info in at._registered_pages.items():
+        if info.get("url_pathname") == wanted:
+            at._page_hash = page_hash
+            at.run()
+            at._page_hash = ""
+            return at
+    raise AssertionError(f"no page {url_path!r}")

@@ -1,0 +1,201 @@
+"""The Playground page through Streamlit's AppTest: what each control changes, errors, language, links."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
+from explorer.sandbox import run_program
+from explorer.text.values import value_text
+from explorer.ui.link import AppState, decode_query
+from tests.explorer.ui.app_testing import charts, codes, go_to, node_id, start, title_of
+
+pytestmark = pytest.mark.slow
+
+SMALL = """import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = (x * x).sum()
+y.backward()
+print(x.grad)
+"""
+
+
+def test_loads_with_the_first_lesson_its_leaves_output_and_graph():
+    at = start()
+    assert at.title[0].value == "Playground"
+    assert at.text_area(key="program_editor").value == FIRST_LESSON.code
+    labels = [c.label for c in at.checkbox]
+    assert [label.split(".")[0] for label in labels] == ["x", "y", "w", "b"]
+    assert [c.value for c in at.checkbox] == [False, False, True, True]
+    output = codes(at)[0]
+    # the seeded lesson prints w.grad (5 equal rows) and b.grad, as torch 2.13 does for manual_seed(0)
+    assert "tensor([0.2661, 0.1179, 0.0027])" in output
+    assert output.count("[0.2661, 0.1179, 0.0027]") == 6
+    figure = charts(at)[0]
+    assert title_of(figure).startswith("Forward graph")
+    for name in ("x", "y", "w", "b", "z", "loss", "MmBackward0", "AddBackward0"):
+        node_id(figure, name)
+
+
+def test_unticking_requires_grad_reruns_with_the_flag_changed():
+    at = start(AppState(program=SMALL))
+    assert "tensor([2., 4., 6.])" in codes(at)[0]
+    at.checkbox(key="rg_x").uncheck().run()
+    assert not at.exception
+    assert at.session_state.overrides == {"x": False}
+    # without requires_grad, y has no grad_fn: PyTorch's own error, shown next to the editor
+    assert "does not require grad" in at.error[0].value
+    assert at.query_params["rg"] == "x:0"
+    at.checkbox(key="rg_x").check().run()
+    assert at.session_state.overrides == {}
+    assert "tensor([2., 4., 6.])" in codes(at)[0]
+    assert not at.error
+
+
+def test_ticking_a_constant_gives_it_a_gradient():
+    at = start()
+    at.checkbox(key="rg_x").check().run()
+    assert at.session_state.overrides == {"x": True}
+    at.selectbox(key="node_picker").select(node_id(charts(at)[0], "x")).run()
+    details = codes(at)
+    # the chain rule through z = x @ w + b: x.grad = w @ dloss/dz, and dloss/dz is b.grad
+    result = run_program(FIRST_LESSON.code, requires_grad_overrides={"x": True}, isolated=False)
+    expected = result.tensors["w"].value @ result.tensors["b"].grad
+    np.testing.assert_allclose(result.tensors["x"].grad, expected, rtol=1e-6)
+    assert value_text(result.tensors["x"].grad) in details
+
+
+def test_error_is_marked_and_the_code_and_last_good_graph_stay():
+    at = start(AppState(program=SMALL))
+    broken = SMALL.replace("y = (x * x).sum()", "y = (x * ).sum()")
+    at.text_area(key="program_editor").input(broken).run()
+    assert not at.exception
+    assert at.text_area(key="program_editor").value == broken
+    assert "Error at line 3" in at.error[0].value
+    marked = [text for text in codes(at) if text.startswith(">") or "\n> " in text]
+    assert marked and "> 3 | y = (x * ).sum()" in marked[0]
+    assert at.warning[0].value.startswith("The graph below is from the last version")
+    figure = charts(at)[0]
+    assert any("x" in (trace.get("text") or [""])[0] for trace in figure["data"] if trace.get("text"))
+
+
+def test_language_switch_keeps_the_program_and_flags():
+    at = start(AppState(program=SMALL))
+    at.text_area(key="program_editor").input(SMALL + "print(x)\n").run()
+    at.checkbox(key="rg_x").uncheck().run()
+    at.sidebar.radio(key="lang_widget").set_value("zh").run()
+    assert not at.exception
+    assert at.title[0].value == "试验场"
+    assert at.text_area(key="program_editor").value == SMALL + "print(x)\n"
+    assert at.session_state.overrides == {"x": False}
+    assert at.checkbox(key="rg_x").value is False
+    assert "第 4 行出错" in at.error[0].value
+    at.sidebar.radio(key="lang_widget").set_value("en").run()
+    assert at.title[0].value == "Playground"
+    assert at.text_area(key="program_editor").value == SMALL + "print(x)\n"
+
+
+def test_query_parameters_restore_program_flags_language_and_view():
+    state = AppState(program=SMALL, overrides={"x": False}, lang="zh", view="backward")
+    at = start(state)
+    assert at.text_area(key="program_editor").value == SMALL
+    assert at.checkbox(key="rg_x").value is False
+    assert at.title[0].value == "试验场"
+    assert at.radio(key="view_widget").value == "backward"
+    # and the app writes the same state back into the link
+    assert decode_query(at.query_params).program == SMALL
+    assert decode_query(at.query_params).overrides == {"x": False}
+
+
+def test_view_switch_draws_the_backward_graph_and_details_show_formulas():
+    at = start(AppState(program=SMALL))
+    at.radio(key="view_widget").set_value("backward").run()
+    figure = charts(at)[0]
+    assert title_of(figure).startswith("Backward graph")
+    names = {label for trace in figure["data"] for label in (trace.get("text") or [])}
+    assert "SumBackward0" in names and "MulBackward0" in names
+    assert any(label.startswith("AccumulateGrad") for label in names)
+    at.selectbox(key="node_picker").select(node_id(charts(at)[0], "MulBackward0")).run()
+    text = "\n".join(codes(at))
+    assert "grad_self = grad * other" in text
+    assert "freed after backward" in text  # retain_graph=False released the saved x
+    assert at.query_params["view"] == "backward"
+
+
+def gradient_traces(figure: dict) -> list[str]:
+    return [trace["name"] for trace in figure["data"] if "gradient size" in (trace.get("name") or "")]
+
+
+def test_overlay_toggle_removes_gradient_shading():
+    at = start(AppState(program=SMALL))
+    assert gradient_traces(charts(at)[0])
+    at.toggle(key="overlay_widget").set_value(False).run()
+    assert gradient_traces(charts(at)[0]) == []
+    assert at.query_params["overlay"] == "0"
+
+
+def test_int_lesson_shows_pytorch_error_and_the_int_leaf_has_no_checkbox():
+    at = start(AppState(program=LESSON_BY_KEY["requires_grad_rules"].code))
+    assert "only Tensors of floating point" in at.error[0].value
+    assert "rg_n" not in [c.key for c in at.checkbox]
+    assert any("int64 cannot require grad" in c.value for c in at.caption)
+
+
+def test_page_changes_keep_the_program_and_flags():
+    at = start(AppState(program=SMALL))
+    typed = SMALL + "print(x * 2)\n"
+    at.text_area(key="program_editor").input(typed).run()
+    at.checkbox(key="rg_x").uncheck().run()
+    go_to(at, "step_through")
+    assert at.title[0].value == "Backward step-through"
+    # x no longer requires grad, so the program stops at backward(): the page says so
+    assert "line 4" in at.warning[0].value
+    go_to(at, "lessons")
+    go_to(at, "playground")
+    assert at.title[0].value == "Playground"
+    assert at.text_area(key="program_editor").value == typed
+    assert at.checkbox(key="rg_x").value is False
+
+
+def test_export_buttons_are_offered():
+    at = start(AppState(program=SMALL))
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["HTML", "JSON", "DOT", "Program (.py for PyTorch)"]
+
+
+def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
+    """Download buttons get callables that Streamlit runs when the button is clicked, after the script
+    run ended: they must not need the session. Record them as the server does, and run them as it would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    register = MediaFileManager.add_deferred
+
+    def record(self, data, mimetype, coordinates, file_name=None, **options):
+        made[file_name] = data
+        return register(self, data, mimetype, coordinates, file_name=file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    at = start(AppState(program=SMALL))
+    at.checkbox(key="rg_x").uncheck().run()  # an error: the graph (and program) shown are the last good run's
+    at.checkbox(key="rg_x").check().run()
+    assert set(made) == {"autograd-forward.html", "autograd-forward.json", "autograd-forward.dot",
+                         "program.py"}
+    files = {name: make() for name, make in made.items()}
+    assert files["program.py"].endswith(SMALL)
+    assert '"nodes"' in files["autograd-forward.json"] and files["autograd-forward.dot"].startswith("digraph")
+    made.clear()
+    at.checkbox(key="rg_x").uncheck().run()
+    assert "x.requires_grad_(False)  # requires_grad box" not in made["program.py"]()  # the shown run's boxes
+
+
+def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
+    notebook = "In [1]:\nimport torch\nx = torch.tensor([1., 2.], requires_grad=True)\nprint(x * 2)\n\n" \
+               "tensor([2., 4.], grad_fn=<MulBackward0>)\n\nAs the cell above shows, the result tracks its graph.\n"
+    at = start(AppState(program=notebook))
+    assert not at.exception
+    assert "tensor([2., 4.], grad_fn=<MulBackward0>)" in codes(at)[0]
+    assert "1 code cells ran" in at.info[0].value
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert "1 个代码单元" in at.info[0].value

@@ -1,0 +1,112 @@
+"""The Backward step-through page through AppTest: passes, previous/next/slider, frames, the Jacobian."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.lessons import LESSON_BY_KEY
+from explorer.ui.link import AppState, decode_query
+from tests.explorer.ui.app_testing import array_of, charts, codes, node_label, start, title_of
+
+pytestmark = pytest.mark.slow
+
+ACCUMULATION = LESSON_BY_KEY["accumulation"].code
+
+
+def ringed_node(figure: dict) -> str | None:
+    ring = figure["data"][figure["layout"]["meta"]["highlight_trace"]]
+    return (ring.get("customdata") or [None])[0]
+
+
+def test_link_opens_the_page_on_the_first_pass_and_step():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through"))
+    assert at.title[0].value == "Backward step-through"
+    assert at.selectbox(key="pass_picker").value == 0
+    frame = codes(at)[0]
+    assert frame.startswith("Step 1/6: BinaryCrossEntropyWithLogitsBackward0 runs")
+    figure = charts(at)[0]
+    assert title_of(figure) == "Backward pass 1 (backward)"
+    assert node_label(figure, ringed_node(figure)) == "BinaryCrossEntropyWithLogitsBackward0"
+
+
+def test_next_previous_and_slider_move_through_the_pass():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through"))
+    at.button(key="step_next").click().run()
+    assert codes(at)[0].startswith("Step 2/6: AddBackward0 runs")
+    figure = charts(at)[0]
+    assert node_label(figure, ringed_node(figure)) == "AddBackward0"
+    at.button(key="step_next").click().run()
+    # step 3 adds into b.grad: the accumulation shows the first gradient arriving
+    assert codes(at)[0].startswith("Step 3/6: AccumulateGrad for b")
+    assert ".grad was None" in codes(at)[0]
+    assert codes(at)[1] == "None"  # b.grad before the first backward
+    at.button(key="step_prev").click().run()
+    assert codes(at)[0].startswith("Step 2/6")
+    at.slider(key="step_slider").set_value(6).run()
+    assert codes(at)[0].startswith("Step 6/6: AccumulateGrad for w")
+    assert at.button(key="step_next").disabled
+    assert decode_query(at.query_params).step == 5
+    at.button(key="step_first").click().run()
+    assert codes(at)[0].startswith("Step 1/6")
+
+
+def test_gradients_on_the_graph_grow_step_by_step():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through"))
+
+    def shaded_edges(figure):
+        return sum(len([x for x in trace["x"] if x is not None]) for trace in figure["data"]
+                   if "gradient size" in (trace.get("name") or ""))
+
+    first = shaded_edges(charts(at)[0])
+    at.slider(key="step_slider").set_value(6).run()
+    last = shaded_edges(charts(at)[0])
+    assert 0 < first < last
+
+
+def test_second_pass_shows_accumulation_and_the_jacobian_multiple():
+    at = start(AppState(program=ACCUMULATION, page="step_through"))
+    assert len(at.selectbox(key="pass_picker").options) == 3
+    at.selectbox(key="pass_picker").select(1).run()
+    at.button(key="step_last").click().run()
+    frame, before, incoming, after = codes(at)[:4]
+    assert "AccumulateGrad for inp" in frame
+    assert "old .grad + incoming = new .grad" in frame
+    # the second call adds the same gradient again: 2 + 2 = 4 off the diagonal, 4 + 4 = 8 on it
+    assert before.startswith("[[4., 2., 2., 2., 2.],")
+    assert incoming == before
+    assert after.startswith("[[8., 4., 4., 4., 4.],")
+    # the Jacobian view: J of out = (inp + 1)^2 transposed, and .grad = 2 v^T J after the second call
+    jacobian = next(f for f in charts(at) if "vᵀJ" in title_of(f) or "Jacobian" in str(f["layout"]))
+    assert title_of(jacobian).startswith(".grad is 2 × vᵀJ")
+    j = array_of(jacobian["data"][0]["z"])
+    assert j.shape == (20, 20)
+    inp = np.eye(4, 5).reshape(-1)
+    # out[i, j] = (inp[j, i] + 1)^2: each output element depends on one input with slope 2 (inp + 1)
+    assert np.count_nonzero(j) == 20
+    np.testing.assert_allclose(np.sort(j[j != 0]), np.sort(2 * (inp + 1)))
+
+
+def test_language_switch_translates_the_frames():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through"))
+    at.button(key="step_next").click().run()
+    at.sidebar.radio(key="lang_widget").set_value("zh").run()
+    assert not at.exception
+    assert at.title[0].value == "反向传播逐步"
+    assert codes(at)[0].startswith("第 2/6 步: AddBackward0 执行")
+
+
+def test_program_without_backward_says_so():
+    at = start(AppState(program="import torch\nx = torch.ones(2)\nprint(x)\n", page="step_through"))
+    assert "runs no backward pass" in at.info[0].value
+    assert charts(at) == []
+
+
+def test_play_toggle_adds_the_browser_animation():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through"))
+    before = len(charts(at))
+    at.toggle(key="play_toggle").set_value(True).run()
+    figures = charts(at)
+    assert len(figures) == before + 1
+    animated = [f for f in figures if f.get("frames")]
+    assert len(animated) == 1 and len(animated[0]["frames"]) == 6
