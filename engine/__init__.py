@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools as _functools
 
-from . import autograd, backward_trace, cuda, graph, nn, ops, optim, printing
+from . import autograd, backward_trace, cuda, graph, nn, ops, optim, printing, utils
 from . import tensor_methods as _tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
 from .creation import (
     arange,
@@ -66,11 +66,14 @@ from .functions import (
     arctan,
     argmax,
     argmin,
+    argsort,
     asin,
     atan,
+    bincount,
     broadcast_to,
     cat,
     ceil,
+    chunk,
     clamp,
     clip,
     clone,
@@ -122,6 +125,7 @@ from .functions import (
     outer,
     permute,
     pow,
+    prod,
     reciprocal,
     relu,
     remainder,
@@ -133,6 +137,8 @@ from .functions import (
     sign,
     sin,
     sinh,
+    sort,
+    split,
     sqrt,
     square,
     squeeze,
@@ -145,9 +151,11 @@ from .functions import (
     t,
     tan,
     tanh,
+    trace,
     transpose,
     true_divide,
     trunc,
+    unbind,
     unsqueeze,
     var,
     where,
@@ -164,6 +172,7 @@ from .legacy import (
     LongTensor,
     ShortTensor,
 )
+from .random import Generator
 from .tensor import Size, Tensor, device
 
 half = float16
@@ -199,6 +208,7 @@ def get_printoptions():
 
 class return_types:
     max = _return_type("max")
+    sort = _return_type("sort")
     min = _return_type("min")
 
 
@@ -229,6 +239,7 @@ __all__ = [
     "CharTensor",
     "DoubleTensor",
     "FloatTensor",
+    "Generator",
     "HalfTensor",
     "IntTensor",
     "LongTensor",
@@ -249,15 +260,18 @@ __all__ = [
     "arctan",
     "argmax",
     "argmin",
+    "argsort",
     "as_tensor",
     "asin",
     "atan",
     "autograd",
     "backward_trace",
+    "bincount",
     "bool",
     "broadcast_to",
     "cat",
     "ceil",
+    "chunk",
     "clamp",
     "clip",
     "clone",
@@ -348,6 +362,7 @@ __all__ = [
     "outer",
     "permute",
     "pow",
+    "prod",
     "rand",
     "rand_like",
     "randint",
@@ -372,6 +387,8 @@ __all__ = [
     "sin",
     "sinh",
     "softmax",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -385,13 +402,21 @@ __all__ = [
     "tan",
     "tanh",
     "tensor",
+    "trace",
     "transpose",
     "true_divide",
     "trunc",
     "uint8",
+    "unbind",
     "unsqueeze",
+    "utils",
     "var",
     "where",
     "zeros",
     "zeros_like",
 ]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch' has no attribute '{name}'")

@@ -392,6 +392,48 @@ def amin(input, dim=(), keepdim=False):
     return apply(ops.AMIN, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
 
 
+@_numpy_spellings
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    x = input if dtype is None else to_dtype(input, dtype)
+    if x._data.dtype.kind in "biu":
+        x = to_dtype(x, dtypes.int64)
+    if dim is None:
+        return apply(ops.PROD, x)
+    return apply(ops.PROD_DIM, x, dim=wrap_dim(dim, x._data.ndim), keepdim=keepdim)
+
+
+@_numpy_spellings
+def sort(input, dim=-1, descending=False, stable=False):
+    d = wrap_dim(dim, input._data.ndim)
+    if not input._data.ndim:
+        return _return_type("sort")(input.clone(), wrap(np.zeros((), np.int64)))
+    op = ops.SORT_STABLE if stable else ops.SORT
+    values, extras = apply(op, input, dim=d, descending=descending, stable=stable)
+    return _return_type("sort")(values, wrap(extras["indices"]))
+
+
+@_numpy_spellings
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices
+
+
+def trace(input):
+    return apply(ops.TRACE, input)
+
+
+def bincount(input, weights=None, minlength=0):
+    data = input._data
+    if data.ndim != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if data.dtype.kind not in "iub" or (data.size and data.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else weights._data
+    counts = np.bincount(data, weights=w, minlength=minlength)
+    if w is None:
+        return wrap(counts.astype(np.int64))
+    return wrap(counts.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+
+
 def _std_or_var(name, input, dim, unbiased, keepdim, correction):
     if input._data.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
@@ -568,6 +610,39 @@ def broadcast_to(x, shape):
 
 def expand_as(x, other):
     return expand(x, *other.shape)
+
+
+# ---------------------------------------------------------------- pieces
+@_numpy_spellings
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces along dim: of split_size each (the last one smaller), or of the given sizes."""
+    d = wrap_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = tuple(int(s) for s in split_size_or_sections)
+        if builtins.sum(sizes) != n or any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {d}), but got split_sizes={list(sizes)}")
+        return apply(ops.SPLIT_WITH_SIZES, tensor, sizes=sizes, dim=d)
+    size = int(split_size_or_sections)
+    if size <= 0 and not (size == 0 and n == 0):
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    sizes = tuple(builtins.min(size, n - start) for start in range(0, n, size)) if n else (0,)
+    return apply(ops.SPLIT, tensor, sizes=sizes, dim=d, split_size=size)
+
+
+@_numpy_spellings
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    return split(input, builtins.max(1, -(-n // chunks)), dim)
+
+
+@_numpy_spellings
+def unbind(input, dim=0):
+    d = wrap_dim(dim, input._data.ndim)
+    return apply(ops.UNBIND, input, dim=d)
 
 
 # ---------------------------------------------------------------- indexing

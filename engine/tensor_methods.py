@@ -77,7 +77,8 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "logical_not", "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax",
               "amin", "swapaxes", "remainder", "floor", "ceil", "trunc", "round", "frac", "log1p", "expm1",
               "log2", "log10", "exp2", "sinh", "cosh", "tan", "asin", "acos", "atan", "rsqrt", "arcsin",
-              "arccos", "arctan", "greater", "less", "std", "var"):
+              "arccos", "arctan", "greater", "less", "std", "var", "split", "chunk", "unbind", "prod", "sort",
+              "argsort", "trace"):
     setattr(Tensor, _name, getattr(F, _name))
 del _name
 
@@ -127,6 +128,7 @@ Tensor.contiguous = lambda self: self
 Tensor.is_contiguous = lambda self: bool(self._data.flags.c_contiguous)
 Tensor.softmax = lambda self, dim: apply(ops.SOFTMAX, self, dim=dim)
 Tensor.log_softmax = lambda self, dim: apply(ops.LOG_SOFTMAX, self, dim=dim)
+Tensor.data_ptr = lambda self: int(self._data.__array_interface__["data"][0])
 Tensor.any = lambda self: wrap(np.asarray(np.any(self._data)))
 Tensor.all = lambda self: wrap(np.asarray(np.all(self._data)))
 

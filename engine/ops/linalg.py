@@ -59,7 +59,7 @@ def _mv(x, v):
     if x.shape[1] != v.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
-    return np.matmul(x, v)  # (BLAS, not the in-order sum: see numerics.IN_ORDER_MAX_TERMS)
+    return numerics.mv_in_order(x, v)
 
 
 MV = define(

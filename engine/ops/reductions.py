@@ -14,8 +14,8 @@ from .arithmetic import MASKED_FILL, MUL_SCALAR, zeros_where
 from .registry import define, vjp
 from .shapes import INDEX_PUT
 
-__all__ = ["AMAX", "AMIN", "MAX", "MAX_DIM", "MEAN", "MEAN_DIM", "MIN", "MIN_DIM", "NORM", "STD", "SUM", "SUM_DIM",
-           "VAR"]
+__all__ = ["AMAX", "AMIN", "MAX", "MAX_DIM", "MEAN", "MEAN_DIM", "MIN", "MIN_DIM", "NORM", "PROD", "PROD_DIM", "SORT",
+           "SORT_STABLE", "STD", "SUM", "SUM_DIM", "TRACE", "VAR"]
 
 
 def _keepdim_shape(shape, dims):
@@ -54,6 +54,81 @@ MEAN_DIM = define(
              lambda grad, self_shape, dim, keepdim=False:
              _expanded(_restore_dims(grad, self_shape, dim, keepdim), self_shape)
              / math.prod([self_shape[d] for d in dim])))
+
+
+# ---------------------------------------------------------------- products
+def _others_product(x, axis):
+    """Each element's product of all the others along axis, by running products from both ends (exact
+    where zeros are, where result / x is not)."""
+    ones = np.ones_like(np.take(x, [0], axis=axis))
+    before = np.cumprod(np.concatenate([ones, np.take(x, range(x.shape[axis] - 1), axis=axis)], axis=axis), axis=axis)
+    flipped = np.flip(x, axis=axis)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.take(flipped, range(x.shape[axis] - 1), axis=axis)],
+                                              axis=axis), axis=axis), axis=axis)
+    return before * after
+
+
+def _prod_backward(grad, self, result, dim=None, keepdim=False):
+    # PyTorch's prod_backward: (grad * result) / self where self has no zero; else the others' products
+    shape = tuple(self.shape)
+    if not shape:
+        return grad
+    if dim is not None:
+        grad, result = _restore_dims(grad, shape, (dim,), keepdim), _restore_dims(result, shape, (dim,), keepdim)
+    x = array(self)
+    if not (x == 0).any():
+        return (grad * result) / self
+    if dim is None:
+        return grad * constant(_others_product(x.reshape(-1), 0).reshape(shape))
+    return grad * constant(_others_product(x, dim))
+
+
+PROD = define(
+    "prod", "ProdBackward0", forward=lambda x: np.asarray(np.prod(x), dtype=x.dtype),
+    formula=("result = Π self", r"r = \prod_i x_i"),
+    self=vjp("grad * result / self (the others' product where self is 0)", r"\bar x_i = \bar r \prod_{j \ne i} x_j",
+             _prod_backward))
+PROD_DIM = define(
+    "prod_dim", "ProdBackward1",
+    forward=lambda x, dim, keepdim=False: np.asarray(np.prod(x, axis=dim, keepdims=keepdim), dtype=x.dtype),
+    formula=("result = Π self over dim", r"r = \prod_{d} x"),
+    self=vjp("grad * result / self over dim (the others' product where self is 0)",
+             r"\bar x_i = \bar r \prod_{j \ne i} x_j", _prod_backward))
+
+
+def _trace(x):
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    return np.asarray(np.trace(x), dtype=x.dtype)
+
+
+TRACE = define(
+    "trace", "TraceBackward0", forward=_trace,
+    formula=("result = Σ self[i, i]", r"r = \sum_i x_{ii}"),
+    self=vjp("grad on the diagonal of self's shape, 0 elsewhere", r"\bar x_{ii} = \bar r",
+             lambda grad, self_shape: grad * constant(np.eye(*self_shape, dtype=array(grad).dtype))))
+
+
+def _sort(x, dim, descending=False, stable=False):
+    order = np.argsort(-x if descending else x, axis=dim, kind="stable")
+    return np.take_along_axis(x, order, axis=dim), {"indices": order.astype(np.int64)}
+
+
+def _placed_back(grad, indices, self_shape, dim):
+    """The sorted values' gradient put back where each value came from."""
+    index = tuple(indices if d == dim else np.arange(n).reshape([-1 if k == d else 1 for k in range(len(self_shape))])
+                  for d, n in enumerate(self_shape))
+    return INDEX_PUT(constant(np.zeros(self_shape, array(grad).dtype)), grad, index=index)
+
+
+SORT = define(
+    "sort", "SortBackward0", forward=_sort, extra_outputs=("indices",),
+    formula=("values, indices = sort(self, dim)", r"r = \operatorname{sort}(x)"),
+    self=vjp("grad placed back at indices", r"\bar x_{\text{idx}} = \bar r", _placed_back))
+SORT_STABLE = define(  # sort(..., stable=True): PyTorch's other overload
+    "sort_stable", "SortBackward1", forward=_sort, extra_outputs=("indices",),
+    formula=("values, indices = sort(self, dim, stable=True)", r"r = \operatorname{sort}(x)"),
+    self=vjp("grad placed back at indices", r"\bar x_{\text{idx}} = \bar r", _placed_back))
 
 
 # ---------------------------------------------------------------- max and min

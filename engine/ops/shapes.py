@@ -17,10 +17,13 @@ __all__ = [
     "PERMUTE",
     "SELECT",
     "SLICE",
+    "SPLIT",
+    "SPLIT_WITH_SIZES",
     "SQUEEZE",
     "SQUEEZE_DIM",
     "SQUEEZE_MATMUL",
     "TRANSPOSE",
+    "UNBIND",
     "UNSAFE_VIEW",
     "UNSQUEEZE",
     "VIEW",
@@ -68,6 +71,37 @@ PERMUTE = define(
     formula=("result = self.permute(dims)", r"r = x^{\sigma}"),
     self=vjp("grad.permute(inverse dims)", r"\bar x = \bar r^{\sigma^{-1}}",
              lambda grad, dims: grad.permute(*np.argsort(dims).tolist())))
+
+
+# ---------------------------------------------------------------- pieces: split, unbind (several outputs)
+def _pieces(x, sizes, dim):
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim))
+
+
+def _joined(grads, dim):
+    """The pieces' gradients joined back along dim (each piece got one: zeros where none reached it)."""
+    return joined_op("cat", len(grads))(*grads, dim=dim, sizes=tuple(g.shape[dim] for g in grads),
+                                       dtype=array(grads[0]).dtype)
+
+
+SPLIT = define(  # pieces of split_size along dim, the last one smaller; chunk is a split too
+    "split", "SplitBackward0", several_outputs=True, view=True,
+    forward=lambda x, sizes, dim, split_size: _pieces(x, sizes, dim),
+    formula=("results = self.split(split_size, dim)", r"(r_1, r_2, \dots) = x"),
+    self=vjp("the pieces' grads joined along dim", r"\bar x = [\bar r_1; \bar r_2; \dots]",
+             lambda grad, dim: _joined(grad, dim)))
+SPLIT_WITH_SIZES = define(
+    "split_with_sizes", "SplitWithSizesBackward0", several_outputs=True, view=True,
+    forward=lambda x, sizes, dim: _pieces(x, sizes, dim),
+    formula=("results = self.split(sizes, dim)", r"(r_1, r_2, \dots) = x"),
+    self=vjp("the pieces' grads joined along dim", r"\bar x = [\bar r_1; \bar r_2; \dots]",
+             lambda grad, dim: _joined(grad, dim)))
+UNBIND = define(
+    "unbind", "UnbindBackward0", several_outputs=True, view=True,
+    forward=lambda x, dim: tuple(np.moveaxis(x, dim, 0)),
+    formula=("results = self.unbind(dim)", r"(r_1, r_2, \dots) = x"),
+    self=vjp("the slices' grads stacked along dim", r"\bar x = [\bar r_1, \bar r_2, \dots]",
+             lambda grad, dim: joined_op("stack", len(grad))(*grad, dim=dim, dtype=array(grad[0]).dtype)))
 
 
 # ---------------------------------------------------------------- indexing
