@@ -33,7 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from explorer.lessons import LESSONS  # noqa: E402
 from explorer.sandbox import render_outputs, run_program  # noqa: E402
 from explorer.ui.link import AppState, encode_query  # noqa: E402
-from tests.browser.app_server import AppServer  # noqa: E402
+from tests.browser.app_server import AppServer, _rss_kb, _tree  # noqa: E402
 
 # Programs a careless or hostile student runs: each costs the most the sandbox lets one run cost.
 HOSTILE = (
@@ -167,7 +167,17 @@ async def with_hostiles(url, normal, hostile, reruns, timeout) -> tuple[Phase, P
     return normal_phase, hostile_phase
 
 
-def settle(server: AppServer | None, seconds: float) -> float:
+class Replicas:
+    """Servers started elsewhere (deploy/run_replicas.sh): their memory, with every process below them."""
+
+    def __init__(self, pids: list[int]):
+        self.pids = pids
+
+    def memory_mb(self) -> float:
+        return sum(_rss_kb(p) for pid in self.pids for p in _tree(pid)) / 1024
+
+
+def settle(server, seconds: float) -> float:
     """The server's memory (with its workers) once it has had time to drop what closed sessions held: the
     lowest reading over `seconds`."""
     if server is None:
@@ -189,10 +199,12 @@ def main(argv=None) -> int:
     ap.add_argument("--among", type=int, default=15, help="sessions measured beside the hostile ones")
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--quick", action="store_true", help="skip the hostile and big-result phases")
+    ap.add_argument("--pids", default="", help="with --url: the servers' process ids, to read their memory")
     args = ap.parse_args(argv)
 
-    server = None if args.url else AppServer().start()
-    url = args.url or server.url
+    started = None if args.url else AppServer().start()
+    url = args.url or started.url
+    server = started or (Replicas([int(p) for p in args.pids.split()]) if args.pids else None)
     try:
         first = asyncio.run(rerun(url, LESSONS[0].code, args.timeout, *EXPECTED[LESSONS[0].key]))
         print(f"server {url}; first run (cold): {first.seconds:.2f} s{'' if first.ok else ' FAILED ' + first.problem}")
@@ -233,8 +245,8 @@ def main(argv=None) -> int:
         print(f"server memory: {before_big:.0f} MB before, {after_big:.0f} MB after the six programs "
               f"({after_big - before_big:+.0f} MB), {settle(server, 10):.0f} MB once settled")
     finally:
-        if server is not None:
-            server.stop()
+        if started is not None:
+            started.stop()
     return 0
 
 
