@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, max and min (whole, over dims, with indices), var, std and norm. The gradient of a
+"""Reductions: sum, mean, max and min (whole, over dims, with indices), var, std and norm, logsumexp, topk, and
+the running totals cumsum and cumprod. The gradient of a
 reduction is the incoming gradient spread back over the reduced dims: expanded (sum), divided (mean), or put
 where the extreme values were (max)."""
 
@@ -12,10 +13,10 @@ from .. import numerics
 from ..tensor import array, constant
 from .arithmetic import MASKED_FILL, MUL_SCALAR, zeros_where
 from .registry import define, vjp
-from .shapes import INDEX_PUT
+from .shapes import FLIP, INDEX_PUT, SCATTER, UNSQUEEZE
 
-__all__ = ["AMAX", "AMIN", "MAX", "MAX_DIM", "MEAN", "MEAN_DIM", "MIN", "MIN_DIM", "NORM", "PROD", "PROD_DIM", "SORT",
-           "SORT_STABLE", "STD", "SUM", "SUM_DIM", "TRACE", "VAR"]
+__all__ = ["AMAX", "AMIN", "CUMPROD", "CUMSUM", "LOGSUMEXP", "MAX", "MAX_DIM", "MEAN", "MEAN_DIM", "MIN", "MIN_DIM",
+           "NORM", "PROD", "PROD_DIM", "SORT", "SORT_STABLE", "STD", "SUM", "SUM_DIM", "TOPK", "TRACE", "VAR"]
 
 
 def _keepdim_shape(shape, dims):
@@ -301,3 +302,108 @@ NORM = define(
     formula=("result = (Σ |self|^ord)^(1/ord)", r"r = \|x\|_p"),
     self=vjp("grad * self * |self|^(ord-2) / result^(ord-1)", r"\bar x = \bar r\, \frac{x\,|x|^{p-2}}{r^{p-1}}",
              _norm_backward))
+
+
+# ---------------------------------------------------------------- running totals
+def _reversed_cumsum(w, dim):
+    """Σ of w from each position to the end along dim: PyTorch's w.flip(dim).cumsum(dim).flip(dim)."""
+    return FLIP(CUMSUM(FLIP(w, dims=(dim,)), dim=dim), dims=(dim,))
+
+
+def _cumsum_backward(grad, dim):
+    # PyTorch's cumsum_backward: the gradient as it is where there is nothing to sum
+    if grad.numel() <= 1 or grad.shape[dim] == 1:
+        return grad
+    return _reversed_cumsum(grad, dim)
+
+
+CUMSUM = define(
+    "cumsum", "CumsumBackward0", forward=lambda x, dim: numerics.cumulative(np.add, x, dim),
+    formula=("result[i] = Σ self[:i+1] along dim", r"r_i = \sum_{j \le i} x_j"),
+    self=vjp("grad summed from each position to the end along dim (flip, cumsum, flip)",
+             r"\bar x_i = \sum_{j \ge i} \bar r_j", _cumsum_backward))
+
+
+def _cumprod_grad_with_zeros(g, x, out, dim):
+    """PyTorch's cumprod_backward where the input holds zeros (its O(n) formula, in numpy): up to the first zero
+    the usual reversed sum over self, at the first zero the products of what follows it up to the second."""
+    count = np.cumsum(x == 0, axis=dim)
+    grad_input = np.zeros_like(x)
+    mask = count == 0
+    before = numerics.cumulative(np.add, np.flip(np.where(mask, out * g, 0), dim), dim)
+    grad_input[mask] = (np.flip(before, dim) / x)[mask]
+    mask = count == 1
+    first = np.argmax(mask, axis=dim)[(slice(None),) * dim + (None,)]
+    first_zero = np.zeros_like(mask)
+    np.put_along_axis(first_zero, first, True, axis=dim)
+    first_zero &= mask
+    mask &= ~first_zero
+    after = numerics.cumulative(np.multiply, np.where(mask, x, 1), dim) * np.where(count == 1, g, 0)
+    total = numerics.torch_sum(after, dim, keepdims=True)
+    before_zero = np.where(first == 0, 1, np.take_along_axis(out, np.maximum(first - 1, 0), axis=dim))
+    grad_input[first_zero] = np.broadcast_to(total * before_zero.astype(x.dtype), x.shape)[first_zero]
+    return grad_input
+
+
+def _cumprod_backward(grad, self, result, dim):
+    # PyTorch's cumprod_backward: without zeros, reversed_cumsum(result * grad) / self; with zeros, where that
+    # divides by 0, its formula for them (computed as numbers: a graph of it under create_graph is not built)
+    x = array(self)
+    if x.size <= 1 or x.shape[dim] == 1:
+        return grad
+    if not (x == 0).any():
+        return _reversed_cumsum(result * grad, dim) / self
+    return constant(_cumprod_grad_with_zeros(array(grad), x, array(result), dim))
+
+
+CUMPROD = define(
+    "cumprod", "CumprodBackward0", forward=lambda x, dim: numerics.cumulative(np.multiply, x, dim),
+    formula=("result[i] = Π self[:i+1] along dim", r"r_i = \prod_{j \le i} x_j"),
+    self=vjp("(Σ result * grad from each position to the end) / self, along dim",
+             r"\bar x_i = \frac{1}{x_i}\sum_{j \ge i} r_j \bar r_j", _cumprod_backward))
+
+
+# ---------------------------------------------------------------- logsumexp and topk
+def _logsumexp(x, dim, keepdim=False):
+    # PyTorch: the max taken out (0 where it is infinite), Σ exp of the rest, its log, the max added back
+    peak = np.max(x, axis=dim, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+    peak = np.where(np.abs(peak) == np.inf, x.dtype.type(0), peak)
+    total = numerics.torch_sum(numerics.exp(x - peak), dim, keepdim)
+    return np.asarray(numerics.log(total) + (peak if keepdim else np.squeeze(peak, axis=dim)), dtype=x.dtype)
+
+
+def _logsumexp_backward(grad, self, result, dim, keepdim=False):
+    # PyTorch's logsumexp_backward: grad * exp(self - result), the reduced dims put back first
+    if not keepdim and self.ndim:
+        for d in sorted(dim):
+            grad, result = UNSQUEEZE(grad, dim=d), UNSQUEEZE(result, dim=d)
+    return grad * (self - result).exp()
+
+
+LOGSUMEXP = define(
+    "logsumexp", "LogsumexpBackward0", forward=_logsumexp,
+    formula=("result = log Σ exp(self) over dim", r"r = \ln \sum_i e^{x_i}"),
+    self=vjp("grad * exp(self - result)", r"\bar x_i = \bar r\, e^{x_i - r}", _logsumexp_backward))
+
+
+def _topk(x, k, dim, largest=True, sorted=True):
+    if x.ndim == 0:
+        return np.array(x, copy=True), {"indices": np.zeros((), np.int64)}
+    rows = np.moveaxis(x, dim, -1)
+    order = np.array([numerics.topk_order(row, k, largest, sorted) for row in rows.reshape(-1, rows.shape[-1])],
+                     dtype=np.int64).reshape((*rows.shape[:-1], k))
+    indices = np.moveaxis(order, -1, dim)
+    return np.take_along_axis(x, indices, axis=dim), {"indices": indices}
+
+
+def _topk_backward(grad, indices, self_shape, dim):
+    # PyTorch's value_selecting_reduction_backward: zeros with the gradient scattered back to the indices
+    if not self_shape:
+        return grad
+    return SCATTER(constant(np.zeros(self_shape, array(grad).dtype)), grad, dim=dim, index=indices)
+
+
+TOPK = define(
+    "topk", "TopkBackward0", forward=_topk, extra_outputs=("indices",),
+    formula=("values, indices = the k largest of self along dim", r"r = \operatorname{top}_k(x)"),
+    self=vjp("zeros of self's shape, grad scattered to indices", r"\bar x_{\text{idx}} = \bar r", _topk_backward))
