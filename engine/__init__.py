@@ -99,6 +99,7 @@ from .functions import (
     div,
     divide,
     dot,
+    einsum,
     eq,
     equal,
     erf,
@@ -141,6 +142,8 @@ from .functions import (
     min,
     minimum,
     mm,
+    moveaxis,
+    movedim,
     mul,
     multiply,
     mv,
@@ -267,7 +270,8 @@ for _name in ("abs", "absolute", "amax", "amin", "argmax", "argmin", "clamp", "c
               "floor", "ceil", "trunc", "round", "frac", "flip", "roll", "tile", "tril", "triu", "diag", "diagonal",
               "diag_embed", "gather", "scatter", "scatter_add", "index_select", "index_add", "masked_fill",
               "masked_select", "masked_scatter", "cumsum", "cumprod", "logsumexp", "topk", "all", "any", "nonzero",
-              "argwhere", "atan2", "arctan2", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "bmm"):
+              "argwhere", "atan2", "arctan2", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "bmm", "movedim",
+              "moveaxis"):
     globals()[_name] = _checks_input(globals()[_name], _name)
 del _name
 
@@ -340,6 +344,7 @@ __all__ = [
     "dot",
     "double",
     "dtype",
+    "einsum",
     "empty",
     "empty_like",
     "enable_grad",
@@ -410,6 +415,8 @@ __all__ = [
     "min",
     "minimum",
     "mm",
+    "moveaxis",
+    "movedim",
     "mul",
     "multiply",
     "mv",

@@ -1426,3 +1426,260 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
             "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
             "* tensor1 / tensor2), for all dtypes.")
     return apply(ops.ADDCDIV, input, tensor1, tensor2, **({} if value == 1 else {"value": value}))
+
+
+# ---------------------------------------------------------------- movedim and einsum (permutes, diagonals, bmm)
+def movedim(input, source, destination):
+    """The dims at `source` moved to `destination`, the others kept in order: one permute (PermuteBackward0)."""
+    ndim = input._data.ndim
+    sources = [wrap_dim(d, ndim) for d in ((source,) if isinstance(source, int) else source)]
+    targets = [wrap_dim(d, ndim) for d in ((destination,) if isinstance(destination, int) else destination)]
+    if len(sources) != len(targets):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({sources} dims) should contain the "
+                           f"same number of dims as destination ({targets} dims)")
+    order = [-1] * ndim
+    for s, d in zip(sources, targets):
+        order[d] = s
+    rest = iter(d for d in range(ndim) if d not in sources)
+    order = [next(rest) if d == -1 else d for d in order]
+    return permute(input, *order)
+
+
+moveaxis = movedim
+
+_LETTERS = 26
+_ELLIPSIS = 2 * _LETTERS
+
+
+def _subscript(label: str) -> int:
+    return ord(label) - ord("A") if label.isupper() else ord(label) - ord("a") + _LETTERS
+
+
+def _label(subscript: int) -> str:
+    return chr(subscript + ord("A")) if subscript < _LETTERS else chr(subscript - _LETTERS + ord("a"))
+
+
+def _is_label(c: str) -> bool:
+    return c.isascii() and c.isalpha()
+
+
+def einsum(equation, *operands):
+    """PyTorch's einsum, step for step (ATen's einsum): operands' repeated labels become diagonals, every operand
+    is unsqueezed and permuted to one order of labels, then pairs are contracted left to right by permutes,
+    reshapes and bmm (sumproduct_pair), so the graph holds PyTorch's nodes. (For three or more operands PyTorch
+    may first choose another order with opt_einsum, where installed.)"""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    num_ops = len(operands)
+    arrow = equation.find("->")
+    lhs = equation if arrow < 0 else equation[:arrow]
+    op_labels: list[list[int]] = [[] for _ in range(num_ops)]
+    ell_in_input, current, i = False, 0, 0
+    while i < len(lhs):
+        c = lhs[i]
+        if c == ".":
+            if ell_in_input:
+                raise RuntimeError(f"einsum(): found '.' for operand {current} for which an ellipsis was already found")
+            if not (i + 2 < len(lhs) and lhs[i + 1] == "." and lhs[i + 2] == "."):
+                raise RuntimeError(f"einsum(): found '.' for operand {current} that is not part of any ellipsis")
+            i += 2
+            op_labels[current].append(_ELLIPSIS)
+            ell_in_input = True
+        elif c == ",":
+            current += 1
+            if current >= num_ops:
+                raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+            ell_in_input = False
+        elif c != " ":
+            if not _is_label(c):
+                raise RuntimeError(f"einsum(): invalid subscript given at index {i} in the equation string, subscripts "
+                                   "must be in [a-zA-Z]")
+            op_labels[current].append(_subscript(c))
+        i += 1
+    if current != num_ops - 1:
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+
+    label_count = [0] * _ELLIPSIS
+    ell_num_dim = 0
+    for i, operand in enumerate(operands):
+        labels, ndims = op_labels[i], operand._data.ndim
+        nlabels, has_ellipsis = len(labels), False
+        for label in labels:
+            if label == _ELLIPSIS:
+                nlabels -= 1
+                has_ellipsis = True
+                ell_num_dim = builtins.max(ell_num_dim, ndims - nlabels)
+            else:
+                label_count[label] += 1
+        if not (nlabels <= ndims if has_ellipsis else nlabels == ndims):
+            relation = "is more than" if has_ellipsis else "does not match"
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({nlabels}) {relation} the number "
+                               f"of dimensions ({ndims}) for operand {i}"
+                               + ("" if has_ellipsis else " and no ellipsis was given"))
+
+    # each label's place in the aligned order: the output's labels first, then those summed over
+    label_perm_index = [-1] * _ELLIPSIS
+    perm_index = ell_index = 0
+    ell_in_output = False
+    if arrow < 0:  # the implicit output: the ellipsis, then the labels seen once, in alphabetical order
+        perm_index, ell_in_output = ell_num_dim, True
+        for label in range(_ELLIPSIS):
+            if label_count[label] == 1:
+                label_perm_index[label] = perm_index
+                perm_index += 1
+    else:
+        rhs = equation[arrow + 2:]
+        i = 0
+        while i < len(rhs):
+            c = rhs[i]
+            if c == ".":
+                if ell_in_output:
+                    raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found")
+                if not (i + 2 < len(rhs) and rhs[i + 1] == "." and rhs[i + 2] == "."):
+                    raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis (...)")
+                i += 2
+                ell_index, ell_in_output = perm_index, True
+                perm_index += ell_num_dim
+            elif c != " ":
+                if not _is_label(c):
+                    raise RuntimeError(f"einsum(): invalid subscript given at index {len(lhs) + 2 + i} in the equation "
+                                       "string, subscripts must be in [a-zA-Z]")
+                index = _subscript(c)
+                if not (label_count[index] > 0 and label_perm_index[index] == -1):
+                    why = (" appears more than once in the output" if label_perm_index[index] > -1
+                           else " does not appear in the equation for any input operand")
+                    raise RuntimeError(f"einsum(): output subscript {c}{why}")
+                label_perm_index[index] = perm_index
+                perm_index += 1
+            i += 1
+    out_num_dim = perm_index
+    if not ell_in_output:
+        ell_index = perm_index
+        perm_index += ell_num_dim
+    for label in range(_ELLIPSIS):
+        if label_count[label] > 0 and label_perm_index[label] == -1:
+            label_perm_index[label] = perm_index
+            perm_index += 1
+
+    # diagonals for repeated labels, dims of size 1 for missing ones, every operand permuted to the one order
+    label_size = [1] * _ELLIPSIS
+    ell_sizes = [1] * ell_num_dim
+    dim_counts = [0] * perm_index
+    aligned = []
+    for i, operand in enumerate(operands):
+        op = operand
+        permutation = [-1] * perm_index
+        dim = 0
+        for s in op_labels[i]:
+            if s == _ELLIPSIS:
+                ndim = operand._data.ndim - (len(op_labels[i]) - 1)
+                for j in range(ell_num_dim - ndim, ell_num_dim):
+                    size = op._data.shape[dim]
+                    if size != 1:
+                        if ell_sizes[j] not in (1, size):
+                            raise RuntimeError(f"einsum(): dimension {dim} covered by ellipsis in operand {i}has size "
+                                               f"{size} which does not broadcast with previously seen ellipsis with "
+                                               f"size {ell_sizes[j]} for the respective dimension")
+                        ell_sizes[j] = size
+                        dim_counts[ell_index + j] += 1
+                    permutation[ell_index + j] = dim
+                    dim += 1
+            elif permutation[label_perm_index[s]] == -1:
+                size = op._data.shape[dim]
+                if size != 1:
+                    if label_size[s] not in (1, size):
+                        raise RuntimeError(f"einsum(): subscript {_label(s)} has size {size} for operand {i} which "
+                                           f"does not broadcast with previously seen size {label_size[s]}")
+                    label_size[s] = size
+                    dim_counts[label_perm_index[s]] += 1
+                permutation[label_perm_index[s]] = dim
+                dim += 1
+            else:  # a repeated label: its diagonal
+                previous = permutation[label_perm_index[s]]
+                a, b = op._data.shape[dim], op._data.shape[previous]
+                if a != b:
+                    raise RuntimeError(f"einsum(): subscript {_label(s)} is repeated for operand {i} but the sizes "
+                                       f"don't match, {a} != {b}")
+                op = movedim(diagonal(op, 0, previous, dim), -1, previous)
+        for k, value in enumerate(permutation):
+            if value == -1:
+                op = unsqueeze(op, dim)
+                permutation[k] = dim
+                dim += 1
+        aligned.append(permute(op, *permutation))
+
+    # contract pairs from the left; a dim is summed as soon as no operand left needs it
+    while len(aligned) > 1:
+        a, b = aligned[0], aligned[1]
+        del aligned[:2]
+        sum_dims, a_dims, b_dims = [], [], []
+        for dim in range(out_num_dim, perm_index):
+            sa, sb = a._data.shape[dim] != 1, b._data.shape[dim] != 1
+            if sa and sb:
+                if a._data.shape[dim] != b._data.shape[dim]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                dim_counts[dim] -= 1
+                if dim_counts[dim] == 1:
+                    sum_dims.append(dim)
+                    dim_counts[dim] = 0
+            elif dim_counts[dim] == 1:
+                if sa:
+                    a_dims.append(dim)
+                    dim_counts[dim] = 0
+                elif sb:
+                    b_dims.append(dim)
+                    dim_counts[dim] = 0
+        if a_dims:
+            a = sum(a, a_dims, keepdim=True)
+        if b_dims:
+            b = sum(b, b_dims, keepdim=True)
+        aligned.insert(0, _sumproduct_pair(a, b, sum_dims))
+    result = aligned[0]
+    if perm_index - out_num_dim > 0:
+        if num_ops > 1:
+            return view(result, *result._data.shape[:out_num_dim])
+        return sum(result, list(range(out_num_dim, perm_index)))
+    return result
+
+
+def _sumproduct_pair(left, right, sum_dims):
+    """(left * right).sum(sum_dims, keepdim=True) as ATen computes it: permutes, reshapes to three dims, bmm."""
+    if not sum_dims:
+        return mul(left, right)
+    ndim = left._data.ndim
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(ndim):
+        sl, sr = left._data.shape[i] != 1, right._data.shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                if left._data.shape[i] != right._data.shape[i]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                sum_size *= left._data.shape[i]
+            elif sl:
+                left = sum(left, i, keepdim=True)
+            elif sr:
+                right = sum(right, i, keepdim=True)
+        elif sl and sr:
+            if left._data.shape[i] != right._data.shape[i]:
+                raise RuntimeError("non-broadcast dimensions must match")
+            lro.append(i)
+            lro_size *= left._data.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left._data.shape[i]
+        else:
+            ro.append(i)
+            ro_size *= right._data.shape[i]
+    if lo and ro and ro[-1] < lo[0]:  # (bmm then gives the output's order directly)
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
+    out_size = ([left._data.shape[d] for d in lro] + [left._data.shape[d] for d in lo] + [1] * len(sum_dims)
+                + [right._data.shape[d] for d in ro])
+    out_permutation = [-1] * len(out_size)
+    for i, d in enumerate(lro + lo + sum_dims + ro):
+        out_permutation[d] = i
+    left = reshape(permute(left, *(lro + lo + sum_dims + ro)), lro_size, lo_size, sum_size)
+    right = reshape(permute(right, *(lro + sum_dims + ro + lo)), lro_size, sum_size, ro_size)
+    return permute(view(bmm(left, right), *out_size), *out_permutation)

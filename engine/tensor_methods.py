@@ -84,7 +84,7 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "diagonal", "diag_embed", "gather", "scatter", "scatter_add", "index_select", "index_add", "masked_fill",
               "masked_select", "masked_scatter", "cumsum", "cumprod", "logsumexp", "topk", "all", "any", "nonzero",
               "argwhere", "atan2", "arctan2", "erf", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "bmm",
-              "contiguous"):
+              "contiguous", "movedim", "moveaxis"):
     setattr(Tensor, _name, getattr(F, _name))
 del _name
 

@@ -2562,6 +2562,34 @@ TENSOR_OPS_CASES = {
     "in_place_exp_of_saved_result": "x = torch.tensor([1., 2.], requires_grad=True)\ny = x.exp()\ny.exp_()\n"
                                     "y.sum().backward()\n",
     "in_place_on_leaf": "x = torch.ones(3, requires_grad=True)\nx.exp_()\n",
+    "einsum": """
+        def show(t):
+            out = []
+            def walk(n, depth):
+                if n is not None:
+                    out.append("  " * depth + type(n).__name__)
+                    for m, _ in n.next_functions:
+                        walk(m, depth + 1)
+            walk(t.grad_fn, 0)
+            print("\\n".join(out))
+        torch.set_printoptions(precision=8)
+        for eq, shapes in [("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+                           ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]), ("ij,j->i", [(2, 3), (3,)]),
+                           ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]), ("ij->", [(2, 3)]), ("ij->j", [(2, 3)]),
+                           ("ii", [(3, 3)]), ("ij,ij->ij", [(2, 3), (2, 3)]), ("ij,ij->", [(2, 3), (2, 3)]),
+                           ("ij,kj->ik", [(2, 3), (4, 3)]), ("ij,jk", [(2, 3), (3, 4)]),
+                           ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]), ("i,i,i->i", [(3,), (3,), (3,)]),
+                           ("ij,ji->", [(3, 3), (3, 3)]), ("iij->j", [(2, 2, 3)]),
+                           ("b i d, b j d -> b i j", [(2, 3, 4), (2, 5, 4)])]:
+            ops = [torch.randn(*s, requires_grad=True) for s in shapes]
+            z = torch.einsum(eq, *ops)
+            print(eq, tuple(z.shape))
+            show(z)
+            print(z)
+            z.backward(torch.ones_like(z))
+            print([o.grad for o in ops])
+        print(torch.einsum("ij,jk->ik", [torch.ones(2, 3), torch.ones(3, 2)]), torch.ones(2, 3, 4).movedim(0, -1).shape)
+        """,
 }
 TENSOR_OPS_ERRORS = {
     "flip_dim_out_of_range": "torch.ones(2, 3).flip(5)", "flip_repeated_dim": "torch.ones(2, 3).flip([0, 0])",
@@ -2605,6 +2633,14 @@ TENSOR_OPS_ERRORS = {
     "matmul_batch_and_matrix": "torch.ones(2, 3, 4) @ torch.ones(5, 2)",
     "matmul_batch_dtypes": "torch.matmul(torch.ones(2, 3, 4), torch.ones(2, 4, 2, dtype=torch.float64))",
     "matmul_batch_and_matrix_dtypes": "torch.ones(2, 3, 4) @ torch.ones(4, 2, dtype=torch.float64)",
+    "einsum_too_few_operands": 'torch.einsum("ij,jk->ik", torch.ones(2, 3))',
+    "einsum_sizes": 'torch.einsum("ij,jk->ik", torch.ones(2, 3), torch.ones(4, 2))',
+    "einsum_output_label": 'torch.einsum("ij->k", torch.ones(2, 3))',
+    "einsum_output_twice": 'torch.einsum("ij->ii", torch.ones(2, 3))',
+    "einsum_subscripts": 'torch.einsum("ijk->i", torch.ones(2, 3))',
+    "einsum_invalid_subscript": 'torch.einsum("i1->i", torch.ones(2, 3))',
+    "einsum_diagonal_sizes": 'torch.einsum("ii->i", torch.ones(2, 3))',
+    "einsum_too_many_operands": 'torch.einsum("i,i->i", torch.ones(2), torch.ones(2), torch.ones(2))',
 }
 for _name, _code in TENSOR_OPS_CASES.items():
     case("tensor_ops", _name, _code)
