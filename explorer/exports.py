@@ -182,7 +182,7 @@ def export_text(source: str, fmt: str, view: str = "forward", lang: str = "en",
     if graph is None:
         problem = t("cli.no_graph", lang, view=view)
         if result.error is not None:
-            problem = t("cli.error_line", lang, line=result.error.line, message=result.error.message)
+            problem = result.error.one_line(lang)
         return None, problem
     if fmt == "json":
         return graph_to_json(graph, layout_of(result, view)), None

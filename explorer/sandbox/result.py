@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.text import t
+
+
+# Characters that would let a message change how it is shown: line breaks (a forged "line 99: ..." under the
+# real one), terminal escapes, and the format characters that reorder text (bidi overrides and isolates).
+_LINE_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": " ", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def plain_line(text: str, keep: str = "") -> str:
+    """`text` as one line of plain text: line breaks and control characters written as visible escapes (except
+    the characters in `keep`: "\\n\\t" for a program's printed output)."""
+    out = []
+    for char in str(text):
+        if char in keep:
+            out.append(char)
+        elif char in _LINE_BREAKS:
+            out.append(_LINE_BREAKS[char])
+        elif unicodedata.category(char) in ("Cc", "Cf") and char != "\u200d":  # (ZWJ joins emoji)
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 class ProgramError(Exception):
-    """The one error a user program can end with: where (line, col) and what (one line of text).
+    """The one error a user program can end with: where (line, col) and what (one line of plain text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
-    "NotAllowed" for the sandbox's own refusals; `hint` is a catalogue key of a plain explanation, or None.
+    "NotAllowed" for the sandbox's own refusals, or "Stopped" when the server ended the run (its worker hung,
+    died or ran past the hard timeout): then `line` is None, since no line of the program is to blame. `hint` is a
+    catalogue key of a plain explanation, or None. The message is made one line of plain text here, once, so
+    that every place that shows it (page, command line, exports) shows what the program cannot forge.
     """
 
-    def __init__(self, line: int, col: int, message: str, kind: str | None = None, hint: str | None = None):
+    def __init__(self, line: int | None, col: int, message: str, kind: str | None = None,
+                 hint: str | None = None):
+        message = plain_line(message)
         super().__init__(message)
         self.line = line
         self.col = col
@@ -26,7 +55,7 @@ class ProgramError(Exception):
         return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return self.one_line("en")
 
     def __repr__(self) -> str:
         return f"ProgramError(line={self.line}, col={self.col}, message={self.message!r}, kind={self.kind!r})"
@@ -35,6 +64,21 @@ class ProgramError(Exception):
         return isinstance(other, ProgramError) and self.__reduce__()[1] == other.__reduce__()[1]
 
     __hash__ = Exception.__hash__
+
+    @property
+    def stopped(self) -> bool:
+        """The server ended the run; the program is not known to be at fault at any line."""
+        return self.line is None
+
+    def heading(self, lang: str) -> str:
+        """"Error at line 3", or "The server stopped the run"."""
+        return t("error.stopped", lang) if self.stopped else t("play.error", lang, line=self.line)
+
+    def one_line(self, lang: str) -> str:
+        """"line 3: message" (the command line's last line, an export's problem)."""
+        if self.stopped:
+            return t("cli.stopped_line", lang, message=self.message)
+        return t("cli.error_line", lang, line=self.line, message=self.message)
 
 
 @dataclass
