@@ -197,6 +197,7 @@ from .functions import (
     unsqueeze,
     var,
     where,
+    xlogy,
 )
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .legacy import (
@@ -493,6 +494,7 @@ __all__ = [
     "utils",
     "var",
     "where",
+    "xlogy",
     "zeros",
     "zeros_like",
 ]

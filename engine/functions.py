@@ -1683,3 +1683,11 @@ def _sumproduct_pair(left, right, sum_dims):
     left = reshape(permute(left, *(lro + lo + sum_dims + ro)), lro_size, lo_size, sum_size)
     right = reshape(permute(right, *(lro + sum_dims + ro + lo)), lro_size, sum_size, ro_size)
     return permute(view(bmm(left, right), *out_size), *out_permutation)
+
+
+def xlogy(input, other):
+    """input * log(other), 0 where input is 0 (XlogyBackward0); a number on either side becomes a tensor."""
+    x, y = _t(input), _t(other)
+    if dtypes.result_np_dtype([x._data, y._data]).kind != "f":
+        x, y = to_dtype(x, dtypes.get_default_dtype()), to_dtype(y, dtypes.get_default_dtype())
+    return apply(ops.XLOGY, x, y)

@@ -84,7 +84,7 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "diagonal", "diag_embed", "gather", "scatter", "scatter_add", "index_select", "index_add", "masked_fill",
               "masked_select", "masked_scatter", "cumsum", "cumprod", "logsumexp", "topk", "all", "any", "nonzero",
               "argwhere", "atan2", "arctan2", "erf", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "bmm",
-              "contiguous", "movedim", "moveaxis"):
+              "contiguous", "movedim", "moveaxis", "xlogy"):
     setattr(Tensor, _name, getattr(F, _name))
 del _name
 
@@ -208,7 +208,8 @@ for _name in ("clamp", "clip", "relu", "exp", "neg", "sigmoid", "tanh", "sqrt", 
               "acos", "atan", "erf", "atan2", "sign", "floor", "ceil", "trunc", "round", "frac", "remainder",
               "clamp_min", "clamp_max", "masked_fill", "masked_scatter", "lerp", "addcmul", "addcdiv", "cumsum",
               "cumprod", "tril", "triu", "scatter", "scatter_add", "index_add", "negative",
-              "absolute", "true_divide", "multiply", "subtract", "divide", "arcsin", "arccos", "arctan", "arctan2"):
+              "absolute", "true_divide", "multiply", "subtract", "divide", "arcsin", "arccos", "arctan", "arctan2",
+              "xlogy"):
     setattr(Tensor, f"{_name}_", _in_place(getattr(F, _name), f"{_name}_"))
 del _name
 

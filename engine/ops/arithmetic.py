@@ -15,10 +15,39 @@ from ..tensor import array, constant
 from .registry import define, vjp
 from .shapes import joined_op
 
-__all__ = ["ADD", "ADDCDIV", "ADDCMUL", "CLAMP", "CLAMP_MAX", "CLAMP_MIN", "DIV", "DIV_SCALAR", "LERP",
-           "LERP_TENSOR", "MASKED_FILL", "MASKED_FILL_TENSOR", "MASKED_SCATTER", "MASKED_SELECT", "MAXIMUM", "MINIMUM",
-           "MUL", "MUL_SCALAR", "NEG", "POW", "POW_TENSOR", "RECIPROCAL", "REMAINDER", "REMAINDER_SCALAR", "RPOW",
-           "RSUB", "SUB", "SUB_SCALAR", "WHERE", "zeros_where"]
+__all__ = [
+    "ADD",
+    "ADDCDIV",
+    "ADDCMUL",
+    "ADD_SCALAR",
+    "CLAMP",
+    "CLAMP_MAX",
+    "CLAMP_MIN",
+    "DIV",
+    "DIV_SCALAR",
+    "LERP",
+    "LERP_TENSOR",
+    "MASKED_FILL",
+    "MASKED_FILL_TENSOR",
+    "MASKED_SCATTER",
+    "MASKED_SELECT",
+    "MAXIMUM",
+    "MINIMUM",
+    "MUL",
+    "MUL_SCALAR",
+    "NEG",
+    "POW",
+    "POW_TENSOR",
+    "RECIPROCAL",
+    "REMAINDER",
+    "REMAINDER_SCALAR",
+    "RPOW",
+    "RSUB",
+    "SUB",
+    "SUB_SCALAR",
+    "WHERE",
+    "zeros_where",
+]
 
 
 # ---------------------------------------------------------------- choosing between values
@@ -206,6 +235,10 @@ MUL_SCALAR = define(
     "mul_scalar", "MulBackward1", elementwise=True, forward=lambda x, other: x * other,
     formula=("result = self * other (a number)", r"r = c\,x"),
     self=vjp("grad * other", r"\bar x = c\,\bar r", lambda grad, other: grad * other))
+ADD_SCALAR = define(
+    "add_scalar", "AddBackward1", elementwise=True, forward=lambda x, other: x + other,
+    formula=("result = self + other (a number)", r"r = x + c"),
+    self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 SUB_SCALAR = define(
     "sub_scalar", "SubBackward1", elementwise=True, forward=lambda x, other: x - other,
     formula=("result = self - other (a number)", r"r = x - c"),

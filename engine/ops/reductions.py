@@ -16,7 +16,8 @@ from .registry import define, vjp
 from .shapes import FLIP, INDEX_PUT, SCATTER, UNSQUEEZE
 
 __all__ = ["AMAX", "AMIN", "CUMPROD", "CUMSUM", "LOGSUMEXP", "MAX", "MAX_DIM", "MEAN", "MEAN_DIM", "MIN", "MIN_DIM",
-           "NORM", "PROD", "PROD_DIM", "SORT", "SORT_STABLE", "STD", "SUM", "SUM_DIM", "TOPK", "TRACE", "VAR"]
+           "NORM", "NORM_SCALAR", "PROD", "PROD_DIM", "SORT", "SORT_STABLE", "STD", "SUM", "SUM_DIM", "TOPK", "TRACE",
+           "VAR"]
 
 
 def _keepdim_shape(shape, dims):
@@ -407,3 +408,9 @@ TOPK = define(
     "topk", "TopkBackward0", forward=_topk, extra_outputs=("indices",),
     formula=("values, indices = the k largest of self along dim", r"r = \operatorname{top}_k(x)"),
     self=vjp("zeros of self's shape, grad scattered to indices", r"\bar x_{\text{idx}} = \bar r", _topk_backward))
+
+NORM_SCALAR = define(  # torch.norm(x, p, dim) as pairwise_distance calls it: PyTorch's older norm op
+    "norm_scalar", "NormBackward1", forward=_norm,
+    formula=("result = (Σ |self|^ord)^(1/ord)", r"r = \|x\|_p"),
+    self=vjp("grad * self * |self|^(ord-2) / result^(ord-1)", r"\bar x = \bar r\, \frac{x\,|x|^{p-2}}{r^{p-1}}",
+             _norm_backward))

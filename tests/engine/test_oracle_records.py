@@ -78,7 +78,7 @@ def test_records_cover_every_group():
     for record in RECORDS:
         counts[record["group"]] = counts.get(record["group"], 0) + 1
     assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api",
-                           "tensor_ops"}
+                           "tensor_ops", "nn"}
     assert len(RECORDS) >= 250
     assert counts["errors"] >= 30
     assert len({record["id"] for record in RECORDS}) == len(RECORDS)
@@ -100,7 +100,7 @@ _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 # matrix @ vector kernels block their sums in ways not replayed here, and larger products go to numpy's BLAS,
 # whose kernels depend on the CPU. Records that use products or norms must match exactly, or differ only by
 # those last bits: a float32 rounding step, which a 4-decimal print may show as one unit in its last digit.
-_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm|bmm|einsum")
+_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm|bmm|einsum|cosine_similarity|pairwise_distance")
 
 
 def _assert_same_but_last_float32_bit(got: str, want: str, context: str) -> None:

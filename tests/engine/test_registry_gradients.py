@@ -313,6 +313,61 @@ def _cases() -> dict[str, list[Case]]:
     add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 1, "largest": True, "sorted": True})
     add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 0, "largest": False, "sorted": True}, label="smallest")
     add("bmm", (_normal(rng, (2, 3, 4)), _normal(rng, (2, 4, 2))))
+    # the activations of torch.nn.functional and their backward ops
+    for shape in UNARY_SHAPES:
+        add("softplus", (_normal(rng, shape) * 2,), {"beta": 1.0, "threshold": 20.0}, True)
+        add("softplus", (_away_from_zero(rng, shape),), {"beta": 2.0, "threshold": 1.0}, True, f"{shape} beta 2")
+        add("elu", (_away_from_zero(rng, shape),), {"alpha": 1.0, "scale": 1.0, "input_scale": 1.0}, True)
+        add("elu", (_away_from_zero(rng, shape),), {"alpha": 1.67, "scale": 1.05, "input_scale": 1.0}, True,
+            f"{shape} selu")
+        add("gelu", (_normal(rng, shape),), {"approximate": "none"}, True)
+        add("gelu", (_normal(rng, shape),), {"approximate": "tanh"}, True, f"{shape} tanh")
+        add("silu", (_normal(rng, shape),), elementwise=True)
+        add("hardtanh", (rng.choice([-1.5, -0.5, 0.3, 1.4], shape) + rng.uniform(-0.05, 0.05, shape),),
+            {"min_val": -1.0, "max_val": 1.0}, True)
+        add("add_scalar", (_normal(rng, shape),), {"other": 1e-6}, True)
+    for a, b in PAIR_SHAPES:
+        add("softplus_backward", (_normal(rng, a), _normal(rng, b)), {"beta": 1.0, "threshold": 20.0}, True)
+        add("elu_backward", (_normal(rng, a), _away_from_zero(rng, b)),
+            {"alpha": 1.0, "scale": 1.0, "input_scale": 1.0, "is_result": False}, True)
+        add("gelu_backward", (_normal(rng, a), _normal(rng, b)), {"approximate": "none"}, True)
+        add("gelu_backward", (_normal(rng, a), _normal(rng, b)), {"approximate": "tanh"}, True, f"{a}x{b} tanh")
+        add("hardtanh_backward", (_normal(rng, a), rng.choice([-1.5, 0.3], b) + rng.uniform(-0.05, 0.05, b)),
+            {"min_val": -1.0, "max_val": 1.0}, True)
+        add("xlogy", (_normal(rng, a), _positive(rng, b)), elementwise=True)
+    # smooth L1 and Huber losses and their backward ops
+    for reduction in ("mean", "sum", "none"):
+        for shape in (VECTOR, MATRIX):
+            x, y = _normal(rng, shape) * 2, _normal(rng, shape) * 2
+            add("smooth_l1_loss", (x, y), {"reduction": reduction, "beta": 1.0}, label=f"{shape} {reduction}")
+            add("huber_loss", (x, y), {"reduction": reduction, "delta": 0.7}, label=f"{shape} {reduction}")
+            upstream = _normal(rng, shape if reduction == "none" else SCALAR)
+            add("smooth_l1_loss_backward", (upstream, x, y), {"reduction": reduction, "beta": 0.5},
+                label=f"{shape} {reduction}")
+            add("huber_loss_backward", (upstream, x, y), {"reduction": reduction, "delta": 1.0},
+                label=f"{shape} {reduction}")
+    # distances, batch norm, embedding
+    add("norm_scalar", (_normal(rng, MATRIX),), {"ord": 2, "dim": (1,), "keepdim": False}, label="dim=1")
+    add("norm_scalar", (_distinct(rng, MATRIX) + 0.05,), {"ord": 1, "dim": (1,), "keepdim": True}, label="p=1")
+    no_stats = {"running_mean": None, "running_var": None, "training": True, "momentum": 0.1, "eps": 1e-5}
+    add("native_batch_norm", (_normal(rng, (4, 3)), _normal(rng, (3,)), _normal(rng, (3,))), no_stats,
+        label="(N, C) training")
+    add("native_batch_norm", (_normal(rng, (3, 2, 4)), _normal(rng, (2,)), _normal(rng, (2,))), no_stats,
+        label="(N, C, L) training")
+    add("native_batch_norm", (_normal(rng, (4, 3)), _normal(rng, (3,)), _normal(rng, (3,))),
+        {"running_mean": _normal(rng, (3,)), "running_var": _positive(rng, (3,)), "training": False,
+         "momentum": 0.1, "eps": 1e-5}, label="evaluation")
+    index = np.array([[0, 2], [4, 2]])
+    add("embedding", (_normal(rng, (5, 3)),), {"indices": index, "padding_idx": -1, "scale_grad_by_freq": False,
+                                               "sparse": False})
+    # (the padding row and scale_grad_by_freq change the gradient on purpose: no central difference checks them)
+    add("embedding", (_normal(rng, (5, 3)),), {"indices": index, "padding_idx": 3, "scale_grad_by_freq": False,
+                                               "sparse": False}, label="an unused padding index")
+    add("embedding_dense_backward", (_normal(rng, (2, 2, 3)),),
+        {"indices": index, "num_weights": 5, "padding_idx": -1, "scale_grad_by_freq": False})
+    add("embedding_dense_backward", (_normal(rng, (2, 2, 3)),),
+        {"indices": index, "num_weights": 5, "padding_idx": 3, "scale_grad_by_freq": False},
+        label="an unused padding index")
     return cases
 
 

@@ -2207,6 +2207,16 @@ REGISTRY_CASES = {
     "addcdiv": ("torch.addcdiv(x, y, p)", ()), "atan2": ("torch.atan2(x, y)", ()), "erf": ("x.erf()", ()),
     "cumsum": ("x.cumsum(1)", ()), "cumprod": ("x.cumprod(1)", ()), "logsumexp": ("x.logsumexp(1)", ()),
     "topk": ("x.topk(2).values", ()), "bmm": ("torch.bmm(x.unsqueeze(0), y.t().unsqueeze(0))", ()),
+    "softplus": ("F.softplus(x)", ()), "softplus_backward": ("grad(F.softplus(x), x)", ()), "elu": ("F.elu(x)", ()),
+    "elu_backward": ("grad(F.elu(x), x)", ()), "gelu": ("F.gelu(x)", ()), "gelu_backward": ("grad(F.gelu(x), x)", ()),
+    "silu": ("F.silu(x)", ()), "hardtanh": ("F.hardtanh(x)", ()), "hardtanh_backward": ("grad(F.hardtanh(x), x)", ()),
+    "xlogy": ("torch.xlogy(x, p)", ()), "add_scalar": ("F.pairwise_distance(x, y)", (0,)),
+    "norm_scalar": ("F.pairwise_distance(x, y)", ()), "smooth_l1_loss": ("F.smooth_l1_loss(x, y)", ()),
+    "smooth_l1_loss_backward": ("grad(F.smooth_l1_loss(x, y), x)", ()), "huber_loss": ("F.huber_loss(x, y)", ()),
+    "huber_loss_backward": ("grad(F.huber_loss(x, y), x)", ()),
+    "native_batch_norm": ("F.batch_norm(x, None, None, training=True)", ()),
+    "embedding": ("F.embedding(torch.tensor([1, 0]), x)", ()),
+    "embedding_dense_backward": ("grad(F.embedding(torch.tensor([1, 0]), x) ** 2, x)", ()),
 }
 REGISTRY_PREAMBLE = '''x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
 y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
@@ -2646,6 +2656,181 @@ for _name, _code in TENSOR_OPS_CASES.items():
     case("tensor_ops", _name, _code)
 for _name, _code in TENSOR_OPS_ERRORS.items():
     case("tensor_ops", f"error_{_name}", _code + "\n")
+
+# --------------------------------------------------------------------------------------------------
+# nn: torch.nn.functional's activations, losses and distances, and the modules lessons add next
+# --------------------------------------------------------------------------------------------------
+
+NN_CASES = {
+    "activations": with_x("""
+        torch.set_printoptions(precision=8)
+        for f in (F.softplus, F.elu, F.silu, F.hardtanh, F.relu6, F.selu, lambda t: F.gelu(t, approximate='tanh'),
+                  lambda t: F.softplus(t, 2, 1), lambda t: F.elu(t, 0.5), lambda t: F.hardtanh(t, -0.5, 0.5)):
+            y = f(x * 1.7)
+            print(y)
+            (y * torch.tensor([1., -2., 3.])).sum().backward()
+            print(x.grad)
+            x.grad = None
+        """),
+    "gelu": """
+        x = torch.tensor([[0.5, -0.25, 2.0], [1.0, 0.25, 2.5]], requires_grad=True)
+        y = F.gelu(x)
+        print(y, y.grad_fn, F.gelu(x, approximate='tanh'))
+        y.sum().backward()
+        print(x.grad)
+        """,
+    "activation_graphs": with_x("""
+        def names(t):
+            return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+        for f in (F.softplus, lambda t: F.gelu(t, approximate='tanh'), F.elu, F.silu, F.hardtanh, F.relu6, F.selu):
+            y = f(x)
+            g, = torch.autograd.grad(y.sum(), x, create_graph=True)
+            gg, = torch.autograd.grad((g * g).sum(), x)
+            print(names(y), names(g), gg)
+        g, = torch.autograd.grad(F.gelu(x).sum(), x, create_graph=True)
+        print(names(g), names(torch.autograd.grad((g * g).sum(), x, create_graph=True)[0]))
+        """),
+    "activation_modules": """
+        print(torch.nn.Softplus(), torch.nn.Softplus(beta=2, threshold=10), torch.nn.GELU(), torch.nn.GELU('tanh'))
+        print(torch.nn.ELU(), torch.nn.ELU(0.5, inplace=True), torch.nn.SiLU(), torch.nn.Hardtanh(-2, 2),
+              torch.nn.ReLU6())
+        print(torch.nn.SELU(), type(torch.nn.GELU()), type(torch.nn.Hardtanh()))
+        x = torch.linspace(-3, 3, 7)
+        for m in (torch.nn.Softplus(), torch.nn.ELU(), torch.nn.SiLU(), torch.nn.Hardtanh(), torch.nn.ReLU6()):
+            print(m(x))
+        """,
+    "smooth_l1_and_huber": with_x("""
+        torch.set_printoptions(precision=8)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        for fn in (F.smooth_l1_loss, F.huber_loss, lambda a, b: F.smooth_l1_loss(a, b, beta=0.5, reduction='sum'),
+                   lambda a, b: F.huber_loss(a, b, delta=0.7, reduction='none'),
+                   lambda a, b: F.smooth_l1_loss(a, b, beta=0.)):
+            loss = fn(x, y)
+            print(loss)
+            loss.backward(torch.ones_like(loss))
+            print(x.grad, y.grad)
+            x.grad = y.grad = None
+        for m in (torch.nn.SmoothL1Loss(), torch.nn.SmoothL1Loss(beta=0.5), torch.nn.HuberLoss(delta=2.)):
+            print(m, m(x, y))
+        g, = torch.autograd.grad(F.smooth_l1_loss(x, y), x, create_graph=True)
+        print(g.grad_fn, torch.autograd.grad(F.huber_loss(x, y), x, create_graph=True)[0].grad_fn)
+        """),
+    "kl_div": with_x("""
+        torch.set_printoptions(precision=8)
+        p = torch.tensor([[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]], requires_grad=True)
+        q = x.log_softmax(1).detach().requires_grad_()
+        for red in ('batchmean', 'sum', 'mean', 'none'):
+            loss = F.kl_div(q, p, reduction=red)
+            print(loss)
+            loss.sum().backward()
+            print(q.grad, p.grad)
+            q.grad = p.grad = None
+        print(F.kl_div(x, p.log(), log_target=True, reduction='batchmean'))
+        print(torch.nn.KLDivLoss(reduction='batchmean')(x.log_softmax(1), p))
+        print(torch.xlogy(torch.tensor([0., 2., 3., 0.]), torch.tensor([0., 0., 2., 3.])),
+              torch.xlogy(2, torch.tensor([1., 3.])))
+        a = torch.tensor([0., 2., 3., 0.], requires_grad=True)
+        b = torch.tensor([0., 0., 2., 3.], requires_grad=True)
+        torch.xlogy(a, b).sum().backward()
+        print(a.grad, b.grad)
+        """),
+    "distances": with_x("""
+        torch.set_printoptions(precision=8)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        c = F.cosine_similarity(x, y)
+        print(c, F.cosine_similarity(x, y, dim=0), c.grad_fn)
+        c.sum().backward()
+        print(x.grad, y.grad)
+        x.grad = y.grad = None
+        n = F.normalize(x)
+        print(n, F.normalize(x, p=1, dim=0), n.grad_fn)
+        n.sum().backward()
+        print(x.grad)
+        x.grad = None
+        d = F.pairwise_distance(x, y)
+        print(d, d.grad_fn, F.pairwise_distance(x, y, p=1, keepdim=True))
+        d.sum().backward()
+        print(x.grad, y.grad)
+        """),
+    "batch_norm_training_and_eval": """
+        torch.set_printoptions(precision=8)
+        bn = torch.nn.BatchNorm1d(3)
+        print(bn)
+        x = torch.randn(5, 3, requires_grad=True) * 2 + 1
+        for step in range(3):
+            y = bn(x)
+            print(y)
+            (y * torch.arange(15.).reshape(5, 3)).sum().backward()
+        print(bn.running_mean, bn.running_var, bn.num_batches_tracked)
+        print(bn.weight.grad, bn.bias.grad, y.grad_fn._saved_result1, y.grad_fn._saved_result2)
+        bn.eval()
+        y = bn(x)
+        print(y, y.grad_fn)
+        y.sum().backward()
+        print(bn.weight.grad)
+        print(list(bn.state_dict().keys()), [n for n, _ in bn.named_buffers()])
+        """,
+    "batch_norm_3d_and_options": """
+        torch.set_printoptions(precision=8)
+        bn = torch.nn.BatchNorm1d(2, momentum=None, affine=False)
+        x = torch.randn(4, 2, 3, requires_grad=True)
+        y = bn(x)
+        y2 = bn(x * 2)
+        print(y, bn.running_mean, bn.running_var, bn)
+        torch.set_printoptions(precision=4)
+        y.backward(torch.linspace(-1, 1, 24).reshape(4, 2, 3))
+        print(x.grad)
+        print(torch.nn.BatchNorm1d(4, bias=False), torch.nn.BatchNorm1d(4, track_running_stats=False).running_mean)
+        model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.GELU(),
+                                    torch.nn.Linear(4, 1))
+        print(model)
+        print([n for n, _ in model.named_parameters()], [n for n, _ in model.named_buffers()])
+        """,
+    "embedding": """
+        e = torch.nn.Embedding(5, 3, padding_idx=0)
+        print(e, e.weight)
+        i = torch.tensor([[0, 2], [4, 2]])
+        out = e(i)
+        print(out, out.grad_fn)
+        out.sum().backward()
+        print(e.weight.grad)
+        print(F.embedding(torch.tensor([1, 1, 3]), e.weight), torch.nn.Embedding(10, 3))
+        e2 = torch.nn.Embedding.from_pretrained(torch.eye(3))
+        print(e2(torch.tensor([2, 0])), e2.weight.requires_grad, type(e2))
+        w = torch.randn(4, 2, requires_grad=True)
+        g, = torch.autograd.grad((F.embedding(torch.tensor([1, 1, 3]), w) ** 2).sum(), w, create_graph=True)
+        print(g, g.grad_fn)
+        """,
+    "warnings": """
+        import warnings
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            print(F.smooth_l1_loss(x, torch.ones(3)), F.huber_loss(x, torch.ones(3)))
+            print(F.kl_div(x.log_softmax(1), x.softmax(1).detach()))
+            print(torch.nn.KLDivLoss()(x.log_softmax(1), x.softmax(1).detach()))
+        for w in caught:
+            print(w.category.__name__, w.message)
+        """,
+}
+NN_ERRORS = {
+    "gelu_approximate": "F.gelu(torch.ones(2), approximate='foo')",
+    "smooth_l1_negative_beta": "F.smooth_l1_loss(torch.ones(2), torch.ones(2), beta=-1)",
+    "huber_zero_delta": "F.huber_loss(torch.ones(2), torch.ones(2), delta=0)",
+    "cosine_similarity_sizes": "F.cosine_similarity(torch.ones(2, 3), torch.ones(2, 4))",
+    "embedding_float_indices": "F.embedding(torch.tensor([1.]), torch.ones(3, 2))",
+    "embedding_out_of_range": "torch.nn.Embedding(3, 2)(torch.tensor([3]))",
+    "batch_norm_no_running_mean": "F.batch_norm(torch.ones(2, 3), None, None)",
+    "batch_norm_1d_input": "torch.nn.BatchNorm1d(3)(torch.ones(3))",
+    "batch_norm_4d_input": "torch.nn.BatchNorm1d(3)(torch.ones(2, 3, 4, 5))",
+    "batch_norm_one_value": "torch.nn.BatchNorm1d(3)(torch.ones(1, 3))",
+    "hardtanh_module_bounds": "torch.nn.Hardtanh(1, 0)",
+    "hardtanh_bounds": "F.hardtanh(torch.ones(2), 1., 0.)",
+}
+for _name, _code in NN_CASES.items():
+    case("nn", _name, _code)
+for _name, _code in NN_ERRORS.items():
+    case("nn", f"error_{_name}", _code + "\n")
 
 # --------------------------------------------------------------------------------------------------
 # rng: bit-exact streams of torch's CPU generator (mt19937 + its normal/uniform transforms)
