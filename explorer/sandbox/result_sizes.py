@@ -19,6 +19,9 @@ FROM_DATA = {"tensor", "as_tensor", "array", "asarray", "from_numpy", "new_tenso
 LIKE = {"ones_like", "zeros_like", "empty_like", "rand_like", "randn_like", "full_like", "randint_like"}
 MATMUL = {"matmul", "mm", "bmm", "mv", "dot", "inner", "__matmul__", "__rmatmul__", "vdot"}
 JOIN = {"cat", "stack", "concatenate", "concat", "hstack", "vstack", "column_stack", "row_stack"}
+# torch.Tensor(2, 3) is a 2x3 tensor, torch.Tensor([2, 3]) holds 2 and 3 (the legacy constructors)
+LEGACY = {"Tensor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor", "HalfTensor",
+          "ByteTensor", "ShortTensor", "CharTensor"}
 
 
 @dataclass
@@ -178,6 +181,19 @@ class Sizer:
         if name in FROM_DATA:
             data = args[0] if args else kwargs.get("data", kwargs.get("object", ()))
             return Estimate(self.nested_count(data))
+        if name in LEGACY:
+            if args and all(_as_int(a) is not None for a in args):
+                dims = dims_from(args)
+                return Estimate(product(dims) if dims is not None else 0)
+            if len(args) == 1 and isinstance(args[0], (tuple, list)) and type(args[0]).__name__ == "Size":
+                return Estimate(product(args[0]))
+            return Estimate(self.nested_count(args[0]) if args else 0)
+        if name in {"Linear", "LazyLinear"}:
+            given = list(args[:2]) + [kwargs.get(k) for k in ("in_features", "out_features")[len(args[:2]):]]
+            features = [_as_int(a) if a is not None else None for a in given]
+            if len(features) == 2 and None not in features:
+                return Estimate(max(features[0], 0) * max(features[1], 0))
+            return Estimate(0)
         if name in LIKE:
             shape = self.shape(args[0]) if args else None
             return Estimate(product(shape) if shape is not None else 0)

@@ -423,6 +423,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "function calls nest deeper than {limit} (endless recursion?)",
         "zh": "函数调用嵌套超过 {limit} 层（是无限递归吗？）",
     },
+    "limit.classes": {
+        "en": "the program ran more than {limit} class statements",
+        "zh": "程序执行的 class 语句超过 {limit} 个",
+    },
     "limit.python_recursion": {
         "en": "the program nests too deeply to run",
         "zh": "程序嵌套太深，无法运行",
