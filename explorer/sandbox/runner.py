@@ -163,7 +163,10 @@ def run_in_process(
     grad_mode = engine.is_grad_enabled()
     default_dtype = engine.get_default_dtype()
     with contextlib.ExitStack() as stack, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # the engine's warnings (and numpy's) go into the output where they happened; Interpreter.show_warning
+        # shows each once per line of the program, as Python's default filter would
+        warnings.simplefilter("always")
+        warnings.showwarning = interp.show_warning
         capture = stack.enter_context(engine.graph.capture())
         recorder = stack.enter_context(JacobianRecorder(limits, lambda: interp.hooked).recording())
         interp.tracker = TensorTracker(interp.budget, capture, recorder)
