@@ -244,6 +244,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "frame.forward": {"en": "forward: {f}", "zh": "前向：{f}"},
     "frame.vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
     "frame.where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
+    "frame.user_backward": {
+        "en": "{name}.backward, as the program wrote it:",
+        "zh": "{name}.backward（程序自己写的）：",
+    },
+    "frame.user_gradient": {"en": "  returned for input {i}: {v}", "zh": "  为输入 {i} 返回：{v}"},
     "frame.sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
     "frame.sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
     "frame.accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
