@@ -54,10 +54,10 @@ class ExceptionSupport:
                 message = message.removeprefix(": ")
                 exc = kind(message) if message else kind()
                 cause.python = exc
-                self.origins[id(exc)] = (exc, error)
+                self.remember_origin(exc, error)
             return exc
         if isinstance(cause, Exception) and not isinstance(cause, ProgramError):
-            self.origins.setdefault(id(cause), (cause, error))
+            self.remember_origin(cause, error)
             return cause
         return None
 

@@ -178,9 +178,9 @@ class GeneratorSupport:
         try:
             kind = type(stmt)
             if kind is ast.Expr:
-                yield from self._gen_value(stmt.value)
+                yield from self._gen_value(stmt.value, gen)
             elif kind in (ast.Assign, ast.AnnAssign):
-                value = yield from self._gen_value(stmt.value)
+                value = yield from self._gen_value(stmt.value, gen)
                 for target in stmt.targets if kind is ast.Assign else [stmt.target]:
                     self.assign(target, value)
             elif kind is ast.If:
@@ -199,14 +199,14 @@ class GeneratorSupport:
         except Exception as exc:
             raise self.program_error(exc, stmt) from None
 
-    def _gen_value(self, node):
+    def _gen_value(self, node, gen: SandboxGenerator):
         if isinstance(node, ast.Yield):
             value = None if node.value is None else self.eval(node.value)
             self.line = node.lineno
             return (yield value)
-        return (yield from self._delegate(self.eval(node.value)))
+        return (yield from self._delegate(self.eval(node.value), gen))
 
-    def _delegate(self, source):
+    def _delegate(self, source, gen: SandboxGenerator):
         """`yield from source`: a generator of the program's is resumed (send goes through), anything else is
         iterated; the value is the sub-generator's return value."""
         if isinstance(source, SandboxGenerator):
@@ -219,7 +219,7 @@ class GeneratorSupport:
                 try:
                     sent = yield value
                 except GeneratorExit:
-                    if not source.finished:
+                    if gen.closing and not source.finished:  # close() goes down the chain; collection does not
                         self.close_generator(source)
                     raise
         for item in self.iterate(source):

@@ -123,6 +123,8 @@ MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linal
 # the seed of a run's own `random` and `numpy.random` generators: every run starts from the same state, as a
 # script run under `random.seed(0)` and `np.random.seed(0)` would
 RUN_SEED = 0
+# exceptions whose first ProgramError is remembered (Interpreter.remember_origin)
+MAX_ORIGINS = 2_000
 
 
 class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
@@ -249,8 +251,18 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         error = self._describe_error(exc, node)
         error.cause = exc
         if isinstance(exc, Exception) and not isinstance(exc, (LimitExceeded, Refusal, CheckFailure)):
-            self.origins[id(exc)] = (exc, error)
+            self.remember_origin(exc, error)
         return error
+
+    def remember_origin(self, exc: BaseException, error: ProgramError) -> None:
+        """Where `exc` began, for a re-raise or its way back from Python code; the most recent ones only (a loop
+        that raises and catches must not fill the memory)."""
+        origins = self.origins
+        if id(exc) in origins and origins[id(exc)][0] is exc:
+            return
+        origins[id(exc)] = (exc, error)
+        if len(origins) > MAX_ORIGINS:
+            del origins[next(iter(origins))]
 
     def _describe_error(self, exc: BaseException, node) -> ProgramError:
         line = getattr(node, "lineno", None) or self.line

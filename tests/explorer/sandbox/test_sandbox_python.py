@@ -678,3 +678,40 @@ def test_an_uncaught_error_names_the_line_it_began_on():
     result = run_program(PROGRAMS["uncaught_user_exception"], isolated=False)
     assert (result.error.line, result.error.kind) == (6, "ShapeError")
     assert result.error.message == "ShapeError: expected 2 dims, got 3"
+
+
+def test_a_collected_generator_runs_none_of_the_programs_code_but_close_does():
+    """close() runs the program's `finally` blocks down a `yield from` chain; a generator the program drops is
+    not resumed again, so its `finally` never runs at some later moment of the run (where Python would run it)."""
+    program = """def inner():
+    try:
+        yield 1
+        yield 2
+    finally:
+        print('inner cleanup')
+def outer():
+    yield from inner()
+g = outer()
+print(next(g))
+g.close()
+print('closed')
+h = outer()
+print(next(h))
+h = None
+print('dropped')
+"""
+    result = run_program(program, isolated=False)
+    assert result.error is None
+    assert result.text() == "1\ninner cleanup\nclosed\n1\ndropped\n"
+
+
+def test_raising_and_catching_in_a_loop_keeps_memory_bounded():
+    program = "n = 0\nfor i in range(20000):\n    try:\n        raise ValueError(i)\n    except ValueError:\n" \
+              "        n += 1\nprint(n)\n"
+    from explorer.sandbox import Interpreter
+    from explorer.sandbox.interpreter import MAX_ORIGINS
+
+    interp = Interpreter()
+    interp.run(program)
+    assert interp.outputs[0].text == "20000\n"
+    assert len(interp.origins) <= MAX_ORIGINS
