@@ -1857,14 +1857,14 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         builtin = self.builtins.get(cls.__name__) if cls.__module__ == "builtins" else None
         if isinstance(builtin, BuiltinFunction) and builtin.pytype is cls:
             return builtin
-        if isinstance(value, UserClass):
-            cls = type(value.real)
+        if isinstance(value, (UserClass, ClassRef)) or (isinstance(value, BuiltinFunction) and value.pytype):
+            cls = type(value.real) if isinstance(value, UserClass) else type  # a class's type: its metaclass
+            if cls is type:
+                return self.builtins["type"]
         display = self._type_displays.get(cls)
         if display is None:
             if isinstance(value, (BuiltinFunction, EngineFunction)):
                 name = "builtin_function_or_method"
-            elif isinstance(value, UserClass) or cls is type:
-                name = "type" if cls is type else _display_name(cls, self.engine_root)
             else:
                 name = _display_name(cls, self.engine_root)
             display = TypeDisplay(cls, name)
