@@ -50,6 +50,8 @@ def apply(op, *inputs, **attrs):
         out = op.forward(*arrays, **attrs)
         if op.extra_outputs:
             out, extras = out
+        if op.several_outputs:
+            return _apply_several(op, inputs, attrs, out, requires_grad)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     result = wrap(out)
@@ -59,6 +61,20 @@ def apply(op, *inputs, **attrs):
         result._grad_fn = op.node_class(op, inputs, attrs, result, extras)
         result._requires_grad = True
     return result if extras is None else (result, extras)
+
+
+def _apply_several(op, inputs, attrs, arrays, requires_grad) -> tuple:
+    """An op with several outputs (split's pieces): one node, each output its own tensor (`_output_nr`)."""
+    results = tuple(wrap(np.asarray(a)) for a in arrays)
+    for i, result in enumerate(results):
+        result._output_nr = i
+        if op.view:
+            result._version_counter = inputs[0]._version_counter
+    if requires_grad and is_grad_enabled():
+        node = op.node_class(op, inputs, attrs, results, None)
+        for result in results:
+            result._grad_fn, result._requires_grad = node, True
+    return results
 
 
 def broadcast_error(arrays) -> RuntimeError:

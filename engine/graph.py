@@ -189,10 +189,12 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         attrs = _op_attrs(node, out_t)
         attrs["kind"] = "op"
         g.add_node(nid, **attrs)
-        if out_t is not None:
-            tid = tensor_id(out_t)
-            seen_tensors.setdefault(tid, out_t)
-            g.add_edge(nid, tid, arg=0)
+        outputs = [out_t] if node.output_count == 1 else [node.output(k) for k in range(node.output_count)]
+        for k, t in enumerate(outputs):
+            if t is not None:
+                tid = tensor_id(t)
+                seen_tensors.setdefault(tid, t)
+                g.add_edge(nid, tid, arg=k)
         for i, x in enumerate(node._inputs):
             if isinstance(x, Tensor):
                 tid = tensor_id(x)

@@ -67,6 +67,28 @@ acos = _rounded_from_float64(np.arccos, math.acos)
 atan = _rounded_from_float64(np.arctan, math.atan)
 
 
+_erf_each = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function, computed in float64 and rounded once: PyTorch's float32 erf on the few elements a lesson
+    prints (its vectorised kernel, on 16 elements at a time, differs in the last bit for about 1% of inputs)."""
+    kind = type(x)
+    if kind is np.float32 or kind is np.float64:
+        return kind(math.erf(x))
+    x = np.asarray(x)
+    return np.asarray(_erf_each(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
+
+
+def atan2(y, x):
+    """atan2 computed in float64 and rounded once (PyTorch's vectorised float32 atan2 differs from this in the last
+    bit for about 2% of inputs)."""
+    dtype = np.result_type(y, x)
+    if dtype == np.float32:
+        return np.arctan2(np.asarray(y, np.float64), np.asarray(x, np.float64)).astype(np.float32)
+    return np.arctan2(y, x)
+
+
 def sigmoid(x):
     """PyTorch's formula as is: exp(-x) may overflow to inf, and 1 / inf is the 0 PyTorch prints."""
     return 1 / (1 + exp(-x))
@@ -119,6 +141,203 @@ def add_scaled(x, y, alpha):
 def fma32(a, b, c):
     """a * b + c rounded once to float32 (the float64 product of two float32 values is exact)."""
     return (a.astype(np.float64) * b + c).astype(np.float32)
+
+
+def fma(a, b, c):
+    """a * b + c rounded once in the result's dtype: the fused multiply-add that PyTorch's compiled kernels use
+    (lerp, addcmul). float32 goes through float64 (its product is exact there), float64 through long double."""
+    dtype = np.result_type(a, b, c)
+    if dtype == np.float32:
+        wide = np.float64
+    elif dtype == np.float64:
+        wide = np.longdouble
+    else:
+        return np.asarray(a * b + c)
+    return np.asarray(np.asarray(a, wide) * np.asarray(b, wide) + np.asarray(c, wide)).astype(dtype)
+
+
+def cumulative(ufunc, x, axis):
+    """cumsum (np.add) or cumprod (np.multiply) as PyTorch's CPU kernel runs it: one running total along the
+    axis, kept in float64 for float32 values (its accumulate type) and rounded as each element is written."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return np.array(x, copy=True)
+    if x.dtype in (np.float32, np.float16):
+        return ufunc.accumulate(x.astype(np.float64), axis=axis).astype(x.dtype)
+    return ufunc.accumulate(x, axis=axis)
+
+
+# ---------------------------------------------------------------- topk: libstdc++'s selection order
+# PyTorch's CPU topk fills a vector of (value, index) pairs and calls std::partial_sort (when k * 64 <= n) or
+# std::nth_element, then std::sort on the first k - 1. Which of several equal values it returns, and in what
+# order, is what GCC's libstdc++ algorithms do; they are replayed here step by step (a lesson prints the
+# indices of tied values).
+def _move_median_to_first(q, result, a, b, c, less):
+    if less(q[a], q[b]):
+        if less(q[b], q[c]):
+            q[result], q[b] = q[b], q[result]
+        elif less(q[a], q[c]):
+            q[result], q[c] = q[c], q[result]
+        else:
+            q[result], q[a] = q[a], q[result]
+    elif less(q[a], q[c]):
+        q[result], q[a] = q[a], q[result]
+    elif less(q[b], q[c]):
+        q[result], q[c] = q[c], q[result]
+    else:
+        q[result], q[b] = q[b], q[result]
+
+
+def _unguarded_partition_pivot(q, first, last, less):
+    mid = first + (last - first) // 2
+    _move_median_to_first(q, first, first + 1, mid, last - 1, less)
+    pivot, lo, hi = first, first + 1, last
+    while True:
+        while less(q[lo], q[pivot]):
+            lo += 1
+        hi -= 1
+        while less(q[pivot], q[hi]):
+            hi -= 1
+        if not lo < hi:
+            return lo
+        q[lo], q[hi] = q[hi], q[lo]
+        lo += 1
+
+
+def _insertion_sort(q, first, last, less):
+    for i in range(first + 1, last):
+        value = q[i]
+        if less(value, q[first]):
+            q[first + 1:i + 1] = q[first:i]
+            q[first] = value
+        else:
+            j = i
+            while less(value, q[j - 1]):
+                q[j] = q[j - 1]
+                j -= 1
+            q[j] = value
+
+
+def _adjust_heap(q, first, hole, length, value, less):
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if less(q[first + child], q[first + child - 1]):
+            child -= 1
+        q[first + hole] = q[first + child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        q[first + hole] = q[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and less(q[first + parent], value):
+        q[first + hole] = q[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    q[first + hole] = value
+
+
+def _make_heap(q, first, last, less):
+    length = last - first
+    if length < 2:
+        return
+    parent = (length - 2) // 2
+    while True:
+        _adjust_heap(q, first, parent, length, q[first + parent], less)
+        if parent == 0:
+            return
+        parent -= 1
+
+
+def _pop_heap(q, first, last, result, less):
+    value = q[result]
+    q[result] = q[first]
+    _adjust_heap(q, first, 0, last - first, value, less)
+
+
+def _heap_select(q, first, middle, last, less):
+    _make_heap(q, first, middle, less)
+    for i in range(middle, last):
+        if less(q[i], q[first]):
+            _pop_heap(q, first, middle, i, less)
+
+
+def _sort_heap(q, first, last, less):
+    while last - first > 1:
+        last -= 1
+        _pop_heap(q, first, last, last, less)
+
+
+def _introsort_loop(q, first, last, depth, less):
+    while last - first > 16:
+        if depth == 0:
+            _heap_select(q, first, last, last, less)
+            _sort_heap(q, first, last, less)
+            return
+        depth -= 1
+        cut = _unguarded_partition_pivot(q, first, last, less)
+        _introsort_loop(q, cut, last, depth, less)
+        last = cut
+
+
+def _std_sort(q, first, last, less):
+    if last - first < 2:
+        return
+    _introsort_loop(q, first, last, 2 * ((last - first).bit_length() - 1), less)
+    if last - first > 16:
+        _insertion_sort(q, first, first + 16, less)
+        for i in range(first + 16, last):  # (unguarded: the first 16 hold a smaller value)
+            value, j = q[i], i
+            while less(value, q[j - 1]):
+                q[j] = q[j - 1]
+                j -= 1
+            q[j] = value
+    else:
+        _insertion_sort(q, first, last, less)
+
+
+def _nth_element(q, nth, less):
+    first, last = 0, len(q)
+    if first == last or nth == last:
+        return
+    depth = 2 * ((last - first).bit_length() - 1)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(q, first, nth + 1, last, less)
+            q[first], q[nth] = q[nth], q[first]
+            return
+        depth -= 1
+        cut = _unguarded_partition_pivot(q, first, last, less)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(q, first, last, less)
+
+
+def topk_order(values, k: int, largest: bool, sorted: bool) -> list[int]:
+    """The indices PyTorch's CPU topk returns for a 1-d sequence of values, in its order (NaN counts as the
+    largest value)."""
+    if largest:
+        def less(a, b):
+            return (a[0] != a[0] and b[0] == b[0]) or a[0] > b[0]
+    else:
+        def less(a, b):
+            return (a[0] == a[0] and b[0] != b[0]) or a[0] < b[0]
+    q = [(float(v), i) for i, v in enumerate(values)]
+    n = len(q)
+    if k == 0:
+        return []
+    if k * 64 <= n:
+        _heap_select(q, 0, k, n, less)
+        _sort_heap(q, 0, k, less)
+    else:
+        _nth_element(q, k - 1, less)
+        if sorted:
+            _std_sort(q, 0, k - 1, less)
+    return [i for _, i in q[:k]]
 
 
 # ---------------------------------------------------------------- sums in PyTorch's order
@@ -412,9 +631,25 @@ def cascade_sum(values, dtype, positions, batch):
 # agreed with PyTorch for 22% of random products up to 13x13x13, this order for 82%, and for every
 # vector @ matrix). mm uses it for products of up to this many terms (m * k * n), the size whose results a
 # lesson prints; larger ones go to BLAS (a 32x20 @ 20x64 product: 28 us in order, 2 us in BLAS; 300 random
-# lesson-style programs differ from PyTorch as often with either bound). mv stays on BLAS: the in-order sum
-# there broke the mv lesson's print (seed 004).
+# lesson-style programs differ from PyTorch as often with either bound). Matrix @ vector: `mv_in_order`.
 IN_ORDER_MAX_TERMS = 4096
+
+
+# PyTorch's matrix @ vector (MKL's gemv) adds the k products of a row in order when k is at most 4 (1,500
+# random float32 shapes: all agreed; numpy's BLAS agreed on 9%); for longer rows its kernel blocks the sum in
+# a way not replayed here (BLAS then, within the last bit). d2l's synthetic data is a (n, 2) @ (2,) product.
+MV_IN_ORDER_MAX_K = 4
+
+
+def mv_in_order(a, v):
+    """`a @ v` of a matrix and a vector, the row sums in order for short rows; BLAS otherwise."""
+    k = a.shape[1]
+    if a.dtype.kind == "f" and a.dtype == v.dtype and 1 < k <= MV_IN_ORDER_MAX_K:
+        total = a[:, 0] * v[0]
+        for j in range(1, k):
+            total = total + a[:, j] * v[j]
+        return total
+    return np.matmul(a, v)
 
 
 def matmul_in_order(a, b):
@@ -431,4 +666,20 @@ def matmul_in_order(a, b):
                 # so a single column takes np.add.accumulate, which keeps the order
                 return np.add.reduce(terms, axis=1)
             return np.add.accumulate(terms, axis=1)[:, -1, :].copy()
+    return np.matmul(a, b)
+
+
+# PyTorch's bmm adds each product's k terms one after another too: for batches of products of fewer than 400
+# terms (m * k * n) its own loop (baddbmm_cpu_kernel, in the tensor's dtype), for larger ones MKL, whose small
+# products sum in order as mm's do. Batches whose products are in mm's in-order range take this path.
+def bmm_in_order(a, b):
+    """`a @ b` of two batches of matrices, each product as `matmul_in_order` sums it."""
+    if a.dtype.kind == "f" and a.dtype == b.dtype:
+        _, m, k = a.shape
+        n = b.shape[2]
+        if k > 1 and m * k * n <= IN_ORDER_MAX_TERMS:
+            terms = np.multiply(a[:, :, :, None], b[:, None, :, :])  # (batch, m, k, n)
+            if n > 1:
+                return np.add.reduce(terms, axis=2)
+            return np.add.accumulate(terms, axis=2)[:, :, -1, :].copy()
     return np.matmul(a, b)

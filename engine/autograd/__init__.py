@@ -7,6 +7,7 @@ from ..legacy import Variable
 from . import function, functional
 from .differentiate import backward, grad
 from .function import Function
+from .gradcheck import gradcheck
 
 __all__ = [
            "Function",
@@ -16,7 +17,13 @@ __all__ = [
            "function",
            "functional",
            "grad",
+           "gradcheck",
            "is_grad_enabled",
            "no_grad",
            "set_grad_enabled",
 ]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.autograd' has no attribute '{name}'")

@@ -11,3 +11,8 @@ from .parameter import Parameter
 __all__ = ["BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "Identity", "L1Loss",
            "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss",
            "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "parameter"]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.nn' has no attribute '{name}'")

@@ -26,7 +26,10 @@ def _reduction(size_average, reduce, reduction):
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    return ("mean" if size_average else "sum") if reduce else "none"
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  UserWarning, stacklevel=3)
+    return reduction
 
 
 def _check_same_size(input, target, what):
@@ -195,5 +198,23 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input * _F._t(mask / (1 - p))
 
 
+def one_hot(tensor, num_classes=-1):
+    """Each integer class index as a row of zeros with a 1 at that class (int64, like PyTorch)."""
+    data = tensor._data
+    if data.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if data.size and data.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    classes = int(data.max()) + 1 if num_classes == -1 and data.size else num_classes
+    if data.size and data.max() >= classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _F.wrap(np.eye(classes, dtype=np.int64)[data])
+
+
 def relu6(input, inplace=False):
     return _F.clamp(input, 0, 6)
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.nn.functional' has no attribute '{name}'")

@@ -125,6 +125,9 @@ class LogSoftmax(Softmax):
         return F.log_softmax(input, self.dim)
 
 
-for _cls in (Linear, Identity, Flatten, Dropout, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax):
-    _cls.__module__ = "torch.nn.modules"
-del _cls
+# where PyTorch defines each (what type() prints)
+for _cls, _module in ((Linear, "linear"), (Identity, "linear"), (Flatten, "flatten"), (Dropout, "dropout"),
+                      (ReLU, "activation"), (LeakyReLU, "activation"), (Sigmoid, "activation"), (Tanh, "activation"),
+                      (Softmax, "activation"), (LogSoftmax, "activation")):
+    _cls.__module__ = f"torch.nn.modules.{_module}"
+del _cls, _module

@@ -6,11 +6,13 @@ TanhBackwardBackward0 as PyTorch does."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import numerics
 from ..tensor import array, constant
-from .arithmetic import MUL_SCALAR
+from .arithmetic import MASKED_FILL, MUL_SCALAR
 from .registry import define, vjp
 
 __all__ = [
@@ -18,11 +20,13 @@ __all__ = [
     "ACOS",
     "ASIN",
     "ATAN",
+    "ATAN2",
     "CEIL",
     "CLONE",
     "COPY",
     "COS",
     "COSH",
+    "ERF",
     "EXP",
     "EXP2",
     "EXPM1",
@@ -142,6 +146,28 @@ COSH = define(
     "cosh", "CoshBackward0", elementwise=True, forward=numerics.cosh,
     formula=("result = cosh(self)", r"r = \cosh x"),
     self=vjp("grad * sinh(self)", r"\bar x = \bar r \sinh x", lambda grad, self: grad * self.sinh()))
+
+
+
+def _atan2_reciprocal(self, other):
+    # PyTorch's atan2_backward: 1 / (self² + other²), 0 where that sum is 0 (its reciprocal would be inf)
+    total = self * self + other * other
+    return MASKED_FILL(total.reciprocal(), mask=array(total) == 0, value=0)
+
+
+ATAN2 = define(
+    "atan2", "Atan2Backward0", elementwise=True, forward=numerics.atan2,
+    formula=("result = atan2(self, other), the angle of the point (other, self)", r"r = \operatorname{atan2}(y, x)"),
+    self=vjp("grad * other / (self² + other²)", r"\bar y = \frac{\bar r\, x}{x^2 + y^2}",
+             lambda grad, self, other: grad * other * _atan2_reciprocal(self, other)),
+    other=vjp("grad * -self / (self² + other²)", r"\bar x = -\frac{\bar r\, y}{x^2 + y^2}",
+              lambda grad, self, other: grad * -self * _atan2_reciprocal(self, other)))
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+ERF = define(
+    "erf", "ErfBackward0", elementwise=True, forward=numerics.erf,
+    formula=("result = erf(self) = 2/√π ∫₀^self exp(-t²) dt", r"r = \operatorname{erf}(x)"),
+    self=vjp("2/√π * exp(-self²) * grad", r"\bar x = \tfrac{2}{\sqrt{\pi}} e^{-x^2}\, \bar r",
+             lambda grad, self: MUL_SCALAR((-(self ** 2)).exp(), other=_TWO_OVER_SQRT_PI) * grad))
 
 # tanh' = 1 - tanh², with the result saved
 TANH = define(
@@ -297,8 +323,9 @@ FRAC = define(
     self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 
 # ---------------------------------------------------------------- copies
-CLONE = define(
-    "clone", "CloneBackward0", forward=lambda x: np.array(x, copy=True),
+CLONE = define(  # (memory_format="contiguous": the copy in row-major order, as x.contiguous() makes it)
+    "clone", "CloneBackward0",
+    forward=lambda x, memory_format=None: np.array(x, copy=True, order="C" if memory_format else "K"),
     formula=("result = self (a copy)", r"r = x"),
     self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 TO_COPY = define(  # the backward pass converts the gradient back to the input's dtype

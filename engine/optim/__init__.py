@@ -68,6 +68,8 @@ class Optimizer:
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
+            if i:
+                lines.append("")
             lines.append(f"Parameter Group {i}")
             for key in sorted(k for k in group if k != "params"):
                 lines.append(f"    {key}: {group[key]}")
@@ -189,3 +191,8 @@ class AdamW(Adam):
 
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.optim' has no attribute '{name}'")

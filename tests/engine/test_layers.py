@@ -24,7 +24,8 @@ LAYERS = {
     "tensor": 1, "node": 1, "apply": 1,
     "ops": 2,
     "backward_pass": 3, "backward_trace": 3, "graph": 3,
-    "functions": 4, "tensor_methods": 4, "creation": 4, "legacy": 4, "cuda": 4, "autograd": 4, "nn": 4, "optim": 4,
+    "functions": 4, "tensor_methods": 4, "creation": 4, "legacy": 4, "cuda": 4, "utils": 4, "autograd": 4, "nn": 4,
+    "optim": 4,
     "": 5,
 }
 

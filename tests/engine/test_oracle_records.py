@@ -77,7 +77,8 @@ def test_records_cover_every_group():
     counts: dict[str, int] = {}
     for record in RECORDS:
         counts[record["group"]] = counts.get(record["group"], 0) + 1
-    assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api"}
+    assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api",
+                           "tensor_ops"}
     assert len(RECORDS) >= 250
     assert counts["errors"] >= 30
     assert len({record["id"] for record in RECORDS}) == len(RECORDS)
@@ -94,12 +95,12 @@ LAST_BIT_ONLY = {
                                 "1-ulp accurate) differ from the correctly rounded values in 0.03-18% of inputs",
 }
 _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
-# Matrix products: the engine sums small ones over k in order (engine.vjp_math.matmul_in_order), which is
-# PyTorch's (MKL's) order for every vector @ matrix and most small matrix products, but not for all: MKL's
+# Matrix products (and bmm, einsum): the engine sums small ones over k in order (engine.numerics.matmul_in_order),
+# which is PyTorch's (MKL's) order for every vector @ matrix and most small matrix products, but not for all: MKL's
 # matrix @ vector kernels block their sums in ways not replayed here, and larger products go to numpy's BLAS,
 # whose kernels depend on the CPU. Records that use products or norms must match exactly, or differ only by
 # those last bits: a float32 rounding step, which a 4-decimal print may show as one unit in its last digit.
-_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm")
+_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm|bmm|einsum")
 
 
 def _assert_same_but_last_float32_bit(got: str, want: str, context: str) -> None:

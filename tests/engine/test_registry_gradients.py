@@ -195,6 +195,18 @@ def _cases() -> dict[str, list[Case]]:
         label="repeated indices add up")
     add("index_put", (_normal(rng, MATRIX), _normal(rng, (2,))), {"index": (np.array([2, 0]), np.array([1, 3]))})
     add("mm", (_normal(rng, MATRIX), _normal(rng, (4, 2))))
+    for shape in (VECTOR, MATRIX):
+        add("prod", (_positive(rng, shape),))
+    add("prod", (np.array([1.5, 0.0, -2.0, 0.5]),), label="one zero: the others' product")
+    add("prod_dim", (_normal(rng, MATRIX),), {"dim": 1, "keepdim": False}, label="dim=1")
+    add("prod_dim", (np.array([[1.0, 0.0, 2.0], [0.5, -1.0, 3.0]]),), {"dim": 0, "keepdim": True}, label="a zero")
+    add("trace", (_normal(rng, MATRIX),))
+    add("sort", (_distinct(rng, MATRIX),), {"dim": 1, "descending": False, "stable": False}, label="dim=1")
+    add("sort", (_distinct(rng, VECTOR),), {"dim": 0, "descending": True, "stable": False}, label="descending")
+    add("sort_stable", (_distinct(rng, MATRIX),), {"dim": 0, "descending": False, "stable": True})
+    add("split", (_normal(rng, MATRIX),), {"sizes": (2, 1), "dim": 0, "split_size": 2})
+    add("split_with_sizes", (_normal(rng, MATRIX),), {"sizes": (1, 3), "dim": 1})
+    add("unbind", (_normal(rng, MATRIX),), {"dim": 0})
     add("addmm", (_normal(rng, (2,)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="bias over the batch")
     add("addmm", (_normal(rng, (3, 2)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="a bias per row")
     add("mv", (_normal(rng, MATRIX), _normal(rng, VECTOR)))
@@ -234,6 +246,73 @@ def _cases() -> dict[str, list[Case]]:
     add("nll_loss", (_normal(rng, VECTOR),),
         {"target": np.array(2), "reduction": "mean", "ignore_index": -100, "weight": None, "dtype": "<f8"},
         label="1-d input")
+    # rearranging, triangles and diagonals
+    add("flip", (_normal(rng, MATRIX),), {"dims": (0,)})
+    add("flip", (_normal(rng, (2, 3, 4)),), {"dims": (0, 2)}, label="two dims")
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (1,), "dims": (1,)})
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (2,), "dims": ()}, label="flattened")
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (1, -2), "dims": (0, 1)}, label="two dims")
+    add("repeat", (_normal(rng, MATRIX),), {"repeats": (2, 1)})
+    add("repeat", (_normal(rng, VECTOR),), {"repeats": (2, 1, 3)}, label="new leading dims")
+    add("repeat", (_normal(rng, MATRIX),), {"repeats": (1, 1)}, label="once")
+    for name in ("tril", "triu"):
+        add(name, (_normal(rng, MATRIX),), {"diagonal": 0})
+        add(name, (_normal(rng, (2, 3, 3)),), {"diagonal": -1}, label="a batch, below")
+    for op in ("diagonal", "diagonal_copy"):
+        add(op, (_normal(rng, MATRIX),), {"offset": 0, "dim1": 0, "dim2": 1})
+        add(op, (_normal(rng, MATRIX),), {"offset": 1, "dim1": 0, "dim2": 1}, label="offset 1")
+    add("diagonal", (_normal(rng, (2, 3, 4)),), {"offset": -1, "dim1": 2, "dim2": 1}, label="3-d, offset -1")
+    add("diagonal_backward", (_normal(rng, (3,)),), {"input_sizes": MATRIX, "offset": 0, "dim1": 0, "dim2": 1})
+    add("diagonal_backward", (_normal(rng, (2,)),), {"input_sizes": MATRIX, "offset": 2, "dim1": 0, "dim2": 1},
+        label="offset 2")
+    add("diag_embed", (_normal(rng, VECTOR),), {"offset": 0, "dim1": 0, "dim2": 1})
+    add("diag_embed", (_normal(rng, MATRIX),), {"offset": -1, "dim1": 1, "dim2": 2}, label="a batch, offset -1")
+    # gathering and scattering
+    index = np.array([[0, 0, 3], [2, 1, 1]])
+    add("gather", (_normal(rng, MATRIX),), {"dim": 1, "index": index}, label="repeated indices")
+    add("gather", (_normal(rng, MATRIX),), {"dim": 0, "index": np.array([[2, 0, 1, 1]])}, label="dim 0")
+    add("scatter_add", (_normal(rng, MATRIX), _normal(rng, (2, 3))), {"dim": 1, "index": index})
+    distinct = np.array([[0, 3, 1], [2, 1, 0]])
+    add("scatter", (_normal(rng, MATRIX), _normal(rng, (2, 3))), {"dim": 1, "index": distinct})
+    add("scatter_value", (_normal(rng, MATRIX),), {"dim": 1, "index": distinct, "value": 1.5})
+    add("index_select", (_normal(rng, MATRIX),), {"dim": 0, "index": np.array([2, 0, 2])}, label="repeated")
+    add("index_select", (_normal(rng, MATRIX),), {"dim": 1, "index": np.array([3])}, label="dim 1")
+    add("index_add", (_normal(rng, MATRIX), _normal(rng, (2, 4))), {"dim": 0, "index": np.array([1, 1])},
+        label="repeated")
+    add("reshape_alias", (_normal(rng, MATRIX),), {"size": (4, 3)})
+    mask = rng.random(MATRIX) > 0.5
+    add("masked_select", (_normal(rng, MATRIX),), {"mask": mask})
+    add("masked_select", (_normal(rng, VECTOR),), {"mask": mask}, label="broadcast input")
+    add("masked_scatter", (_normal(rng, MATRIX), _normal(rng, (13,))), {"mask": mask}, label="a longer source")
+    add("masked_fill_tensor", (_normal(rng, MATRIX), _normal(rng, SCALAR)), {"mask": mask}, True)
+    add("masked_fill_tensor", (_normal(rng, VECTOR), _normal(rng, SCALAR)), {"mask": mask[0]}, True, "vector")
+    # one-sided clamps, lerp, addcmul, addcdiv, atan2, erf
+    for shape in UNARY_SHAPES:
+        clamp_in = rng.choice([-1.0, -0.2, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)
+        add("clamp_min", (clamp_in,), {"min": 0.0}, True)
+        add("clamp_max", (clamp_in,), {"max": 0.0}, True)
+        add("erf", (_normal(rng, shape),), elementwise=True)
+    for a, b in PAIR_SHAPES:
+        add("lerp", (_normal(rng, a), _normal(rng, b)), {"weight": 0.3}, True)
+        add("lerp", (_normal(rng, a), _normal(rng, b)), {"weight": 0.8}, True, f"{a}x{b} weight 0.8")
+        add("lerp_tensor", (_normal(rng, a), _normal(rng, b), rng.uniform(0, 1, b)), elementwise=True)
+        add("addcmul", (_normal(rng, a), _normal(rng, b), _normal(rng, a)), {"value": 0.5}, True)
+        add("addcdiv", (_normal(rng, a), _normal(rng, b), _away_from_zero(rng, a)), {"value": -2.0}, True)
+        add("atan2", (_normal(rng, a), _away_from_zero(rng, b)), elementwise=True)
+    add("addcmul", (_normal(rng, MATRIX), _normal(rng, MATRIX), _normal(rng, VECTOR)), elementwise=True,
+        label="value 1")
+    # running totals, logsumexp, topk, bmm
+    for dim in (0, 1):
+        add("cumsum", (_normal(rng, MATRIX),), {"dim": dim}, label=f"dim={dim}")
+        add("cumprod", (_away_from_zero(rng, MATRIX),), {"dim": dim}, label=f"dim={dim}")
+    add("cumsum", (_normal(rng, SCALAR),), {"dim": 0}, label="0-d")
+    add("cumprod", (np.array([[1.5, 0.0, -2.0, 0.7], [0.0, 1.2, 0.0, -0.5], [0.8, 1.1, -0.9, 1.3]]),), {"dim": 1},
+        label="zeros")
+    for dims, keepdim in (((1,), False), ((0,), True), ((0, 1), False)):
+        add("logsumexp", (_normal(rng, MATRIX),), {"dim": dims, "keepdim": keepdim}, label=f"dim={dims} {keepdim}")
+    add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 1, "largest": True, "sorted": True})
+    add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 0, "largest": False, "sorted": True}, label="smallest")
+    add("bmm", (_normal(rng, (2, 3, 4)), _normal(rng, (2, 4, 2))))
     return cases
 
 

@@ -2184,11 +2184,29 @@ REGISTRY_CASES = {
     "transpose": ("x.transpose(0, 1)", ()), "permute": ("x.permute(1, 0)", ()), "select": ("x[0]", ()),
     "slice": ("x[:, 1:]", ()), "index": ("x[[0, 1, 1]]", ()), "copy_slices": ("setitem(x * 1, v)", ()),
     "index_put": ("grad(x[[0, 1, 1]] * y[[0, 1, 1]], x)", ()), "mm": ("x @ y.t()", ()), "mv": ("x @ v", ()),
-    "dot": ("v @ v", ()),
+    "dot": ("v @ v", ()), "prod": ("x.prod()", ()), "prod_dim": ("x.prod(1)", ()), "trace": ("x.trace()", ()),
+    "sort": ("x.sort(1).values", ()), "sort_stable": ("x.sort(dim=1, stable=True).values", ()),
+    "split": ("x.split(1)[0]", ()), "split_with_sizes": ("x.split([1, 2], 1)[0]", ()), "unbind": ("x.unbind(0)[0]", ()),
     "binary_cross_entropy_with_logits": ("F.binary_cross_entropy_with_logits(x, p)", ()),
     "binary_cross_entropy": ("F.binary_cross_entropy(p, p.detach())", ()), "mse_loss": ("F.mse_loss(x, y)", ()),
     "softmax": ("F.softmax(x, 1)", ()), "log_softmax": ("F.log_softmax(x, 1)", ()),
     "nll_loss": ("F.nll_loss(x, torch.tensor([0, 2]))", ()),
+    "flip": ("x.flip(0)", ()), "roll": ("x.roll(1, 1)", ()), "repeat": ("x.repeat(2, 1)", ()), "tril": ("x.tril()", ()),
+    "triu": ("x.triu()", ()), "diagonal": ("x.diagonal()", ()), "diagonal_copy": ("torch.diag(x)", ()),
+    "diagonal_backward": ("grad(x.diagonal() ** 2, x)", ()), "diag_embed": ("torch.diag(v)", ()),
+    "gather": ("x.gather(1, torch.tensor([[0, 0], [1, 2]]))", ()),
+    "scatter_add": ("grad(x.gather(1, torch.tensor([[0, 0], [1, 2]])) ** 2, x)", ()),
+    "scatter": ("x.scatter(1, torch.tensor([[0], [2]]), y)", ()),
+    "scatter_value": ("x.scatter(1, torch.tensor([[0], [2]]), 1.5)", ()),
+    "index_select": ("x.index_select(0, torch.tensor([1, 1]))", ()),
+    "index_add": ("grad(x.index_select(0, torch.tensor([1, 1])) ** 2, x)", ()),
+    "reshape_alias": ("x.t()[0].reshape(2)", ()), "masked_select": ("x.masked_select(x > 0)", ()),
+    "masked_scatter": ("x.masked_scatter(x > 0, y)", ()), "masked_fill_tensor": ("x.masked_fill(x > 0, v.sum())", ()),
+    "clamp_min": ("x.clamp_min(0.)", ()), "clamp_max": ("x.clamp_max(0.)", ()), "lerp": ("torch.lerp(x, y, 0.3)", ()),
+    "lerp_tensor": ("torch.lerp(x, y, p)", ()), "addcmul": ("torch.addcmul(x, y, p)", ()),
+    "addcdiv": ("torch.addcdiv(x, y, p)", ()), "atan2": ("torch.atan2(x, y)", ()), "erf": ("x.erf()", ()),
+    "cumsum": ("x.cumsum(1)", ()), "cumprod": ("x.cumprod(1)", ()), "logsumexp": ("x.logsumexp(1)", ()),
+    "topk": ("x.topk(2).values", ()), "bmm": ("torch.bmm(x.unsqueeze(0), y.t().unsqueeze(0))", ()),
 }
 REGISTRY_PREAMBLE = '''x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
 y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
@@ -2305,6 +2323,329 @@ API_CASES = {
 }
 for _name, _code in API_CASES.items():
     case("api", _name, _code)
+
+# --------------------------------------------------------------------------------------------------
+# tensor_ops: the tensor functions lessons reach for after the basics (values, gradients, grad_fn names, errors)
+# --------------------------------------------------------------------------------------------------
+
+def with_x(code: str) -> str:
+    """The snippet after a first line that makes the 2x3 leaf x the tensor_ops cases share."""
+    return ("x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)\n"
+            + textwrap.dedent(code).strip("\n") + "\n")
+
+
+TENSOR_OPS_CASES = {
+    "flip": with_x("y = x.flip(0) * torch.tensor([1., 2., 3.])\nprint(y, x.flip(0, 1), torch.flip(x, [1]))\n"
+                           "y.sum().backward()\nprint(x.grad, torch.fliplr(x), torch.flipud(x))\n"),
+    "roll": with_x("""
+        for y in (x.roll(1), x.roll(1, 1), x.roll((1, 2), (0, 1)), torch.roll(x, -1, 0)):
+            print(y)
+            (y * torch.arange(6.).reshape(2, 3)).sum().backward()
+            print(x.grad)
+            x.grad = None
+        """),
+    "repeat_and_tile": with_x("""
+        for r in [(2, 1), (2, 1, 2), (1, 1), (3, 2)]:
+            y = x.repeat(*r)
+            print(y.shape, y.grad_fn)
+            (y * torch.arange(float(y.numel())).reshape(y.shape)).sum().backward()
+            print(x.grad)
+            x.grad = None
+        print(x.repeat([2, 1]), torch.tile(x, (2,)), x.tile(2, 1, 1).shape)
+        """),
+    "triangles_and_diagonals": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75], [3., 4., 5.]], requires_grad=True)
+        for y in (x.tril(), x.triu(1), torch.tril(x, -1), x.diagonal(), torch.diag(x), torch.diag(x, 1), x.diagonal(-1),
+                  torch.diag_embed(x[0])):
+            print(y)
+            (y * 2).sum().backward()
+            print(x.grad)
+            x.grad = None
+        v = torch.tensor([1., 2.], requires_grad=True)
+        d = torch.diag(v, -1)
+        print(d)
+        d.sum().backward()
+        print(v.grad, torch.diagonal(torch.ones(2, 3, 4), 0, 1, 2), torch.tensor([[1, 2], [3, 4]]).diag())
+        """,
+    "gather_and_index_select": with_x("""
+        g = x.gather(1, torch.tensor([[0, 0], [2, 1]]))
+        print(g)
+        (g * torch.tensor([[1., 2.], [3., 4.]])).sum().backward()
+        print(x.grad)
+        print(torch.gather(x, 0, torch.tensor([[1, 0, 1]])), x.index_select(0, torch.tensor([1, 1, 0])))
+        y = torch.index_select(x, 1, torch.tensor([2, 0, 2]))
+        y.backward(torch.ones_like(y))
+        print(x.grad, x.index_select(1, torch.tensor(0)))
+        """),
+    "scatter_and_index_add": with_x("""
+        idx = torch.tensor([[0, 2], [1, 0]])
+        s = torch.zeros(2, 3).scatter_add(1, idx, x[:, :2])
+        print(s, x.scatter(1, idx, 9.), torch.zeros(2, 3).scatter(1, idx, x[:, 1:]))
+        s.sum().backward()
+        print(x.grad)
+        a = torch.zeros(3, 3).index_add(0, torch.tensor([2, 0]), x)
+        print(a, torch.ones(2, 3).index_add(0, torch.tensor([0]), torch.ones(1, 3), alpha=2))
+        """),
+    "masks": with_x("""
+        m = x > 0
+        y = x.masked_fill(m, 0.)
+        print(y, x.masked_fill(~m, float('-inf')).softmax(1))
+        y.sum().backward()
+        print(x.grad)
+        print(x.masked_select(m), torch.masked_select(x, torch.tensor([True, False, True])))
+        v = torch.tensor(2., requires_grad=True)
+        z = x.masked_fill(m, v)
+        print(z)
+        z.sum().backward()
+        print(v.grad, torch.masked_scatter(x, m, torch.arange(6.)), torch.tensor([1, 2]).masked_fill(
+            torch.tensor([True, False]), 2.5))
+        """),
+    "cumsum_and_cumprod": with_x("""
+        print(torch.cumsum(x, 1), x.cumsum(0), x.cumprod(1), torch.cumprod(x, dim=0))
+        (x.cumsum(1) * torch.tensor([1., 2., 3.])).sum().backward()
+        print(x.grad)
+        x.grad = None
+        (x.cumprod(1) * torch.tensor([1., 2., 3.])).sum().backward()
+        print(x.grad)
+        z = torch.tensor([2., 0., 3., 0., 5.], requires_grad=True)
+        z.cumprod(0).sum().backward()
+        print(z.grad)
+        print(torch.cumsum(torch.tensor([1, 2, 3]), 0), torch.cumsum(torch.tensor([1, 2]), 0, dtype=torch.float32))
+        print(x.cumsum(dim=1, dtype=torch.float64), torch.cumsum(torch.tensor([True, True]), 0))
+        torch.set_printoptions(precision=10)
+        print(torch.linspace(0.1, 1.7, 9).cumsum(0), torch.linspace(0.9, 1.2, 9).cumprod(0))
+        """),
+    "logsumexp": with_x("""
+        l = x.logsumexp(1)
+        print(l, torch.logsumexp(x, 0, keepdim=True), torch.logsumexp(x, (0, 1)))
+        l.sum().backward()
+        print(x.grad)
+        print(torch.logsumexp(torch.tensor([1000., 1000.]), 0), torch.logsumexp(torch.tensor([-float('inf')] * 2), 0))
+        print(torch.logsumexp(torch.tensor([1, 2, 3]), 0))
+        """),
+    "topk": """
+        x = torch.tensor([[0.5, -1.5, 2.0, 0.7], [1.0, 0.25, -0.75, 1.0]], requires_grad=True)
+        t = x.topk(2)
+        print(t)
+        print(t.values, t.indices)
+        (t.values * torch.tensor([1., 2.])).sum().backward()
+        print(x.grad)
+        print(x.topk(1, dim=0), torch.topk(x, 3, largest=False))
+        print(torch.topk(torch.tensor([1., 3., 3., 2., 3.]), 2), torch.tensor([1., 1., 1., 1.]).topk(2))
+        print(torch.tensor([1., float('nan'), 3.]).topk(2), torch.tensor([2., 7., 7., 1.]).topk(3, sorted=False))
+        print(torch.arange(200.).remainder(7).topk(3), type(t).__name__)
+        """,
+    "all_any_nonzero": with_x("""
+        print(torch.all(x > 0), torch.any(x > 1), (x > -2).all(1), x.any(0), torch.all(x > 0, dim=1, keepdim=True))
+        print(torch.nonzero(x > 0), (x > 0).nonzero(as_tuple=True), torch.argwhere(x < 0))
+        print(torch.all(torch.tensor([1, 2]), dim=0), torch.nonzero(torch.tensor(3.)), x.all())
+        """),
+    "atan2_and_erf": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        a = torch.atan2(x, y)
+        print(a, x.arctan2(y))
+        a.sum().backward()
+        print(x.grad, y.grad)
+        e = x.erf()
+        print(e, torch.erf(torch.tensor([1, 2])))
+        x.grad = None
+        e.sum().backward()
+        print(x.grad)
+        z = torch.tensor([0., 1e-30], requires_grad=True)
+        torch.atan2(z, torch.zeros(2)).sum().backward()
+        print(z.grad)
+        """,
+    "clamp_min_and_max": with_x("""
+        for y in (x.clamp_min(0.), torch.clamp_max(x, 0.5), x.clamp_min(0.25),
+                  torch.clamp_min(torch.tensor([1, 2]), 0.5), torch.clamp_min(torch.tensor([1, 2]), 2)):
+            print(y)
+            if y.requires_grad:
+                y.sum().backward()
+                print(x.grad)
+                x.grad = None
+        """),
+    "lerp": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        w = torch.tensor([0.1, 0.6, 0.9], requires_grad=True)
+        for z in (torch.lerp(x, y, 0.3), torch.lerp(x, y, 0.7), x.lerp(y, w), torch.lerp(x, y, 1)):
+            print(z)
+            (z * torch.tensor([1., 2., 3.])).sum().backward()
+            print(x.grad, y.grad, w.grad)
+            x.grad = y.grad = w.grad = None
+        torch.set_printoptions(precision=10)
+        print(torch.lerp(torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), 0.3))
+        print(torch.lerp(torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), torch.linspace(0, 1, 20)))
+        """,
+    "addcmul_and_addcdiv": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        v = torch.tensor([0.3, -0.7, 1.1], requires_grad=True)
+        for z in (torch.addcmul(x, y, v), torch.addcmul(x, y, v, value=0.1), x.addcdiv(y, v),
+                  torch.addcdiv(x, y, v, value=-0.3)):
+            print(z)
+            z.sum().backward()
+            print(x.grad, y.grad, v.grad)
+            x.grad = y.grad = v.grad = None
+        torch.set_printoptions(precision=10)
+        a, b, c = torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), torch.linspace(0.2, 1.3, 20)
+        print(torch.addcmul(a, b, c, value=0.3), torch.addcdiv(a, b, c, value=0.7))
+        """,
+    "bmm": """
+        torch.set_printoptions(precision=8)
+        B = torch.randn(2, 3, 4, requires_grad=True)
+        C = torch.randn(2, 4, 5, requires_grad=True)
+        z = torch.bmm(B, C)
+        print(z)
+        z.sum().backward()
+        print(B.grad, C.grad)
+        """,
+    "batched_matmul_graphs": """
+        def show(t):
+            out = []
+            def walk(n, depth):
+                if n is not None:
+                    out.append("  " * depth + type(n).__name__)
+                    for m, _ in n.next_functions:
+                        walk(m, depth + 1)
+            walk(t.grad_fn, 0)
+            print("\\n".join(out))
+        for a, b, ga, gb in [((2, 3, 4), (2, 4, 5), 1, 1), ((2, 3, 4), (1, 4, 5), 1, 1), ((1, 3, 4), (2, 4, 5), 1, 1),
+                             ((4,), (2, 4, 5), 1, 1), ((3, 4), (2, 4, 5), 1, 1), ((2, 3, 4), (4,), 1, 1),
+                             ((2, 2, 3, 4), (2, 4, 5), 1, 1), ((2, 1, 3, 4), (3, 4, 5), 1, 1),
+                             ((5, 2, 3, 4), (4, 5), 1, 1),
+                             ((3, 4), (2, 4, 5), 1, 0), ((3, 4), (2, 4, 5), 0, 1), ((4,), (2, 4, 5), 0, 1),
+                             ((2, 3, 4), (4, 5), 0, 1), ((2, 3, 4), (4,), 0, 1), ((1, 3, 4), (2, 4, 5), 0, 1)]:
+            x, y = torch.randn(*a, requires_grad=bool(ga)), torch.randn(*b, requires_grad=bool(gb))
+            z = x @ y
+            print(a, b, z.shape)
+            show(z)
+            print(z)
+        """,
+    "reshape_and_contiguous": """
+        x = torch.randn(2, 3, 4)
+        print(x.contiguous() is x, x.transpose(1, 2).contiguous().is_contiguous())
+        y = torch.randn(2, 3, requires_grad=True)
+        print(y.t().contiguous().grad_fn, y.contiguous().grad_fn, y.t().reshape(6).grad_fn, y[:, :1].reshape(2).grad_fn,
+              y.t()[0].reshape(2).grad_fn)
+        x3 = torch.randn(3, 2, 4, requires_grad=True).transpose(0, 1)
+        z3 = x3 @ torch.randn(4, 5)
+        print(z3.grad_fn, z3.grad_fn.next_functions, z3.grad_fn.next_functions[0][0].next_functions)
+        """,
+    "in_place_chain": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        y.sigmoid_()
+        print(y)
+        y.tanh_(); y.sqrt_(); y.abs_(); y.pow_(2); y.clamp_(0, 1); y.mul_(torch.tensor([2., 3.])); y.exp_()
+        print(y, y._version)
+        y.sum().backward()
+        """,
+    "in_place_forms": """
+        x = torch.tensor([-1., 2., 0.5], requires_grad=True)
+        y = x.clone()
+        y.masked_fill_(y < 0, 0.)
+        y.clamp_min_(0.6).clamp_max_(1.5)
+        print(y, y.grad_fn)
+        y.sum().backward()
+        print(x.grad)
+        z = torch.zeros(3)
+        w = torch.tensor([1., 2., 3.], requires_grad=True)
+        z.addcmul_(w, w, value=0.5)
+        print(z, z.grad_fn)
+        z.sum().backward()
+        print(w.grad)
+        u = x.detach().clone()
+        print(u.exp_(), u.sqrt_(), u.log_(), u.abs_(), u.sigmoid_(), u.tanh_(), u.clamp_(0.5, 0.6), u.erf_())
+        """,
+    "in_place_exp_of_saved_result": "x = torch.tensor([1., 2.], requires_grad=True)\ny = x.exp()\ny.exp_()\n"
+                                    "y.sum().backward()\n",
+    "in_place_on_leaf": "x = torch.ones(3, requires_grad=True)\nx.exp_()\n",
+    "einsum": """
+        def show(t):
+            out = []
+            def walk(n, depth):
+                if n is not None:
+                    out.append("  " * depth + type(n).__name__)
+                    for m, _ in n.next_functions:
+                        walk(m, depth + 1)
+            walk(t.grad_fn, 0)
+            print("\\n".join(out))
+        torch.set_printoptions(precision=8)
+        for eq, shapes in [("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+                           ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]), ("ij,j->i", [(2, 3), (3,)]),
+                           ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]), ("ij->", [(2, 3)]), ("ij->j", [(2, 3)]),
+                           ("ii", [(3, 3)]), ("ij,ij->ij", [(2, 3), (2, 3)]), ("ij,ij->", [(2, 3), (2, 3)]),
+                           ("ij,kj->ik", [(2, 3), (4, 3)]), ("ij,jk", [(2, 3), (3, 4)]),
+                           ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]), ("i,i,i->i", [(3,), (3,), (3,)]),
+                           ("ij,ji->", [(3, 3), (3, 3)]), ("iij->j", [(2, 2, 3)]),
+                           ("b i d, b j d -> b i j", [(2, 3, 4), (2, 5, 4)])]:
+            ops = [torch.randn(*s, requires_grad=True) for s in shapes]
+            z = torch.einsum(eq, *ops)
+            print(eq, tuple(z.shape))
+            show(z)
+            print(z)
+            z.backward(torch.ones_like(z))
+            print([o.grad for o in ops])
+        print(torch.einsum("ij,jk->ik", [torch.ones(2, 3), torch.ones(3, 2)]), torch.ones(2, 3, 4).movedim(0, -1).shape)
+        """,
+}
+TENSOR_OPS_ERRORS = {
+    "flip_dim_out_of_range": "torch.ones(2, 3).flip(5)", "flip_repeated_dim": "torch.ones(2, 3).flip([0, 0])",
+    "flip_no_dims": "torch.ones(2, 3).flip()", "flip_int_dims": "torch.flip(torch.ones(2, 3), 0)",
+    "roll_misaligned": "torch.ones(2, 3).roll((1, 2), 0)", "roll_misaligned_dims": "torch.ones(2, 3).roll(1, (0, 1))",
+    "repeat_too_few": "torch.ones(2, 3).repeat(2)", "repeat_nothing": "torch.ones(2, 3).repeat()",
+    "repeat_negative": "torch.ones(2, 3).repeat(-1, 1)", "tril_vector": "torch.ones(3).tril()",
+    "diag_3d": "torch.diag(torch.ones(2, 2, 2))", "diagonal_same_dims": "torch.ones(2, 3).diagonal(0, 1, 1)",
+    "gather_out_of_bounds": "torch.ones(2, 3).gather(1, torch.tensor([[0, 0], [1, 5]]))",
+    "gather_float_index": "torch.ones(2, 3).gather(1, torch.tensor([[0., 0], [1, 2]]))",
+    "gather_index_dims": "torch.ones(2, 3).gather(1, torch.tensor([0, 1]))",
+    "gather_index_too_large": "torch.ones(2, 3).gather(0, torch.tensor([[0, 1, 1, 0]]))",
+    "gather_no_index": "torch.ones(2, 3).gather(1)", "gather_no_arguments": "torch.ones(2, 3).gather()",
+    "gather_negative_index": "torch.ones(2, 3).gather(1, torch.tensor([[-1]]))",
+    "index_select_out_of_bounds": "torch.ones(2, 3).index_select(1, torch.tensor([3]))",
+    "index_select_matrix_index": "torch.ones(2, 3).index_select(1, torch.tensor([[0]]))",
+    "index_select_float_index": "torch.ones(2, 3).index_select(1, torch.tensor([0.]))",
+    "index_select_no_index": "torch.ones(2, 3).index_select(0)",
+    "scatter_out_of_bounds": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 3]]), torch.ones(1, 2))",
+    "scatter_src_too_small": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 1]]), torch.ones(1, 1))",
+    "scatter_src_dtype": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 1]]), torch.ones(1, 2, dtype=torch.float64))",
+    "index_add_count": "torch.ones(2, 3).index_add(0, torch.tensor([0]), torch.ones(2, 3))",
+    "index_add_out_of_bounds": "torch.ones(2, 3).index_add(0, torch.tensor([5]), torch.ones(1, 3))",
+    "masked_fill_int_mask": "torch.ones(2, 3).masked_fill(torch.tensor([1, 0, 1]), -1.)",
+    "masked_fill_mask_shape": "torch.ones(2, 3).masked_fill(torch.tensor([[True], [False], [True]]), -1.)",
+    "masked_fill_vector_value": "torch.ones(2, 3).masked_fill(torch.ones(2, 3) > 0, torch.tensor([1., 2, 3]))",
+    "masked_select_int_mask": "torch.ones(2, 3).masked_select(torch.tensor([1, 0, 1]))",
+    "masked_scatter_short_source": "torch.ones(2, 3).masked_scatter(torch.ones(2, 3) > 0, torch.ones(2))",
+    "cumsum_no_dim": "torch.ones(2, 3).cumsum()", "cumprod_no_dim": "torch.cumprod(torch.ones(2, 3))",
+    "logsumexp_no_dim": "torch.logsumexp(torch.ones(2, 3))", "topk_too_many": "torch.ones(2, 3).topk(4)",
+    "topk_no_k": "torch.ones(2, 3).topk()", "atan2_number": "torch.atan2(torch.ones(2), 1.)",
+    "atan2_no_other": "torch.atan2(torch.ones(2))",
+    "lerp_dtypes": "torch.lerp(torch.ones(3), torch.tensor([1, 2, 3]), 0.3)",
+    "addcdiv_integers": "torch.addcdiv(torch.tensor([1, 2]), torch.tensor([1, 2]), torch.tensor([1, 2]))",
+    "bmm_matrices": "torch.bmm(torch.ones(2, 3), torch.ones(2, 3))",
+    "bmm_sizes": "torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 3, 4))",
+    "bmm_dtypes": "torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 4, 4, dtype=torch.float64))",
+    "matmul_batches": "torch.ones(2, 3, 4) @ torch.ones(3, 4, 2)",
+    "matmul_batch_and_vector": "torch.ones(2, 3, 4) @ torch.ones(5)",
+    "matmul_vector_and_batch": "torch.ones(4) @ torch.ones(2, 3, 4)",
+    "matmul_batch_and_matrix": "torch.ones(2, 3, 4) @ torch.ones(5, 2)",
+    "matmul_batch_dtypes": "torch.matmul(torch.ones(2, 3, 4), torch.ones(2, 4, 2, dtype=torch.float64))",
+    "matmul_batch_and_matrix_dtypes": "torch.ones(2, 3, 4) @ torch.ones(4, 2, dtype=torch.float64)",
+    "einsum_too_few_operands": 'torch.einsum("ij,jk->ik", torch.ones(2, 3))',
+    "einsum_sizes": 'torch.einsum("ij,jk->ik", torch.ones(2, 3), torch.ones(4, 2))',
+    "einsum_output_label": 'torch.einsum("ij->k", torch.ones(2, 3))',
+    "einsum_output_twice": 'torch.einsum("ij->ii", torch.ones(2, 3))',
+    "einsum_subscripts": 'torch.einsum("ijk->i", torch.ones(2, 3))',
+    "einsum_invalid_subscript": 'torch.einsum("i1->i", torch.ones(2, 3))',
+    "einsum_diagonal_sizes": 'torch.einsum("ii->i", torch.ones(2, 3))',
+    "einsum_too_many_operands": 'torch.einsum("i,i->i", torch.ones(2), torch.ones(2), torch.ones(2))',
+}
+for _name, _code in TENSOR_OPS_CASES.items():
+    case("tensor_ops", _name, _code)
+for _name, _code in TENSOR_OPS_ERRORS.items():
+    case("tensor_ops", f"error_{_name}", _code + "\n")
 
 # --------------------------------------------------------------------------------------------------
 # rng: bit-exact streams of torch's CPU generator (mt19937 + its normal/uniform transforms)
