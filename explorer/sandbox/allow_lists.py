@@ -35,7 +35,9 @@ ne lt le gt ge logical_and logical_or logical_not any all amax amin logsumexp no
 broadcast_to expand_copy movedim swapaxes dist cross kron heaviside hypot fmod remainder isnan isinf
 isfinite nan_to_num zeros_like autograd nn optim pi e inf nan greater less randperm rsub device
 absolute arccos arcsin arctan expand cuda FloatTensor DoubleTensor LongTensor IntTensor BoolTensor
-HalfTensor ByteTensor ShortTensor CharTensor sort bincount
+HalfTensor ByteTensor ShortTensor CharTensor sort bincount addcdiv addcmul arctan2 argwhere diag_embed diagonal
+einsum flip fliplr flipud index_add index_select masked_scatter masked_select moveaxis nonzero roll scatter
+scatter_add tile unbind utils Generator set_printoptions get_printoptions one_hot
 """)
 
 NN_NAMES = words("""
@@ -46,6 +48,12 @@ LeakyReLU
 
 NN_INIT_NAMES = words("""
 normal_ uniform_ zeros_ ones_ constant_ xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
+calculate_gain
+""")
+# torch.utils.data: datasets (a program may subclass Dataset) and the loader
+UTILS_NAMES = frozenset({"data"})
+DATA_NAMES = words("""
+Dataset TensorDataset DataLoader Subset ConcatDataset random_split default_collate
 """)
 
 FUNCTIONAL_NAMES = words("""
@@ -74,6 +82,8 @@ ENGINE_MODULES = {
     "torch.autograd.function": ("autograd.function", AUTOGRAD_FUNCTION_NAMES),
     "torch.optim": ("optim", OPTIM_NAMES),
     "torch.cuda": ("cuda", CUDA_NAMES),
+    "torch.utils": ("utils", UTILS_NAMES),
+    "torch.utils.data": ("utils.data", DATA_NAMES),
 }
 
 # classes a program may look at (isinstance, type(x) == ...) but not call (Optimizer: subclass it)
@@ -96,7 +106,12 @@ reciprocal register_hook relu relu_ remainder repeat repeat_interleave requires_
 retain_grad round rsqrt sigmoid sigmoid_ sign sin sinh size softmax sort split sqrt sqrt_ square squeeze std
 sub sub_ subtract sum t t_ tan tanh tanh_ tile to tolist topk trace transpose tril triu true_divide trunc
 type_as unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_ arccos arcsin arctan greater less
-logical_not ndimension outer swapaxes type cuda data_ptr
+logical_not ndimension outer swapaxes type cuda data_ptr split trace bincount
+absolute_ acos_ addcdiv addcdiv_ addcmul addcmul_ arccos_ arcsin_ arctan2 arctan2_ arctan_ argwhere asin_ atan2
+atan2_ atan_ ceil_ clamp_max_ clamp_min_ clip_ cos_ cosh_ cumprod_ cumsum_ diag_embed diagonal divide_ erf erf_
+exp2_ expm1_ fliplr flipud floor_ frac_ index_add index_add_ lerp_ log10_ log1p_ log2_ log_ masked_scatter
+masked_scatter_ masked_select moveaxis movedim multiply_ negative_ reciprocal_ remainder_ roll round_ rsqrt_
+scatter scatter_ scatter_add scatter_add_ sign_ sin_ sinh_ square_ subtract_ tan_ tril_ triu_ true_divide_ trunc_
 """)
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
@@ -116,6 +131,11 @@ materialize_grads
 # on a class of the program's derived from autograd.Function
 FUNCTION_CLASS_NAMES = frozenset({"apply"})
 DEVICE_NAMES = frozenset({"type", "index"})
+GENERATOR_NAMES = frozenset({"manual_seed", "initial_seed", "seed", "device"})
+# the datasets and loaders of torch.utils.data (what they hold; len(), [i] and iteration are Python's)
+DATA_OBJECT_NAMES = frozenset({"tensors", "dataset", "datasets", "indices", "batch_size", "drop_last", "shuffle"})
+# torch.set_printoptions: the sizes a lesson uses, not the ones that make one number a megabyte of text
+PRINT_OPTION_LIMITS = {"precision": 50, "edgeitems": 100, "linewidth": 1000}
 INCOMPATIBLE_KEYS_NAMES = frozenset({"missing_keys", "unexpected_keys"})
 DTYPE_NAMES = frozenset(["is_floating_point", "is_complex", "is_signed", "itemsize"])
 SIZE_NAMES = frozenset(["numel", "count", "index"])

@@ -14,8 +14,9 @@ below, never Python's `getattr` with a name the program chose, except for names 
 - Special methods a class may define are listed in program_check.USER_DUNDERS; `__getattr__`,
   `__setattr__`, `__getattribute__`, `__new__`, `__init_subclass__`, descriptors and metaclasses are refused
   before the program runs.
-- Bases: the program's classes, `object`, Python's exceptions, and three engine bases (nn.Module and its
-  layers, autograd.Function, optim.Optimizer). Never Tensor, int, list, type, ...
+- Bases: the program's classes, `object`, Python's exceptions, and the engine bases lessons derive from
+  (nn.Module and its layers, autograd.Function, optim.Optimizer, utils.data.Dataset). Never Tensor, int,
+  list, type, ...
 - On an object with an engine base, names starting with one underscore belong to the program only if the
   engine does not use them (`self._cache` works, `self._parameters` is refused): they are kept beside the
   object, never on it.
@@ -55,6 +56,7 @@ BASE_NAMES = {
     "optimizer": allow_lists.OPTIMIZER_NAMES,
     "function": frozenset(),
     "exception": allow_lists.EXCEPTION_ATTRIBUTES,
+    "dataset": allow_lists.DATA_OBJECT_NAMES,
     "plain": frozenset(),
 }
 CLASS_NAMES = {"function": allow_lists.FUNCTION_CLASS_NAMES}
@@ -181,6 +183,9 @@ class ClassSupport:
         optimizer = getattr(engine.optim, "Optimizer", None)
         if optimizer is not None and issubclass(cls, optimizer):
             return "optimizer"
+        data = getattr(getattr(engine, "utils", None), "data", None)
+        if data is not None and issubclass(cls, data.Dataset):
+            return "dataset"  # a plain class to the sandbox: the engine only calls its __len__ and __getitem__
         return None
 
     def _trampoline(self, owner: _Owner, name: str, value):

@@ -934,6 +934,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 return func.fn(*args, **kwargs)
             if func.name in allow_lists.BACKWARD_HOOKS:
                 self.hooked = True
+            if func.name in _CHECKED_CALLS and func.kind == "engine":
+                _CHECKED_CALLS[func.name](self, args, kwargs)
             return self.call_engine(func.fn, func.sizing, args, kwargs, func.owner, func.kind)
         if isinstance(func, ClassRef):
             if not func.constructible:
@@ -941,6 +943,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             if func.kind == "exception":
                 self.budget.tick()
                 return func.cls(*args, **kwargs)
+            if func.name in _CHECKED_CALLS and func.kind == "engine":
+                _CHECKED_CALLS[func.name](self, args, kwargs)
             return self.call_engine(func.cls, func.name, args, kwargs, None, func.kind)
         if isinstance(func, UserClass):
             return self.instantiate(func, args, kwargs)
@@ -1341,9 +1345,17 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             allowed = allow_lists.HANDLE_NAMES
         elif cls_name == "_IncompatibleKeys":
             allowed = allow_lists.INCOMPATIBLE_KEYS_NAMES
+        elif cls_name == "Generator":
+            allowed = allow_lists.GENERATOR_NAMES
+        elif self._is_data_object(obj):
+            allowed = allow_lists.DATA_OBJECT_NAMES
         else:
             allowed = frozenset()
         return self._allowed(obj, name, allowed, allowed, "engine")
+
+    def _is_data_object(self, obj) -> bool:
+        data = getattr(getattr(self.engine, "utils", None), "data", None)
+        return data is not None and isinstance(obj, (data.Dataset, data.DataLoader))
 
     def _is_function_node(self, node) -> bool:
         return type(node).__module__ == "torch.autograd.function"
@@ -1414,9 +1426,10 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             return result
         if isinstance(container, (list, tuple, str, dict, range, SandboxObject)):
             return container[index]
-        if isinstance(container, self.module_type) and hasattr(type(container), "__getitem__"):
+        if (isinstance(container, self.module_type) or self._is_data_object(container)) and \
+                hasattr(type(container), "__getitem__"):
             self.budget.tick()
-            return container[index]  # nn.Sequential / ModuleList: a layer, or a slice of them
+            return container[index]  # nn.Sequential / ModuleList: a layer, or a slice of them; a dataset's sample
         raise Refusal("sandbox.attribute_refused", owner=self.kind_name(container), attr="[]")
 
     def set_item(self, container, index, value) -> None:
@@ -1905,6 +1918,30 @@ _OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Floo
 _NUMPY_RANDOM_SIZING = {"rand": "rand", "randn": "randn", "random": "np_size0", "uniform": "np_size2",
                         "normal": "np_size2", "randint": "np_size2", "choice": "np_size1",
                         "permutation": "np_perm", "seed": "none"}
+
+
+def _check_print_options(interp, args: tuple, kwargs: dict) -> None:
+    """torch.set_printoptions within the sizes lessons use (a precision of a million would make each printed
+    number a megabyte before the output budget could see it)."""
+    names = ("precision", "threshold", "edgeitems", "linewidth")
+    given = dict(zip(names, args)) | {k: v for k, v in kwargs.items() if k in names}
+    for name, limit in allow_lists.PRINT_OPTION_LIMITS.items():
+        value = given.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+            raise Refusal("sandbox.format_spec_width", limit=limit)
+
+
+def _check_dataset(interp, args: tuple, kwargs: dict) -> None:
+    """DataLoader and random_split list a dataset's indices in one go, in the engine: its length (and a
+    sampler's) must be one the budgets allow."""
+    for value in (args[0] if args else kwargs.get("dataset"), kwargs.get("sampler")):
+        if value is not None and hasattr(type(value), "__len__"):
+            size = len(value)
+            interp.budget.check_sequence(size if isinstance(size, int) else 0)
+
+
+_CHECKED_CALLS = {"set_printoptions": _check_print_options, "DataLoader": _check_dataset,
+                  "random_split": _check_dataset}
 
 
 def _opaque(value) -> bool:

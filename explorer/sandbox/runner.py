@@ -163,6 +163,7 @@ def run_in_process(
     interp = Interpreter(engine, limits=limits, lang=lang, on_bind=on_bind)
     grad_mode = engine.is_grad_enabled()
     default_dtype = engine.get_default_dtype()
+    print_options = engine.get_printoptions()
     with contextlib.ExitStack() as stack, warnings.catch_warnings():
         # the engine's warnings (and numpy's) go into the output where they happened; Interpreter.show_warning
         # shows each once per line of the program, as Python's default filter would
@@ -186,6 +187,7 @@ def run_in_process(
         finally:
             engine.set_grad_enabled(grad_mode)
             engine.set_default_dtype(default_dtype)
+            engine.set_printoptions(**print_options)
         result.outputs = interp.outputs
         result.leaves = leaves
         try:
