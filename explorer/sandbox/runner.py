@@ -226,6 +226,9 @@ def _plain(value, depth: int = 0):
         return type(value)(_plain(v, depth + 1) for v in value)
     if depth < 6 and type(value) is dict:
         return {k: _plain(v, depth + 1) for k, v in value.items() if isinstance(k, (str, int))}
+    module = type(value).__module__ or ""
+    if not (module == "torch" or module.startswith(("torch.", "engine", "numpy"))):
+        return f"<{type(value).__name__} object>"  # never the program's own __repr__, after its run
     try:
         return repr(value)
     except Exception:  # a value that cannot even be shown is left out as a placeholder
