@@ -27,6 +27,7 @@ class Limits:
     output_chars: int = 200_000
     wall_seconds: float = 10.0
     call_depth: int = 30
+    classes: int = 1_000  # class statements run (each builds a Python class: memory, and work along its bases)
     format_width: int = 200  # width / precision in a format spec
     # Jacobians the run records for the step-through page (one autograd.grad per output element): output
     # elements x graph nodes, summed over the passes, and only for the passes a result always keeps
@@ -65,6 +66,7 @@ class Budget:
         self.graph_nodes = 0
         self.numpy_bytes = 0
         self.sequence_total = 0
+        self.classes = 0
         self.started = time.monotonic()
         self.deadline = self.started + limits.wall_seconds
         self._next_clock = self.CLOCK_EVERY
@@ -126,6 +128,11 @@ class Budget:
     def add_numpy(self, nbytes: int) -> None:
         self.numpy_bytes += nbytes
         self.check_new_bytes(0)
+
+    def add_class(self) -> None:
+        self.classes += 1
+        if self.classes > self.limits.classes:
+            raise LimitExceeded("limit.classes", limit=self.limits.classes)
 
     def add_output(self, chars: int) -> None:
         self.output_chars += chars

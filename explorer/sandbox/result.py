@@ -83,10 +83,11 @@ class ProgramError(Exception):
 
 @dataclass
 class OutputEntry:
-    """One piece of notebook output: printed text (with its `end`) or the repr of a bare expression."""
+    """One piece of notebook output: printed text (with its `end`), the repr of a bare expression, or a warning
+    (`UserWarning: ...`, on a line of its own, as a notebook shows it; `line` is the program's line)."""
 
     line: int
-    kind: str  # "print" | "expr"
+    kind: str  # "print" | "expr" | "warning"
     text: str
 
 
@@ -153,7 +154,7 @@ def render_outputs(outputs: list[OutputEntry]) -> str:
     parts: list[str] = []
     at_line_start = True
     for entry in outputs:
-        if entry.kind == "expr":
+        if entry.kind in ("expr", "warning"):
             if not at_line_start:
                 parts.append("\n")
             parts.append(entry.text + "\n")

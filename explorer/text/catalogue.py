@@ -244,6 +244,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "frame.forward": {"en": "forward: {f}", "zh": "前向：{f}"},
     "frame.vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
     "frame.where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
+    "frame.user_backward": {
+        "en": "{name}.backward, as the program wrote it:",
+        "zh": "{name}.backward（程序自己写的）：",
+    },
+    "frame.user_gradient": {"en": "  returned for input {i}: {v}", "zh": "  为输入 {i} 返回：{v}"},
     "frame.sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
     "frame.sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
     "frame.accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
@@ -422,6 +427,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "limit.call_depth": {
         "en": "function calls nest deeper than {limit} (endless recursion?)",
         "zh": "函数调用嵌套超过 {limit} 层（是无限递归吗？）",
+    },
+    "limit.classes": {
+        "en": "the program ran more than {limit} class statements",
+        "zh": "程序执行的 class 语句超过 {limit} 个",
     },
     "limit.python_recursion": {
         "en": "the program nests too deeply to run",
