@@ -78,7 +78,7 @@ def test_records_cover_every_group():
     for record in RECORDS:
         counts[record["group"]] = counts.get(record["group"], 0) + 1
     assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api",
-                           "tensor_ops", "nn"}
+                           "tensor_ops", "nn", "optim"}
     assert len(RECORDS) >= 250
     assert counts["errors"] >= 30
     assert len({record["id"] for record in RECORDS}) == len(RECORDS)
