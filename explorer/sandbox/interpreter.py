@@ -206,7 +206,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             tree = parse_program(source, self.limits)
         except CheckFailure as failure:
             raise self._check_error(failure) from None
-        self.run_tree(tree)
+        with self.budget.interrupts():
+            self.run_tree(tree)
 
     def run_tree(self, tree: ast.Module) -> None:
         for index, stmt in enumerate(tree.body):
@@ -276,7 +277,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(exc, RecursionError):
             return ProgramError(line, col, t("limit.python_recursion", self.lang), "LimitError", "hint.limit")
         if isinstance(exc, MemoryError):
-            return ProgramError(line, col, t("limit.memory", self.lang), "LimitError", "hint.limit")
+            message = t("limit.memory", self.lang, limit=self.limits.memory_bytes // 2**20)
+            return ProgramError(line, col, message, "LimitError", "hint.limit")
         kind = type(exc).__name__
         try:
             text = str(exc)
@@ -1060,7 +1062,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             self.budget.check_elements(estimate.elements)
             self.budget.check_new_bytes(estimate.elements * 8)
         if estimate.macs:
-            self.budget.check_matmul(estimate.macs)
+            self.budget.check_matmul(estimate.macs, decomposition=estimate.decomposition)
 
     def call_engine(self, fn, sizing: str, args: tuple, kwargs: dict, owner, kind: str):
         self.budget.tick()
@@ -1074,7 +1076,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 self.budget.check_elements(dims)
         self.check_estimate(sizing, args, kwargs, owner)
         if sizing == "tolist" and owner is not None and self.is_array(owner):
-            self.budget.check_sequence(int(np.prod(owner.shape, dtype=object)))
+            self.budget.charge_sequence(int(np.prod(owner.shape, dtype=object)))
         result = fn(*args, **kwargs)
         self.account(result)
         # one engine call can take long (a big matrix product): read the clock after each, not every 256 ticks
@@ -1082,8 +1084,12 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         return result
 
     def _check_numpy_dtypes(self, args: tuple, kwargs: dict) -> None:
+        """A `dtype=` argument, or a positional one numpy would read as a dtype, must be a plain numeric dtype.
+        A positional string numpy cannot read as a dtype is some other option (`norm(A, "nuc")`), and a memory
+        order ("C", "F", ...) is one, though "F" also names a dtype."""
         candidates = [kwargs.get("dtype")]
-        candidates += [a for a in args if isinstance(a, (type, np.dtype, str)) and not isinstance(a, bool)]
+        candidates += [a for a in args
+                       if isinstance(a, (type, np.dtype)) or (isinstance(a, str) and _reads_as_dtype(a))]
         for candidate in candidates:
             if isinstance(candidate, str) and candidate not in allow_lists.SAFE_DTYPE_NAMES:
                 raise Refusal("sandbox.dtype_refused", dtype=repr(candidate))
@@ -1120,23 +1126,44 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 parts = self.materialize(args[0])
                 limit(sum(len(p) for p in parts if isinstance(p, str)) + len(owner) * max(len(parts) - 1, 0))
                 args = (parts, *args[1:])
+            elif name in _STR_SPLITTERS:
+                # the pieces hold the string's characters again (and a list slot each)
+                result = func.fn(*args, **kwargs)
+                limit(len(owner) + len(result))
+                return result
         elif isinstance(owner, list):
+            # what a call makes: one item for an append (the list's own size only against the per-object limit),
+            # the new items for an extend, the whole list for a copy
             if name in {"append", "insert"}:
-                limit(len(owner) + 1)
+                self.budget.check_sequence(len(owner) + 1)
+                limit(1)
             elif name == "extend" and args:
                 items = self.materialize(args[0])
-                limit(len(owner) + len(items))
+                self.budget.check_sequence(len(owner) + len(items))
+                limit(len(items))
                 args = (items,)
+            elif name == "copy":
+                limit(len(owner))
         elif isinstance(owner, dict) and name == "update":
+            before = len(owner)
             result = func.fn(*args, **kwargs)
-            limit(len(owner))
+            self.budget.check_sequence(len(owner))
+            limit(max(len(owner) - before, 0))
             return result
+        elif isinstance(owner, dict) and name == "copy":
+            limit(len(owner))
         elif isinstance(owner, (set, frozenset)):
             if name not in _SET_ELEMENT_METHODS:
                 # the arguments are iterables Python would walk in C: walk them here, under the budgets, first
                 args = tuple(a if isinstance(a, (set, frozenset)) else self.materialize(a) for a in args)
-            if name in {"add", "update", "union", "symmetric_difference", "symmetric_difference_update"}:
-                limit(len(owner) + (1 if name == "add" else sum(len(a) for a in args)))
+            if name == "add":
+                self.budget.check_sequence(len(owner) + 1)
+                limit(1)
+            elif name in {"update", "symmetric_difference_update"}:
+                self.budget.check_sequence(len(owner) + sum(len(a) for a in args))
+                limit(sum(len(a) for a in args))
+            elif name in {"union", "symmetric_difference", "copy"}:
+                limit(len(owner) + sum(len(a) for a in args))
         elif isinstance(owner, random.Random):
             return self.call_random(func, args, kwargs)
         return func.fn(*args, **kwargs)
@@ -1425,7 +1452,10 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             self.account(result)
             return result
         if isinstance(container, (list, tuple, str, dict, range, SandboxObject)):
-            return container[index]
+            result = container[index]
+            if isinstance(index, slice) and isinstance(result, (list, tuple, str)):
+                self.budget.charge_sequence(len(result))  # a slice is a copy: l[:] of a long list is not free
+            return result
         if (isinstance(container, self.module_type) or self._is_data_object(container)) and \
                 hasattr(type(container), "__getitem__"):
             self.budget.tick()
@@ -1581,7 +1611,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             return Namespace(path, path, entries, {n for n in dir(np.random) if not n.startswith("_")})
         if path == "numpy.linalg":
             for name in allow_lists.NUMPY_LINALG_FUNCTIONS:
-                entries[name] = EngineFunction(self, getattr(np.linalg, name), name, "numpy")
+                entries[name] = EngineFunction(self, getattr(np.linalg, name), name, "numpy", sizing=f"np_{name}")
             return Namespace(path, path, entries, {n for n in dir(np.linalg) if not n.startswith("_")})
         if path == "random":
             for name in allow_lists.RANDOM_FUNCTIONS:
@@ -1906,6 +1936,18 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
 _MISSING = object()
 # Python's builtins of one argument, with their own message for any other number
 _ONE_ARGUMENT_BUILTINS = frozenset({"len", "abs", "repr", "id", "hash", "callable", "chr", "ord"})
+def _reads_as_dtype(text: str) -> bool:
+    if text in ("C", "F", "A", "K") or len(text) > 32:
+        return False
+    try:
+        np.dtype(text)
+    except (TypeError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+_STR_SPLITTERS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
+
 _SET_ELEMENT_METHODS = frozenset({"add", "discard", "remove", "pop", "clear", "copy"})
 
 # refusals of program_check that are budgets rather than unsupported Python
@@ -1916,7 +1958,7 @@ _OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Floo
                ast.BitAnd: "&", ast.BitXor: "^"}
 
 _NUMPY_RANDOM_SIZING = {"rand": "rand", "randn": "randn", "random": "np_size0", "uniform": "np_size2",
-                        "normal": "np_size2", "randint": "np_size2", "choice": "np_size1",
+                        "normal": "np_size2", "randint": "np_size2", "choice": "np_choice",
                         "permutation": "np_perm", "seed": "none"}
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from explorer.text import t
 
-
 # Characters that would let a message change how it is shown: line breaks (a forged "line 99: ..." under the
 # real one), terminal escapes, and the format characters that reorder text (bidi overrides and isolates).
 _LINE_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": " ", "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -27,7 +27,12 @@ LEGACY = {"Tensor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "B
 @dataclass
 class Estimate:
     elements: int = 0  # elements of the largest result
-    macs: int = 0  # multiply-adds (matrix products only)
+    macs: int = 0  # multiply-adds of a matrix product, or the like of a decomposition
+    decomposition: bool = False  # `macs` are a decomposition's (an SVD behind a norm), not a product's
+
+
+# an SVD costs about this many matrix products of the same size (measured: 3.4-4.3x for n = 300-1000)
+SVD_PRODUCTS = 4
 
 
 def _as_int(value):
@@ -141,6 +146,28 @@ class Sizer:
             size = kwargs.get("size", args[index] if len(args) > index else None)
             dims = dims_from((size,)) if size is not None else [1]
             return Estimate(product(dims) if dims is not None else 0)
+        if name == "np_choice":
+            # without replacement numpy permutes the whole population first
+            size = kwargs.get("size", args[1] if len(args) > 1 else None)
+            dims = dims_from((size,)) if size is not None else [1]
+            drawn = product(dims) if dims is not None else 0
+            replace = kwargs.get("replace", args[2] if len(args) > 2 else True)
+            if replace is False and args:
+                population = _as_int(args[0])
+                if population is None:
+                    shape = self.shape(args[0])
+                    sized = hasattr(args[0], "__len__")
+                    population = product(shape) if shape is not None else len(args[0]) if sized else 0
+                return Estimate(max(drawn, population or 0))
+            return Estimate(drawn)
+        if name == "np_norm":
+            # a matrix's 2-norm and nuclear norm are its singular values: an SVD, O(m n min(m, n))
+            shape = self.shape(args[0]) if args else None
+            order = kwargs.get("ord", args[1] if len(args) > 1 else None)
+            if shape is not None and len(shape) == 2 and (order in (2, -2) or order == "nuc"):
+                m, n = shape
+                return Estimate(1, SVD_PRODUCTS * m * n * min(m, n), decomposition=True)
+            return Estimate(0)
         if name == "np_perm":
             n = _as_int(args[0]) if args else None
             return Estimate(n if n is not None else product(self.shape(args[0]) or ()) if args else 0)
@@ -328,7 +355,8 @@ class Sizer:
             return Estimate(0)
         items = index if isinstance(index, tuple) else (index,)
         advanced = [self.shape(i) for i in items if self.is_array(i)]
-        advanced += [(len(i),) for i in items if isinstance(i, list)]
+        # a nested list is an index array of its own shape: [[0] * 3000] * 3000 picks 9,000,000 elements
+        advanced += [(self.nested_count(i),) for i in items if isinstance(i, list)]
         if not advanced:
             return Estimate(product(shape))  # basic indexing is a view: never bigger than the tensor
         picked = product(broadcast_shape(advanced) or max(advanced, key=product))

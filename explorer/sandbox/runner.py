@@ -20,7 +20,7 @@ from explorer.backward.jacobian import record_jacobian
 from explorer.graph.names import module_parameter_names
 from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
-from explorer.sandbox.limits import Budget, Limits
+from explorer.sandbox.limits import Budget, LimitExceeded, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
 from explorer.text import t
 
@@ -176,11 +176,15 @@ def run_in_process(
             interp.run(source)
         except ProgramError as error:
             result.error = error
+        except LimitExceeded as exc:  # a timer fired between two of the program's statements
+            message = t(exc.key, lang, **exc.params)
+            result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except RecursionError:
             message = t("limit.python_recursion", lang)
             result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except MemoryError:
-            result.error = ProgramError(interp.line, 1, t("limit.memory", lang), "LimitError", "hint.limit")
+            message = t("limit.memory", lang, limit=interp.limits.memory_bytes // 2**20)
+            result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except Exception as exc:  # a bug of ours must still not take the server down
             result.error = ProgramError(interp.line, 1, t("limit.internal", lang, kind=type(exc).__name__),
                                         "InternalError")

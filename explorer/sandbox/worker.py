@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import math
 import os
 import pickle
 import shutil
@@ -35,6 +36,7 @@ import threading
 import time
 from pathlib import Path
 
+from explorer.sandbox import limits as sandbox_limits
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import ProgramError, RunResult
 from explorer.text import t
@@ -52,6 +54,9 @@ PING_TIMEOUT = 1.0  # a zygote that does not answer a ping within this is hung
 PID_TIMEOUT = 3.0  # a run's child that does not say its pid within this: the zygote is stuck, replace it
 POLL_SECONDS = 0.25  # how often a waiting run looks at its child's state
 EXITS_KEPT = 512  # how many children's exit statuses the zygote remembers
+# a run that has used this much processor time is niced (limits.DEMOTED_NICENESS): on a busy server the class's
+# short runs go first, and a long run still gets the cores when they are free
+DEMOTE_AFTER_CPU_SECONDS = 0.5
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -96,9 +101,10 @@ def apply_limits(limits: Limits) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray warnings go nowhere (and never to a file under RLIMIT_FSIZE)
     os.dup2(devnull, 2)
+    mapped = sandbox_limits.address_space_bytes() or 0
     wanted = {
-        resource.RLIMIT_AS: limits.address_space_bytes,
-        resource.RLIMIT_CPU: limits.cpu_seconds,
+        resource.RLIMIT_AS: mapped + limits.memory_bytes + limits.address_margin_bytes,
+        resource.RLIMIT_CPU: math.ceil(limits.cpu_seconds + limits.hard_margin_seconds),
         resource.RLIMIT_FSIZE: 0,
         resource.RLIMIT_CORE: 0,
     }
@@ -118,6 +124,8 @@ def _serve_one(conn: socket.socket) -> None:
     conn.sendall(struct.pack("!i", os.getpid()))
     source, overrides, lang, limits = pickle.loads(_recv_message(conn))
     apply_limits(limits)
+    sandbox_limits.INTERRUPTS = True  # this process is the run's own: its timers may interrupt the program
+    sandbox_limits.DEMOTE_AFTER_CPU_SECONDS = DEMOTE_AFTER_CPU_SECONDS
     from explorer.sandbox.runner import run_in_process
 
     try:
@@ -382,7 +390,7 @@ def _how_it_ended(pid: int, lang: str, limits: Limits) -> RunResult:
     if status is not None and os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         if number == signal.SIGXCPU:
-            return _stopped("server.cpu_time", lang, seconds=limits.cpu_seconds)
+            return _stopped("server.cpu_time", lang, seconds=f"{limits.cpu_seconds:g}")
         if number == signal.SIGKILL:
             return _stopped("server.worker_died", lang, how=t("server.how_killed", lang))
         name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)

@@ -406,6 +406,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "this matrix product needs {size} multiplications; the limit is {limit}",
         "zh": "这个矩阵乘法需要 {size} 次乘法，上限为 {limit}",
     },
+    "limit.decomposition_work": {
+        "en": "this needs a singular value decomposition of about {size} multiplications; the limit is {limit}",
+        "zh": "这需要一次约 {size} 次乘法的奇异值分解，上限为 {limit}",
+    },
     "limit.statements": {
         "en": (
             "the program ran more than {limit} steps (statements, loop turns and calls); is a loop too long?"
@@ -437,8 +441,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "程序嵌套太深，无法运行",
     },
     "limit.memory": {
-        "en": "the program ran out of memory",
-        "zh": "程序内存不足",
+        "en": "the program needed more memory than the {limit} MB it may use",
+        "zh": "程序需要的内存超过了允许的 {limit} MB",
+    },
+    "limit.memory_used": {
+        "en": "the program used {size} MB of memory; the limit is {limit} MB",
+        "zh": "程序占用了 {size} MB 内存，上限为 {limit} MB",
+    },
+    "limit.cpu_time": {
+        "en": "the program used more than {limit} s of processor time",
+        "zh": "程序占用的处理器时间超过 {limit} 秒",
     },
     # --- runs the server ended (explorer/sandbox/worker.py): no line of the program is to blame ----------
     "error.stopped": {"en": "The server stopped the run", "zh": "服务器终止了这次运行"},
