@@ -7,6 +7,9 @@ ops inside a derivative formula) comes here with its registry entry.
 2. the result is a new tensor (a view shares its input's version counter);
 3. if grad mode is on and an input requires grad, the result gets a node of PyTorch's class for the op
    (`MulBackward0`), which keeps what the op's derivatives need: see `engine.node.Node`.
+
+PyTorch computes inf and nan silently; numpy warns of them. The forwards run with numpy's warnings off, here
+and not process-wide, so that a program's own numpy code still warns as numpy does.
 """
 
 from __future__ import annotations
@@ -38,16 +41,18 @@ def apply(op, *inputs, **attrs):
             arrays.append(x)
     extras = None
     if elementwise:
-        try:
-            out = op.forward(*arrays, **attrs)
-        except ValueError:
-            raise broadcast_error(arrays) from None
-        # PyTorch's type promotion, where numpy's differs (0-d tensors and Python numbers meeting arrays)
-        want = dtypes.torch_result_dtype(arrays, out.dtype)
-        if want is not out.dtype and want != out.dtype:
-            out = out.astype(want)
+        with np.errstate(all="ignore"):
+            try:
+                out = op.forward(*arrays, **attrs)
+            except ValueError:
+                raise broadcast_error(arrays) from None
+            # PyTorch's type promotion, where numpy's differs (0-d tensors and Python numbers meeting arrays)
+            want = dtypes.torch_result_dtype(arrays, out.dtype)
+            if want is not out.dtype and want != out.dtype:
+                out = out.astype(want)
     else:
-        out = op.forward(*arrays, **attrs)
+        with np.errstate(all="ignore"):
+            out = op.forward(*arrays, **attrs)
         if op.extra_outputs:
             out, extras = out
         if op.several_outputs:

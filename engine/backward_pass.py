@@ -15,6 +15,7 @@ record a graph, which can be differentiated again.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 
@@ -148,21 +149,25 @@ def _run_node(node, grad, create_graph, needed) -> list:
     gradient is wanted)."""
     op = node._op
     values = _formula_values(node, create_graph)
+    # the registry's derivatives give inf and nan silently, as PyTorch's do; a custom Function's backward is the
+    # program's own code, where numpy warns as it does anywhere
+    quiet = contextlib.nullcontext() if op.user_defined else np.errstate(all="ignore")
     grads_out = []
-    for i, nxt in enumerate(node._next):
-        if nxt is None or (needed is not None and nxt not in needed):
-            grads_out.append(None)
-            continue
-        derivative = op.derivatives[i]
-        if derivative is None:
-            raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
-        g = derivative(grad, values)
-        x = node._inputs[i]._data
-        if g._data.shape != x.shape:
-            g = sum_to(g, x.shape)
-        if g._data.dtype is not x.dtype and g._data.dtype != x.dtype:
-            g = g.to(dtypes.from_numpy_dtype(x.dtype))
-        grads_out.append(g)
+    with quiet:
+        for i, nxt in enumerate(node._next):
+            if nxt is None or (needed is not None and nxt not in needed):
+                grads_out.append(None)
+                continue
+            derivative = op.derivatives[i]
+            if derivative is None:
+                raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
+            g = derivative(grad, values)
+            x = node._inputs[i]._data
+            if g._data.shape != x.shape:
+                g = sum_to(g, x.shape)
+            if g._data.dtype is not x.dtype and g._data.dtype != x.dtype:
+                g = g.to(dtypes.from_numpy_dtype(x.dtype))
+            grads_out.append(g)
     return grads_out
 
 
@@ -206,8 +211,11 @@ def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace, pre_hooks=Tr
         if tensor._retains_grad and type(node) is not AccumulateGrad:
             if create_graph:
                 tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+            elif tensor._grad is None:
+                tensor._grad = _own_copy(grad)
             else:
-                tensor._grad = _own_copy(grad) if tensor._grad is None else wrap(tensor._grad._data + grad._data)
+                with np.errstate(all="ignore"):
+                    tensor._grad = wrap(tensor._grad._data + grad._data)
             if trace is not None:
                 trace.retain(node, tensor, grad)
     if pre_hooks and node._pre_hooks:
@@ -273,10 +281,12 @@ def _accumulate(variable, grad, create_graph, node, trace) -> None:
         variable._grad = _own_copy(grad)
     elif held._grad_fn is None and held._data.flags.writeable:
         # in place, as PyTorch does: a reference someone holds to .grad sees the sum
-        np.add(held._data, grad._data, out=held._data)
+        with np.errstate(all="ignore"):
+            np.add(held._data, grad._data, out=held._data)
         held._bump_version()
     else:
-        variable._grad = wrap(held._data + grad._data)
+        with np.errstate(all="ignore"):
+            variable._grad = wrap(held._data + grad._data)
     if trace is not None:
         trace.accumulate(node, variable, before, grad, variable._grad._data)
 

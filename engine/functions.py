@@ -107,8 +107,9 @@ def div(input, other, *, rounding_mode=None):
         a, b = _t(input)._data, _data_or_number(other)
         dtype = dtypes.result_np_dtype([a, b])
         # (floor: Python's floor division, as PyTorch's: floor(a / b) can round the wrong way)
-        quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
-        return wrap(np.asarray(quotient, dtype=dtype))
+        with np.errstate(all="ignore"):
+            quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+            return wrap(np.asarray(quotient, dtype=dtype))
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
     if dtypes.result_np_dtype([input._data, _data_or_number(other)]).kind in "biu":
@@ -288,7 +289,8 @@ def to_dtype(x: Tensor, dtype) -> Tensor:
     if x._data.dtype == dtype.np:
         return x
     if x._requires_grad and is_grad_enabled() and not dtype.is_floating_point:
-        return wrap(x._data.astype(dtype.np))
+        with np.errstate(all="ignore"):  # (nan and inf to integers: PyTorch converts them silently)
+            return wrap(x._data.astype(dtype.np))
     return apply(ops.TO_COPY, x, dtype=dtype.np)
 
 

@@ -22,9 +22,6 @@ import math
 
 import numpy as np
 
-# PyTorch returns inf and nan silently; numpy would warn on every such element-wise operation.
-np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
-
 EXACT_ROUNDING_MAX = 4096
 
 

@@ -221,7 +221,8 @@ def _check_in_place(self):
 
 def _fill(self, values):
     _check_in_place(self)
-    self._data[...] = values
+    with np.errstate(all="ignore"):  # (nan or inf into an integer tensor: PyTorch converts it silently)
+        self._data[...] = values
     self._bump_version()
     if is_grad_enabled() and self._grad_fn is not None:
         self._grad_fn = None  # PyTorch records FillBackward; filled values carry no gradient back
@@ -258,7 +259,8 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 def copy_(self, src):
     _check_in_place(self)
-    self._data[...] = src._data if isinstance(src, Tensor) else src
+    with np.errstate(all="ignore"):
+        self._data[...] = src._data if isinstance(src, Tensor) else src
     self._bump_version()
     return self
 
@@ -292,7 +294,8 @@ def _setitem(self, index, value):
         self._requires_grad = True
         self._grad_fn._out_ref = weakref.ref(self)
     else:
-        self._data[np_index] = value._data if value_t is not None else value
+        with np.errstate(all="ignore"):
+            self._data[np_index] = value._data if value_t is not None else value
     self._bump_version()
 
 

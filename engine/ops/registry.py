@@ -57,6 +57,11 @@ class Op:
         """Run the op (what derivative formulas do to call another op of the registry)."""
         return apply(self, *inputs, **attrs)
 
+    @property
+    def user_defined(self) -> bool:
+        """Whether a program defined the op (a custom autograd.Function): its backward is the program's code."""
+        return self.node_type is not None
+
     @cached_property
     def node_class(self) -> type:
         """The class of this op's nodes, named as PyTorch names it (`MulBackward0`)."""

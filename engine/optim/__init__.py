@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from ..grad_mode import no_grad
 from ..numerics import add_scaled
 from ..tensor import Tensor, wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, updating_parameters
 
 
 class SGD(Optimizer):
@@ -30,7 +29,7 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
                 for p in group["params"]:
@@ -71,7 +70,7 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
                 for p in group["params"]:
@@ -161,7 +160,7 @@ class RMSprop(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
                 for p in group["params"]:
@@ -216,7 +215,7 @@ class Adagrad(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 for p in group["params"]:
                     if p._grad is None:
@@ -248,7 +247,7 @@ class Adamax(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 (beta1, beta2), eps = group["betas"], group["eps"]
                 for p in group["params"]:

@@ -3,10 +3,20 @@ state, zero_grad, state_dict and the printed form, as torch.optim.Optimizer has 
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
-from ..grad_mode import enable_grad
+import numpy as np
+
+from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
+
+
+@contextlib.contextmanager
+def updating_parameters():
+    """What an optimizer's step runs under: no graph, and inf or nan computed silently, as PyTorch's are."""
+    with no_grad(), np.errstate(all="ignore"):
+        yield
 
 
 class Optimizer:

@@ -56,20 +56,27 @@ def fresh_engine():
     reset_engine_state()
 
 
+ENGINE_DIR = Path(__file__).resolve().parents[2] / "engine"
+
+
 def run_on_engine(code: str) -> tuple[str, dict | None, str]:
-    """Stdout (normalised), error record, and the traceback text for the failure message."""
+    """Stdout (normalised), error record, and the traceback text for the failure message. Numpy's warnings
+    must not come out of the engine (PyTorch computes inf and nan silently)."""
     engine, engine_functional = load_engine()
     namespace = {"torch": engine, "F": engine_functional, "np": np}
     buffer = io.StringIO()
     error = None
     trace = ""
-    with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with contextlib.redirect_stdout(buffer), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             exec(compile(code, "<oracle case>", "exec"), namespace)
         except Exception as exc:  # compared with the recorded error below
             error = {"type": type(exc).__name__, "message": make_records.normalise(str(exc))}
             trace = traceback.format_exc()
+    numpy_warnings = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught
+                      if issubclass(w.category, RuntimeWarning) and Path(w.filename).is_relative_to(ENGINE_DIR)]
+    assert not numpy_warnings, "numpy warned inside the engine:\n" + "\n".join(numpy_warnings)
     return make_records.normalise(buffer.getvalue()), error, trace
 
 
