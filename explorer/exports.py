@@ -70,7 +70,7 @@ def _dot_label(graph: nx.DiGraph, node: Hashable) -> str:
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&quot;", '"'), ("&#x27;", "'")):
         label = label.replace(entity, char)
     d = graph.nodes[node]
-    if d.get("kind") == "constant" and "value" in d and np.size(d["value"]) <= 4:
+    if d.get("kind") == "constant" and "value" in d and getattr(d["value"], "size", np.size(d["value"])) <= 4:
         label += "\n" + value_text(d["value"], one_line=True)
     return label
 

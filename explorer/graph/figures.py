@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from explorer.graph.layout import Layout, layered_layout, natural_key
 from explorer.graph.names import with_tensor_names
 from explorer.text import CATALOGUE, t
-from explorer.text.values import shape_text, value_text
+from explorer.text.values import ValueSummary, shape_text, value_text
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; shapes repeat the kind
 # so nothing relies on colour alone.
@@ -173,6 +173,8 @@ def magnitude(value) -> float:
     """Gradient size for shading: root-mean-square, so a big tensor is not darker just for its size."""
     if value is None:
         return 0.0
+    if isinstance(value, ValueSummary):
+        return value.norm / max(value.size, 1) ** 0.5
     a = np.asarray(value, dtype=np.float64)
     if a.size == 0:
         return 0.0

@@ -37,8 +37,10 @@ class Limits:
     statements: int = 200_000  # statements, loop turns, comprehension items, calls
     graph_nodes: int = 20_000  # a 2,000-step descent loop fits; the engine builds ~15k nodes a second
     output_chars: int = 200_000
-    wall_seconds: float = 6.0  # checked as the program runs; in the worker a timer also interrupts
-    cpu_seconds: float = 3.0  # processor time, likewise (a busy server slows the clock, not this)
+    # a class's server answers every run within 5 s: a program gets 4 s of processor time (a busy server slows
+    # its clock, not this) and 4.8 s on the clock, both checked as it runs and, in the worker, interrupting it
+    wall_seconds: float = 4.8
+    cpu_seconds: float = 4.0
     memory_bytes: int = 384 * 2**20  # what the process holds beyond what it held when the run began
     call_depth: int = 30
     classes: int = 1_000  # class statements run (each builds a Python class: memory, and work along its bases)
@@ -49,7 +51,7 @@ class Limits:
     # worker process (isolated runs only): the kernel's limits behind the budgets above, for what slips
     # between two checks (one numpy call): CPU time and address space a little above the budgets, and the
     # server kills the process after the hard timeout
-    hard_timeout_seconds: float = 8.0
+    hard_timeout_seconds: float = 7.0
     hard_margin_seconds: float = 2.0  # RLIMIT_CPU is cpu_seconds + this
     address_margin_bytes: int = 128 * 2**20  # RLIMIT_AS is the address space at the start + memory_bytes + this
 

@@ -95,8 +95,8 @@ class TensorInfo:
     id: str  # the engine's public id ("t12", engine.graph.tensor_id), as in graph exports and traces
     shape: tuple
     dtype: str
-    value: Any  # numpy array (a copy)
-    grad: Any  # numpy array or None
+    value: Any  # numpy array (a copy), or a ValueSummary past explorer.text.values.FULL_ELEMENTS
+    grad: Any  # the same, or None
     requires_grad: bool
     is_leaf: bool
     grad_fn: str | None

@@ -23,6 +23,7 @@ from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
 from explorer.text import t
+from explorer.text.values import compact
 
 # backward passes kept in a result: the first ones and the last ones (a 100-step loop records 100)
 KEEP_FIRST_PASSES = 20
@@ -242,7 +243,9 @@ def _plain(value, depth: int = 0):
 def _plain_graph(graph) -> None:
     for data in graph.nodes.values():
         for key, value in data.items():
-            if not isinstance(value, _PLAIN):
+            if isinstance(value, np.ndarray):
+                data[key] = compact(value)  # a big tensor's value reaches the server as its summary
+            elif not isinstance(value, _PLAIN):
                 data[key] = _plain(value)
 
 
@@ -299,9 +302,10 @@ def _parameter_names(result: RunResult, interp: Interpreter) -> dict:
 
 
 def _tensor_info(tensor) -> TensorInfo:
-    value = np.array(tensor.detach().numpy(), copy=True)
+    # values beyond what a view shows in full travel as summaries: the server never holds a big tensor
+    value = compact(np.array(tensor.detach().numpy(), copy=True))
     grad = tensor.grad if tensor.is_leaf or tensor.retains_grad else None
-    grad_value = None if grad is None else np.array(grad.detach().numpy(), copy=True)
+    grad_value = None if grad is None else compact(np.array(grad.detach().numpy(), copy=True))
     fn = tensor.grad_fn
     return TensorInfo(
         id=tensor_id(tensor), shape=tuple(int(d) for d in tensor.shape), dtype=repr(tensor.dtype), value=value,

@@ -417,7 +417,11 @@ def _wait_for_result(conn: socket.socket, pid: int, deadline: float):
             return "closed"
         break
     try:
-        return pickle.loads(_recv_message(conn, deadline))
+        payload = _recv_message(conn, deadline)
+        result = pickle.loads(payload)
+        if isinstance(result, RunResult):
+            result.stats["result_bytes"] = len(payload)  # what the server's cache counts it as
+        return result
     except TimeoutError:
         return "timeout"
     except Exception:
