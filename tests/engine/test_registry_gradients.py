@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_graph_export import assert_graph_is_plain  # (tests/engine is on the path while pytest runs)
 
 import engine
 from engine.apply import apply
@@ -466,6 +467,15 @@ def test_second_derivatives_through_create_graph(case):
         analytic = 0.0
     numeric = float(_directional_derivative(lambda xs: float(first_order(xs)[1]._data), arrays, directions))
     assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=str)
+def test_exported_graphs_hold_plain_data(case):
+    """What a viewer reads of the op's node (its arguments, saved values, formulas) is plain data."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in case.inputs]
+    _, out = _forward(case, arrays, requires_grad=True)
+    assert_graph_is_plain(engine.graph.forward_graph(out))
+    assert_graph_is_plain(engine.graph.backward_graph(out))
 
 
 def test_every_registry_op_has_cases():
