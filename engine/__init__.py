@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools as _functools
 
-from . import autograd, backward_trace, cuda, graph, nn, ops, optim, printing, utils
+from . import autograd, backward_trace, cuda, graph, nn, ops, optim, printing, return_types, utils
 from . import tensor_methods as _tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
 from .creation import (
     arange,
@@ -52,7 +52,6 @@ from .dtypes import (
     uint8,
 )
 from .functions import (
-    _return_type,
     abs,
     absolute,
     acos,
@@ -243,13 +242,6 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 def get_printoptions():
     return printing.get_printoptions()
-
-
-class return_types:
-    max = _return_type("max")
-    sort = _return_type("sort")
-    min = _return_type("min")
-    topk = _return_type("topk")
 
 
 # the public API, as torch spells it (the imports above are re-exports)

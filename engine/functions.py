@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections import namedtuple
 
 import numpy as np
 
-from . import dtypes, ops
+from . import dtypes, ops, return_types
 from .apply import apply, broadcast_error
 from .grad_mode import is_grad_enabled
 from .ops import joined_op
@@ -331,27 +330,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return apply(ops.MEAN_DIM, x, dim=_dims(dim, x._data.ndim), keepdim=keepdim)
 
 
-_ValuesIndices = {}
-
-
-def _return_type(name):
-    cls = _ValuesIndices.get(name)
-    if cls is None:
-        base = namedtuple(name, ["values", "indices"])
-
-        class cls(base):
-            __slots__ = ()
-
-            def __repr__(self):
-                return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
-
-            __str__ = __repr__
-
-        cls.__name__ = name
-        _ValuesIndices[name] = cls
-    return cls
-
-
 def _extreme(kind, input, dim=None, keepdim=False):
     if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
         return (maximum if kind == "max" else minimum)(input, dim)
@@ -365,7 +343,8 @@ def _extreme(kind, input, dim=None, keepdim=False):
     if not input._data.ndim:  # (a 0-d tensor is its own max over dim 0, at index 0)
         d = None
     values, extras = apply(ops.MAX_DIM if kind == "max" else ops.MIN_DIM, input, dim=d, keepdim=keepdim)
-    return _return_type(kind)(values, wrap(extras["indices"]))
+    pair = return_types.max if kind == "max" else return_types.min
+    return pair(values, wrap(extras["indices"]))
 
 
 @_numpy_spellings
@@ -408,10 +387,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 def sort(input, dim=-1, descending=False, stable=False):
     d = wrap_dim(dim, input._data.ndim)
     if not input._data.ndim:
-        return _return_type("sort")(input.clone(), wrap(np.zeros((), np.int64)))
+        return return_types.sort(input.clone(), wrap(np.zeros((), np.int64)))
     op = ops.SORT_STABLE if stable else ops.SORT
     values, extras = apply(op, input, dim=d, descending=descending, stable=stable)
-    return _return_type("sort")(values, wrap(extras["indices"]))
+    return return_types.sort(values, wrap(extras["indices"]))
 
 
 @_numpy_spellings
@@ -1330,7 +1309,7 @@ def topk(input, k=_MISSING, dim=-1, largest=True, sorted=True):
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
     values, extras = apply(ops.TOPK, input, k=int(k), dim=d, largest=largest, sorted=sorted)
-    return _return_type("topk")(values, wrap(extras["indices"]))
+    return return_types.topk(values, wrap(extras["indices"]))
 
 
 # ---------------------------------------------------------------- all, any, nonzero (no gradients)

@@ -2330,6 +2330,16 @@ API_CASES = {
         print(AF.hvp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
         print(AF.vhp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
         """,
+    "return_types": """
+        x = torch.tensor([[3., 1., 2.], [0., 5., 4.]], requires_grad=True)
+        for pair in (x.max(0), x.min(1), x.sort(0), x.topk(2), torch.max(x, 1, keepdim=True), x.sort(descending=True)):
+            print(type(pair), type(pair).__name__, type(pair).__module__, isinstance(pair, tuple), len(pair))
+        values, indices = x.max(1)
+        print(values, indices, x.max(1).values is not None, x.min(0).indices)
+        print(x.max(0))
+        print(str(x.sort(0)) == repr(x.sort(0)), torch.return_types.max, torch.return_types.topk)
+        print(isinstance(x.max(0), torch.return_types.max), isinstance(x.max(0), torch.return_types.min))
+        """,
 }
 for _name, _code in API_CASES.items():
     case("api", _name, _code)
