@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .. import grad_mode
+from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ..legacy import Variable
 from . import function, functional
 from .differentiate import backward, grad
@@ -17,7 +18,9 @@ __all__ = [
            "function",
            "functional",
            "grad",
+           "grad_mode",
            "gradcheck",
+           "inference_mode",
            "is_grad_enabled",
            "no_grad",
            "set_grad_enabled",

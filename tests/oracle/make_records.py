@@ -2340,6 +2340,35 @@ API_CASES = {
         print(str(x.sort(0)) == repr(x.sort(0)), torch.return_types.max, torch.return_types.topk)
         print(isinstance(x.max(0), torch.return_types.max), isinstance(x.max(0), torch.return_types.min))
         """,
+    "grad_mode_classes": """
+        for manager in (torch.no_grad, torch.enable_grad, torch.set_grad_enabled, torch.inference_mode):
+            print(manager, manager.__module__, manager.__name__, manager.__mro__[1:])
+        print(torch.autograd.no_grad is torch.no_grad, torch.autograd.grad_mode.no_grad is torch.no_grad,
+              torch.autograd.inference_mode is torch.inference_mode, torch.autograd.grad_mode.set_grad_enabled)
+        print(type(torch.no_grad()), type(torch.inference_mode()), isinstance(torch.inference_mode(), torch.no_grad))
+        print(torch.set_grad_enabled(False), torch.is_grad_enabled(), repr(torch.set_grad_enabled(True)))
+        print(str(torch.set_grad_enabled(True).clone()), torch.no_grad.__doc__.splitlines()[0])
+
+        @torch.no_grad
+        def bare():
+            return torch.is_grad_enabled()
+
+        @torch.inference_mode
+        def bare_inference():
+            return torch.is_grad_enabled()
+
+        @torch.no_grad()
+        def called():
+            return torch.enable_grad(lambda: torch.is_grad_enabled())()
+
+        print(bare(), bare_inference(), called(), bare.__name__, torch.is_grad_enabled())
+        with torch.no_grad():
+            with torch.inference_mode(False):
+                print(torch.is_grad_enabled())
+            print(torch.is_grad_enabled())
+        """,
+    "set_grad_enabled_of_an_int": "torch.set_grad_enabled(1)\n",
+    "set_grad_enabled_of_a_numpy_bool": "torch.set_grad_enabled(np.bool_(True))\n",
 }
 for _name, _code in API_CASES.items():
     case("api", _name, _code)
