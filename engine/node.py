@@ -278,8 +278,8 @@ def node_class(grad_fn_name: str) -> type:
     cls = _classes.get(grad_fn_name)
     if cls is None:
         body = {"__slots__": ()}
-        if grad_fn_name == "CopySlices":
-            body["name"] = lambda self: "torch::autograd::CopySlices"
+        if grad_fn_name in ("CopySlices", "Error"):  # (nodes of PyTorch's autograd itself, not of an op)
+            body["name"] = lambda self: f"torch::autograd::{grad_fn_name}"
         # (type(node) prints as PyTorch's does: <class 'MulBackward0'>)
         cls = _classes[grad_fn_name] = type(grad_fn_name, (Node,), {**body, "__module__": "builtins"})
     return cls

@@ -20,12 +20,13 @@ whatever the number of inputs) and checks what it returns as PyTorch does.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from ..apply import apply
-from ..grad_mode import no_grad
+from ..grad_mode import is_grad_enabled, no_grad
 from ..node import Node, SavedTensor
-from ..ops import Op, vjp
+from ..ops import Op, delayed_error_op, vjp
 from ..tensor import Tensor
 
 
@@ -225,5 +226,29 @@ class _FunctionNode(Node):
         return super().__getattr__(name)
 
 
+def once_differentiable(fn):
+    """Marks a custom Function's backward as one that cannot be differentiated itself, as PyTorch's decorator
+    does: it runs without recording a graph, and when a graph of the backward is being recorded
+    (create_graph=True) and a gradient passed to it requires grad, what it returns comes out of one Error node,
+    through which a second backward fails with PyTorch's message."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not is_grad_enabled() or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        several = isinstance(outputs, tuple)
+        outputs = outputs if several else (outputs,)
+        # the node's inputs are new leaves that require grad, so that its outputs have it as their grad_fn
+        errors = iter(apply(delayed_error_op(len(outputs)),
+                            *[None if value is None else value.detach().requires_grad_() for value in outputs]))
+        results = tuple(None if value is None else next(errors) for value in outputs)
+        return results if several else results[0]
+
+    return wrapper
+
+
 BackwardCFunction = _FunctionNode
 FunctionCtx.__module__ = Function.__module__ = FunctionMeta.__module__ = "torch.autograd.function"
+once_differentiable.__module__ = "torch.autograd.function"

@@ -2369,6 +2369,76 @@ API_CASES = {
         """,
     "set_grad_enabled_of_an_int": "torch.set_grad_enabled(1)\n",
     "set_grad_enabled_of_a_numpy_bool": "torch.set_grad_enabled(np.bool_(True))\n",
+    "once_differentiable": """
+        once_differentiable = torch.autograd.function.once_differentiable
+
+        class Cube(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x ** 3
+
+            @staticmethod
+            @once_differentiable
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                print("backward records a graph:", torch.is_grad_enabled(), grad.requires_grad)
+                return 3 * x ** 2 * grad
+
+        x = torch.tensor([1., 2., 3.], requires_grad=True)
+        print(once_differentiable, Cube.backward.__name__, Cube.backward.__wrapped__.__name__)
+        Cube.apply(x).sum().backward()
+        print(x.grad)
+        g, = torch.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+        print(g, g.requires_grad)  # (the incoming gradient needs no grad: no Error node)
+        g, = torch.autograd.grad((Cube.apply(x) * x).sum(), x, create_graph=True)
+        print(g, g.grad_fn.name(), [f.name() for f, _ in g.grad_fn.next_functions])
+        error = g.grad_fn.next_functions[1][0]
+        print(type(error), error, error.next_functions[0][0].name(), error.next_functions[0][0].variable)
+        print(torch.autograd.grad(g.sum(), x))  # (the Error node leads to no input: it is not run)
+        g.sum().backward()
+        """,
+    "once_differentiable_through_backward": """
+        once_differentiable = torch.autograd.function.once_differentiable
+
+        class Cube(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x ** 3
+
+            @staticmethod
+            @once_differentiable
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                print("backward records a graph:", torch.is_grad_enabled(), grad.requires_grad)
+                return 3 * x ** 2 * grad
+
+        x = torch.tensor([1., 2., 3.], requires_grad=True)
+        (Cube.apply(x) * x).sum().backward(create_graph=True)
+        print(x.grad, x.grad.grad_fn.next_functions[0][0])
+        x.grad.sum().backward()
+        """,
+    "once_differentiable_several_outputs": """
+        class Scale(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w, k):
+                ctx.save_for_backward(x, w)
+                return x * w * k
+
+            @staticmethod
+            @torch.autograd.function.once_differentiable
+            def backward(ctx, grad):
+                x, w = ctx.saved_tensors
+                return grad * w, grad * x, None
+
+        x = torch.tensor([1., 2.], requires_grad=True)
+        w = torch.tensor([3., 4.], requires_grad=True)
+        y = Scale.apply(x, w, 2.0)
+        gx, gw = torch.autograd.grad((y * y).sum(), (x, w), create_graph=True)
+        print(gx, gw, gx.grad_fn is gw.grad_fn, gx.grad_fn.name(), len(gx.grad_fn.next_functions))
+        (gx + gw).sum().backward()
+        """,
 }
 for _name, _code in API_CASES.items():
     case("api", _name, _code)
