@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,7 +139,15 @@ class RunResult:
     # pass index -> explorer.backward.jacobian.PassJacobian, taken during the run right before the pass ran
     jacobians: dict = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
+    views_dropped: bool = False  # the graphs and passes were too big to send; the output is all there is
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
+
+    def essentials(self) -> RunResult:
+        """This result without its graphs, passes, layouts and tensors: what a user must see in any case."""
+        return dataclasses.replace(
+            self, tensors={}, forward_graph=None, backward_graph=None, passes=[], forward_layout=None,
+            backward_layout=None, pass_layouts=[], jacobians={}, views_dropped=True,
+        )
 
     @property
     def ok(self) -> bool:

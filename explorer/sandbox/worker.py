@@ -41,8 +41,9 @@ from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import ProgramError, RunResult
 from explorer.text import t
 
-# a result larger than this is refused rather than read into the server's memory
-MAX_RESULT_BYTES = 512 * 2**20
+# the most a run's result may take: past it the worker sends only the output (RunResult.essentials), and the
+# server refuses anything larger rather than read it into its memory
+MAX_RESULT_BYTES = 32 * 2**20
 PRELOAD = ("explorer.sandbox.runner", "engine", "networkx")
 READY = b"ready\n"
 # the first byte a connection sends the zygote: run a program (fork a child), answer a ping, or say how a
@@ -136,9 +137,11 @@ def _serve_one(conn: socket.socket) -> None:
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        # the views could not be pickled: send what the user must see
-        payload = pickle.dumps(RunResult(outputs=result.outputs, error=result.error, leaves=result.leaves,
-                                         stats=result.stats))
+        payload = b""
+    if not payload or len(payload) > MAX_RESULT_BYTES:
+        # the views could not be pickled, or they are too big for the server to hold: send what the user
+        # must see (the output, the error, the checkboxes), and say that the pictures were left out
+        payload = pickle.dumps(result.essentials(), protocol=pickle.HIGHEST_PROTOCOL)
     _send_message(conn, payload)
 
 

@@ -115,3 +115,14 @@ def test_server_stops_in_chinese():
     result = run_program(LOOP, limits=limits, lang="zh")
     assert result.error.heading("zh") == "服务器终止了这次运行"
     assert result.error.one_line("zh").startswith("被服务器终止：某个运算超过了时间限制（1 秒）")
+
+
+def test_a_result_too_big_to_send_keeps_its_output_and_says_the_views_were_left_out():
+    # the backward pass's gradients of a 2000x2000 leaf (16 MB each, several events) exceed the result cap
+    program = ("import torch\nx = torch.ones(2000, 2000, requires_grad=True)\ny = (x * 2).sum()\ny.backward()\n"
+               "print(x.grad.shape)\n")
+    result = run_program(program)
+    assert result.error is None and result.text() == "torch.Size([2000, 2000])\n"
+    assert result.views_dropped and result.passes == [] and result.forward_graph is None
+    assert [leaf.name for leaf in result.leaves] == ["x"]  # the checkbox survives
+    assert result.stats["result_bytes"] < 64 * 1024
