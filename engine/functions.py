@@ -209,19 +209,37 @@ def relu(input):
     return apply(ops.RELU, input)
 
 
+_CLAMP_KERNELS = {(True, False): "clamp_min_scalar_cpu", (False, True): "clamp_max_scalar_cpu",
+                  (True, True): "clamp_scalar_cpu"}
+
+
 def clamp(input, min=None, max=None):
+    """PyTorch's two overloads: tensor bounds (ClampBackward0, a gradient for each bound too), or numbers
+    (ClampBackward1; a 0-d tensor beside a number counts as one). Either way the result has the dtype of self
+    and the bounds promoted together: an integer tensor clamped at 0.5 is a float tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+    bounds = [b for b in (min, max) if b is not None]
+    if builtins.all(isinstance(b, Tensor) for b in bounds):
+        shape = input._data.shape
+        for bound in bounds:  # (PyTorch's message names the first dimension that does not broadcast)
+            try:
+                shape = np.broadcast_shapes(shape, bound._data.shape)
+            except ValueError:
+                raise broadcast_error([np.empty(shape), bound._data]) from None
+        return apply(ops.CLAMP_TENSOR, input, min, max)
+    min, max = (b.item() if isinstance(b, Tensor) and not b._data.ndim else b for b in (min, max))
     for bound in (min, max):
         if type(bound) is int:
             dtypes.scalar_int(bound)
+    dtype = dtypes.result_np_dtype([input._data, *(b for b in (min, max) if b is not None)])
+    if dtype == np.bool_:
+        raise NotImplementedError(f'"{_CLAMP_KERNELS[min is not None, max is not None]}" not implemented for '
+                                  "'Bool'")
+    if dtype != input._data.dtype:
+        input = to_dtype(input, dtypes.from_numpy_dtype(dtype))
+    if dtype.kind in "iu":  # (an integer bound in the tensor's integer type, wrapping around as PyTorch's does)
+        min, max = (b if b is None else np.array(b).astype(dtype)[()] for b in (min, max))
     return apply(ops.CLAMP, input, min=min, max=max)
 
 

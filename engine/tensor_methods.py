@@ -161,7 +161,9 @@ def _in_place(fn, name):
             result = fn(old, *args, **kwargs)
         else:
             result = fn(wrap(self._data), *args, **kwargs)
-        _write_into(self, result)
+        scalar_clamp = name in _C_NAMED_CASTS and not builtins.any(
+            isinstance(a, Tensor) for a in (*args, *kwargs.values()))
+        _write_into(self, result, dtypes.c_type_name if scalar_clamp else dtypes.short_name)
         self._bump_version()
         if recording:
             node = self._grad_fn = result._grad_fn
@@ -178,13 +180,17 @@ def _in_place(fn, name):
     return method
 
 
-def _write_into(self, result) -> None:
+# PyTorch's clamps with number bounds name the output's type as C++ does ("long int") where others say "Long"
+_C_NAMED_CASTS = frozenset({"clamp_", "clip_", "clamp_min_", "clamp_max_"})
+
+
+def _write_into(self, result, type_name=dtypes.short_name) -> None:
     """result's values into self's storage, with PyTorch's errors for a dtype or shape it cannot take."""
     values, target = result._data, self._data
     if values.dtype != target.dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
         raise RuntimeError(
             f"result type {dtypes.short_name(values.dtype)} can't be cast to the desired output type "
-            f"{dtypes.short_name(target.dtype)}")
+            f"{type_name(target.dtype)}")
     try:
         np.copyto(target, np.broadcast_to(values, target.shape), casting="unsafe")
     except ValueError:

@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from .. import numerics
+from .. import dtypes, numerics
 from ..tensor import array, constant
 from .registry import define, vjp
 from .shapes import joined_op
@@ -23,6 +23,7 @@ __all__ = [
     "CLAMP",
     "CLAMP_MAX",
     "CLAMP_MIN",
+    "CLAMP_TENSOR",
     "DIV",
     "DIV_SCALAR",
     "LERP",
@@ -179,6 +180,57 @@ CLAMP = define(
     formula=("result = min(max(self, min), max)", r"r = \min(\max(x, a), b)"),
     self=vjp("grad where min ≤ self ≤ max, else 0", r"\bar x = \bar r\, [a \le x \le b]",
              lambda grad, self, min=None, max=None: zeros_where(_outside(self, min, max), grad)))
+
+
+def _clamp_tensor(x, min=None, max=None):
+    """clamp.Tensor: in the bounds' and self's common dtype; a nan bound gives nan, as PyTorch's kernel does."""
+    dtype = dtypes.result_np_dtype([a for a in (x, min, max) if a is not None])
+    out = np.asarray(x, dtype)
+    if min is not None:
+        out = np.maximum(out, np.asarray(min, dtype))
+    if max is not None:
+        out = np.minimum(out, np.asarray(max, dtype))
+    return out
+
+
+def _clamp_tensor_self(grad, self, min=None, max=None):
+    # PyTorch's clamp_backward for tensor bounds: the gradient where min <= self <= max
+    x, zero = array(self), constant(np.zeros((), array(grad).dtype))
+    inside = np.ones(np.shape(x), bool)
+    if min is not None:
+        inside = inside & (x >= array(min))
+    if max is not None:
+        inside = inside & (x <= array(max))
+    return WHERE(grad, zero, condition=inside)
+
+
+def _clamp_tensor_bound(lower: bool):
+    """clamp_backward_min_max for one bound: the gradient where self lies beyond it (min: unless min >= max;
+    max: also where max < min, where max wins)."""
+
+    def derivative(grad, self, min=None, max=None):
+        x, zero = array(self), constant(np.zeros((), array(grad).dtype))
+        if lower:
+            taken = x < array(min)
+            if max is not None:
+                taken = taken & (array(min) < array(max))
+        else:
+            taken = x > array(max)
+            if min is not None:
+                taken = taken | (array(max) < array(min))
+        return WHERE(grad, zero, condition=taken)
+
+    return derivative
+
+
+CLAMP_TENSOR = define(  # clamp with tensor bounds (each may be None: an empty slot in next_functions)
+    "clamp_tensor", "ClampBackward0", forward=_clamp_tensor,
+    formula=("result = min(max(self, min), max)", r"r = \min(\max(x, a), b)"),
+    self=vjp("grad where min ≤ self ≤ max, else 0", r"\bar x = \bar r\, [a \le x \le b]", _clamp_tensor_self),
+    min=vjp("grad where self < min (and min < max), else 0", r"\bar a = \bar r\, [x < a < b]",
+            _clamp_tensor_bound(lower=True)),
+    max=vjp("grad where self > max (or max < min), else 0", r"\bar b = \bar r\, [x > b \lor b < a]",
+            _clamp_tensor_bound(lower=False)))
 
 
 CLAMP_MIN = define(

@@ -100,6 +100,9 @@ def _cases() -> dict[str, list[Case]]:
         add("threshold_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"threshold": 0}, True)
         add("leaky_relu_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"negative_slope": 0.1}, True)
         add("log_sigmoid_backward", (_normal(rng, a), _normal(rng, b) * 2), elementwise=True)
+    clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], MATRIX) + rng.uniform(-0.05, 0.05, MATRIX)
+    add("clamp_tensor", (clamp_in, rng.uniform(-0.6, -0.4, VECTOR), rng.uniform(0.4, 0.6, (3, 1))),
+        elementwise=True, label="bounds broadcast")
     for shape in UNARY_SHAPES:
         add("rsub", (_normal(rng, shape),), {"other": 2.5}, True)
         add("rsub", (_normal(rng, shape),), {"other": 2.5, "alpha": 3.0}, True, f"{shape} alpha")
@@ -137,6 +140,9 @@ def _cases() -> dict[str, list[Case]]:
         clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)
         add("clamp", (clamp_in,), {"min": -0.5, "max": 0.5}, True)
         add("clamp", (clamp_in,), {"min": -0.5, "max": None}, True, f"{shape} min only")
+        lower, upper = rng.uniform(-0.6, -0.4, shape), rng.uniform(0.4, 0.6, shape)
+        add("clamp_tensor", (clamp_in, lower, upper), elementwise=True)
+        add("clamp_tensor", (clamp_in, upper, lower), elementwise=True, label=f"{shape} min > max")
         add("log_sigmoid", (_normal(rng, shape) * 3,), elementwise=True)
         add("clone", (_normal(rng, shape),))
         add("to_copy", (_normal(rng, shape),), {"dtype": np.dtype(np.float64)})

@@ -2171,6 +2171,7 @@ REGISTRY_CASES = {
     "leaky_relu": ("F.leaky_relu(x, 0.2)", ()), "leaky_relu_backward": ("grad(F.leaky_relu(x, 0.2), x)", ()),
     "addmm": ("torch.addmm(v, y.t(), x)", ()),
     "threshold_backward": ("grad(x.relu(), x)", ()), "clamp": ("x.clamp(-1, 1)", ()),
+    "clamp_tensor": ("x.clamp(min=y, max=y + 1)", ()),
     "log_sigmoid": ("F.logsigmoid(x)", ()), "clone": ("x.clone()", ()), "to_copy": ("x.double()", ()),
     "copy_": ("grad(x * x, x, first=True)", ()), "maximum": ("torch.maximum(x, y)", ()),
     "minimum": ("torch.minimum(x, y)", ()), "where": ("torch.where(x > 0, x, y)", ()),
@@ -2584,6 +2585,42 @@ TENSOR_OPS_CASES = {
                 print(x.grad)
                 x.grad = None
         """),
+    "clamp_promotes_to_its_bounds_type": """
+        i = torch.tensor([1, 2, 3])
+        b = torch.tensor([True, False])
+        for y in (torch.clamp(i, min=0.5), i.clamp(max=1.5), i.clamp(0.5, 2.5), i.clamp(0, 2), i.clip(1, 2.5),
+                  torch.clamp(torch.tensor([1, 2], dtype=torch.int32), min=0.5), b.clamp(min=0), b.clamp(0.5),
+                  torch.tensor([1, 2], dtype=torch.uint8).clamp(min=-1),
+                  i.clamp(min=float('nan')), torch.clamp(i, min=torch.tensor(2.5)), i.clamp(min=torch.tensor(2)),
+                  torch.tensor([1., 2.]).clamp(min=torch.tensor(1.5, dtype=torch.float64)),
+                  torch.tensor([1., 2.]).clamp(min=torch.tensor([1.5, 0.], dtype=torch.float64))):
+            print(y, y.dtype)
+        for kw in ({"min": True}, {"max": True}, {"min": True, "max": True}):
+            try:
+                b.clamp(**kw)
+            except NotImplementedError as e:
+                print(e)
+        for f in (lambda: i.clamp_(min=0.5), lambda: i.clamp_min_(0.5), lambda: i.clamp_(max=torch.tensor(0.5)),
+                  lambda: torch.tensor([1, 2], dtype=torch.int32).clip_(0.5)):
+            try:
+                f()
+            except RuntimeError as e:
+                print(e)
+        """,
+    "clamp_with_tensor_bounds": """
+        x = torch.tensor([[-1.5, 0.2, 0.9], [2.0, -0.1, 0.5]], requires_grad=True)
+        low = torch.tensor([-0.5, 0.2, 1.0], requires_grad=True)
+        high = torch.tensor([[1.0], [0.4]], requires_grad=True)
+        for y in (x.clamp(min=low), torch.clamp(x, max=high), x.clamp(low, high), x.clamp(high, low),
+                  x.clamp(min=torch.tensor(0.)), x.clamp(min=torch.tensor(0.), max=0.5)):
+            print(y, [None if f is None else f.name() for f, _ in y.grad_fn.next_functions])
+            (y * torch.tensor([1., 2., 3.])).sum().backward()
+            print(x.grad, low.grad, high.grad)
+            x.grad = low.grad = high.grad = None
+        g, = torch.autograd.grad(x.clamp(low, high).sum(), x, create_graph=True)
+        print(g.grad_fn)
+        x.clamp(min=torch.tensor([1., 2.]))
+        """,
     "lerp": """
         x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
         y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
