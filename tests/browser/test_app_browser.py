@@ -76,7 +76,9 @@ def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
     expect()(box.locator("input")).to_be_checked()
     box.locator("label").click()
     # a without requires_grad: PyTorch's error next to the editor, the program still in it
-    expect()(page.locator("[data-testid='stAlertContainer']").first).to_contain_text("does not require grad")
+    error = page.locator(".program-error")
+    expect()(error).to_contain_text("does not require grad")
+    expect()(error).to_have_attribute("role", "alert")
     wait_idle(page)
     assert editor.input_value() == TYPED
     assert "rg=a%3A0" in page.url or "rg=a:0" in page.url
