@@ -224,6 +224,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Large graph: showing the {shown:,} nodes nearest the output; {hidden:,} more are hidden.",
         "zh": "计算图较大：只显示离输出最近的 {shown:,} 个节点，另有 {hidden:,} 个节点被隐藏。",
     },
+    "graph.part": {"en": "Part {k}", "zh": "第 {k} 部分"},
+    "graph.part_computes": {"en": "Part {k}: {names}", "zh": "第 {k} 部分：{names}"},
+    "graph.part_grads": {"en": "Part {k}: gradients for {names}", "zh": "第 {k} 部分：{names} 的梯度"},
+    "graph.saved_version": {"en": "version {v}", "zh": "版本 {v}"},
+    "graph.saved_moved": {"en": "{name} v{then}, now v{now}!", "zh": "{name} v{then}，现为 v{now}！"},
+    "graph.saved_moved_long": {
+        "en": "saved at version {then}, now version {now}: changed in place since, so backward fails",
+        "zh": "保存时版本 {then}，现在版本 {now}：之后被原地修改，所以 backward 会失败",
+    },
+    "graph.saved_freed": {"en": "saved tensors freed", "zh": "保存的张量已释放"},
+    "graph.made_in": {"en": "made in", "zh": "产生于"},
+    "graph.used_as_view": {
+        "en": "also used as a view of shape {shape} (as matmul does with a 1-D input)",
+        "zh": "也以形状 {shape} 的视图参与运算（如 matmul 对一维输入所做的）",
+    },
     # --- tensor values as text (explorer/text/values.py) -----------------------------------------------------
     "value.summary": {
         "en": "shape {shape}, min {min}, max {max}, mean {mean}",

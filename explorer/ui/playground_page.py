@@ -8,6 +8,7 @@ from explorer.lessons import lesson_for_code
 from explorer.text import t
 from explorer.ui import cache, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
+from explorer.ui.graph_chart import graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
 
 
@@ -82,8 +83,8 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     theme = session.theme()
     fig = cache.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
     image_format = ss.get("image_format", "png")
-    event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
-                            config=session.plotly_config(image_format))
+    event = graph_chart(fig, "graph_chart", on_select="rerun", selection_mode="points", theme=None,
+                        config=session.plotly_config(image_format))
     clicked = views.selected_node(event, choices)
     if clicked is None:
         # the redrawn figure starts with no selection, so clicking the same node again counts again
@@ -154,13 +155,14 @@ def render() -> None:
         if result.error is not None:
             session.program_error_box(program, result.error, lang)
         leaves_panel(result, lang)
-        output_panel(result, lang)
     with right:
-        shown_program, shown_overrides, shown = program, overrides, result
-        if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
-            shown_program, shown_overrides = ss.last_good
-            shown = cache.run(shown_program, shown_overrides, lang)
-            st.warning(t("play.last_good", lang))
-        graph_panel(shown_program, shown_overrides, shown, lang)
+        output_panel(result, lang)
+    # the graph takes the page's whole width: labels stay at a size the back of a classroom can read
+    shown_program, shown_overrides, shown = program, overrides, result
+    if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
+        shown_program, shown_overrides = ss.last_good
+        shown = cache.run(shown_program, shown_overrides, lang)
+        st.warning(t("play.last_good", lang))
+    graph_panel(shown_program, shown_overrides, shown, lang)
     session.publish("playground")
 

@@ -9,7 +9,7 @@ from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
 from explorer.sandbox import run_program
 from explorer.text.values import value_text
 from explorer.ui.link import AppState, decode_query
-from tests.explorer.ui.app_testing import charts, codes, go_to, node_id, start, title_of
+from tests.explorer.ui.app_testing import charts, codes, drawn_labels, go_to, name_in, node_id, start, title_of
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +77,7 @@ def test_error_is_marked_and_the_code_and_last_good_graph_stay():
     assert marked and "> 3 | y = (x * ).sum()" in marked[0]
     assert at.warning[0].value.startswith("The graph below is from the last version")
     figure = charts(at)[0]
-    assert any("x" in (trace.get("text") or [""])[0] for trace in figure["data"] if trace.get("text"))
+    assert "x" in {name_in(label) for label in drawn_labels(figure).values()}
 
 
 def test_language_switch_keeps_the_program_and_flags():
@@ -113,7 +113,7 @@ def test_view_switch_draws_the_backward_graph_and_details_show_formulas():
     at.radio(key="view_widget").set_value("backward").run()
     figure = charts(at)[0]
     assert title_of(figure).startswith("Backward graph")
-    names = {label for trace in figure["data"] for label in (trace.get("text") or [])}
+    names = {name_in(label) for label in drawn_labels(figure).values()}
     assert "SumBackward0" in names and "MulBackward0" in names
     assert any(label.startswith("AccumulateGrad") for label in names)
     at.selectbox(key="node_picker").select(node_id(charts(at)[0], "MulBackward0")).run()

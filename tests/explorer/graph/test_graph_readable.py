@@ -1,0 +1,203 @@
+"""A graph a class can read (issue 17): nodes laid out with their labels' real sizes, drawn one layout unit a
+pixel, so no two labels overlap and none leaves the figure; the step's ring clear of its node's label; one node
+per tensor; separate computations drawn as separate, titled parts. (The browser tests measure the same on the
+rendered SVG: tests/browser/test_graph_labels.py.)"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer.graph.figures import graph_figure, highlight_traces
+from explorer.graph.labels import RING_PAD, broken, drawn_label, label_offset, marker_size, node_box
+from explorer.graph.layout import layered_layout
+from explorer.graph.run_layout import ROW_WIDTH, graph_layout
+from explorer.graph.shown import one_node_per_tensor
+from explorer.graph.text_size import LABEL_PX, text_height, text_width
+from explorer.lessons import LESSON_BY_KEY, LESSONS
+from explorer.sandbox import run_program
+
+MULTI_PART = """import torch
+a = torch.tensor([1., 2.], requires_grad=True)
+b = (a * 3).sum()
+b.backward()
+c = torch.tensor(2.0, requires_grad=True)
+d = c ** 2 + c
+d.backward()
+"""
+
+
+def boxes_of(layout) -> dict:
+    """{node: (x0, y0, x1, y1)} of every drawn node with its label, from the layout and the label sizes."""
+    out = {}
+    for n, (x, y) in layout.positions.items():
+        box = node_box(layout.graph, n, saved=layout.extras.get("saved", False),
+                       labelled=layout.extras.get("labelled", True))
+        out[n] = (x - box.left, y - box.down, x + box.right, y + box.up)
+    return out
+
+
+def overlapping(boxes: dict) -> list[tuple]:
+    found = []
+    for (a, p), (b, q) in itertools.combinations(boxes.items(), 2):
+        if min(p[2], q[2]) - max(p[0], q[0]) > 1e-6 and min(p[3], q[3]) - max(p[1], q[1]) > 1e-6:
+            found.append((a, b))
+    return found
+
+
+# --- text sizes and labels -------------------------------------------------------------------------------
+
+
+def test_label_widths_count_characters_of_the_monospace_font():
+    assert text_width("MulBackward0") == pytest.approx(12 * 0.62 * LABEL_PX)
+    assert text_width("w<br>(5, 3) float32") == text_width("(5, 3) float32")  # the widest line
+    assert text_width("损失") == pytest.approx(2 * 1.02 * LABEL_PX)  # CJK characters are twice as wide
+    assert text_width("a&lt;b") == text_width("a<b")
+    assert text_height("a<br>b") > text_height("a")
+
+
+def test_long_grad_fn_names_break_at_a_capital_near_the_middle():
+    assert broken("BinaryCrossEntropyWithLogitsBackward0") == "BinaryCrossEntropy<br>WithLogitsBackward0"
+    assert broken("LinalgVectorNormBackward0") == "LinalgVector<br>NormBackward0"
+    assert broken("AddBackward0") == "AddBackward0"
+
+
+def test_labels_start_beyond_the_steps_ring():
+    for kind in ("op", "function", "accumulate", "leaf", "output", "none"):
+        ring_outside = marker_size(kind) / 2 + RING_PAD + 1.5  # the ring's radius plus half its line
+        assert label_offset(kind) >= ring_outside + 6
+
+
+# --- the layout ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.key)
+def test_no_two_nodes_or_labels_overlap_in_any_lesson(lesson):
+    result = run_program(lesson.code, isolated=False)
+    layouts = [result.forward_layout, result.backward_layout, *result.pass_layouts]
+    for layout in (layout for layout in layouts if layout is not None):
+        assert overlapping(boxes_of(layout)) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 30), st.floats(0.03, 0.4), st.integers(0, 10_000))
+def test_boxes_of_any_size_never_overlap(n, p, seed):
+    rng = random.Random(seed)
+    g = nx.DiGraph()
+    g.add_nodes_from(f"v{i}" for i in range(n))
+    for i, j in itertools.combinations(range(n), 2):
+        if rng.random() < p:
+            g.add_edge(f"v{i}", f"v{j}")
+    sizes = {v: (rng.uniform(2, 20), rng.uniform(2, 300), rng.uniform(2, 40), rng.uniform(2, 40)) for v in g}
+    # an input read far down is drawn again there: its copy ("v1@v9", copy_of="v1") is as big as it
+    layout = layered_layout(g, box=lambda drawn, v: sizes[drawn.nodes[v].get("copy_of", v)], node_gap=10,
+                            layer_gap=10, parts=True, max_width=500, part_gap=20)
+    size = {v: sizes[layout.graph.nodes[v].get("copy_of", v)] for v in layout.positions}
+    boxes = {v: (x - size[v][0], y - size[v][3], x + size[v][1], y + size[v][2])
+             for v, (x, y) in layout.positions.items()}
+    assert overlapping(boxes) == []
+    x0, y0, x1, y1 = layout.bounds
+    assert all(x0 - 1e-6 <= b[0] and b[2] <= x1 + 1e-6 and y0 - 1e-6 <= b[1] and b[3] <= y1 + 1e-6
+               for b in boxes.values())
+    for u, v in g.edges:
+        assert layout.positions[u][1] > layout.positions[v][1]
+
+
+def test_separate_computations_are_separate_titled_parts_in_program_order():
+    result = run_program(MULTI_PART, isolated=False)
+    for layout in (result.forward_layout, result.backward_layout):
+        assert len(layout.parts) == 2
+        first, second = layout.parts
+        # side by side, each with its own title above it, never overlapping
+        assert first.bounds[2] < second.bounds[0]
+        assert first.title_at is not None and first.title_at[1] >= first.bounds[3]
+    fig = graph_figure(result.forward_graph, result.forward_layout)
+    titles = [a.text for a in fig.layout.annotations if a.name == "part-title"]
+    assert titles == ["<b>Part 1: b</b>", "<b>Part 2: d</b>"]
+    back = graph_figure(result.backward_graph, result.backward_layout, lang="zh")
+    assert [a.text for a in back.layout.annotations if a.name == "part-title"] == [
+        "<b>第 1 部分：a 的梯度</b>", "<b>第 2 部分：c 的梯度</b>"]
+
+
+def test_parts_wrap_into_rows_no_wider_than_the_page():
+    g = nx.DiGraph()
+    for k in range(12):
+        g.add_edge(f"t{2 * k}", f"n{k}")
+        g.add_edge(f"n{k}", f"t{2 * k + 1}")
+        g.nodes[f"n{k}"].update(kind="op", name="BinaryCrossEntropyWithLogitsBackward0")
+        g.nodes[f"t{2 * k}"].update(kind="leaf", name=f"weight_{k}", shape=(5, 3), dtype="torch.float32")
+        g.nodes[f"t{2 * k + 1}"].update(kind="output", name=f"loss_{k}", shape=(), dtype="torch.float32")
+    layout = graph_layout(g)
+    assert len(layout.parts) == 12
+    assert layout.bounds[2] - layout.bounds[0] <= ROW_WIDTH
+    assert len({p.title_at[1] for p in layout.parts}) > 1  # more than one row
+    assert [p.index for p in layout.parts] == list(range(12))
+    assert layout.parts[0].nodes == ["n0", "t0", "t1"]
+
+
+def test_the_figure_draws_one_layout_unit_a_pixel():
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    fig = graph_figure(result.forward_graph, result.forward_layout)
+    lay = fig.layout
+    plot_width = lay.width - lay.margin.l - lay.margin.r
+    plot_height = lay.height - lay.margin.t - lay.margin.b
+    assert lay.xaxis.range[1] - lay.xaxis.range[0] == pytest.approx(plot_width)
+    assert lay.yaxis.range[1] - lay.yaxis.range[0] == pytest.approx(plot_height)
+    assert lay.margin.autoexpand is False  # the legend cannot shrink the plot area
+    x0, y0, x1, y1 = result.forward_layout.bounds
+    assert lay.xaxis.range[0] <= x0 and x1 <= lay.xaxis.range[1]
+    assert lay.yaxis.range[0] <= y0 and y1 <= lay.yaxis.range[1]
+
+
+def test_the_ring_hugs_the_marker_and_stays_off_the_label():
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    layout = result.pass_layouts[0]
+    root = result.passes[0].events[0].node
+    _, ring = highlight_traces(layout, root)
+    kind = layout.graph.nodes[root]["kind"]
+    assert ring.marker.size == marker_size(kind) + 2 * RING_PAD
+    assert ring.marker.size / 2 + ring.marker.line.width / 2 < label_offset(kind)
+
+
+# --- one node per tensor ----------------------------------------------------------------------------------
+
+
+def test_matmul_reads_x_itself_not_a_separate_view():
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    raw = result.forward_graph
+    views = [n for n, d in raw.nodes(data=True) if str(d.get("label")).endswith("(view)")]
+    assert len(views) == 1  # the export draws matmul's unsqueezed x apart
+    shown = one_node_per_tensor(raw)
+    x = next(n for n, d in shown.nodes(data=True) if d.get("name") == "x")
+    mm = next(n for n, d in shown.nodes(data=True) if d.get("name") == "MmBackward0")
+    assert shown.has_edge(x, mm)
+    assert shown.nodes[x]["views"] == [(1, 5)]
+    assert views[0] not in shown and views[0] in raw  # the export itself is unchanged
+    layout = result.forward_layout
+    assert len(layout.parts) == 1 and layout.graph.has_edge(x, mm)
+    fig = graph_figure(raw, layout)
+    labels = fig.data[fig.layout.meta["labels_trace"]]
+    hover = dict(zip(labels.customdata, labels.hovertext))[x]
+    assert "also used as a view of shape (1, 5)" in hover
+
+
+def test_a_view_an_op_made_stays_a_node():
+    g = nx.DiGraph()
+    g.add_node("t0", kind="leaf", name="x", label="x")
+    g.add_node("n1", kind="op", name="UnsqueezeBackward0")
+    g.add_node("t1", kind="intermediate", name=None, label="x (view)")
+    g.add_edges_from([("t0", "n1"), ("n1", "t1")])
+    assert one_node_per_tensor(g) is g
+
+
+def test_drawn_labels_say_what_the_tape_kept_in_the_backward_view():
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    graph = result.passes[0].graph
+    mm = next(n for n, d in graph.nodes(data=True) if d.get("name") == "MmBackward0")
+    assert "_saved_self v0" in drawn_label(graph, mm, saved=True)
+    assert "_saved" not in drawn_label(graph, mm, saved=False)
