@@ -157,6 +157,10 @@ def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=Non
             lines.append(f"{t('graph.grad', lang)}: {_hover_value(d['grad'], lang)}")
         for view in d.get("views") or ():
             lines.append(html.escape(t("graph.used_as_view", lang, shape=shape_text(view))))
+        if d.get("moved") is not None:
+            name, then, now = d["moved"]
+            moved = t("graph.tensor_moved_long", lang, name=saved_name(name), then=then, now=now)
+            lines.append(f"<b>{html.escape(moved)}</b>")
     if gradient is not None:
         lines.append(f"{t('graph.grad_here', lang)}: {_hover_value(gradient, lang)}")
     if d.get("copy_of") is not None:
@@ -325,7 +329,7 @@ def graph_figure(
                       for n in members]
         line_colour = [GRAD_BINS[_grad_bin(node_mag[n], node_top)] if n in node_mag else style["ring"]
                        for n in members]
-        moved = [bool(moved_versions(shown.nodes[n])) for n in members]
+        moved = [bool(moved_versions(shown.nodes[n])) or shown.nodes[n].get("moved") is not None for n in members]
         if any(moved):  # a saved tensor changed in place: the node is outlined in vermillion
             line_width = [5.0 if m else w for m, w in zip(moved, line_width)]
             line_colour = [OKABE_ITO["vermillion"] if m else c for m, c in zip(moved, line_colour)]

@@ -99,6 +99,25 @@ def moved_versions(d: dict) -> dict[str, tuple[int, int]]:
             if v is not None and v[0] != v[1]}
 
 
+def moved_tensors(graph: nx.DiGraph) -> dict[Hashable, tuple[str, Hashable, int, int]]:
+    """In a forward graph, the tensors a node saved that were changed in place since (what makes backward fail
+    with "modified by an inplace operation"): {tensor: (saved name, op, version saved, version now)}. A saved
+    `result` is the op's output; a saved input is the input now at the moved version."""
+    found = {}
+    for op, d in graph.nodes(data=True):
+        if d.get("kind") != "op":
+            continue
+        for name, (then, now) in moved_versions(d).items():
+            if name == "result":
+                candidates = list(graph.successors(op))
+            else:
+                candidates = [u for u in graph.predecessors(op)
+                              if graph.nodes[u].get("version") == now and now != then]
+            if len(candidates) == 1:
+                found[candidates[0]] = (name, op, then, now)
+    return found
+
+
 def saved_line(d: dict, lang: str, always: bool) -> str | None:
     """What the tape kept for a node, by PyTorch's names with their versions: all of it when `always`, else
     only the tensors changed in place since (what makes backward fail)."""
@@ -131,8 +150,11 @@ def drawn_label(graph: nx.DiGraph, node: Hashable, lang: str = "en", *, saved: b
     if kind in ("op", "function"):
         text = broken(text)
     line = saved_line(d, lang, saved)
+    colour = "#D55E00" if moved_versions(d) else "#6b6b6b"
+    if line is None and d.get("moved") is not None:  # a tensor saved, then changed in place
+        name, then, now = d["moved"]
+        line, colour = t("graph.tensor_moved", lang, name=saved_name(name), then=then, now=now), "#D55E00"
     if line is not None:
-        colour = "#D55E00" if moved_versions(d) else "#6b6b6b"
         text += f'<br><span style="font-size:{SAVED_PX}px;color:{colour}">{html.escape(line)}</span>'
     return text
 

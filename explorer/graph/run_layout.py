@@ -16,7 +16,7 @@ from explorer.graph.figures import BIG_GRAPH, graph_view, part_title_size
 from explorer.graph.labels import node_box
 from explorer.graph.layout import Layout, layered_layout
 from explorer.graph.names import with_tensor_names
-from explorer.graph.shown import one_node_per_tensor
+from explorer.graph.shown import one_node_per_tensor, with_moved_marked
 
 LAYER_GAP = 30  # px between the tallest labels of neighbouring layers: room for the edges' arrows
 NODE_GAP = 22  # px between one node's label and the next node's marker
@@ -41,7 +41,7 @@ def graph_layout(graph: nx.DiGraph, *, saved: bool | None = None, max_width: flo
     each backward function (the backward view's default)."""
     if saved is None:
         saved = graph_view(graph) == "backward"
-    graph = one_node_per_tensor(graph)
+    graph = with_moved_marked(one_node_per_tensor(graph))
     labelled = graph.number_of_nodes() <= BIG_GRAPH
 
     def box(g, n):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from explorer.graph.labels import moved_tensors
+
 VIEW_SUFFIX = " (view)"
 
 
@@ -37,3 +39,15 @@ def one_node_per_tensor(graph: nx.DiGraph) -> nx.DiGraph:
             shown.add_edge(base, reader, **attrs, view_of=view)
         shown.remove_node(view)
     return shown
+
+
+def with_moved_marked(graph: nx.DiGraph) -> nx.DiGraph:
+    """A forward graph whose tensors saved for backward and changed in place since carry `moved` = (saved name,
+    version saved, version now), for their label and outline."""
+    moved = moved_tensors(graph)
+    if not moved:
+        return graph
+    marked = graph.copy()
+    for tensor, (name, _op, then, now) in moved.items():
+        marked.nodes[tensor]["moved"] = (name, then, now)
+    return marked

@@ -9,7 +9,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from explorer.graph.figures import graph_figure, kind_text, node_at, node_label
+from explorer.graph.figures import graph_figure, kind_text, node_at, node_label, saved_rows
 from explorer.graph.gradients import backward_gradients, forward_gradients
 from explorer.graph.layout import Layout, natural_key
 from explorer.graph.names import tensor_names_of
@@ -99,8 +99,10 @@ def node_details(result: RunResult, view: str, node: str, lang: str = "en") -> l
         if d.get("released"):
             rows.append((t("detail.saved", lang), t("detail.released", lang)))
         elif d.get("saved"):
+            # by PyTorch's names (grad_fn._saved_self), each with its version when saved and now
             rows.append((t("detail.saved", lang),
-                         "\n".join(f"{k} = {_text(v, lang)}" for k, v in d["saved"].items())))
+                         "\n".join(f"{name} = {_text(value, lang)}" + (f"  ({version})" if version else "")
+                                   for name, value, version in saved_rows(d, lang))))
     elif kind != "none":
         if d.get("shape") is not None:
             rows.append((t("detail.shape", lang), f"{shape_text(d['shape'])}, {d.get('dtype', '')}"))

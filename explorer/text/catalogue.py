@@ -233,6 +233,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "saved at version {then}, now version {now}: changed in place since, so backward fails",
         "zh": "保存时版本 {then}，现在版本 {now}：之后被原地修改，所以 backward 会失败",
     },
+    "graph.tensor_moved": {"en": "saved as {name} v{then}, now v{now}!", "zh": "保存为 {name} v{then}，现为 v{now}！"},
+    "graph.tensor_moved_long": {
+        "en": "saved for backward as {name} at version {then}, changed in place since (now version {now}): "
+              "backward through it fails with \"modified by an inplace operation\"",
+        "zh": "作为 {name} 在版本 {then} 时为反向保存，之后被原地修改（现为版本 {now}）：经过它的 backward 会报错"
+              "“modified by an inplace operation”",
+    },
     "graph.saved_freed": {"en": "saved tensors freed", "zh": "保存的张量已释放"},
     "graph.made_in": {"en": "made in", "zh": "产生于"},
     "graph.used_as_view": {

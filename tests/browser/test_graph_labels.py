@@ -29,6 +29,14 @@ print(a.grad, c.grad)
 PROGRAMS = {lesson.key: lesson.code for lesson in LESSONS}
 PROGRAMS.update({f"seed_{p.name[:3]}": p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))})
 PROGRAMS["multi_part"] = MULTI_PART
+# backward fails with "modified by an inplace operation": the saved tensor and its node are marked
+PROGRAMS["in_place_error"] = """import torch
+a = torch.tensor([1., 2.], requires_grad=True)
+b = a * 2
+c = b.sigmoid()
+c.mul_(2)
+c.sum().backward()
+"""
 NO_PASS = {"grad_fn", "no_grad_detach", "requires_grad_rules", "seed_004"}  # programs that never call backward
 
 

@@ -201,3 +201,48 @@ def test_drawn_labels_say_what_the_tape_kept_in_the_backward_view():
     mm = next(n for n, d in graph.nodes(data=True) if d.get("name") == "MmBackward0")
     assert "_saved_self v0" in drawn_label(graph, mm, saved=True)
     assert "_saved" not in drawn_label(graph, mm, saved=False)
+
+
+# --- what the tape kept ---------------------------------------------------------------------------------------
+
+IN_PLACE = """import torch
+a = torch.tensor([1., 2.], requires_grad=True)
+b = a * 2
+c = b.sigmoid()
+c.mul_(2)
+c.sum().backward()
+"""
+
+
+def test_the_in_place_error_marks_the_saved_tensor_whose_version_moved():
+    from explorer.graph.views import node_details
+
+    result = run_program(IN_PLACE, isolated=False)
+    assert "modified by an inplace operation" in result.error.message
+    layout = result.forward_layout
+    sigmoid = next(n for n, d in layout.graph.nodes(data=True) if d.get("name") == "SigmoidBackward0")
+    (output,) = layout.graph.successors(sigmoid)
+    # the op that saved it and the tensor it saved are both marked, with the versions then and now
+    assert layout.graph.nodes[output]["moved"] == ("result", 0, 1)
+    assert "saved as _saved_result v0, now v1!" in drawn_label(layout.graph, output)
+    assert "_saved_result v0, now v1!" in drawn_label(layout.graph, sigmoid)
+    fig = graph_figure(result.forward_graph, layout)
+    marked = {c for tr in fig.data if tr.mode == "markers" and tr.customdata is not None
+              and isinstance(tr.marker.line.color, tuple)
+              for c, colour in zip(tr.customdata, tr.marker.line.color) if colour == "#D55E00"}
+    assert marked == {sigmoid, output}
+    rows = dict(node_details(result, "backward", sigmoid))
+    # what it holds now: sigmoid(2 a) doubled in place
+    assert "_saved_result = [1.7616, 1.9640]" in rows["saved for backward"]
+    assert "saved at version 0, now version 1" in rows["saved for backward"]
+    assert "_saved_result v0, now v1!" in drawn_label(result.backward_graph, sigmoid, saved=True)
+
+
+def test_saved_tensors_are_listed_by_pytorchs_names_with_their_version():
+    from explorer.graph.views import node_details
+
+    result = run_program(LESSON_BY_KEY["accumulation"].code, isolated=False)
+    pow_node = next(n for n, d in result.backward_graph.nodes(data=True) if d.get("name") == "PowBackward0")
+    rows = dict(node_details(result, "backward", pow_node))
+    assert rows["saved for backward"].startswith("_saved_self = [[2., 1., 1., 1., 1.],")
+    assert rows["saved for backward"].endswith("(version 0)")
