@@ -12,6 +12,7 @@ import numpy as np
 from explorer.graph.figures import graph_figure, kind_text, node_at, node_label, saved_rows
 from explorer.graph.gradients import backward_gradients, forward_gradients
 from explorer.graph.layout import Layout, natural_key
+from explorer.graph.links import linked_nodes, search
 from explorer.graph.names import tensor_names_of
 from explorer.sandbox.result import RunResult
 from explorer.text import t
@@ -43,9 +44,26 @@ def overlay_of(result: RunResult, view: str, graph: nx.DiGraph) -> tuple[dict, d
     return forward_gradients(last, graph)
 
 
+def linked_to(result: RunResult, from_view: str, node: str | None, to_view: str) -> list[str]:
+    """The nodes of `to_view` that the node selected in `from_view` stands for: the tensor, the grad_fn that
+    made it and the AccumulateGrad it feeds are one thing seen in two views (explorer/graph/links.py)."""
+    if node is None or from_view == to_view:
+        return []
+    return [str(n) for n in linked_nodes(result.forward_graph, result.backward_graph, node, from_view)]
+
+
+def found_in(result: RunResult, view: str, query: str) -> list[str]:
+    """The drawn nodes of a view that a search matches (by name, label, grad_fn or folded members' names)."""
+    layout = layout_of(result, view)
+    return [] if layout is None else [str(n) for n in search(layout.graph, query)]
+
+
 def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: str = "light",
-                      overlay: bool = True, highlight: str | None = None) -> dict | None:
-    """The Playground's graph as a Plotly figure dict, or None when the program built no graph."""
+                      overlay: bool = True, highlight: str | None = None, linked: tuple = (),
+                      found: tuple = ()) -> dict | None:
+    """The Playground's graph as a Plotly figure dict, or None when the program built no graph.
+
+    linked: nodes the other view's selection stands for; found: nodes a search matched (both ringed)."""
     graph = graph_of(result, view)
     if graph is None:
         return None
@@ -55,7 +73,8 @@ def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: 
     names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
     highlight = highlight if highlight in graph else None
     fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=highlight,
-                       node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names)
+                       node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names, linked=linked,
+                       found=found)
     return fig.to_dict()
 
 

@@ -67,6 +67,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "play.view.forward": {"en": "Forward (values)", "zh": "前向（数值）"},
     "play.view.backward": {"en": "Backward (grad_fn)", "zh": "反向（grad_fn）"},
     "play.overlay": {"en": "Show gradients of the last backward pass", "zh": "显示最后一次反向传播的梯度"},
+    "play.both_views": {"en": "Both views, linked", "zh": "同时显示两个视图（联动）"},
+    "play.both_views_help": {
+        "en": "Forward above backward. Selecting a tensor rings, in the other view, the grad_fn that made it and the "
+              "AccumulateGrad it feeds; selecting a backward node rings its op and tensor.",
+        "zh": "前向图在上、反向图在下。选中一个张量，另一个视图会圈出产生它的 grad_fn 和它所对应的 "
+              "AccumulateGrad；选中反向节点，则圈出对应的运算和张量。",
+    },
+    "play.linked": {
+        "en": "Dotted purple rings: what the node selected in the {view} view stands for here.",
+        "zh": "紫色虚线圈：在{view}视图中选中的节点在这里对应的节点。",
+    },
+    "play.search": {"en": "Find a node", "zh": "查找节点"},
+    "play.search_help": {
+        "en": "A variable name, a grad_fn (MulBackward0), an op or a module (fc1): matches are ringed in blue.",
+        "zh": "变量名、grad_fn（如 MulBackward0）、运算或模块（如 fc1）：匹配的节点用蓝色圈出。",
+    },
+    "play.search_found": {"en": "Nodes that match: {n} (ringed in blue).", "zh": "{n} 个节点匹配（蓝色圈出）。"},
+    "play.search_none": {"en": "No node matches “{q}”.", "zh": "没有节点匹配“{q}”。"},
     "play.no_graph": {
         "en": "No graph yet: create tensors with requires_grad=True and compute something from them.",
         "zh": "还没有计算图：创建 requires_grad=True 的张量并用它们做计算。",

@@ -30,9 +30,9 @@ def run(program: str, overrides: tuple, lang: str):
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                 highlight: str | None):
+                 highlight: str | None, linked: tuple = (), found: tuple = ()):
     return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                overlay=overlay, highlight=highlight)
+                                   overlay=overlay, highlight=highlight, linked=linked, found=found)
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)

@@ -246,3 +246,34 @@ def test_saved_tensors_are_listed_by_pytorchs_names_with_their_version():
     rows = dict(node_details(result, "backward", pow_node))
     assert rows["saved for backward"].startswith("_saved_self = [[2., 1., 1., 1., 1.],")
     assert rows["saved for backward"].endswith("(version 0)")
+
+
+# --- the two views linked, and a search ----------------------------------------------------------------------
+
+
+def test_a_tensor_links_to_the_grad_fn_that_made_it_and_the_accumulate_grad_it_feeds():
+    from explorer.graph.links import linked_nodes
+
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    forward, backward = result.forward_graph, result.backward_graph
+    by_name = {d.get("name"): n for n, d in forward.nodes(data=True) if d.get("name")}
+    acc = {d["tensor_name"]: n for n, d in backward.nodes(data=True) if d["kind"] == "accumulate"}
+    add = next(n for n, d in backward.nodes(data=True) if d.get("name") == "AddBackward0")
+    assert linked_nodes(forward, backward, by_name["w"], "forward") == [acc["w"]]
+    assert linked_nodes(forward, backward, by_name["z"], "forward") == [add]
+    assert linked_nodes(forward, backward, add, "forward") == [add]  # an op is its backward function
+    # and the reverse
+    assert linked_nodes(forward, backward, acc["b"], "backward") == [by_name["b"]]
+    assert linked_nodes(forward, backward, add, "backward") == [add, by_name["z"]]
+    assert linked_nodes(forward, backward, by_name["x"], "forward") == []  # a constant has no gradient node
+
+
+def test_search_finds_nodes_by_name_op_or_grad_fn():
+    from explorer.graph.links import search
+
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    graph = result.forward_layout.graph
+    names = {n: graph.nodes[n].get("name") or graph.nodes[n].get("label") for n in graph}
+    assert {names[n] for n in search(graph, "mmback")} == {"MmBackward0"}
+    assert {names[n] for n in search(graph, " loss ")} == {"loss"}
+    assert search(graph, "nothing like this") == [] and search(graph, "  ") == []

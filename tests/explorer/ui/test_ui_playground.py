@@ -199,3 +199,19 @@ def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
     assert "1 code cells ran" in at.info[0].value
     at.radio(key="lang_widget").set_value("zh").run()
     assert "1 个代码单元" in at.info[0].value
+
+
+def test_both_views_are_linked_and_a_search_rings_matches():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code))
+    at.toggle(key="both_views").set_value(True).run()
+    forward, backward = charts(at)[:2]
+    assert title_of(forward).startswith("Forward") and title_of(backward).startswith("Backward")
+    at.selectbox(key="node_picker").select(node_id(forward, "w")).run()
+    forward, backward = charts(at)[:2]
+    linked = [trace for trace in backward["data"] if trace.get("name") == "linked"]
+    assert [name_in(drawn_labels(backward)[n]) for n in linked[0]["customdata"]] == ["AccumulateGrad w"]
+    assert any("Dotted purple rings" in c.value for c in at.caption)
+    at.text_input(key="graph_search").input("AddBackward").run()
+    found = [trace for trace in charts(at)[0]["data"] if trace.get("name") == "found"]
+    assert [name_in(drawn_labels(charts(at)[0])[n]) for n in found[0]["customdata"]] == ["AddBackward0"]
+    assert any("Nodes that match: 1" in c.value for c in at.caption)
