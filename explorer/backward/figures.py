@@ -35,11 +35,21 @@ def pass_layout(result: RunResult, pass_index: int) -> Layout | None:
     return layouts[pass_index] if pass_index < len(layouts) else None
 
 
-def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
-                     theme: str = "light") -> dict:
-    """The pass's backward graph with the current node ringed and the gradients that have flowed so far."""
-    p = result.passes[pass_index]
+def expanded_pass_layout(result: RunResult, pass_index: int) -> Layout | None:
+    """The pass's graph laid out with nothing folded (the worker's layout when it folded nothing)."""
     layout = pass_layout(result, pass_index)
+    graph = result.passes[pass_index].graph
+    if layout is None or graph is None or not layout.extras.get("folded"):
+        return layout
+    return graph_layout(graph, fold=False)
+
+
+def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
+                     theme: str = "light", layout: Layout | None = None) -> dict:
+    """The pass's backward graph with the current node ringed and the gradients that have flowed so far.
+    layout: another layout of the pass than the worker's (`expanded_pass_layout`)."""
+    p = result.passes[pass_index]
+    layout = layout or pass_layout(result, pass_index)
     node = p.events[step].node if p.events else None
     nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
     title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)

@@ -52,9 +52,11 @@ KIND_STYLE = {
     "accumulate": (OKABE_ITO["orange"], "hexagon"),
     "none": (OKABE_ITO["grey"], "x-thin-open"),
     "collapsed": (OKABE_ITO["grey"], "hexagram"),
+    "module": (OKABE_ITO["purple"], "square"),
+    "loop": (OKABE_ITO["grey"], "octagon"),
 }
 KIND_ORDER = ("leaf", "constant", "scalar", "intermediate", "output", "op", "function", "accumulate", "none",
-              "collapsed")
+              "collapsed", "module", "loop")
 THEMES = {
     "light": {"template": "plotly_white", "edge": "#6b6b6b", "text": "#111111", "ring": "#000000"},
     "dark": {"template": "plotly_dark", "edge": "#a8a8a8", "text": "#f2f2f2", "ring": "#ffffff"},
@@ -124,7 +126,7 @@ def module_title(module: Mapping) -> str:
     inside = " -> ".join(sizes) if len(sizes) == 2 else settings
     path = module.get("path") or ""
     kind = module.get("kind") or "Module"
-    return f"{path}: {kind}({inside})" if path else f"{kind}({inside})"
+    return f"{path}: {kind}({inside})" if path else f"{kind}({inside})"  # a layer called on its own
 
 
 def node_hover(graph: nx.DiGraph, node: Hashable, lang: str = "en", gradient=None) -> str:
@@ -430,7 +432,8 @@ def _marks_traces(layout: Layout, linked, found, style) -> list[go.Scatter]:
     """Dashed rings on the nodes the other view's selection stands for, and on what a search found."""
     traces = []
     for nodes, colour, name in ((linked, OKABE_ITO["purple"], "linked"), (found, OKABE_ITO["blue"], "found")):
-        at = [n for n in nodes if n in layout.positions]
+        at = list(dict.fromkeys(drawn_node(layout, n) for n in nodes))
+        at = [n for n in at if n in layout.positions]
         if not at:
             continue
         traces.append(go.Scatter(
@@ -450,6 +453,7 @@ def highlight_traces(
 
     The ring hugs the marker (its label starts beyond it: explorer/graph/labels.py)."""
     style = THEMES[theme]
+    node = drawn_node(layout, node)
     paths = [] if node is None else [p for (u, v), p in sorted(
         layout.edge_paths.items(), key=lambda item: (natural_key(item[0][0]), natural_key(item[0][1])))
         if node in (u, v)]
@@ -464,6 +468,13 @@ def highlight_traces(
                       marker={"symbol": "circle-open", "size": size, "color": style["ring"],
                               "line": {"width": 3, "color": OKABE_ITO["vermillion"]}})
     return edges, ring
+
+
+def drawn_node(layout: Layout, node: Hashable | None) -> Hashable | None:
+    """The node as drawn: itself, or the folded box (a module call, a loop) it is drawn in."""
+    if node is None:
+        return None
+    return layout.extras.get("member_of", {}).get(node, node)
 
 
 def node_at(fig_customdata) -> str | None:

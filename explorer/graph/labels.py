@@ -62,8 +62,10 @@ def node_label(graph: nx.DiGraph, node: Hashable, lang: str = "en") -> str:
         return t("graph.collapsed_label", lang, n=d.get("hidden", 0))
     if kind in ("op", "function"):
         return str(d.get("name") or d.get("op") or node)
-    if kind in ("module", "loop"):
+    if kind == "module":
         return html.escape(str(d.get("label") or node))
+    if kind == "loop":
+        return t("graph.loop_label", lang, n=d.get("repeats", 0), rest=d.get("repeats", 1) - 1)
     if kind == "accumulate":
         # a raw "t12" id means nothing to a learner: show the variable name or nothing
         tensor = d.get("tensor_name")

@@ -112,6 +112,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "detail.formula": {"en": "forward formula", "zh": "前向公式"},
     "detail.backward": {"en": "backward formulas (one per input)", "zh": "反向公式（每个输入一个）"},
     "detail.saved": {"en": "saved for backward", "zh": "为反向保存的值"},
+    "detail.about": {"en": "what it is", "zh": "说明"},
+    "detail.members": {"en": "nodes inside", "zh": "包含的节点"},
     "detail.released": {"en": "freed after backward (retain_graph=False)",
                         "zh": "backward 后已释放（retain_graph=False）"},
     "detail.attrs": {"en": "arguments", "zh": "参数"},
@@ -257,6 +259,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "backward through it fails with \"modified by an inplace operation\"",
         "zh": "作为 {name} 在版本 {then} 时为反向保存，之后被原地修改（现为版本 {now}）：经过它的 backward 会报错"
               "“modified by an inplace operation”",
+    },
+    "graph.loop_label": {"en": "×{n} loop<br>{rest} more iterations", "zh": "×{n} 循环<br>另有 {rest} 次迭代"},
+    "graph.loop_hover": {
+        "en": "A loop's other iterations, folded: each repeats the iteration drawn next to this node ({n} nodes). "
+              "Untick “Fold loops and modules” to draw them all.",
+        "zh": "循环的其余迭代已折叠：每一次都重复旁边画出的那一次迭代（共 {n} 个节点）。"
+              "取消勾选“折叠循环和模块”即可全部画出。",
+    },
+    "graph.module_hover": {
+        "en": "One nn.Module call, folded ({n} nodes: its operations and parameters). "
+              "Untick “Fold loops and modules” to draw them.",
+        "zh": "一次 nn.Module 调用，已折叠（{n} 个节点：其中的运算和参数）。取消勾选“折叠循环和模块”即可画出。",
+    },
+    "graph.kind.module": {"en": "nn.Module call (folded)", "zh": "nn.Module 调用（已折叠）"},
+    "graph.kind.loop": {"en": "repeated loop iterations (folded)", "zh": "重复的循环迭代（已折叠）"},
+    "play.fold": {"en": "Fold loops and modules", "zh": "折叠循环和模块"},
+    "play.fold_help": {
+        "en": "A loop that repeats one structure is drawn once with ×N; the nodes an nn.Module call made are one "
+              "box named by its attribute (fc1: Linear(4 -> 8)). Untick to draw every node.",
+        "zh": "重复同一结构的循环只画一次并标注 ×N；一次 nn.Module 调用产生的节点画成一个以属性命名的框"
+              "（fc1: Linear(4 -> 8)）。取消勾选则画出所有节点。",
     },
     "graph.saved_freed": {"en": "saved tensors freed", "zh": "保存的张量已释放"},
     "graph.made_in": {"en": "made in", "zh": "产生于"},

@@ -75,6 +75,7 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     with controls[1]:
         st.toggle(t("play.overlay", lang), **session.bound("overlay_widget", "overlay"))
         st.toggle(t("play.both_views", lang), key="both_views", help=t("play.both_views_help", lang))
+        st.toggle(t("play.fold", lang), value=True, key="fold_graph", help=t("play.fold_help", lang))
     with controls[2]:
         query = st.text_input(t("play.search", lang), key="graph_search", help=t("play.search_help", lang))
     graph = views.graph_of(result, ss.view)
@@ -83,7 +84,7 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
         return
     # the selection belongs to the view it was made in; the other view rings what it stands for
     node_view = ss.get("node_view") or ss.view
-    if ss.node not in views.node_choices(views.graph_of(result, node_view)):
+    if ss.node not in views.node_choices(views.graph_of(result, node_view), views.layout_of(result, node_view)):
         ss.node = None
     shown = ("forward", "backward") if ss.get("both_views") else (ss.view,)
     figures = {}
@@ -100,15 +101,18 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
     """One view's chart: the selected node ringed (or what it stands for, when selected in the other view),
     search matches ringed, a click selecting a node. Returns the figure."""
     ss = st.session_state
-    choices = views.node_choices(views.graph_of(result, view))
+    fold = ss.get("fold_graph", True)
+    layout = views.layout_of(result, view) if fold else cache.expanded_layout(program, overrides, lang, view)
+    choices = views.node_choices(views.graph_of(result, view), layout)
     highlight = ss.node if node_view == view else None
     linked = tuple(views.linked_to(result, node_view, ss.node, view))
-    found = tuple(views.found_in(result, view, query)) if query.strip() else ()
+    found = tuple(views.found_in(result, view, query, layout)) if query.strip() else ()
     if query.strip():
         st.caption(t("play.search_found", lang, n=len(found)) if found else t("play.search_none", lang, q=query))
     if linked:
         st.caption(t("play.linked", lang, view=t(f"play.view.{node_view}", lang)))
-    fig = cache.graph_figure(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
+    draw = cache.graph_figure if fold else cache.expanded_figure
+    fig = draw(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
     image_format = ss.get("image_format", "png")
     key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
     event = graph_chart(fig, key, on_select="rerun", selection_mode="points", theme=None,
@@ -127,10 +131,11 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
 def node_panel(result, view: str, lang: str) -> None:
     ss = st.session_state
     graph = views.graph_of(result, view)
-    choices = views.node_choices(graph)
+    layout = views.layout_of(result, view)
+    choices = views.node_choices(graph, layout)
     ss.node_picker = ss.node or ""
     st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node, args=(view,),
-                 format_func=lambda n: views.node_title(graph, n) if n else t("play.node_none", lang))
+                 format_func=lambda n: views.node_title(graph, n, layout) if n else t("play.node_none", lang))
     if ss.node:
         for label, text in views.node_details(result, view, ss.node, lang):
             st.markdown(f"**{label}**")

@@ -96,7 +96,9 @@ def render() -> None:
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
-        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
+        st.toggle(t("play.fold", lang), value=True, key="fold_pass", help=t("play.fold_help", lang))
+        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
+                                ss.get("fold_pass", True))
         config = session.plotly_config(filename="backward-step")
         graph_chart(fig, "step_chart", theme=None, config=config)
     if st.toggle(t("step.play", lang), key="play_toggle"):

@@ -37,6 +37,25 @@ c = b.sigmoid()
 c.mul_(2)
 c.sum().backward()
 """
+# loops folded to one iteration with "×N"
+PROGRAMS["loop_folded"] = """import torch
+w = torch.tensor(0.9, requires_grad=True)
+b = torch.tensor(0.1, requires_grad=True)
+x = torch.tensor(1.0)
+for k in range(100):
+    x = x * w + b
+x.backward()
+"""
+PROGRAMS["rnn_folded"] = """import torch
+torch.manual_seed(0)
+W = torch.randn(3, 3, requires_grad=True)
+U = torch.randn(3, 2, requires_grad=True)
+h = torch.zeros(3)
+for t in range(12):
+    h = torch.tanh(W @ h + U @ torch.randn(2))
+loss = h.sum()
+loss.backward()
+"""
 NO_PASS = {"grad_fn", "no_grad_detach", "requires_grad_rules", "seed_004"}  # programs that never call backward
 
 

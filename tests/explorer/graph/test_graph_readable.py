@@ -277,3 +277,124 @@ def test_search_finds_nodes_by_name_op_or_grad_fn():
     assert {names[n] for n in search(graph, "mmback")} == {"MmBackward0"}
     assert {names[n] for n in search(graph, " loss ")} == {"loss"}
     assert search(graph, "nothing like this") == [] and search(graph, "  ") == []
+
+
+# --- big graphs stay readable: loops and module calls folded -------------------------------------------------
+
+LOOP = """import torch
+w = torch.tensor(0.9, requires_grad=True)
+b = torch.tensor(0.1, requires_grad=True)
+x = torch.tensor(1.0)
+for k in range(100):
+    x = x * w + b
+x.backward()
+"""
+RNN = """import torch
+torch.manual_seed(0)
+W = torch.randn(3, 3, requires_grad=True)
+U = torch.randn(3, 2, requires_grad=True)
+h = torch.zeros(3)
+for t in range(12):
+    h = torch.tanh(W @ h + U @ torch.randn(2))
+loss = h.sum()
+loss.backward()
+"""
+
+
+def kinds(graph) -> dict:
+    out: dict = {}
+    for n, d in graph.nodes(data=True):
+        out.setdefault(d.get("kind"), []).append(n)
+    return out
+
+
+def test_a_loop_is_folded_to_one_iteration_with_times_n_and_can_be_expanded():
+    from explorer.graph.views import expanded_layout
+
+    result = run_program(LOOP, isolated=False)
+    assert result.forward_graph.number_of_nodes() == 403
+    for view, graph, layout in (("forward", result.forward_graph, result.forward_layout),
+                                ("backward", result.backward_graph, result.backward_layout)):
+        drawn = layout.graph
+        (loop,) = kinds(drawn)["loop"]
+        assert drawn.nodes[loop]["repeats"] == 100
+        assert drawn.number_of_nodes() < 16 and layout.extras["folded"]
+        # one iteration drawn: one MulBackward0 and one AddBackward0 besides the folded node
+        names = sorted(drawn.nodes[n]["name"] for n in kinds(drawn).get("op", kinds(drawn).get("function")))
+        assert names == ["AddBackward0", "MulBackward0"]
+        assert drawn_label(drawn, loop).startswith("×100 loop<br>99 more iterations")
+        assert drawn_label(drawn, loop, "zh").startswith("×100 循环")
+        # every node of the export is drawn, or is in the folded node
+        members = set(drawn.nodes[loop]["members"])
+        assert set(graph) == (set(drawn) - {loop}) | members
+        assert nx.is_directed_acyclic_graph(drawn)
+        whole = expanded_layout(result, view)
+        assert not any(d.get("kind") == "loop" for _, d in whole.graph.nodes(data=True))
+        assert set(graph) <= set(whole.graph)
+
+
+def test_inputs_made_inside_a_loop_fold_with_their_iteration():
+    result = run_program(RNN, isolated=False)
+    drawn = result.forward_layout.graph
+    (loop,) = kinds(drawn)["loop"]
+    assert drawn.nodes[loop]["repeats"] == 12
+    assert drawn.number_of_nodes() == 16  # W, U, the first h and randn(2), one step, the loop, h, sum, loss
+    layout = result.pass_layouts[0]
+    # the step-through rings the folded node while a folded iteration runs
+    inner = next(ev.node for ev in result.passes[0].events if ev.node in layout.extras["member_of"])
+    _, ring = highlight_traces(layout, inner)
+    assert (ring.x[0], ring.y[0]) == layout.positions[layout.extras["member_of"][inner]]
+
+
+def test_a_program_without_repeats_folds_nothing():
+    for lesson in LESSONS:
+        result = run_program(lesson.code, isolated=False)
+        for layout in (result.forward_layout, result.backward_layout):
+            assert layout is None or not layout.extras["folded"], lesson.key
+
+
+def module_graphs():
+    import engine
+    from engine import graph as engine_graph
+
+    engine.manual_seed(0)
+    model = engine.nn.Sequential(engine.nn.Linear(4, 8), engine.nn.ReLU(), engine.nn.Linear(8, 1))
+    x = engine.randn(16, 4)
+    with engine_graph.capture():
+        out = model(x)
+        again = model[0](x).sum()  # a second call of the first layer: a box of its own
+        loss = out.pow(2).mean() + again
+    forward = engine_graph.forward_graph([loss], names={"x": x, "loss": loss})
+    return forward, engine_graph.backward_graph(loss)
+
+
+def test_a_module_call_folds_into_one_box_named_by_its_attribute():
+    forward, backward = module_graphs()
+    for graph in (forward, backward):
+        drawn = graph_layout(graph).graph
+        boxes = {n: drawn.nodes[n]["label"] for n in kinds(drawn)["module"]}
+        # each call its own box; the layer called on its own (model[0](x)) has no attribute to be named by
+        assert sorted(boxes.values()) == ["0: Linear(4 -> 8)", "1: ReLU()", "2: Linear(8 -> 1)",
+                                          "Linear(4 -> 8)"]
+        # the ops are inside, and the parameters of one call (the first layer's, read by both of its calls,
+        # stay outside: its weight's and bias's AccumulateGrad in the backward view)
+        outside = [drawn.nodes[n].get("name") for n in drawn]
+        assert not set(outside) & {"AddmmBackward0", "TBackward0", "ReluBackward0"}
+        assert outside.count("AccumulateGrad") == (2 if graph is backward else 0)
+    drawn = graph_layout(forward).graph
+    x = next(n for n, d in drawn.nodes(data=True) if d.get("name") == "x")
+    assert {drawn.nodes[v]["label"] for v in drawn.successors(x)} == {"0: Linear(4 -> 8)", "Linear(4 -> 8)"}
+    whole = graph_layout(forward, fold=False).graph
+    assert "module" not in kinds(whole) and "AddmmBackward0" in {d.get("name") for d in whole.nodes.values()}
+
+
+def test_search_finds_a_folded_box_by_what_is_inside():
+    from explorer.graph.links import search
+
+    forward, _ = module_graphs()
+    drawn = graph_layout(forward).graph
+    assert {drawn.nodes[n]["label"] for n in search(drawn, "Linear(8")} == {"2: Linear(8 -> 1)"}
+    # the three boxes that hold an AddmmBackward0, and the three tensors they return
+    assert sorted(drawn.nodes[n]["kind"] for n in search(drawn, "addmm")) == ["intermediate"] * 3 + ["module"] * 3
+    loop = run_program(LOOP, isolated=False).forward_layout.graph
+    assert [loop.nodes[n]["kind"] for n in search(loop, "mulbackward")] == ["op", "loop"]

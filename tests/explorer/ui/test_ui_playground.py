@@ -215,3 +215,32 @@ def test_both_views_are_linked_and_a_search_rings_matches():
     found = [trace for trace in charts(at)[0]["data"] if trace.get("name") == "found"]
     assert [name_in(drawn_labels(charts(at)[0])[n]) for n in found[0]["customdata"]] == ["AddBackward0"]
     assert any("Nodes that match: 1" in c.value for c in at.caption)
+
+
+LOOP = """import torch
+w = torch.tensor(0.9, requires_grad=True)
+b = torch.tensor(0.1, requires_grad=True)
+x = torch.tensor(1.0)
+for k in range(100):
+    x = x * w + b
+x.backward()
+"""
+
+
+def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
+    at = start(AppState(program=LOOP))
+    folded = drawn_labels(charts(at)[0])
+    assert any(label.startswith("×100 loop") for label in folded.values())
+    assert len(folded) < 20
+    at.toggle(key="fold_graph").set_value(False).run()
+    figure = charts(at)[0]
+    assert not any(label.startswith("×100") for label in drawn_labels(figure).values())
+    # 403 nodes: a big graph is drawn as markers, each with its hover text
+    hovers = [h for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("customdata")
+              and trace.get("name") not in ("highlight", "linked", "found") for h in trace.get("hovertext") or ()]
+    assert sum(h.startswith("<b>MulBackward0</b>") for h in hovers) == 100
+    # the folded node can be picked, and its details say what it stands for
+    at.toggle(key="fold_graph").set_value(True).run()
+    loop = next(n for n, label in drawn_labels(charts(at)[0]).items() if label.startswith("×100"))
+    at.selectbox(key="node_picker").select(loop).run()
+    assert any("each repeats the iteration drawn next to this node" in text for text in codes(at))
