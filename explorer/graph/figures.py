@@ -174,7 +174,18 @@ def _dtype_short(dtype) -> str:
     return str(dtype).replace("torch.", "") if dtype else ""
 
 
-def _edge_xy(paths) -> tuple[list, list]:
+def _one_or_all(values: list):
+    return values[0] if values and all(v == values[0] for v in values) else values
+
+
+def _numbers(values: list, packed: bool):
+    """A big graph's coordinates as a numpy array: Plotly sends it as one typed array instead of checking and
+    writing thousands of numbers one by one (half the time of drawing 2,000 nodes)."""
+    return np.asarray(values, dtype=np.float64) if packed else values
+
+
+def _edge_xy(paths, packed: bool = False) -> tuple[list, list]:
+    """Polylines joined into one trace, broken by None (NaN when packed: a gap all the same)."""
     xs: list = []
     ys: list = []
     for path in paths:
@@ -183,6 +194,9 @@ def _edge_xy(paths) -> tuple[list, list]:
             ys.append(y)
         xs.append(None)
         ys.append(None)
+    if packed:
+        return (np.array([np.nan if v is None else v for v in xs], dtype=np.float64),
+                np.array([np.nan if v is None else v for v in ys], dtype=np.float64))
     return xs, ys
 
 
@@ -287,6 +301,7 @@ def graph_figure(
     view = graph_view(graph)
     labelled = layout.extras.get("labelled", shown.number_of_nodes() <= BIG_GRAPH)
     saved = layout.extras.get("saved", False)
+    small = not labelled  # a big graph: small markers, labels left to the hover, coordinates packed
     node_gradients = dict(node_gradients or {})
     edge_gradients = dict(edge_gradients or {})
 
@@ -295,21 +310,22 @@ def graph_figure(
     edge_mag = {e: magnitude(edge_gradients[e]) for e in edges if edge_gradients.get(e) is not None}
     top = max(edge_mag.values(), default=0.0)
     plain = [layout.edge_paths[e] for e in edges if e not in edge_mag]
-    xs, ys = _edge_xy(plain)
+    xs, ys = _edge_xy(plain, small)
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("graph.edges", lang), hoverinfo="skip",
                              line={"color": style["edge"], "width": 1.5}, showlegend=False))
     for b, colour in enumerate(GRAD_BINS):
         members = [e for e in edges if e in edge_mag and _grad_bin(edge_mag[e], top) == b]
         if not members:
             continue
-        xs, ys = _edge_xy(layout.edge_paths[e] for e in members)
+        xs, ys = _edge_xy((layout.edge_paths[e] for e in members), small)
         upper = top * ((b + 1) / len(GRAD_BINS)) ** 2
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
                                  name=t("graph.grad_bin", lang, v=f"{upper:.3g}"),
                                  line={"color": colour, "width": 2 + 2.5 * b}))
-    small = not labelled
     stops = [(5 if small else marker_size(shown.nodes[v].get("kind")) / 2) + 7 for _, v in edges]
     ax, ay, angles = _arrow_heads([layout.edge_paths[e] for e in edges], stops)
+    if small:
+        ax, ay, angles = np.array(ax), np.array(ay), np.array(angles)
     fig.add_trace(go.Scatter(x=ax, y=ay, mode="markers", hoverinfo="skip", showlegend=False,
                              marker={"symbol": "arrow", "angle": angles, "size": 8 if small else 12,
                                      "color": style["edge"]}))
@@ -336,16 +352,18 @@ def graph_figure(
             line_width = [5.0 if m else w for m, w in zip(moved, line_width)]
             line_colour = [OKABE_ITO["vermillion"] if m else c for m, c in zip(moved, line_colour)]
         fig.add_trace(go.Scatter(
-            x=[layout.positions[n][0] for n in members],
-            y=[layout.positions[n][1] for n in members],
+            x=_numbers([layout.positions[n][0] for n in members], small),
+            y=_numbers([layout.positions[n][1] for n in members], small),
             mode="markers",
             name=kind_text(kind, lang),
             hovertext=[node_hover(shown, n, lang, gradient_of(n)) for n in members],
             hoverinfo="text",
             # copies of a repeated input select the input itself
             customdata=[str(shown.nodes[n].get("copy_of", n)) for n in members],
+            # one value for all when they are all alike: thousands of equal colours cost Plotly time to check
             marker={"symbol": symbol, "size": size, "color": colour,
-                    "line": {"width": line_width, "color": line_colour}},
+                    "line": {"width": _one_or_all(line_width) if small else line_width,
+                             "color": _one_or_all(line_colour) if small else line_colour}},
         ))
     # the labels, in one trace, each starting clear of its node's ring (the step's highlight)
     named = sorted((n for n in shown.nodes

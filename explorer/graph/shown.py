@@ -181,10 +181,10 @@ def _backward(graph: nx.DiGraph) -> bool:
     return any(d.get("kind") == "function" for _, d in graph.nodes(data=True))
 
 
-def _reads(graph: nx.DiGraph, op, op_set: set) -> list:
+def _reads(graph: nx.DiGraph, op, op_set: set, backward: bool) -> list:
     """What an op reads: ops, or outside nodes. In a forward graph through the tensors between ops; in a
     backward graph a function reads its next_functions (edges point from the output to the inputs)."""
-    if _backward(graph):
+    if backward:
         return sorted(graph.successors(op), key=str)
     found = []
     for u in sorted(graph.predecessors(op), key=str):
@@ -204,12 +204,13 @@ def _same_shape_run(graph, ops, start, period, repeats):
     than MIN_REPEATS iterations are alike."""
     index = {n: k for k, n in enumerate(ops)}
     op_set = set(ops)
+    backward = _backward(graph)
 
     def fresh(u, base) -> bool:
         """An input no op makes, read only by ops of the iteration starting at base."""
-        if any(True for _ in graph.predecessors(u)) and not _backward(graph):
+        if any(True for _ in graph.predecessors(u)) and not backward:
             return False
-        readers = list(graph.successors(u)) if not _backward(graph) else list(graph.predecessors(u))
+        readers = list(graph.successors(u)) if not backward else list(graph.predecessors(u))
         return bool(readers) and all(r in index and base <= index[r] < base + period for r in readers)
 
     def shape_of(r):
@@ -217,7 +218,7 @@ def _same_shape_run(graph, ops, start, period, repeats):
         out = []
         for k in range(period):
             reads = []
-            for u in _reads(graph, ops[base + k], op_set):
+            for u in _reads(graph, ops[base + k], op_set, backward):
                 if u in index and start <= index[u] and index[u] - base >= -period:
                     reads.append(("op", index[u] - base))
                 elif graph.nodes[u].get("kind") in ("scalar", "none"):
