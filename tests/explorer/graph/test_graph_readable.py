@@ -398,3 +398,16 @@ def test_search_finds_a_folded_box_by_what_is_inside():
     assert sorted(drawn.nodes[n]["kind"] for n in search(drawn, "addmm")) == ["intermediate"] * 3 + ["module"] * 3
     loop = run_program(LOOP, isolated=False).forward_layout.graph
     assert [loop.nodes[n]["kind"] for n in search(loop, "mulbackward")] == ["op", "loop"]
+
+
+def test_the_animations_text_box_fits_in_the_figure():
+    from explorer.backward.figures import FRAME_LINE, _wrapped, animation_figure
+    from explorer.backward.frames import frames_from_pass
+
+    result = run_program(LESSON_BY_KEY["one_layer"].code, isolated=False)
+    fig = animation_figure(result.passes[0], layout=result.pass_layouts[0], names=result.names)
+    tallest = max(len(_wrapped(f)) for f in frames_from_pass(result.passes[0], "en", result.names))
+    plot_top = fig.layout.margin.t
+    # the box hangs from the top of the plot area: the figure below it holds all its lines
+    assert fig.layout.height - plot_top >= tallest * FRAME_LINE + 20
+    assert fig.layout.margin.r >= 460  # and the right margin holds its width
