@@ -7,6 +7,9 @@ ops inside a derivative formula) comes here with its registry entry.
 2. the result is a new tensor (a view shares its input's version counter);
 3. if grad mode is on and an input requires grad, the result gets a node of PyTorch's class for the op
    (`MulBackward0`), which keeps what the op's derivatives need: see `engine.node.Node`.
+
+PyTorch computes inf and nan silently; numpy warns of them. The forwards run with numpy's warnings off, here
+and not process-wide, so that a program's own numpy code still warns as numpy does.
 """
 
 from __future__ import annotations
@@ -38,18 +41,22 @@ def apply(op, *inputs, **attrs):
             arrays.append(x)
     extras = None
     if elementwise:
-        try:
-            out = op.forward(*arrays, **attrs)
-        except ValueError:
-            raise broadcast_error(arrays) from None
-        # PyTorch's type promotion, where numpy's differs (0-d tensors and Python numbers meeting arrays)
-        want = dtypes.torch_result_dtype(arrays, out.dtype)
-        if want is not out.dtype and want != out.dtype:
-            out = out.astype(want)
+        with np.errstate(all="ignore"):
+            try:
+                out = op.forward(*arrays, **attrs)
+            except ValueError:
+                raise broadcast_error(arrays) from None
+            # PyTorch's type promotion, where numpy's differs (0-d tensors and Python numbers meeting arrays)
+            want = dtypes.torch_result_dtype(arrays, out.dtype)
+            if want is not out.dtype and want != out.dtype:
+                out = out.astype(want)
     else:
-        out = op.forward(*arrays, **attrs)
+        with np.errstate(all="ignore"):
+            out = op.forward(*arrays, **attrs)
         if op.extra_outputs:
             out, extras = out
+        if op.several_outputs:
+            return _apply_several(op, inputs, attrs, out, requires_grad)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     result = wrap(out)
@@ -59,6 +66,20 @@ def apply(op, *inputs, **attrs):
         result._grad_fn = op.node_class(op, inputs, attrs, result, extras)
         result._requires_grad = True
     return result if extras is None else (result, extras)
+
+
+def _apply_several(op, inputs, attrs, arrays, requires_grad) -> tuple:
+    """An op with several outputs (split's pieces): one node, each output its own tensor (`_output_nr`)."""
+    results = tuple(wrap(np.asarray(a)) for a in arrays)
+    for i, result in enumerate(results):
+        result._output_nr = i
+        if op.view:
+            result._version_counter = inputs[0]._version_counter
+    if requires_grad and is_grad_enabled():
+        node = op.node_class(op, inputs, attrs, results, None)
+        for result in results:
+            result._grad_fn, result._requires_grad = node, True
+    return results
 
 
 def broadcast_error(arrays) -> RuntimeError:

@@ -15,7 +15,9 @@ record a graph, which can be differentiated again.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import itertools
 
 import numpy as np
 
@@ -39,20 +41,21 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
         else:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
 
-    captured_at: dict = {}  # node -> positions in `inputs` whose gradient is the one that reaches it
+    # node -> (position in `inputs`, output number) of the inputs whose gradient is the one reaching it
+    captured_at: dict = {}
     if inputs is not None:
         for i, x in enumerate(inputs):
             if not x._requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             node = x._grad_fn if x._grad_fn is not None else accumulator_for(x)
-            captured_at.setdefault(node, []).append(i)
+            captured_at.setdefault(node, []).append((i, x._output_nr))
     captured = [None] * (0 if inputs is None else len(inputs))
 
     dependencies = count_dependencies(root_nodes)
     needed = None if inputs is None else nodes_leading_to(dependencies, captured_at)
-    received: dict = {}  # node -> the sum of the gradients that reached it so far
-    for node, g in zip(root_nodes, root_grads):
-        received[node] = g if node not in received else received[node] + g
+    received: dict = {}  # node -> the sum of the gradients that reached it so far (per output, for several)
+    for node, root, g in zip(root_nodes, roots, root_grads):
+        _receive(received, node, root._output_nr, g)
     ready = [(priority(node), node) for node in dict.fromkeys(root_nodes) if not dependencies[node]]
     heapq.heapify(ready)
 
@@ -62,12 +65,15 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
         while ready:
             node = heapq.heappop(ready)[1]
             grad = received.pop(node)
-            output = node._out_ref()
-            if node._pre_hooks or (output is not None and (output._hooks or output._retains_grad)):
-                grad = _hooks_and_retain_grad(node, output, grad, create_graph, trace)
+            if node._outputs is not None:
+                grad = _several(node, grad, create_graph, trace)
+            else:
+                output = node._out_ref()
+                if node._pre_hooks or (output is not None and (output._hooks or output._retains_grad)):
+                    grad = _hooks_and_retain_grad(node, output, grad, create_graph, trace)
             if captured_at and node in captured_at:
-                for i in captured_at[node]:
-                    captured[i] = grad
+                for i, number in captured_at[node]:
+                    captured[i] = grad if node._outputs is None else grad[number]
             if type(node) is AccumulateGrad:
                 if trace is not None and node in captured_at:
                     trace.capture(node, grad)
@@ -81,10 +87,10 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
             grads_out = _run_node(node, grad, create_graph, needed)
             if node._hooks:
                 grads_out = _node_hooks(node, grads_out, grad)
-            for nxt, g in zip(node._next, grads_out):
+            for nxt, number, g in zip(node._next, node._next_nr or _ZEROS, grads_out):
                 if g is None:
                     continue
-                received[nxt] = g if nxt not in received else received[nxt] + g
+                _receive(received, nxt, number, g)
                 dependencies[nxt] -= 1
                 if not dependencies[nxt]:
                     heapq.heappush(ready, (priority(nxt), nxt))
@@ -105,26 +111,63 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, inputs=None, 
     return tuple(results)
 
 
+def _receive(received: dict, node, number: int, g) -> None:
+    """Add gradient g to what `node` received so far (at its output `number`, for a node with several)."""
+    if node._outputs is None:
+        received[node] = g if node not in received else received[node] + g
+        return
+    slots = received.get(node)
+    if slots is None:
+        slots = received[node] = [None] * len(node._outputs)
+    slots[number] = g if slots[number] is None else slots[number] + g
+
+
+_ZEROS = itertools.repeat(0)
+
+
+def _several(node, slots: list, create_graph, trace) -> tuple:
+    """The gradients of a node with several outputs: zeros for an output no gradient reached (PyTorch's
+    materialised gradients), each through its output's hooks, then the node's pre-hooks."""
+    grads = []
+    for meta, g in zip(node._outputs, slots):
+        if g is None:
+            g = wrap(np.zeros(meta.shape, meta.dtype))
+        output = meta.ref()
+        if output is not None and (output._hooks or output._retains_grad):
+            g = _hooks_and_retain_grad(node, output, g, create_graph, trace, pre_hooks=False)
+        grads.append(g)
+    grads = tuple(grads)
+    for hook in list(node._pre_hooks or ()):
+        new = hook(grads)
+        if new is not None:
+            grads = _checked_replacements(hook, new, grads)
+    return grads
+
+
 def _run_node(node, grad, create_graph, needed) -> list:
     """The node's derivatives: one gradient per input, reduced to the input's shape and dtype (None where no
     gradient is wanted)."""
     op = node._op
     values = _formula_values(node, create_graph)
+    # the registry's derivatives give inf and nan silently, as PyTorch's do; a custom Function's backward is the
+    # program's own code, where numpy warns as it does anywhere
+    quiet = contextlib.nullcontext() if op.user_defined else np.errstate(all="ignore")
     grads_out = []
-    for i, nxt in enumerate(node._next):
-        if nxt is None or (needed is not None and nxt not in needed):
-            grads_out.append(None)
-            continue
-        derivative = op.derivatives[i]
-        if derivative is None:
-            raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
-        g = derivative(grad, values)
-        x = node._inputs[i]._data
-        if g._data.shape != x.shape:
-            g = sum_to(g, x.shape)
-        if g._data.dtype is not x.dtype and g._data.dtype != x.dtype:
-            g = g.to(dtypes.from_numpy_dtype(x.dtype))
-        grads_out.append(g)
+    with quiet:
+        for i, nxt in enumerate(node._next):
+            if nxt is None or (needed is not None and nxt not in needed):
+                grads_out.append(None)
+                continue
+            derivative = op.derivatives[i]
+            if derivative is None:
+                raise RuntimeError(op.not_implemented.get(op.inputs[i], "the derivative is not implemented"))
+            g = derivative(grad, values)
+            x = node._inputs[i]._data
+            if g._data.shape != x.shape:
+                g = sum_to(g, x.shape)
+            if g._data.dtype is not x.dtype and g._data.dtype != x.dtype:
+                g = g.to(dtypes.from_numpy_dtype(x.dtype))
+            grads_out.append(g)
     return grads_out
 
 
@@ -153,7 +196,7 @@ def sum_to(g: Tensor, shape) -> Tensor:
     return g.reshape(tuple(shape))
 
 
-def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace):
+def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace, pre_hooks=True):
     """What runs before a node with its incoming gradient: the hooks of its output tensor, that tensor's
     retain_grad, and the node's pre-hooks. Returns the gradient the node then runs with."""
     if tensor is not None:
@@ -168,11 +211,14 @@ def _hooks_and_retain_grad(node, tensor, grad, create_graph, trace):
         if tensor._retains_grad and type(node) is not AccumulateGrad:
             if create_graph:
                 tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+            elif tensor._grad is None:
+                tensor._grad = _own_copy(grad)
             else:
-                tensor._grad = _own_copy(grad) if tensor._grad is None else wrap(tensor._grad._data + grad._data)
+                with np.errstate(all="ignore"):
+                    tensor._grad = wrap(tensor._grad._data + grad._data)
             if trace is not None:
                 trace.retain(node, tensor, grad)
-    if node._pre_hooks:
+    if pre_hooks and node._pre_hooks:
         for hook in list(node._pre_hooks):
             new = hook((grad,))
             if new is not None:
@@ -235,10 +281,12 @@ def _accumulate(variable, grad, create_graph, node, trace) -> None:
         variable._grad = _own_copy(grad)
     elif held._grad_fn is None and held._data.flags.writeable:
         # in place, as PyTorch does: a reference someone holds to .grad sees the sum
-        np.add(held._data, grad._data, out=held._data)
+        with np.errstate(all="ignore"):
+            np.add(held._data, grad._data, out=held._data)
         held._bump_version()
     else:
-        variable._grad = wrap(held._data + grad._data)
+        with np.errstate(all="ignore"):
+            variable._grad = wrap(held._data + grad._data)
     if trace is not None:
         trace.accumulate(node, variable, before, grad, variable._grad._data)
 

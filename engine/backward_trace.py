@@ -56,7 +56,8 @@ class BackwardPass:
         self.events.append(TraceEvent(step=len(self.events), **kw))
 
     def run(self, node, g, grads_out):
-        self._add(kind="run", node=node_id(node), name=type(node).__name__, grad_in=(_copy(g),),
+        grad_in = tuple(_copy(x) for x in g) if isinstance(g, tuple) else (_copy(g),)
+        self._add(kind="run", node=node_id(node), name=type(node).__name__, grad_in=grad_in,
                   grads_out=tuple(_copy(x) for x in grads_out),
                   targets=tuple(None if n is None else node_id(n) for n in node._next))
 
@@ -73,7 +74,8 @@ class BackwardPass:
                   tensor=tensor_id(tensor), after=_copy(tensor._grad))
 
     def capture(self, node, g):
-        self._add(kind="capture", node=node_id(node), name=type(node).__name__, grad_in=(_copy(g),))
+        grad_in = tuple(_copy(x) for x in g) if isinstance(g, tuple) else (_copy(g),)
+        self._add(kind="capture", node=node_id(node), name=type(node).__name__, grad_in=grad_in)
 
 
 class Recorder:

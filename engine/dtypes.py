@@ -172,3 +172,10 @@ def c_type_name(np_dtype) -> str:
 def short_name(np_dtype) -> str:
     """'Float' for float32, 'Long' for int64, as PyTorch's messages name scalar types."""
     return _SHORT_NAMES.get(np.dtype(np_dtype).name, np.dtype(np_dtype).name)
+
+
+def argument_type_name(value) -> str:
+    """The type of an argument as PyTorch's argument errors name it (its C type name): numpy's types with their
+    module ('numpy.ndarray', 'numpy.bool'), any other by its name ('int', 'str', 'Tensor')."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__

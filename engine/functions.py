@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections import namedtuple
 
 import numpy as np
 
-from . import dtypes, ops
+from . import dtypes, ops, return_types
 from .apply import apply, broadcast_error
 from .grad_mode import is_grad_enabled
 from .ops import joined_op
@@ -107,8 +106,9 @@ def div(input, other, *, rounding_mode=None):
         a, b = _t(input)._data, _data_or_number(other)
         dtype = dtypes.result_np_dtype([a, b])
         # (floor: Python's floor division, as PyTorch's: floor(a / b) can round the wrong way)
-        quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
-        return wrap(np.asarray(quotient, dtype=dtype))
+        with np.errstate(all="ignore"):
+            quotient = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
+            return wrap(np.asarray(quotient, dtype=dtype))
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
     if dtypes.result_np_dtype([input._data, _data_or_number(other)]).kind in "biu":
@@ -209,19 +209,37 @@ def relu(input):
     return apply(ops.RELU, input)
 
 
+_CLAMP_KERNELS = {(True, False): "clamp_min_scalar_cpu", (False, True): "clamp_max_scalar_cpu",
+                  (True, True): "clamp_scalar_cpu"}
+
+
 def clamp(input, min=None, max=None):
+    """PyTorch's two overloads: tensor bounds (ClampBackward0, a gradient for each bound too), or numbers
+    (ClampBackward1; a 0-d tensor beside a number counts as one). Either way the result has the dtype of self
+    and the bounds promoted together: an integer tensor clamped at 0.5 is a float tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+    bounds = [b for b in (min, max) if b is not None]
+    if builtins.all(isinstance(b, Tensor) for b in bounds):
+        shape = input._data.shape
+        for bound in bounds:  # (PyTorch's message names the first dimension that does not broadcast)
+            try:
+                shape = np.broadcast_shapes(shape, bound._data.shape)
+            except ValueError:
+                raise broadcast_error([np.empty(shape), bound._data]) from None
+        return apply(ops.CLAMP_TENSOR, input, min, max)
+    min, max = (b.item() if isinstance(b, Tensor) and not b._data.ndim else b for b in (min, max))
     for bound in (min, max):
         if type(bound) is int:
             dtypes.scalar_int(bound)
+    dtype = dtypes.result_np_dtype([input._data, *(b for b in (min, max) if b is not None)])
+    if dtype == np.bool_:
+        raise NotImplementedError(f'"{_CLAMP_KERNELS[min is not None, max is not None]}" not implemented for '
+                                  "'Bool'")
+    if dtype != input._data.dtype:
+        input = to_dtype(input, dtypes.from_numpy_dtype(dtype))
+    if dtype.kind in "iu":  # (an integer bound in the tensor's integer type, wrapping around as PyTorch's does)
+        min, max = (b if b is None else np.array(b).astype(dtype)[()] for b in (min, max))
     return apply(ops.CLAMP, input, min=min, max=max)
 
 
@@ -288,7 +306,8 @@ def to_dtype(x: Tensor, dtype) -> Tensor:
     if x._data.dtype == dtype.np:
         return x
     if x._requires_grad and is_grad_enabled() and not dtype.is_floating_point:
-        return wrap(x._data.astype(dtype.np))
+        with np.errstate(all="ignore"):  # (nan and inf to integers: PyTorch converts them silently)
+            return wrap(x._data.astype(dtype.np))
     return apply(ops.TO_COPY, x, dtype=dtype.np)
 
 
@@ -329,27 +348,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return apply(ops.MEAN_DIM, x, dim=_dims(dim, x._data.ndim), keepdim=keepdim)
 
 
-_ValuesIndices = {}
-
-
-def _return_type(name):
-    cls = _ValuesIndices.get(name)
-    if cls is None:
-        base = namedtuple(name, ["values", "indices"])
-
-        class cls(base):
-            __slots__ = ()
-
-            def __repr__(self):
-                return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
-
-            __str__ = __repr__
-
-        cls.__name__ = name
-        _ValuesIndices[name] = cls
-    return cls
-
-
 def _extreme(kind, input, dim=None, keepdim=False):
     if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
         return (maximum if kind == "max" else minimum)(input, dim)
@@ -363,7 +361,8 @@ def _extreme(kind, input, dim=None, keepdim=False):
     if not input._data.ndim:  # (a 0-d tensor is its own max over dim 0, at index 0)
         d = None
     values, extras = apply(ops.MAX_DIM if kind == "max" else ops.MIN_DIM, input, dim=d, keepdim=keepdim)
-    return _return_type(kind)(values, wrap(extras["indices"]))
+    pair = return_types.max if kind == "max" else return_types.min
+    return pair(values, wrap(extras["indices"]))
 
 
 @_numpy_spellings
@@ -390,6 +389,48 @@ def amax(input, dim=(), keepdim=False):
 @_numpy_spellings
 def amin(input, dim=(), keepdim=False):
     return apply(ops.AMIN, input, dim=_all_or(dim, input._data.ndim), keepdim=keepdim)
+
+
+@_numpy_spellings
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    x = input if dtype is None else to_dtype(input, dtype)
+    if x._data.dtype.kind in "biu":
+        x = to_dtype(x, dtypes.int64)
+    if dim is None:
+        return apply(ops.PROD, x)
+    return apply(ops.PROD_DIM, x, dim=wrap_dim(dim, x._data.ndim), keepdim=keepdim)
+
+
+@_numpy_spellings
+def sort(input, dim=-1, descending=False, stable=False):
+    d = wrap_dim(dim, input._data.ndim)
+    if not input._data.ndim:
+        return return_types.sort(input.clone(), wrap(np.zeros((), np.int64)))
+    op = ops.SORT_STABLE if stable else ops.SORT
+    values, extras = apply(op, input, dim=d, descending=descending, stable=stable)
+    return return_types.sort(values, wrap(extras["indices"]))
+
+
+@_numpy_spellings
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices
+
+
+def trace(input):
+    return apply(ops.TRACE, input)
+
+
+def bincount(input, weights=None, minlength=0):
+    data = input._data
+    if data.ndim != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if data.dtype.kind not in "iub" or (data.size and data.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else weights._data
+    counts = np.bincount(data, weights=w, minlength=minlength)
+    if w is None:
+        return wrap(counts.astype(np.int64))
+    return wrap(counts.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
 
 def _std_or_var(name, input, dim, unbiased, keepdim, correction):
@@ -481,10 +522,27 @@ def view(x, *shape):
 
 
 def reshape(x, *shape):
+    """A view: ViewBackward0 for a tensor in row-major order, ReshapeAliasBackward0 for another whose strides
+    allow one (PyTorch's test is numpy's); else a copy, viewed: CloneBackward0 then UnsafeViewBackward0."""
     size = _infer_shape(_shape_args(shape), x._data.size)
     if x._data.flags.c_contiguous:
         return apply(ops.VIEW, x, size=size)
-    return apply(ops.UNSAFE_VIEW, clone(x), size=size)
+    if _viewable(x._data, size):
+        return apply(ops.RESHAPE_ALIAS, x, size=size)
+    return apply(ops.UNSAFE_VIEW, apply(ops.CLONE, x, memory_format="contiguous"), size=size)
+
+
+def _viewable(data, size) -> bool:
+    try:
+        np.reshape(data, size, copy=False)
+    except ValueError:
+        return False
+    return True
+
+
+def contiguous(input):
+    """The tensor itself if its elements lie in row-major order, else a copy that does (CloneBackward0)."""
+    return input if input._data.flags.c_contiguous else apply(ops.CLONE, input, memory_format="contiguous")
 
 
 def flatten(x, start_dim=0, end_dim=-1):
@@ -570,6 +628,39 @@ def expand_as(x, other):
     return expand(x, *other.shape)
 
 
+# ---------------------------------------------------------------- pieces
+@_numpy_spellings
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces along dim: of split_size each (the last one smaller), or of the given sizes."""
+    d = wrap_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = tuple(int(s) for s in split_size_or_sections)
+        if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {d}), but got split_sizes={list(sizes)}")
+        return apply(ops.SPLIT_WITH_SIZES, tensor, sizes=sizes, dim=d)
+    size = int(split_size_or_sections)
+    if size <= 0 and not (size == 0 and n == 0):
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    sizes = tuple(builtins.min(size, n - start) for start in range(0, n, size)) if n else (0,)
+    return apply(ops.SPLIT, tensor, sizes=sizes, dim=d, split_size=size)
+
+
+@_numpy_spellings
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    return split(input, builtins.max(1, -(-n // chunks)), dim)
+
+
+@_numpy_spellings
+def unbind(input, dim=0):
+    d = wrap_dim(dim, input._data.ndim)
+    return apply(ops.UNBIND, input, dim=d)
+
+
 # ---------------------------------------------------------------- indexing
 def _is_advanced(item):
     return isinstance(item, (Tensor, list, np.ndarray)) and not isinstance(item, bool)
@@ -585,7 +676,7 @@ def _np_index(item):
 
 def getitem(x, index):
     items = index if isinstance(index, tuple) else (index,)
-    if any(_is_advanced(i) or isinstance(i, bool) for i in items):
+    if builtins.any(_is_advanced(i) or isinstance(i, bool) for i in items):
         np_index = tuple(_np_index(i) for i in items)
         np_index = np_index[0] if len(np_index) == 1 else np_index
         try:
@@ -668,7 +759,7 @@ def cat(tensors, dim=0):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # PyTorch still skips 1-D empty tensors (its legacy rule), whatever the others' shape
     skipped = [t._data.ndim == 1 and t._data.size == 0 for t in tensors]
-    if all(skipped):
+    if builtins.all(skipped):
         skipped = [False] * len(tensors)
     ref = tensors[skipped.index(False)]
     ndim = ref._data.ndim
@@ -711,10 +802,13 @@ def stack(tensors, dim=0):
 # ---------------------------------------------------------------- linear algebra
 def mm(input, mat2):
     if input._data.dtype != mat2._data.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(input._data.dtype)} != "
-            f"{dtypes.c_type_name(mat2._data.dtype)}")
+        _mm_dtypes_error(input._data, mat2._data)
     return apply(ops.MM, input, mat2)
+
+
+def _mm_dtypes_error(a, b):
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(a.dtype)} != "
+                       f"{dtypes.c_type_name(b.dtype)}")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -743,21 +837,22 @@ def _same_dtype(a, b, name):
 
 
 def matmul(input, other):
+    """PyTorch's matmul, node for node (its _matmul_impl): dot, mv, mm; a batch folded into the rows of one mm
+    or mv where that needs no copy (or where the smaller operand wants a gradient); else both operands
+    expanded to a common batch and multiplied by bmm."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
-    if a.dtype != b.dtype and a.ndim != 1 and not (a.ndim == 2 and b.ndim == 1):
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(a.dtype)} != "
-            f"{dtypes.c_type_name(b.dtype)}")
     if a.ndim == 1 and b.ndim == 1:
         return dot(input, other)
     if a.ndim == 2 and b.ndim == 1:
         return mv(input, other)
     if a.ndim == 1 and b.ndim == 2:
+        if a.dtype != b.dtype:
+            _mm_dtypes_error(a, b)
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
@@ -765,13 +860,62 @@ def matmul(input, other):
         return apply(ops.SQUEEZE_MATMUL, prod, dim=0)
     if a.ndim == 2 and b.ndim == 2:
         return mm(input, other)
-    if b.ndim <= 2 and a.ndim >= 3:
-        # fold the batch dims into rows, as PyTorch does: view -> mm -> _unsafe_view
-        folded = reshape(input, -1, a.shape[-1])
-        prod = mm(folded, other) if b.ndim == 2 else unsqueeze(mv(folded, other), -1)
-        out_shape = a.shape[:-1] + ((b.shape[-1],) if b.ndim == 2 else ())
-        return apply(ops.UNSAFE_VIEW, prod, size=out_shape)
-    raise RuntimeError("batched matmul with a batched right operand is not supported by this engine")
+    if _should_fold(input, other):
+        transposed = b.ndim > a.ndim
+        t1 = transpose(other, -2, -1) if transposed else input
+        t2 = (t(input) if a.ndim == 2 else input) if transposed else other
+        out_shape = t1._data.shape[:-1]
+        folded = reshape(t1, int(np.prod(out_shape)), t1._data.shape[-1])
+        if t2._data.ndim == 2:
+            out = apply(ops.UNSAFE_VIEW, mm(folded, t2), size=(*out_shape, t2._data.shape[1]))
+            return contiguous(transpose(out, -2, -1)) if transposed else out
+        return apply(ops.UNSAFE_VIEW, mv(folded, t2), size=out_shape)
+    n = a.shape[-2] if a.ndim > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    p = b.shape[-1] if b.ndim > 1 else 1
+    batch_a, batch_b = a.shape[:-2], b.shape[:-2]
+    if a.ndim == 3 and b.ndim == 3 and batch_a[0] != batch_b[0]:
+        if batch_a[0] == 1 and input._requires_grad:
+            return matmul(squeeze(input, 0), other)
+        if batch_b[0] == 1 and other._requires_grad:
+            return matmul(input, squeeze(other, 0))
+    try:
+        batch = np.broadcast_shapes(batch_a, batch_b)
+    except ValueError:
+        raise broadcast_error([np.empty(batch_a), np.empty(batch_b)]) from None
+    count = int(np.prod(batch))
+    left = reshape(expand(input, *batch, n, m1), count, n, m1)
+    if b.ndim == 1:
+        right = unsqueeze(reshape(expand(other, *batch, m2), count, m2), 2)
+    else:
+        right = reshape(expand(other, *batch, m2, p), count, m2, p)
+    out_shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
+    prod = bmm(left, right)
+    if b.ndim == 1:
+        prod = squeeze(prod, -1)
+    return apply(ops.UNSAFE_VIEW, prod, size=out_shape)
+
+
+def _should_fold(input, other) -> bool:
+    """PyTorch's should_fold: multiply with mm/mv on the larger operand's batch folded into rows."""
+    first_larger = input._data.ndim >= other._data.ndim
+    big = input._data if first_larger else np.swapaxes(other._data, -1, -2)
+    small = other if first_larger else input
+    if not (big.ndim >= 3 and small._data.ndim <= 2):
+        return False
+    if small._requires_grad:
+        return True
+    if input._data.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    return builtins.all(big.strides[i] == big.strides[i + 1] * big.shape[i + 1] for i in range(big.ndim - 2))
+
+
+def bmm(input, mat2):
+    """Batches of matrix products: BmmBackward0."""
+    return apply(ops.BMM, input, mat2)
 
 
 def outer(input, vec2):
@@ -867,3 +1011,682 @@ def copy_of(src):
     """A new tensor with src's values through PyTorch's `new_empty(...).copy_(src)`: a CopyBackwards node when
     src has a graph (how the first gradient reaches `.grad` under create_graph=True)."""
     return apply(ops.COPY, wrap(np.empty_like(src._data)), src)
+
+
+# ---------------------------------------------------------------- arguments as PyTorch's parser checks them
+_MISSING = object()
+
+
+def _require(name: str, **arguments) -> None:
+    """PyTorch's TypeError for required arguments left out (its wording, singular and plural as it has them)."""
+    missing = [key for key, value in arguments.items() if value is _MISSING]
+    if missing:
+        names = ", ".join(f'"{key}"' for key in missing)
+        plural = "s" if len(missing) == 1 else ""
+        raise TypeError(f"{name}() missing {len(missing)} required positional argument{plural}: {names}")
+
+
+def _int_list(value, name: str, argument: str, position: int) -> tuple:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),)
+    if isinstance(value, (list, tuple, Tensor)):
+        return tuple(int(v) for v in value)
+    raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, not "
+                    f"{type(value).__name__}")
+
+
+def _index_tensor(index, name: str) -> np.ndarray:
+    if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return index._data.astype(np.int64, copy=False)
+
+
+def _check_bounds(index: np.ndarray, size: int, dim: int) -> None:
+    bad = index[(index < 0) | (index >= size)]
+    if bad.size:
+        raise RuntimeError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}")
+
+
+# ---------------------------------------------------------------- rearranging: flip, roll, repeat, triangles
+def flip(input, dims=_MISSING):
+    _require("flip", dims=dims)
+    if isinstance(dims, (int, np.integer)):
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    dims = _int_list(dims, "flip", "dims", 2)
+    ndim = input._data.ndim
+    wrapped = tuple(wrap_dim(d, ndim) for d in dims)
+    for d in wrapped:
+        if wrapped.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return apply(ops.FLIP, input, dims=wrapped if ndim else ())
+
+
+def dims_as_varargs(fn):
+    """The Tensor method of fn(input, dims): x.flip(0), x.flip(0, 1), x.flip([0, 1]), x.flip(dims=...)."""
+
+    def method(self, *dims, **kwargs):
+        if dims and "dims" not in kwargs:
+            kwargs["dims"] = dims[0] if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)) else dims
+        return fn(self, **kwargs)
+
+    method.__name__ = method.__qualname__ = fn.__name__
+    return method
+
+
+def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+def roll(input, shifts=_MISSING, dims=None):
+    _require("roll", shifts=shifts)
+    shifts = _int_list(shifts, "roll", "shifts", 2)
+    dims = () if dims is None else _int_list(dims, "roll", "dims", 3)
+    if len(shifts) != len(dims) and not (not dims and len(shifts) == 1):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    dims = tuple(wrap_dim(d, input._data.ndim) for d in dims)
+    return apply(ops.ROLL, input, shifts=shifts, dims=dims)
+
+
+def repeat(input, *repeats):
+    repeats = _shape_args(repeats)
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    repeats = tuple(int(r) for r in repeats)
+    if len(repeats) < input._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    shape = (1,) * (len(repeats) - input._data.ndim) + input._data.shape
+    sizes = [n * r for n, r in zip(shape, repeats)]
+    for n in sizes:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {sizes}")
+    return apply(ops.REPEAT, input, repeats=repeats)
+
+
+def tile(input, dims):
+    dims = _int_list(dims, "tile", "dims", 2)
+    return repeat(input, *((1,) * (input._data.ndim - len(dims)) + dims))
+
+
+def _triangle(op, name):
+    def function(input, diagonal=0):
+        if input._data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return apply(op, input, diagonal=int(diagonal))
+
+    function.__name__ = name
+    return function
+
+
+tril = _triangle(ops.TRIL, "tril")
+triu = _triangle(ops.TRIU, "triu")
+
+
+# ---------------------------------------------------------------- diagonals
+def _diagonal_dims(ndim, dim1, dim2):
+    d1, d2 = wrap_dim(dim1, ndim), wrap_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d1, d2 = _diagonal_dims(input._data.ndim, dim1, dim2)
+    return apply(ops.DIAGONAL, input, offset=int(offset), dim1=d1, dim2=d2)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    d1, d2 = _diagonal_dims(input._data.ndim + 1, dim1, dim2)
+    return apply(ops.DIAG_EMBED, input, offset=int(offset), dim1=d1, dim2=d2)
+
+
+def diag(input, diagonal=0):
+    """A vector's diagonal matrix (DiagEmbedBackward0), or a matrix's diagonal (DiagonalBackward0_copy)."""
+    ndim = input._data.ndim
+    if ndim == 1:
+        return apply(ops.DIAG_EMBED, input, offset=int(diagonal), dim1=0, dim2=1)
+    if ndim == 2:
+        return apply(ops.DIAGONAL_COPY, input, offset=int(diagonal), dim1=0, dim2=1)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
+
+
+# ---------------------------------------------------------------- gather, scatter, index_select, index_add
+def _check_gather_shapes(input, index, dim, name, src=None):
+    x, idx = input._data, index
+    if idx.ndim != builtins.max(x.ndim, 1) and not (idx.ndim == 0 and x.ndim == 0):
+        what = "input" if name == "gather" else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} tensor")
+    shape = x.shape or (1,)
+    for d in range(idx.ndim):
+        if (d != dim and idx.shape[d] > shape[d]) or (src is not None and idx.shape[d] > src.shape[d]):
+            if name == "gather":
+                raise RuntimeError(f"Size does not match at dimension {d} expected index {list(idx.shape)} to be no "
+                                   f"larger than self {list(x.shape)} apart from dimension {dim}")
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} apart "
+                               f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
+    _check_bounds(idx, shape[dim], dim)
+
+
+def gather(input, dim=_MISSING, index=_MISSING, *, sparse_grad=False):
+    _require("gather", dim=dim, index=index)
+    idx = _index_tensor(index, "gather")
+    d = wrap_dim(dim, input._data.ndim)
+    _check_gather_shapes(input, idx, d, "gather")
+    return apply(ops.GATHER, input, dim=d, index=idx)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """x.scatter(dim, index, src) (ScatterBackward0) or x.scatter(dim, index, value) (ScatterBackward1)."""
+    if reduce is not None:
+        raise RuntimeError("scatter with reduce= is not supported by this engine")
+    if src is not None and not isinstance(src, Tensor):
+        src, value = None, src
+    idx = _index_tensor(index, "scatter")
+    d = wrap_dim(dim, input._data.ndim)
+    if src is None:
+        if value is None:
+            raise TypeError("scatter() received an invalid combination of arguments")
+        _check_gather_shapes(input, idx, d, "scatter", np.empty(idx.shape))
+        return apply(ops.SCATTER_VALUE, input, dim=d, index=idx, value=value)
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_shapes(input, idx, d, "scatter", src._data)
+    return apply(ops.SCATTER, input, src, dim=d, index=idx)
+
+
+def scatter_add(input, dim, index, src):
+    idx = _index_tensor(index, "scatter")
+    d = wrap_dim(dim, input._data.ndim)
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_shapes(input, idx, d, "scatter", src._data)
+    return apply(ops.SCATTER_ADD, input, src, dim=d, index=idx)
+
+
+def _select_index(index, name):
+    if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    return np.atleast_1d(index._data).astype(np.int64, copy=False)
+
+
+def index_select(input, dim=_MISSING, index=_MISSING):
+    _require("index_select", dim=dim, index=index)
+    idx = _select_index(index, "index_select")
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d] if input._data.ndim else 1
+    bad = idx[(idx < 0) | (idx >= size)]
+    if bad.size:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={size}")
+    return apply(ops.INDEX_SELECT, input, dim=d, index=idx)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    idx = _select_index(index, "index_add")
+    d = wrap_dim(dim, input._data.ndim)
+    n = source._data.shape[d] if source._data.ndim else 1
+    if idx.size != n:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n}), "
+                           f"for dim: {d}")
+    _check_bounds(idx, input._data.shape[d] if input._data.ndim else 1, d)
+    if alpha != 1:
+        source = source * alpha
+    return apply(ops.INDEX_ADD, input, source, dim=d, index=idx)
+
+
+# ---------------------------------------------------------------- masks
+def _bool_mask(mask, name):
+    if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
+        dtype = "" if not isinstance(mask, Tensor) else dtypes.c_type_name(mask._data.dtype)
+        if name == "masked_select":
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        raise RuntimeError(f"{name}_ only supports boolean masks, but got mask with dtype {dtype}")
+    return mask._data
+
+
+def _broadcast_mask(input, mask):
+    try:
+        shape = np.broadcast_shapes(input._data.shape, mask.shape)
+    except ValueError:
+        raise broadcast_error([mask, input._data]) from None
+    return shape
+
+
+def masked_fill(input, mask=_MISSING, value=_MISSING):
+    if mask is _MISSING or value is _MISSING:
+        raise TypeError("masked_fill() received an invalid combination of arguments - got (Tensor), but expected one "
+                        "of:\n * (Tensor mask, Tensor value)\n * (Tensor mask, Number value)\n")
+    m = _bool_mask(mask, "masked_fill")
+    _broadcast_mask(input, m)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return apply(ops.MASKED_FILL_TENSOR, input, value, mask=m)
+    if type(value) is int:
+        dtypes.fill_int(value, input._data.dtype)
+    return apply(ops.MASKED_FILL, input, mask=m, value=value)
+
+
+def masked_select(input, mask):
+    m = _bool_mask(mask, "masked_select")
+    _broadcast_mask(input, m)
+    return apply(ops.MASKED_SELECT, input, mask=m)
+
+
+def masked_scatter(input, mask, source):
+    m = _bool_mask(mask, "masked_scatter")
+    _broadcast_mask(input, m)
+    if source._data.size < int(np.broadcast_to(m, _broadcast_mask(input, m)).sum()):
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return apply(ops.MASKED_SCATTER, input, source, mask=m)
+
+
+# ---------------------------------------------------------------- running totals, logsumexp, topk
+def _cumulative(op, name):
+    @_numpy_spellings
+    def function(input, dim=_MISSING, *, dtype=None):
+        _require(name, dim=dim)
+        x = input if dtype is None else to_dtype(input, dtype)
+        if x._data.dtype.kind in "biu":  # integers add up in int64, as in PyTorch
+            x = to_dtype(x, dtypes.int64)
+        return apply(op, x, dim=wrap_dim(dim, x._data.ndim) if x._data.ndim else 0)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+cumsum = _cumulative(ops.CUMSUM, "cumsum")
+cumprod = _cumulative(ops.CUMPROD, "cumprod")
+
+
+@_numpy_spellings
+def logsumexp(input, dim=_MISSING, keepdim=False):
+    _require("logsumexp", dim=dim)
+    x = input if input._data.dtype.kind == "f" else to_dtype(input, dtypes.get_default_dtype())
+    dims = _dims(dim, x._data.ndim)
+    if isinstance(dim, (list, tuple)) and not dim:
+        dims = tuple(range(x._data.ndim))
+    return apply(ops.LOGSUMEXP, x, dim=dims, keepdim=keepdim)
+
+
+@_numpy_spellings
+def topk(input, k=_MISSING, dim=-1, largest=True, sorted=True):
+    _require("topk", k=k)
+    ndim = input._data.ndim
+    d = wrap_dim(dim, ndim)
+    size = input._data.shape[d] if ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    values, extras = apply(ops.TOPK, input, k=int(k), dim=d, largest=largest, sorted=sorted)
+    return return_types.topk(values, wrap(extras["indices"]))
+
+
+# ---------------------------------------------------------------- all, any, nonzero (no gradients)
+def _logical_reduction(np_fn, name):
+    @_numpy_spellings
+    def function(input, dim=None, keepdim=False):
+        data = input._data
+        axis = None if dim is None else _dims(dim, data.ndim)
+        out = np.asarray(np_fn(data, axis=axis, keepdims=keepdim and dim is not None))
+        return wrap(out.astype(np.uint8) if data.dtype == np.uint8 else out)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+all = _logical_reduction(np.all, "all")
+any = _logical_reduction(np.any, "any")
+
+
+def nonzero(input, *, as_tuple=False):
+    data = np.atleast_1d(input._data) if as_tuple else input._data
+    if as_tuple:
+        return tuple(wrap(i.astype(np.int64)) for i in np.nonzero(data))
+    if data.ndim == 0:
+        return wrap(np.zeros((int(bool(data)), 0), np.int64))
+    return wrap(np.argwhere(data).astype(np.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+# ---------------------------------------------------------------- atan2, erf, clamp_min, clamp_max
+def atan2(input, other=_MISSING):
+    _require("atan2", other=other)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"atan2(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    x, y = input, other
+    if dtypes.result_np_dtype([x._data, y._data]).kind != "f":
+        x, y = to_dtype(x, dtypes.get_default_dtype()), to_dtype(y, dtypes.get_default_dtype())
+    return apply(ops.ATAN2, x, y)
+
+
+arctan2 = atan2
+erf = _float_unary(ops.ERF)
+
+
+def _one_sided_clamp(op, name, bound):
+    def function(input, *args, **kwargs):
+        if len(args) + len(kwargs) != 1 or (kwargs and bound not in kwargs):
+            got = ", ".join(["Tensor"] * 0 + [type(a).__name__ for a in args])
+            raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one "
+                            f"of:\n * (Tensor {bound})\n * (Number {bound})\n")
+        value = args[0] if args else kwargs[bound]
+        if isinstance(value, Tensor):
+            pick = maximum if name == "clamp_min" else minimum
+            return pick(input, value)
+        if type(value) is int:
+            dtypes.scalar_int(value)
+        x = input
+        if isinstance(value, float) and x._data.dtype.kind in "biu":
+            x = to_dtype(x, dtypes.get_default_dtype())
+        return apply(op, x, **{bound: value})
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+clamp_min = _one_sided_clamp(ops.CLAMP_MIN, "clamp_min", "min")
+clamp_max = _one_sided_clamp(ops.CLAMP_MAX, "clamp_max", "max")
+
+
+# ---------------------------------------------------------------- lerp, addcmul, addcdiv
+def lerp(input, end, weight):
+    """input + weight * (end - input): LerpBackward0 for a number weight, LerpBackward1 for a tensor."""
+    for t, name in ((end, "end"), (weight, "weight")):
+        if isinstance(t, Tensor) and t._data.dtype != input._data.dtype:
+            raise RuntimeError(f"expected dtype {dtypes.c_type_name(input._data.dtype)} for `{name}` but got dtype "
+                               f"{dtypes.c_type_name(t._data.dtype)}")
+    if isinstance(weight, Tensor):
+        return apply(ops.LERP_TENSOR, input, end, weight)
+    return apply(ops.LERP, input, end, weight=weight)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return apply(ops.ADDCMUL, input, tensor1, tensor2, **({} if value == 1 else {"value": value}))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value "
+            "* torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+            "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+            "* tensor1 / tensor2), for all dtypes.")
+    return apply(ops.ADDCDIV, input, tensor1, tensor2, **({} if value == 1 else {"value": value}))
+
+
+# ---------------------------------------------------------------- movedim and einsum (permutes, diagonals, bmm)
+def movedim(input, source, destination):
+    """The dims at `source` moved to `destination`, the others kept in order: one permute (PermuteBackward0)."""
+    ndim = input._data.ndim
+    sources = [wrap_dim(d, ndim) for d in ((source,) if isinstance(source, int) else source)]
+    targets = [wrap_dim(d, ndim) for d in ((destination,) if isinstance(destination, int) else destination)]
+    if len(sources) != len(targets):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({sources} dims) should contain the "
+                           f"same number of dims as destination ({targets} dims)")
+    order = [-1] * ndim
+    for s, d in zip(sources, targets):
+        order[d] = s
+    rest = iter(d for d in range(ndim) if d not in sources)
+    order = [next(rest) if d == -1 else d for d in order]
+    return permute(input, *order)
+
+
+moveaxis = movedim
+
+_LETTERS = 26
+_ELLIPSIS = 2 * _LETTERS
+
+
+def _subscript(label: str) -> int:
+    return ord(label) - ord("A") if label.isupper() else ord(label) - ord("a") + _LETTERS
+
+
+def _label(subscript: int) -> str:
+    return chr(subscript + ord("A")) if subscript < _LETTERS else chr(subscript - _LETTERS + ord("a"))
+
+
+def _is_label(c: str) -> bool:
+    return c.isascii() and c.isalpha()
+
+
+def einsum(equation, *operands):
+    """PyTorch's einsum, step for step (ATen's einsum): operands' repeated labels become diagonals, every operand
+    is unsqueezed and permuted to one order of labels, then pairs are contracted left to right by permutes,
+    reshapes and bmm (sumproduct_pair), so the graph holds PyTorch's nodes. (For three or more operands PyTorch
+    may first choose another order with opt_einsum, where installed.)"""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    num_ops = len(operands)
+    arrow = equation.find("->")
+    lhs = equation if arrow < 0 else equation[:arrow]
+    op_labels: list[list[int]] = [[] for _ in range(num_ops)]
+    ell_in_input, current, i = False, 0, 0
+    while i < len(lhs):
+        c = lhs[i]
+        if c == ".":
+            if ell_in_input:
+                raise RuntimeError(f"einsum(): found '.' for operand {current} for which an ellipsis was already found")
+            if not (i + 2 < len(lhs) and lhs[i + 1] == "." and lhs[i + 2] == "."):
+                raise RuntimeError(f"einsum(): found '.' for operand {current} that is not part of any ellipsis")
+            i += 2
+            op_labels[current].append(_ELLIPSIS)
+            ell_in_input = True
+        elif c == ",":
+            current += 1
+            if current >= num_ops:
+                raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+            ell_in_input = False
+        elif c != " ":
+            if not _is_label(c):
+                raise RuntimeError(f"einsum(): invalid subscript given at index {i} in the equation string, subscripts "
+                                   "must be in [a-zA-Z]")
+            op_labels[current].append(_subscript(c))
+        i += 1
+    if current != num_ops - 1:
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+
+    label_count = [0] * _ELLIPSIS
+    ell_num_dim = 0
+    for i, operand in enumerate(operands):
+        labels, ndims = op_labels[i], operand._data.ndim
+        nlabels, has_ellipsis = len(labels), False
+        for label in labels:
+            if label == _ELLIPSIS:
+                nlabels -= 1
+                has_ellipsis = True
+                ell_num_dim = builtins.max(ell_num_dim, ndims - nlabels)
+            else:
+                label_count[label] += 1
+        if not (nlabels <= ndims if has_ellipsis else nlabels == ndims):
+            relation = "is more than" if has_ellipsis else "does not match"
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({nlabels}) {relation} the number "
+                               f"of dimensions ({ndims}) for operand {i}"
+                               + ("" if has_ellipsis else " and no ellipsis was given"))
+
+    # each label's place in the aligned order: the output's labels first, then those summed over
+    label_perm_index = [-1] * _ELLIPSIS
+    perm_index = ell_index = 0
+    ell_in_output = False
+    if arrow < 0:  # the implicit output: the ellipsis, then the labels seen once, in alphabetical order
+        perm_index, ell_in_output = ell_num_dim, True
+        for label in range(_ELLIPSIS):
+            if label_count[label] == 1:
+                label_perm_index[label] = perm_index
+                perm_index += 1
+    else:
+        rhs = equation[arrow + 2:]
+        i = 0
+        while i < len(rhs):
+            c = rhs[i]
+            if c == ".":
+                if ell_in_output:
+                    raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found")
+                if not (i + 2 < len(rhs) and rhs[i + 1] == "." and rhs[i + 2] == "."):
+                    raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis (...)")
+                i += 2
+                ell_index, ell_in_output = perm_index, True
+                perm_index += ell_num_dim
+            elif c != " ":
+                if not _is_label(c):
+                    raise RuntimeError(f"einsum(): invalid subscript given at index {len(lhs) + 2 + i} in the equation "
+                                       "string, subscripts must be in [a-zA-Z]")
+                index = _subscript(c)
+                if not (label_count[index] > 0 and label_perm_index[index] == -1):
+                    why = (" appears more than once in the output" if label_perm_index[index] > -1
+                           else " does not appear in the equation for any input operand")
+                    raise RuntimeError(f"einsum(): output subscript {c}{why}")
+                label_perm_index[index] = perm_index
+                perm_index += 1
+            i += 1
+    out_num_dim = perm_index
+    if not ell_in_output:
+        ell_index = perm_index
+        perm_index += ell_num_dim
+    for label in range(_ELLIPSIS):
+        if label_count[label] > 0 and label_perm_index[label] == -1:
+            label_perm_index[label] = perm_index
+            perm_index += 1
+
+    # diagonals for repeated labels, dims of size 1 for missing ones, every operand permuted to the one order
+    label_size = [1] * _ELLIPSIS
+    ell_sizes = [1] * ell_num_dim
+    dim_counts = [0] * perm_index
+    aligned = []
+    for i, operand in enumerate(operands):
+        op = operand
+        permutation = [-1] * perm_index
+        dim = 0
+        for s in op_labels[i]:
+            if s == _ELLIPSIS:
+                ndim = operand._data.ndim - (len(op_labels[i]) - 1)
+                for j in range(ell_num_dim - ndim, ell_num_dim):
+                    size = op._data.shape[dim]
+                    if size != 1:
+                        if ell_sizes[j] not in (1, size):
+                            raise RuntimeError(f"einsum(): dimension {dim} covered by ellipsis in operand {i}has size "
+                                               f"{size} which does not broadcast with previously seen ellipsis with "
+                                               f"size {ell_sizes[j]} for the respective dimension")
+                        ell_sizes[j] = size
+                        dim_counts[ell_index + j] += 1
+                    permutation[ell_index + j] = dim
+                    dim += 1
+            elif permutation[label_perm_index[s]] == -1:
+                size = op._data.shape[dim]
+                if size != 1:
+                    if label_size[s] not in (1, size):
+                        raise RuntimeError(f"einsum(): subscript {_label(s)} has size {size} for operand {i} which "
+                                           f"does not broadcast with previously seen size {label_size[s]}")
+                    label_size[s] = size
+                    dim_counts[label_perm_index[s]] += 1
+                permutation[label_perm_index[s]] = dim
+                dim += 1
+            else:  # a repeated label: its diagonal
+                previous = permutation[label_perm_index[s]]
+                a, b = op._data.shape[dim], op._data.shape[previous]
+                if a != b:
+                    raise RuntimeError(f"einsum(): subscript {_label(s)} is repeated for operand {i} but the sizes "
+                                       f"don't match, {a} != {b}")
+                op = movedim(diagonal(op, 0, previous, dim), -1, previous)
+        for k, value in enumerate(permutation):
+            if value == -1:
+                op = unsqueeze(op, dim)
+                permutation[k] = dim
+                dim += 1
+        aligned.append(permute(op, *permutation))
+
+    # contract pairs from the left; a dim is summed as soon as no operand left needs it
+    while len(aligned) > 1:
+        a, b = aligned[0], aligned[1]
+        del aligned[:2]
+        sum_dims, a_dims, b_dims = [], [], []
+        for dim in range(out_num_dim, perm_index):
+            sa, sb = a._data.shape[dim] != 1, b._data.shape[dim] != 1
+            if sa and sb:
+                if a._data.shape[dim] != b._data.shape[dim]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                dim_counts[dim] -= 1
+                if dim_counts[dim] == 1:
+                    sum_dims.append(dim)
+                    dim_counts[dim] = 0
+            elif dim_counts[dim] == 1:
+                if sa:
+                    a_dims.append(dim)
+                    dim_counts[dim] = 0
+                elif sb:
+                    b_dims.append(dim)
+                    dim_counts[dim] = 0
+        if a_dims:
+            a = sum(a, a_dims, keepdim=True)
+        if b_dims:
+            b = sum(b, b_dims, keepdim=True)
+        aligned.insert(0, _sumproduct_pair(a, b, sum_dims))
+    result = aligned[0]
+    if perm_index - out_num_dim > 0:
+        if num_ops > 1:
+            return view(result, *result._data.shape[:out_num_dim])
+        return sum(result, list(range(out_num_dim, perm_index)))
+    return result
+
+
+def _sumproduct_pair(left, right, sum_dims):
+    """(left * right).sum(sum_dims, keepdim=True) as ATen computes it: permutes, reshapes to three dims, bmm."""
+    if not sum_dims:
+        return mul(left, right)
+    ndim = left._data.ndim
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(ndim):
+        sl, sr = left._data.shape[i] != 1, right._data.shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                if left._data.shape[i] != right._data.shape[i]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                sum_size *= left._data.shape[i]
+            elif sl:
+                left = sum(left, i, keepdim=True)
+            elif sr:
+                right = sum(right, i, keepdim=True)
+        elif sl and sr:
+            if left._data.shape[i] != right._data.shape[i]:
+                raise RuntimeError("non-broadcast dimensions must match")
+            lro.append(i)
+            lro_size *= left._data.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left._data.shape[i]
+        else:
+            ro.append(i)
+            ro_size *= right._data.shape[i]
+    if lo and ro and ro[-1] < lo[0]:  # (bmm then gives the output's order directly)
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
+    out_size = ([left._data.shape[d] for d in lro] + [left._data.shape[d] for d in lo] + [1] * len(sum_dims)
+                + [right._data.shape[d] for d in ro])
+    out_permutation = [-1] * len(out_size)
+    for i, d in enumerate(lro + lo + sum_dims + ro):
+        out_permutation[d] = i
+    left = reshape(permute(left, *(lro + lo + sum_dims + ro)), lro_size, lo_size, sum_size)
+    right = reshape(permute(right, *(lro + sum_dims + ro + lo)), lro_size, sum_size, ro_size)
+    return permute(view(bmm(left, right), *out_size), *out_permutation)
+
+
+def xlogy(input, other):
+    """input * log(other), 0 where input is 0 (XlogyBackward0); a number on either side becomes a tensor."""
+    x, y = _t(input), _t(other)
+    if dtypes.result_np_dtype([x._data, y._data]).kind != "f":
+        x, y = to_dtype(x, dtypes.get_default_dtype()), to_dtype(y, dtypes.get_default_dtype())
+    return apply(ops.XLOGY, x, y)

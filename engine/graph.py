@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import networkx as nx
 import numpy as np
 
+from . import dtypes
 from .node import AccumulateGrad, Node
 from .tensor import CAPTURE, Tensor, public_id
 
@@ -50,12 +51,19 @@ def _saved_summary(node: Node) -> dict:
 
 
 def _public_attrs(node: Node) -> dict:
-    out = {}
-    for k, v in (node._attrs or {}).items():
-        if k in ("shape", "condition", "index", "target"):
-            continue
-        out[k] = v
-    return out
+    """The op's non-tensor arguments as plain data. A custom Function's ctx is no argument of the op (PyTorch's
+    node is the ctx), and the index and mask arrays of indexing ops are not shown."""
+    return {k: _plain(v) for k, v in (node._attrs or {}).items()
+            if k not in ("shape", "condition", "index", "target", "ctx")}
+
+
+def _plain(value):
+    """An argument as numbers, strings, arrays and tuples of them: a dtype by PyTorch's name ("torch.float32")."""
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        return repr(dtypes.from_numpy_dtype(np.dtype(value)))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def _op_attrs(node: Node, out_t: Tensor | None = None) -> dict:
@@ -189,10 +197,12 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
         attrs = _op_attrs(node, out_t)
         attrs["kind"] = "op"
         g.add_node(nid, **attrs)
-        if out_t is not None:
-            tid = tensor_id(out_t)
-            seen_tensors.setdefault(tid, out_t)
-            g.add_edge(nid, tid, arg=0)
+        outputs = [out_t] if node.output_count == 1 else [node.output(k) for k in range(node.output_count)]
+        for k, t in enumerate(outputs):
+            if t is not None:
+                tid = tensor_id(t)
+                seen_tensors.setdefault(tid, t)
+                g.add_edge(nid, tid, arg=k)
         for i, x in enumerate(node._inputs):
             if isinstance(x, Tensor):
                 tid = tensor_id(x)
@@ -204,8 +214,8 @@ def forward_graph(roots, names: dict | None = None) -> nx.DiGraph:
                     stack.append((fn, x))
             else:
                 sid = f"s{node._seq}_{i}"
-                g.add_node(sid, kind="scalar", name=None, label=repr(x), value=np.asarray(x), shape=(),
-                           dtype=None, grad=None, requires_grad=False, is_leaf=True, grad_fn=None)
+                g.add_node(sid, kind="scalar", name=None, label=repr(x), value=None if x is None else np.asarray(x),
+                           shape=(), dtype=None, grad=None, requires_grad=False, is_leaf=True, grad_fn=None)
                 g.add_edge(sid, nid, arg=i)
     root_ids = set(g.graph["roots"])
     for tid, t in seen_tensors.items():

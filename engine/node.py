@@ -43,27 +43,37 @@ MODULE_CALLS: list[ModuleCall] = []
 
 
 class Node:
-    __slots__ = ("__weakref__", "_attrs", "_hooks", "_inputs", "_module", "_next", "_op", "_out_ref", "_pre_hooks",
-                 "_saved", "_seq")
+    __slots__ = ("__weakref__", "_attrs", "_hooks", "_inputs", "_module", "_next", "_next_nr", "_op", "_out_ref",
+                 "_outputs", "_pre_hooks", "_saved", "_seq")
 
-    def __init__(self, op, inputs: tuple, attrs: dict, result: Tensor, extras: dict | None):
+    def __init__(self, op, inputs: tuple, attrs: dict, result, extras: dict | None):
+        """`result`: the op's output tensor, or a tuple of them for an op with several (split's pieces)."""
         self._seq = next_sequence_number()
         self._op = op
         self._inputs = inputs
         self._attrs = attrs
+        if isinstance(result, tuple):
+            self._outputs = tuple(OutputMeta(t) for t in result)
+            result = result[0]
+        else:
+            self._outputs = None
         self._out_ref = weakref.ref(result)
         self._hooks = self._pre_hooks = None
         self._module = MODULE_CALLS[-1] if MODULE_CALLS else None
         # one edge per input: where its gradient goes (its grad_fn, a leaf's AccumulateGrad), or None
         edges = []
+        numbers = []  # which output of that node the input is (nearly always 0)
         needs = 0  # a bit per input that wants a gradient
         for i, x in enumerate(inputs):
             if isinstance(x, Tensor) and x._requires_grad:
                 edges.append(x._grad_fn if x._grad_fn is not None else accumulator_for(x))
+                numbers.append(x._output_nr)
                 needs |= 1 << i
             else:
                 edges.append(None)
+                numbers.append(0)
         self._next = tuple(edges)
+        self._next_nr = tuple(numbers) if any(numbers) else None
         saved = {}
         for name, where in op.save_plan(needs):  # what this node's derivatives will read
             if where == "result":
@@ -82,7 +92,8 @@ class Node:
     @property
     def next_functions(self) -> tuple:
         """((node or None, output number), ...), one pair per input."""
-        return tuple((fn, 0) for fn in self._next)
+        numbers = self._next_nr or (0,) * len(self._next)
+        return tuple(zip(self._next, numbers))
 
     @property
     def metadata(self) -> dict:
@@ -145,9 +156,13 @@ class Node:
         return RemovableHandle(self._pre_hooks, fn)
 
     # ---------------------------------------------------------------- what the backward pass and viewers use
-    def output(self) -> Tensor | None:
-        """The tensor this node made, while it is alive."""
-        return self._out_ref()
+    def output(self, number: int = 0) -> Tensor | None:
+        """The tensor this node made (its output `number`, for an op with several), while it is alive."""
+        return self._out_ref() if self._outputs is None or number == 0 else self._outputs[number].ref()
+
+    @property
+    def output_count(self) -> int:
+        return 1 if self._outputs is None else len(self._outputs)
 
     @property
     def released(self) -> bool:
@@ -168,6 +183,16 @@ class Node:
                 if isinstance(value, SavedTensor)}
 
 
+class OutputMeta:
+    """One output of a node with several: a weak reference to it, and its shape and dtype (a gradient that
+    never reached it is zeros of that shape)."""
+
+    __slots__ = ("dtype", "ref", "shape")
+
+    def __init__(self, tensor: Tensor):
+        self.ref, self.shape, self.dtype = weakref.ref(tensor), tensor._data.shape, tensor._data.dtype
+
+
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the incoming gradient into `variable.grad`."""
 
@@ -181,6 +206,8 @@ class AccumulateGrad(Node):
         self._next = ()
         self._saved = {}
         self._out_ref = weakref.ref(variable)
+        self._outputs = None
+        self._next_nr = None
         self._hooks = self._pre_hooks = None
         self._module = None
         self.variable = variable
@@ -251,8 +278,8 @@ def node_class(grad_fn_name: str) -> type:
     cls = _classes.get(grad_fn_name)
     if cls is None:
         body = {"__slots__": ()}
-        if grad_fn_name == "CopySlices":
-            body["name"] = lambda self: "torch::autograd::CopySlices"
+        if grad_fn_name in ("CopySlices", "Error"):  # (nodes of PyTorch's autograd itself, not of an op)
+            body["name"] = lambda self: f"torch::autograd::{grad_fn_name}"
         # (type(node) prints as PyTorch's does: <class 'MulBackward0'>)
         cls = _classes[grad_fn_name] = type(grad_fn_name, (Node,), {**body, "__module__": "builtins"})
     return cls

@@ -22,9 +22,6 @@ import math
 
 import numpy as np
 
-# PyTorch returns inf and nan silently; numpy would warn on every such element-wise operation.
-np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
-
 EXACT_ROUNDING_MAX = 4096
 
 
@@ -65,6 +62,28 @@ tan = _rounded_from_float64(np.tan, math.tan)
 asin = _rounded_from_float64(np.arcsin, math.asin)
 acos = _rounded_from_float64(np.arccos, math.acos)
 atan = _rounded_from_float64(np.arctan, math.atan)
+
+
+_erf_each = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function, computed in float64 and rounded once: PyTorch's float32 erf on the few elements a lesson
+    prints (its vectorised kernel, on 16 elements at a time, differs in the last bit for about 1% of inputs)."""
+    kind = type(x)
+    if kind is np.float32 or kind is np.float64:
+        return kind(math.erf(x))
+    x = np.asarray(x)
+    return np.asarray(_erf_each(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
+
+
+def atan2(y, x):
+    """atan2 computed in float64 and rounded once (PyTorch's vectorised float32 atan2 differs from this in the last
+    bit for about 2% of inputs)."""
+    dtype = np.result_type(y, x)
+    if dtype == np.float32:
+        return np.arctan2(np.asarray(y, np.float64), np.asarray(x, np.float64)).astype(np.float32)
+    return np.arctan2(y, x)
 
 
 def sigmoid(x):
@@ -119,6 +138,391 @@ def add_scaled(x, y, alpha):
 def fma32(a, b, c):
     """a * b + c rounded once to float32 (the float64 product of two float32 values is exact)."""
     return (a.astype(np.float64) * b + c).astype(np.float32)
+
+
+# ---------------------------------------------------------------- PyTorch's vectorised elementwise loops
+# An activation's CPU kernel (softplus, elu, gelu's tanh form, ...) has two forms: a vectorised one for steps of
+# 32 float32 elements (two AVX-512 vectors), whose exp, log1p, expm1 and tanh are Sleef's (correctly rounded
+# nearly always: computed here in float64 and rounded once), and a scalar one for the elements left after the
+# last whole step, which calls the C library's float functions. A lesson's tensors are smaller than one step, so
+# every element takes the scalar form; glibc's log1pf, expm1f and tanhf (from Sun's fdlibm, not correctly
+# rounded: 6%, 10% and 20% of their results differ from the correctly rounded ones) are replayed below, float32
+# operation by float32 operation, and agree with glibc 2.36's on every input tried.
+KERNEL_STEP = 32
+
+
+def _float_bits(x) -> int:
+    return int(np.array(x, np.float32).view(np.int32))
+
+
+def _bits_float(i: int):
+    return np.array(i & 0xFFFFFFFF, np.uint32).view(np.float32)[()]
+
+
+_F = np.float32
+_LN2_HI, _LN2_LO = _F(6.9313812256e-01), _F(9.0580006145e-06)
+_LP = tuple(_F(v) for v in (6.6666668653e-01, 4.0000000596e-01, 2.8571429849e-01, 2.2222198546e-01,
+                            1.8183572590e-01, 1.5313838422e-01, 1.4798198640e-01))
+_Q = tuple(_F(v) for v in (-3.3333335072e-02, 1.5873016091e-03, -7.9365076090e-05, 4.0082177293e-06,
+                           -2.0109921195e-07))
+
+
+def glibc_log1pf(x):
+    """glibc's log1pf (fdlibm's s_log1pf.c) on one float32 value."""
+    x = _F(x)
+    hx = _float_bits(x)
+    ax = hx & 0x7FFFFFFF
+    k, c, f, hu = 1, _F(0), _F(0), 0
+    if hx < 0x3ED413D7:  # x < 0.41422
+        if ax >= 0x3F800000:  # x <= -1
+            return _F(-np.inf) if x == _F(-1) else _F(np.nan)
+        if ax < 0x31000000:  # |x| < 2**-29
+            return x if ax < 0x24800000 else x - x * x * _F(0.5)
+        if hx > 0 or hx <= -1097468385:  # -0.2929 < x < 0.41422 (0xbe95f61f as int32)
+            k, f, hu = 0, x, 1
+    if hx >= 0x7F800000:
+        return x + x
+    if k != 0:
+        if hx < 0x5A000000:
+            u = _F(1) + x
+            hu = _float_bits(u)
+            k = (hu >> 23) - 127
+            c = (_F(1) - (u - x) if k > 0 else x - (u - _F(1))) / u
+        else:
+            u = x
+            hu = _float_bits(u)
+            k = (hu >> 23) - 127
+        hu &= 0x007FFFFF
+        if hu < 0x3504F7:
+            u = _bits_float(hu | 0x3F800000)
+        else:
+            k += 1
+            u = _bits_float(hu | 0x3F000000)
+            hu = (0x00800000 - hu) >> 2
+        f = u - _F(1)
+    hfsq = _F(0.5) * f * f
+    fk = _F(k)
+    if hu == 0:  # |f| < 2**-20
+        if f == 0:
+            return _F(0) if k == 0 else fk * _LN2_HI + (c + fk * _LN2_LO)
+        r = hfsq * (_F(1) - _F(0.66666666666666666) * f)
+        return f - r if k == 0 else fk * _LN2_HI - ((r - (fk * _LN2_LO + c)) - f)
+    s = f / (_F(2) + f)
+    z = s * s
+    r = z * (_LP[0] + z * (_LP[1] + z * (_LP[2] + z * (_LP[3] + z * (_LP[4] + z * (_LP[5] + z * _LP[6]))))))
+    if k == 0:
+        return f - (hfsq - s * (hfsq + r))
+    return fk * _LN2_HI - ((hfsq - (s * (hfsq + r) + (fk * _LN2_LO + c))) - f)
+
+
+def glibc_expm1f(x):
+    """glibc's expm1f (fdlibm's s_expm1f.c) on one float32 value."""
+    x = _F(x)
+    one = _F(1)
+    hx = _float_bits(x) & 0xFFFFFFFF
+    negative = hx & 0x80000000
+    hx &= 0x7FFFFFFF
+    if hx >= 0x4195B844:  # |x| >= 27 ln 2
+        if hx >= 0x42B17218:
+            if hx > 0x7F800000:
+                return x + x
+            if hx == 0x7F800000:
+                return _F(-1) if negative else x
+            if x > _F(8.8721679688e+01):
+                return _F(np.inf)
+        if negative:
+            return _F(1.0e-30) - one
+    c = _F(0)
+    if hx > 0x3EB17218:  # |x| > ln 2 / 2: x = k ln 2 + r
+        if hx < 0x3F851592:
+            hi, lo, k = (x + _LN2_HI, -_LN2_LO, -1) if negative else (x - _LN2_HI, _LN2_LO, 1)
+        else:
+            k = int(_F(1.4426950216e+00) * x + (_F(-0.5) if negative else _F(0.5)))
+            t = _F(k)
+            hi, lo = x - t * _LN2_HI, t * _LN2_LO
+        x = hi - lo
+        c = (hi - x) - lo
+    elif hx < 0x33000000:  # |x| < 2**-25
+        return x
+    else:
+        k = 0
+    hfx = _F(0.5) * x
+    hxs = x * hfx
+    r1 = one + hxs * (_Q[0] + hxs * (_Q[1] + hxs * (_Q[2] + hxs * (_Q[3] + hxs * _Q[4]))))
+    t = _F(3) - r1 * hfx
+    e = hxs * ((r1 - t) / (_F(6) - x * t))
+    if k == 0:
+        return x - (x * e - hxs)
+    e = (x * (e - c) - c) - hxs
+    if k == -1:
+        return _F(0.5) * (x - e) - _F(0.5)
+    if k == 1:
+        return -_F(2) * (e - (x + _F(0.5))) if x < _F(-0.25) else one + _F(2) * (x - e)
+    if k <= -2 or k > 56:
+        return _bits_float(_float_bits(one - (e - x)) + (k << 23)) - one
+    if k < 23:
+        y = _bits_float(0x3F800000 - (0x1000000 >> k)) - (e - x)
+    else:
+        y = (x - (e + _bits_float((0x7F - k) << 23))) + one
+    return _bits_float(_float_bits(y) + (k << 23))
+
+
+def glibc_tanhf(x):
+    """glibc's tanhf (fdlibm's s_tanhf.c) on one float32 value."""
+    x = _F(x)
+    one, two = _F(1), _F(2)
+    jx = _float_bits(x)
+    ix = jx & 0x7FFFFFFF
+    if ix >= 0x7F800000:
+        return one / x + one if jx >= 0 else one / x - one
+    if ix < 0x41B00000:  # |x| < 22
+        if ix == 0:
+            return x
+        if ix < 0x24000000:
+            return x * (one + x)
+        if ix >= 0x3F800000:
+            z = one - two / (glibc_expm1f(two * abs(x)) + two)
+        else:
+            t = glibc_expm1f(-two * abs(x))
+            z = -t / (t + two)
+    else:
+        z = one - _F(1.0e-30)
+    return z if jx >= 0 else -z
+
+
+def _each(scalar_fn):
+    ufunc = np.frompyfunc(scalar_fn, 1, 1)
+    return lambda x: np.asarray(ufunc(x), dtype=np.float32)
+
+
+class VectorisedFunctions:
+    """The functions of PyTorch's vectorised loops (Sleef's: correctly rounded here)."""
+
+    exp = staticmethod(exp)
+    log1p = staticmethod(log1p)
+    expm1 = staticmethod(expm1)
+    tanh = staticmethod(tanh)
+
+
+class ScalarFunctions:
+    """The functions of the scalar loop for float32: the C library's (its expf is correctly rounded)."""
+
+    exp = staticmethod(exp)
+    log1p = staticmethod(_each(glibc_log1pf))
+    expm1 = staticmethod(_each(glibc_expm1f))
+    tanh = staticmethod(_each(glibc_tanhf))
+
+
+def cpu_kernel(formula, *arrays):
+    """formula(functions, *arrays) computed as PyTorch's cpu_kernel_vec runs an elementwise kernel: the
+    vectorised form on whole steps of KERNEL_STEP elements in memory order, the scalar form (float32: the C
+    library's functions) on the elements after them."""
+    arrays = np.broadcast_arrays(*[np.asarray(a) for a in arrays])
+    out = np.asarray(formula(VectorisedFunctions, *arrays))
+    left = out.size % KERNEL_STEP
+    if out.dtype == np.float32 and left:
+        flat = np.array(out, copy=True).reshape(-1)
+        tail = [np.ascontiguousarray(a).reshape(-1)[-left:] for a in arrays]
+        flat[-left:] = formula(ScalarFunctions, *tail)
+        out = flat.reshape(out.shape)
+    return out
+
+
+def fma(a, b, c):
+    """a * b + c rounded once in the result's dtype: the fused multiply-add that PyTorch's compiled kernels use
+    (lerp, addcmul). float32 goes through float64 (its product is exact there), float64 through long double."""
+    dtype = np.result_type(a, b, c)
+    if dtype == np.float32:
+        wide = np.float64
+    elif dtype == np.float64:
+        wide = np.longdouble
+    else:
+        return np.asarray(a * b + c)
+    return np.asarray(np.asarray(a, wide) * np.asarray(b, wide) + np.asarray(c, wide)).astype(dtype)
+
+
+def cumulative(ufunc, x, axis):
+    """cumsum (np.add) or cumprod (np.multiply) as PyTorch's CPU kernel runs it: one running total along the
+    axis, kept in float64 for float32 values (its accumulate type) and rounded as each element is written."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return np.array(x, copy=True)
+    if x.dtype in (np.float32, np.float16):
+        return ufunc.accumulate(x.astype(np.float64), axis=axis).astype(x.dtype)
+    return ufunc.accumulate(x, axis=axis)
+
+
+# ---------------------------------------------------------------- topk: libstdc++'s selection order
+# PyTorch's CPU topk fills a vector of (value, index) pairs and calls std::partial_sort (when k * 64 <= n) or
+# std::nth_element, then std::sort on the first k - 1. Which of several equal values it returns, and in what
+# order, is what GCC's libstdc++ algorithms do; they are replayed here step by step (a lesson prints the
+# indices of tied values).
+def _move_median_to_first(q, result, a, b, c, less):
+    if less(q[a], q[b]):
+        if less(q[b], q[c]):
+            q[result], q[b] = q[b], q[result]
+        elif less(q[a], q[c]):
+            q[result], q[c] = q[c], q[result]
+        else:
+            q[result], q[a] = q[a], q[result]
+    elif less(q[a], q[c]):
+        q[result], q[a] = q[a], q[result]
+    elif less(q[b], q[c]):
+        q[result], q[c] = q[c], q[result]
+    else:
+        q[result], q[b] = q[b], q[result]
+
+
+def _unguarded_partition_pivot(q, first, last, less):
+    mid = first + (last - first) // 2
+    _move_median_to_first(q, first, first + 1, mid, last - 1, less)
+    pivot, lo, hi = first, first + 1, last
+    while True:
+        while less(q[lo], q[pivot]):
+            lo += 1
+        hi -= 1
+        while less(q[pivot], q[hi]):
+            hi -= 1
+        if not lo < hi:
+            return lo
+        q[lo], q[hi] = q[hi], q[lo]
+        lo += 1
+
+
+def _insertion_sort(q, first, last, less):
+    for i in range(first + 1, last):
+        value = q[i]
+        if less(value, q[first]):
+            q[first + 1:i + 1] = q[first:i]
+            q[first] = value
+        else:
+            j = i
+            while less(value, q[j - 1]):
+                q[j] = q[j - 1]
+                j -= 1
+            q[j] = value
+
+
+def _adjust_heap(q, first, hole, length, value, less):
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if less(q[first + child], q[first + child - 1]):
+            child -= 1
+        q[first + hole] = q[first + child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        q[first + hole] = q[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and less(q[first + parent], value):
+        q[first + hole] = q[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    q[first + hole] = value
+
+
+def _make_heap(q, first, last, less):
+    length = last - first
+    if length < 2:
+        return
+    parent = (length - 2) // 2
+    while True:
+        _adjust_heap(q, first, parent, length, q[first + parent], less)
+        if parent == 0:
+            return
+        parent -= 1
+
+
+def _pop_heap(q, first, last, result, less):
+    value = q[result]
+    q[result] = q[first]
+    _adjust_heap(q, first, 0, last - first, value, less)
+
+
+def _heap_select(q, first, middle, last, less):
+    _make_heap(q, first, middle, less)
+    for i in range(middle, last):
+        if less(q[i], q[first]):
+            _pop_heap(q, first, middle, i, less)
+
+
+def _sort_heap(q, first, last, less):
+    while last - first > 1:
+        last -= 1
+        _pop_heap(q, first, last, last, less)
+
+
+def _introsort_loop(q, first, last, depth, less):
+    while last - first > 16:
+        if depth == 0:
+            _heap_select(q, first, last, last, less)
+            _sort_heap(q, first, last, less)
+            return
+        depth -= 1
+        cut = _unguarded_partition_pivot(q, first, last, less)
+        _introsort_loop(q, cut, last, depth, less)
+        last = cut
+
+
+def _std_sort(q, first, last, less):
+    if last - first < 2:
+        return
+    _introsort_loop(q, first, last, 2 * ((last - first).bit_length() - 1), less)
+    if last - first > 16:
+        _insertion_sort(q, first, first + 16, less)
+        for i in range(first + 16, last):  # (unguarded: the first 16 hold a smaller value)
+            value, j = q[i], i
+            while less(value, q[j - 1]):
+                q[j] = q[j - 1]
+                j -= 1
+            q[j] = value
+    else:
+        _insertion_sort(q, first, last, less)
+
+
+def _nth_element(q, nth, less):
+    first, last = 0, len(q)
+    if first == last or nth == last:
+        return
+    depth = 2 * ((last - first).bit_length() - 1)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(q, first, nth + 1, last, less)
+            q[first], q[nth] = q[nth], q[first]
+            return
+        depth -= 1
+        cut = _unguarded_partition_pivot(q, first, last, less)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(q, first, last, less)
+
+
+def topk_order(values, k: int, largest: bool, sorted: bool) -> list[int]:
+    """The indices PyTorch's CPU topk returns for a 1-d sequence of values, in its order (NaN counts as the
+    largest value)."""
+    if largest:
+        def less(a, b):
+            return (a[0] != a[0] and b[0] == b[0]) or a[0] > b[0]
+    else:
+        def less(a, b):
+            return (a[0] == a[0] and b[0] != b[0]) or a[0] < b[0]
+    q = [(float(v), i) for i, v in enumerate(values)]
+    n = len(q)
+    if k == 0:
+        return []
+    if k * 64 <= n:
+        _heap_select(q, 0, k, n, less)
+        _sort_heap(q, 0, k, less)
+    else:
+        _nth_element(q, k - 1, less)
+        if sorted:
+            _std_sort(q, 0, k - 1, less)
+    return [i for _, i in q[:k]]
 
 
 # ---------------------------------------------------------------- sums in PyTorch's order
@@ -412,9 +816,25 @@ def cascade_sum(values, dtype, positions, batch):
 # agreed with PyTorch for 22% of random products up to 13x13x13, this order for 82%, and for every
 # vector @ matrix). mm uses it for products of up to this many terms (m * k * n), the size whose results a
 # lesson prints; larger ones go to BLAS (a 32x20 @ 20x64 product: 28 us in order, 2 us in BLAS; 300 random
-# lesson-style programs differ from PyTorch as often with either bound). mv stays on BLAS: the in-order sum
-# there broke the mv lesson's print (seed 004).
+# lesson-style programs differ from PyTorch as often with either bound). Matrix @ vector: `mv_in_order`.
 IN_ORDER_MAX_TERMS = 4096
+
+
+# PyTorch's matrix @ vector (MKL's gemv) adds the k products of a row in order when k is at most 4 (1,500
+# random float32 shapes: all agreed; numpy's BLAS agreed on 9%); for longer rows its kernel blocks the sum in
+# a way not replayed here (BLAS then, within the last bit). d2l's synthetic data is a (n, 2) @ (2,) product.
+MV_IN_ORDER_MAX_K = 4
+
+
+def mv_in_order(a, v):
+    """`a @ v` of a matrix and a vector, the row sums in order for short rows; BLAS otherwise."""
+    k = a.shape[1]
+    if a.dtype.kind == "f" and a.dtype == v.dtype and 1 < k <= MV_IN_ORDER_MAX_K:
+        total = a[:, 0] * v[0]
+        for j in range(1, k):
+            total = total + a[:, j] * v[j]
+        return total
+    return np.matmul(a, v)
 
 
 def matmul_in_order(a, b):
@@ -431,4 +851,20 @@ def matmul_in_order(a, b):
                 # so a single column takes np.add.accumulate, which keeps the order
                 return np.add.reduce(terms, axis=1)
             return np.add.accumulate(terms, axis=1)[:, -1, :].copy()
+    return np.matmul(a, b)
+
+
+# PyTorch's bmm adds each product's k terms one after another too: for batches of products of fewer than 400
+# terms (m * k * n) its own loop (baddbmm_cpu_kernel, in the tensor's dtype), for larger ones MKL, whose small
+# products sum in order as mm's do. Batches whose products are in mm's in-order range take this path.
+def bmm_in_order(a, b):
+    """`a @ b` of two batches of matrices, each product as `matmul_in_order` sums it."""
+    if a.dtype.kind == "f" and a.dtype == b.dtype:
+        _, m, k = a.shape
+        n = b.shape[2]
+        if k > 1 and m * k * n <= IN_ORDER_MAX_TERMS:
+            terms = np.multiply(a[:, :, :, None], b[:, None, :, :])  # (batch, m, k, n)
+            if n > 1:
+                return np.add.reduce(terms, axis=2)
+            return np.add.accumulate(terms, axis=2)[:, :, -1, :].copy()
     return np.matmul(a, b)

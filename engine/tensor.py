@@ -39,6 +39,7 @@ class Tensor:
     _hooks = None
     _retains_grad = False
     _id = None
+    _output_nr = 0  # which output of its grad_fn this tensor is (split's pieces: 0, 1, ...)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("create tensors with engine.tensor(...), engine.ones(...), ...")
@@ -124,7 +125,10 @@ class Tensor:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
-                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                "for more information. (Triggered internally at "
+                "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import weakref
 
 import numpy as np
@@ -12,6 +13,7 @@ from . import autograd, dtypes, legacy, ops
 from . import functions as F
 from .apply import apply
 from .grad_mode import is_grad_enabled
+from .node import SavedTensor
 from .tensor import Tensor, check_device, device, wrap
 
 LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -77,7 +79,12 @@ for _name in ("add", "sub", "mul", "div", "pow", "matmul", "mm", "mv", "dot", "e
               "logical_not", "true_divide", "multiply", "subtract", "divide", "negative", "absolute", "amax",
               "amin", "swapaxes", "remainder", "floor", "ceil", "trunc", "round", "frac", "log1p", "expm1",
               "log2", "log10", "exp2", "sinh", "cosh", "tan", "asin", "acos", "atan", "rsqrt", "arcsin",
-              "arccos", "arctan", "greater", "less", "std", "var"):
+              "arccos", "arctan", "greater", "less", "std", "var", "split", "chunk", "unbind", "prod", "sort",
+              "argsort", "trace", "fliplr", "flipud", "roll", "repeat", "tril", "triu", "diag",
+              "diagonal", "diag_embed", "gather", "scatter", "scatter_add", "index_select", "index_add", "masked_fill",
+              "masked_select", "masked_scatter", "cumsum", "cumprod", "logsumexp", "topk", "all", "any", "nonzero",
+              "argwhere", "atan2", "arctan2", "erf", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "bmm",
+              "contiguous", "movedim", "moveaxis", "xlogy"):
     setattr(Tensor, _name, getattr(F, _name))
 del _name
 
@@ -108,6 +115,8 @@ def _type(self, dtype=None):
     return F.to_dtype(self, dtype)
 
 
+Tensor.flip = F.dims_as_varargs(F.flip)
+Tensor.tile = F.dims_as_varargs(F.tile)
 Tensor.T = property(lambda self: F.permute(self, tuple(range(self.ndim - 1, -1, -1))),
                     doc="The dims reversed (PermuteBackward0, for 0-d and 1-d tensors too).")
 Tensor.mT = property(lambda self: F.transpose(self, -2, -1), doc="The last two dims swapped.")
@@ -123,12 +132,10 @@ Tensor.bool = lambda self: F.to_dtype(self, dtypes.bool_)
 Tensor.half = lambda self: F.to_dtype(self, dtypes.float16)
 Tensor.cpu = lambda self: self
 Tensor.cuda = lambda self, device=None, non_blocking=False: check_device("cuda")
-Tensor.contiguous = lambda self: self
 Tensor.is_contiguous = lambda self: bool(self._data.flags.c_contiguous)
 Tensor.softmax = lambda self, dim: apply(ops.SOFTMAX, self, dim=dim)
 Tensor.log_softmax = lambda self, dim: apply(ops.LOG_SOFTMAX, self, dim=dim)
-Tensor.any = lambda self: wrap(np.asarray(np.any(self._data)))
-Tensor.all = lambda self: wrap(np.asarray(np.all(self._data)))
+Tensor.data_ptr = lambda self: int(self._data.__array_interface__["data"][0])
 
 
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
@@ -140,36 +147,50 @@ Tensor.backward = backward
 
 # ---------------------------------------------------------------- in-place ops
 def _in_place(fn, name):
-    def method(self, other, **kwargs):
+    """x.<name>(...): the op runs out of place, on a snapshot of x's old value where a graph is recorded, and the
+    result is written back into x's storage; its node becomes x's history."""
+
+    def method(self, *args, **kwargs):
         if is_grad_enabled() and self._requires_grad and self._grad_fn is None:
             raise RuntimeError(LEAF_IN_PLACE)
-        recording = is_grad_enabled() and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+        recording = is_grad_enabled() and (self._requires_grad or builtins.any(
+            isinstance(a, Tensor) and a._requires_grad for a in (*args, *kwargs.values())))
         if recording:
-            # the op runs on a snapshot of the old value, and its node becomes this tensor's history
             old = wrap(self._data.copy())
             old._requires_grad, old._grad_fn = self._requires_grad, self._grad_fn
-            result = fn(old, other, **kwargs)
+            result = fn(old, *args, **kwargs)
         else:
-            result = fn(wrap(self._data), other, **kwargs)
-        _write_into(self, result)
+            result = fn(wrap(self._data), *args, **kwargs)
+        scalar_clamp = name in _C_NAMED_CASTS and not builtins.any(
+            isinstance(a, Tensor) for a in (*args, *kwargs.values()))
+        _write_into(self, result, dtypes.c_type_name if scalar_clamp else dtypes.short_name)
         self._bump_version()
         if recording:
-            self._grad_fn = result._grad_fn
+            node = self._grad_fn = result._grad_fn
             self._requires_grad = True
-            self._grad_fn._out_ref = weakref.ref(self)
+            node._out_ref = weakref.ref(self)
+            for saved in node._saved.values():
+                if type(saved) is SavedTensor and saved.is_output:
+                    # the op's output is now this tensor: changing it in place again makes backward fail, as in
+                    # PyTorch (its saved self was the value before, a copy)
+                    saved.data, saved.counter, saved.version = self._data, self._version_counter, self._version
         return self
 
     method.__name__ = name
     return method
 
 
-def _write_into(self, result) -> None:
+# PyTorch's clamps with number bounds name the output's type as C++ does ("long int") where others say "Long"
+_C_NAMED_CASTS = frozenset({"clamp_", "clip_", "clamp_min_", "clamp_max_"})
+
+
+def _write_into(self, result, type_name=dtypes.short_name) -> None:
     """result's values into self's storage, with PyTorch's errors for a dtype or shape it cannot take."""
     values, target = result._data, self._data
     if values.dtype != target.dtype and not np.can_cast(values.dtype, target.dtype, casting="same_kind"):
         raise RuntimeError(
             f"result type {dtypes.short_name(values.dtype)} can't be cast to the desired output type "
-            f"{dtypes.short_name(target.dtype)}")
+            f"{type_name(target.dtype)}")
     try:
         np.copyto(target, np.broadcast_to(values, target.shape), casting="unsafe")
     except ValueError:
@@ -186,22 +207,17 @@ Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = Tensor.div_
-
-
-def _unary_in_place(fn, name):
-    binary = _in_place(lambda x, _unused, **kwargs: fn(x, **kwargs), name)
-
-    def method(self, **kwargs):
-        return binary(self, None, **kwargs)
-
-    method.__name__ = name
-    return method
-
-
-Tensor.clamp_ = _unary_in_place(F.clamp, "clamp_")
-Tensor.relu_ = _unary_in_place(F.relu, "relu_")
-Tensor.exp_ = _unary_in_place(F.exp, "exp_")
-Tensor.neg_ = _unary_in_place(F.neg, "neg_")
+Tensor.__ipow__ = Tensor.pow_
+# the in-place forms lessons use: x.exp_(), x.clamp_(0, 1), x.masked_fill_(mask, 0), ...
+for _name in ("clamp", "clip", "relu", "exp", "neg", "sigmoid", "tanh", "sqrt", "abs", "log", "sin", "cos", "tan",
+              "reciprocal", "square", "rsqrt", "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "asin",
+              "acos", "atan", "erf", "atan2", "sign", "floor", "ceil", "trunc", "round", "frac", "remainder",
+              "clamp_min", "clamp_max", "masked_fill", "masked_scatter", "lerp", "addcmul", "addcdiv", "cumsum",
+              "cumprod", "tril", "triu", "scatter", "scatter_add", "index_add", "negative",
+              "absolute", "true_divide", "multiply", "subtract", "divide", "arcsin", "arccos", "arctan", "arctan2",
+              "xlogy"):
+    setattr(Tensor, f"{_name}_", _in_place(getattr(F, _name), f"{_name}_"))
+del _name
 
 
 def _check_in_place(self):
@@ -211,7 +227,8 @@ def _check_in_place(self):
 
 def _fill(self, values):
     _check_in_place(self)
-    self._data[...] = values
+    with np.errstate(all="ignore"):  # (nan or inf into an integer tensor: PyTorch converts it silently)
+        self._data[...] = values
     self._bump_version()
     if is_grad_enabled() and self._grad_fn is not None:
         self._grad_fn = None  # PyTorch records FillBackward; filled values carry no gradient back
@@ -248,7 +265,8 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 def copy_(self, src):
     _check_in_place(self)
-    self._data[...] = src._data if isinstance(src, Tensor) else src
+    with np.errstate(all="ignore"):
+        self._data[...] = src._data if isinstance(src, Tensor) else src
     self._bump_version()
     return self
 
@@ -282,7 +300,8 @@ def _setitem(self, index, value):
         self._requires_grad = True
         self._grad_fn._out_ref = weakref.ref(self)
     else:
-        self._data[np_index] = value._data if value_t is not None else value
+        with np.errstate(all="ignore"):
+            self._data[np_index] = value._data if value_t is not None else value
     self._bump_version()
 
 

@@ -1,7 +1,9 @@
 """The command line, `python -m explorer`:
 
 - `run FILE` (or `-` for standard input) prints a program's output as the app shows it; exit status 0, or 1
-  with `line N: message` when the program fails.
+  with `line N: message` (in the chosen language) as the last line on standard error when the program fails.
+  Output and messages are written as plain text: terminal escapes and other control characters a program
+  prints are shown escaped, and a message is always one line.
 - `export FILE --format html|json|dot|py [--out PATH] [--view forward|backward]` writes what the Playground's
   download buttons give (explorer/exports.py).
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from explorer.sandbox.result import plain_line
 from explorer.text import LANGUAGES, t
 
 FORMATS = ("html", "json", "dot", "py")
@@ -37,22 +40,30 @@ def command_run(args: argparse.Namespace) -> int:
     lang = args.lang
     source, problem = _read_program(args.file, lang)
     if source is None:
-        print(problem)
+        print(problem, file=sys.stderr)
         return 1
     result = run_program(source, lang=lang, isolated=not args.in_process)
-    out = sys.stdout
-    if hasattr(out, "reconfigure"):  # a terminal that cannot show Chinese still gets every line, escaped
-        out.reconfigure(errors="backslashreplace")
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
+        if hasattr(stream, "reconfigure"):  # a terminal that cannot show Chinese still gets every line, escaped
+            stream.reconfigure(errors="backslashreplace")
     text = result.text()
-    out.write(text)
-    if result.error is not None:
-        if text and not text.endswith("\n"):
-            out.write("\n")
-        out.write(t("cli.error_line", lang, line=result.error.line, message=result.error.message) + "\n")
-        out.flush()
-        return 1
+    out.write(terminal_safe(text))
+    if text and not text.endswith("\n"):
+        out.write("\n")
     out.flush()
+    if result.error is not None:
+        # the error goes to standard error, always as the last line: `line N: message`, one line, escaped
+        err.write(result.error.one_line(lang) + "\n")
+        err.flush()
+        return 1
     return 0
+
+
+def terminal_safe(text: str) -> str:
+    """The program's output with terminal escapes and other control characters (but not line breaks or tabs)
+    made visible, so that printed text cannot move the cursor, recolour or clear the user's terminal."""
+    return plain_line(text, keep="\n\t")
 
 
 def command_export(args: argparse.Namespace) -> int:
@@ -61,7 +72,7 @@ def command_export(args: argparse.Namespace) -> int:
     lang = args.lang
     source, problem = _read_program(args.file, lang)
     if source is None:
-        print(problem)
+        print(problem, file=sys.stderr)
         return 1
     text, problem = export_text(source, args.format, args.view, lang, isolated=not args.in_process)
     if text is None:

@@ -70,7 +70,7 @@ def _dot_label(graph: nx.DiGraph, node: Hashable) -> str:
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&quot;", '"'), ("&#x27;", "'")):
         label = label.replace(entity, char)
     d = graph.nodes[node]
-    if d.get("kind") == "constant" and "value" in d and np.size(d["value"]) <= 4:
+    if d.get("kind") == "constant" and "value" in d and getattr(d["value"], "size", np.size(d["value"])) <= 4:
         label += "\n" + value_text(d["value"], one_line=True)
     return label
 
@@ -182,7 +182,7 @@ def export_text(source: str, fmt: str, view: str = "forward", lang: str = "en",
     if graph is None:
         problem = t("cli.no_graph", lang, view=view)
         if result.error is not None:
-            problem = t("cli.error_line", lang, line=result.error.line, message=result.error.message)
+            problem = result.error.one_line(lang)
         return None, problem
     if fmt == "json":
         return graph_to_json(graph, layout_of(result, view)), None

@@ -20,12 +20,13 @@ whatever the number of inputs) and checks what it returns as PyTorch does.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from ..apply import apply
-from ..grad_mode import no_grad
+from ..grad_mode import is_grad_enabled, no_grad
 from ..node import Node, SavedTensor
-from ..ops import Op, vjp
+from ..ops import Op, delayed_error_op, vjp
 from ..tensor import Tensor
 
 
@@ -68,8 +69,9 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     # ---------------------------------------------------------------- what the engine calls
-    def _forward(self, *arrays):
-        """The user's forward on its arguments (tensors detached: grad mode is off in there, as in PyTorch)."""
+    def _run_forward(self) -> tuple:
+        """The user's forward on its arguments (tensors detached: grad mode is off in there, as in PyTorch);
+        its outputs as a tuple, and whether it returned one tensor or several."""
         inputs = []
         copies = []
         for a in self._args:
@@ -82,19 +84,24 @@ class FunctionCtx:
         self._input_copies = copies
         with no_grad():
             output = self._function.forward(self, *inputs)
-        if not isinstance(output, Tensor):
-            raise TypeError(f"{self._function.__name__}.forward must return a Tensor, not {type(output).__name__} "
-                            "(the explorer's engine takes custom Functions with one output)")
-        self._output = output
-        return output._data
+        outputs = output if isinstance(output, tuple) else (output,)
+        for value in outputs:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"{self._function.__name__}.forward must return a Tensor or a tuple of Tensors, "
+                                f"not {type(value).__name__}")
+        self._outputs = outputs
+        return outputs, isinstance(output, tuple)
 
     def _gradient_for(self, tensor_index: int, grad):
         """backward's gradient for the node's input `tensor_index` (the tensor arguments, in order): backward
-        runs once for the node, for the first input asked."""
+        runs once for the node, for the first input asked. `grad`: the output's gradient, or a tuple of them."""
         if self._gradients is None or self._gradients[0] is not grad:
             name = f"{self._function.__name__}Backward"
-            result = self._function.backward(self, grad)  # (grad mode as the pass set it: on for create_graph)
+            grads = grad if isinstance(grad, tuple) else (grad,)
+            result = self._function.backward(self, *grads)  # (grad mode as the pass set it: on for create_graph)
             result = result if isinstance(result, tuple) else (result,)
+            if len(result) > len(self._args) and all(g is None for g in result[len(self._args):]):
+                result = result[:len(self._args)]  # (PyTorch drops extra None gradients)
             if len(result) != len(self._args):
                 raise RuntimeError(f"function {name} returned an incorrect number of gradients (expected "
                                    f"{len(self._args)}, got {len(result)})")
@@ -111,7 +118,7 @@ class FunctionCtx:
         index = self._tensor_positions[tensor_index]
         gradient = self._gradients[1][index]
         if gradient is None:  # (PyTorch passes on zeros where backward returned None for an input that wants one)
-            gradient = grad.new_zeros(self._args[index].shape)
+            gradient = self._args[index].new_zeros(self._args[index].shape)
         return gradient
 
 
@@ -138,19 +145,22 @@ class Function(metaclass=FunctionMeta):
         if cls.forward is Function.forward:
             raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
         ctx = FunctionCtx(cls, args)
+        outputs, several = ctx._run_forward()
         # the node's inputs are the tensor arguments (PyTorch's next_functions has no slot for the others)
         tensors = [args[i] for i in ctx._tensor_positions]
-        result = apply(_op_for(cls, args), *tensors, ctx=ctx)
-        if id(ctx._output) in ctx._non_differentiable:
-            result._grad_fn = None
-            result._requires_grad = False
-        return result
+        results = apply(_op_for(cls, args, len(outputs) if several else 0), *tensors, ctx=ctx)
+        results = results if several else (results,)
+        for result, output in zip(results, outputs):
+            if id(output) in ctx._non_differentiable:
+                result._grad_fn = None
+                result._requires_grad = False
+        return results if several else results[0]
 
 
-def _op_for(function: type, args: tuple) -> Op:
+def _op_for(function: type, args: tuple, several: int) -> Op:
     """The op of a custom Function called with these arguments (made once per pattern of tensor and other
-    arguments, kept on the class)."""
-    pattern = tuple(isinstance(a, Tensor) for a in args)
+    arguments and per number of outputs, `several` (0: forward returned one tensor), kept on the class)."""
+    pattern = (*(isinstance(a, Tensor) for a in args), several)
     ops = function.__dict__.get("_engine_ops")
     if ops is None:
         ops = {}
@@ -159,15 +169,17 @@ def _op_for(function: type, args: tuple) -> Op:
     if op is None:
         name = f"{function.__name__}Backward"
         all_names = _argument_names(function, len(args))
-        names = tuple(n for n, is_tensor in zip(all_names, pattern) if is_tensor)
+        names = tuple(n for n, is_tensor in zip(all_names, pattern[:-1]) if is_tensor)
         derivatives = tuple(
             vjp(f"{function.__name__}.backward(ctx, grad)[{all_names.index(n)}]",
                 rf"\bar x_{{{i}}} = \text{{{function.__name__}.backward}}", _user_gradient(i))
             for i, n in enumerate(names))
         node_type = type(name, (_FunctionNode,), {"__slots__": (), "__module__": "torch.autograd.function"})
-        op = Op(function.__name__, name, lambda *arrays, ctx: ctx._forward(*arrays), names, derivatives,
+        forward = ((lambda *arrays, ctx: tuple(t._data for t in ctx._outputs)) if several else
+                   (lambda *arrays, ctx: ctx._outputs[0]._data))  # (forward has run: its outputs' values)
+        op = Op(function.__name__, name, forward, names, derivatives,
                 f"result = {function.__name__}.forward(ctx, {', '.join(all_names)})", r"r = f(x)",
-                node_type=node_type, source=_source_of(function))
+                several_outputs=bool(several), node_type=node_type, source=_source_of(function))
         ops[pattern] = op
     return op
 
@@ -214,5 +226,29 @@ class _FunctionNode(Node):
         return super().__getattr__(name)
 
 
+def once_differentiable(fn):
+    """Marks a custom Function's backward as one that cannot be differentiated itself, as PyTorch's decorator
+    does: it runs without recording a graph, and when a graph of the backward is being recorded
+    (create_graph=True) and a gradient passed to it requires grad, what it returns comes out of one Error node,
+    through which a second backward fails with PyTorch's message."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not is_grad_enabled() or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        several = isinstance(outputs, tuple)
+        outputs = outputs if several else (outputs,)
+        # the node's inputs are new leaves that require grad, so that its outputs have it as their grad_fn
+        errors = iter(apply(delayed_error_op(len(outputs)),
+                            *[None if value is None else value.detach().requires_grad_() for value in outputs]))
+        results = tuple(None if value is None else next(errors) for value in outputs)
+        return results if several else results[0]
+
+    return wrapper
+
+
 BackwardCFunction = _FunctionNode
 FunctionCtx.__module__ = Function.__module__ = FunctionMeta.__module__ = "torch.autograd.function"
+once_differentiable.__module__ = "torch.autograd.function"

@@ -169,3 +169,8 @@ def _vectors(v, like: tuple, function_name: str) -> tuple:
 
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.autograd.functional' has no attribute '{name}'")

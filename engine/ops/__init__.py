@@ -19,21 +19,25 @@ and can be differentiated again. A VJP returns a gradient of the broadcast shape
 to the input's shape in one place.
 
 The families live in their own modules: arithmetic, element-wise functions, reductions, shapes and
-indexing, linear algebra, losses.
+indexing, linear algebra, losses, normalization, embedding; and delayed_error, the node of a custom Function's
+backward marked @once_differentiable.
 """
 
 from __future__ import annotations
 
-from . import arithmetic, elementwise, linalg, losses, reductions, shapes
+from . import arithmetic, delayed_error, elementwise, embedding, linalg, losses, normalization, reductions, shapes
 from .arithmetic import *  # noqa: F403  (the ops by name: ops.MUL, ops.EXP, ...)
+from .delayed_error import *  # noqa: F403
 from .elementwise import *  # noqa: F403
+from .embedding import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .losses import *  # noqa: F403
+from .normalization import *  # noqa: F403
 from .reductions import *  # noqa: F403
 from .registry import REGISTRY, Derivative, Op, define, vjp
 from .shapes import *  # noqa: F403
 
-__all__ = ["REGISTRY", "Derivative", "Op", "arithmetic", "define", "elementwise", "linalg", "losses",
-           "reductions", "shapes", "vjp"]
-__all__ += arithmetic.__all__ + elementwise.__all__ + linalg.__all__ + losses.__all__ + reductions.__all__ \
-    + shapes.__all__
+__all__ = ["REGISTRY", "Derivative", "Op", "arithmetic", "define", "delayed_error", "elementwise", "embedding",
+           "linalg", "losses", "normalization", "reductions", "shapes", "vjp"]
+__all__ += arithmetic.__all__ + delayed_error.__all__ + elementwise.__all__ + embedding.__all__ + linalg.__all__ \
+    + losses.__all__ + normalization.__all__ + reductions.__all__ + shapes.__all__

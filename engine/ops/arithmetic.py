@@ -1,20 +1,54 @@
-"""Arithmetic: + - * / ** and %, their forms with a Python number, and selecting between values (where,
-maximum, minimum, clamp). Derivatives follow PyTorch's derivatives.yaml term by term, so float32 gradients
-agree with PyTorch's to the last bit and create_graph records PyTorch's nodes."""
+"""Arithmetic: + - * / ** and %, their forms with a Python number, selecting between values (where, masked_fill,
+masked_select, maximum, minimum, clamp), and the fused forms lerp, addcmul and addcdiv. Derivatives follow PyTorch's
+derivatives.yaml term by term, so float32 gradients agree with PyTorch's to the last bit and create_graph records
+PyTorch's nodes."""
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
 
-from .. import numerics
+from .. import dtypes, numerics
 from ..tensor import array, constant
 from .registry import define, vjp
+from .shapes import joined_op
 
-__all__ = ["ADD", "CLAMP", "DIV", "DIV_SCALAR", "MASKED_FILL", "MAXIMUM", "MINIMUM", "MUL", "MUL_SCALAR", "NEG",
-           "POW", "POW_TENSOR", "RECIPROCAL", "REMAINDER", "REMAINDER_SCALAR", "RPOW", "RSUB", "SUB",
-           "SUB_SCALAR", "WHERE", "zeros_where"]
+__all__ = [
+    "ADD",
+    "ADDCDIV",
+    "ADDCMUL",
+    "ADD_SCALAR",
+    "CLAMP",
+    "CLAMP_MAX",
+    "CLAMP_MIN",
+    "CLAMP_TENSOR",
+    "DIV",
+    "DIV_SCALAR",
+    "LERP",
+    "LERP_TENSOR",
+    "MASKED_FILL",
+    "MASKED_FILL_TENSOR",
+    "MASKED_SCATTER",
+    "MASKED_SELECT",
+    "MAXIMUM",
+    "MINIMUM",
+    "MUL",
+    "MUL_SCALAR",
+    "NEG",
+    "POW",
+    "POW_TENSOR",
+    "RECIPROCAL",
+    "REMAINDER",
+    "REMAINDER_SCALAR",
+    "RPOW",
+    "RSUB",
+    "SUB",
+    "SUB_SCALAR",
+    "WHERE",
+    "zeros_where",
+]
 
 
 # ---------------------------------------------------------------- choosing between values
@@ -38,7 +72,60 @@ MASKED_FILL = define(
     "masked_fill", "MaskedFillBackward0", elementwise=True,
     forward=lambda x, mask, value=0: np.where(mask, np.asarray(value, np.result_type(x)), x),
     formula=("result = self, with value where mask", r"r = [\lnot M]\,x + [M]\,v"),
-    self=vjp("grad, 0 where mask", r"\bar x = [\lnot M]\,\bar r", lambda grad, mask: zeros_where(mask, grad)))
+    self=vjp("grad, 0 where mask", r"\bar x = [\lnot M]\,\bar r",
+             lambda grad, mask: MASKED_FILL(grad, mask=mask, value=0)))
+
+
+def _masked_value_grad(grad, mask):
+    # PyTorch: grad.masked_select(mask).sum(), the gradient where the value went
+    return MASKED_SELECT(grad, mask=mask).sum()
+
+
+MASKED_FILL_TENSOR = define(  # masked_fill with a 0-d tensor as the value: a gradient for it too
+    "masked_fill_tensor", "MaskedFillBackward1", elementwise=True,
+    forward=lambda x, value, mask: np.where(mask, np.asarray(value, np.result_type(x)), x),
+    formula=("result = self, with value where mask", r"r = [\lnot M]\,x + [M]\,v"),
+    self=vjp("grad, 0 where mask", r"\bar x = [\lnot M]\,\bar r",
+             lambda grad, mask: MASKED_FILL(grad, mask=mask, value=0)),
+    value=vjp("Σ grad where mask", r"\bar v = \sum_{M} \bar r", _masked_value_grad))
+
+
+def _masked_select(x, mask):
+    x, mask = np.broadcast_arrays(x, mask)
+    return x[mask]
+
+
+def _masked_scatter(x, source, mask):
+    out, mask = (np.array(a, copy=True) for a in np.broadcast_arrays(x, mask))
+    out[mask] = np.ravel(source)[:int(mask.sum())]
+    return out
+
+
+def _masked_scatter_source(grad, mask, source_shape):
+    # PyTorch's masked_scatter_backward: the gradient where the mask is set, in order, zeros for the source's
+    # elements left over, viewed as the source
+    picked = MASKED_SELECT(grad, mask=mask)
+    left = math.prod(source_shape) - picked.numel()
+    if left > 0:
+        zeros = constant(np.zeros(left, array(grad).dtype))
+        picked = joined_op("cat", 2)(picked, zeros, dim=0, sizes=(picked.numel(), left), dtype=array(grad).dtype)
+    return picked.view(source_shape)
+
+
+MASKED_SELECT = define(
+    "masked_select", "MaskedSelectBackward0", forward=_masked_select,
+    formula=("result = self's elements where mask, in order", r"r = x_{M}"),
+    self=vjp("zeros with grad where mask (masked_scatter)", r"\bar x_{M} = \bar r",
+             lambda grad, self_shape, mask: MASKED_SCATTER(
+                 constant(np.zeros(np.broadcast_shapes(self_shape, np.shape(mask)), array(grad).dtype)), grad,
+                 mask=mask)))
+MASKED_SCATTER = define(
+    "masked_scatter", "MaskedScatterBackward0", forward=_masked_scatter,
+    formula=("result = self, with source's elements in order where mask", r"r = x,\ r_{M} = s"),
+    self=vjp("grad, 0 where mask", r"\bar x = [\lnot M]\,\bar r",
+             lambda grad, mask: MASKED_FILL(grad, mask=mask, value=0)),
+    source=vjp("grad where mask, in order, zeros after, viewed as source's shape", r"\bar s = \bar r_{M}",
+               _masked_scatter_source))
 
 
 def _wins(first: bool, greater: bool):
@@ -95,6 +182,69 @@ CLAMP = define(
              lambda grad, self, min=None, max=None: zeros_where(_outside(self, min, max), grad)))
 
 
+def _clamp_tensor(x, min=None, max=None):
+    """clamp.Tensor: in the bounds' and self's common dtype; a nan bound gives nan, as PyTorch's kernel does."""
+    dtype = dtypes.result_np_dtype([a for a in (x, min, max) if a is not None])
+    out = np.asarray(x, dtype)
+    if min is not None:
+        out = np.maximum(out, np.asarray(min, dtype))
+    if max is not None:
+        out = np.minimum(out, np.asarray(max, dtype))
+    return out
+
+
+def _clamp_tensor_self(grad, self, min=None, max=None):
+    # PyTorch's clamp_backward for tensor bounds: the gradient where min <= self <= max
+    x, zero = array(self), constant(np.zeros((), array(grad).dtype))
+    inside = np.ones(np.shape(x), bool)
+    if min is not None:
+        inside = inside & (x >= array(min))
+    if max is not None:
+        inside = inside & (x <= array(max))
+    return WHERE(grad, zero, condition=inside)
+
+
+def _clamp_tensor_bound(lower: bool):
+    """clamp_backward_min_max for one bound: the gradient where self lies beyond it (min: unless min >= max;
+    max: also where max < min, where max wins)."""
+
+    def derivative(grad, self, min=None, max=None):
+        x, zero = array(self), constant(np.zeros((), array(grad).dtype))
+        if lower:
+            taken = x < array(min)
+            if max is not None:
+                taken = taken & (array(min) < array(max))
+        else:
+            taken = x > array(max)
+            if min is not None:
+                taken = taken | (array(max) < array(min))
+        return WHERE(grad, zero, condition=taken)
+
+    return derivative
+
+
+CLAMP_TENSOR = define(  # clamp with tensor bounds (each may be None: an empty slot in next_functions)
+    "clamp_tensor", "ClampBackward0", forward=_clamp_tensor,
+    formula=("result = min(max(self, min), max)", r"r = \min(\max(x, a), b)"),
+    self=vjp("grad where min ≤ self ≤ max, else 0", r"\bar x = \bar r\, [a \le x \le b]", _clamp_tensor_self),
+    min=vjp("grad where self < min (and min < max), else 0", r"\bar a = \bar r\, [x < a < b]",
+            _clamp_tensor_bound(lower=True)),
+    max=vjp("grad where self > max (or max < min), else 0", r"\bar b = \bar r\, [x > b \lor b < a]",
+            _clamp_tensor_bound(lower=False)))
+
+
+CLAMP_MIN = define(
+    "clamp_min", "ClampMinBackward0", elementwise=True, forward=lambda x, min: np.maximum(x, min),
+    formula=("result = max(self, min)", r"r = \max(x, a)"),
+    self=vjp("grad where self ≥ min, else 0", r"\bar x = \bar r\, [x \ge a]",
+             lambda grad, self, min: zeros_where(~(array(self) >= min), grad)))
+CLAMP_MAX = define(
+    "clamp_max", "ClampMaxBackward0", elementwise=True, forward=lambda x, max: np.minimum(x, max),
+    formula=("result = min(self, max)", r"r = \min(x, b)"),
+    self=vjp("grad where self ≤ max, else 0", r"\bar x = \bar r\, [x \le b]",
+             lambda grad, self, max: zeros_where(~(array(self) <= max), grad)))
+
+
 # ---------------------------------------------------------------- + - * /
 ADD = define(
     "add", "AddBackward0", elementwise=True,
@@ -137,6 +287,10 @@ MUL_SCALAR = define(
     "mul_scalar", "MulBackward1", elementwise=True, forward=lambda x, other: x * other,
     formula=("result = self * other (a number)", r"r = c\,x"),
     self=vjp("grad * other", r"\bar x = c\,\bar r", lambda grad, other: grad * other))
+ADD_SCALAR = define(
+    "add_scalar", "AddBackward1", elementwise=True, forward=lambda x, other: x + other,
+    formula=("result = self + other (a number)", r"r = x + c"),
+    self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 SUB_SCALAR = define(
     "sub_scalar", "SubBackward1", elementwise=True, forward=lambda x, other: x - other,
     formula=("result = self - other (a number)", r"r = x - c"),
@@ -200,3 +354,76 @@ RPOW = define(  # base ** self, with `base` a number
     formula=("result = base ** self", r"r = c^{x}"),
     self=vjp("grad * result * log(base)", r"\bar x = \bar r\, r \ln c",
              lambda grad, result, base: grad * MUL_SCALAR(result, other=float(np.log(base)))))
+
+
+# ---------------------------------------------------------------- lerp, addcmul, addcdiv: PyTorch's fused kernels
+def _lerp(x, end, weight):
+    # PyTorch's kernel, one fused multiply-add: self + weight·(end - self) for |weight| < 0.5, else
+    # end + (weight - 1)·(end - self)
+    dtype = np.result_type(x, end)
+    w = dtype.type(weight)
+    if abs(w) < 0.5:
+        return numerics.fma(w, end - x, x)
+    return numerics.fma(w - dtype.type(1), end - x, end)
+
+
+def _lerp_tensor(x, end, weight):
+    small = np.abs(weight) < 0.5
+    diff = end - x
+    return np.where(small, numerics.fma(weight, diff, x), numerics.fma(weight - 1, diff, end))
+
+
+def _one_minus(weight):
+    """PyTorch's `1 - weight` with a tensor weight: a tensor of ones, minus weight (SubBackward0)."""
+    return SUB(constant(np.ones(np.shape(array(weight)), array(weight).dtype)), weight)
+
+
+LERP = define(
+    "lerp", "LerpBackward0", elementwise=True, forward=_lerp,
+    formula=("result = self + weight * (end - self)", r"r = x + w\,(y - x)"),
+    self=vjp("grad * (1 - weight)", r"\bar x = (1 - w)\,\bar r",
+             lambda grad, weight: MUL_SCALAR(grad, other=1 - weight)),
+    end=vjp("grad * weight", r"\bar y = w\,\bar r", lambda grad, weight: MUL_SCALAR(grad, other=weight)))
+LERP_TENSOR = define(
+    "lerp_tensor", "LerpBackward1", elementwise=True, forward=_lerp_tensor,
+    formula=("result = self + weight * (end - self)", r"r = x + w\,(y - x)"),
+    self=vjp("grad * (1 - weight)", r"\bar x = (1 - w)\,\bar r", lambda grad, weight: grad * _one_minus(weight)),
+    end=vjp("grad * weight", r"\bar y = w\,\bar r", lambda grad, weight: grad * weight),
+    weight=vjp("grad * (end - self)", r"\bar w = (y - x)\,\bar r", lambda grad, self, end: grad * (end - self)))
+
+
+def _addcmul(x, tensor1, tensor2, value=1):
+    # PyTorch's kernel: self + value·tensor1·tensor2, its last step a fused multiply-add
+    dtype = np.result_type(x, tensor1, tensor2)
+    return numerics.fma(dtype.type(value) * tensor1, tensor2, x)
+
+
+def _addcdiv(x, tensor1, tensor2, value=1):
+    dtype = np.result_type(x, tensor1, tensor2)
+    return x + dtype.type(value) * tensor1 / tensor2
+
+
+ADDCMUL = define(
+    "addcmul", "AddcmulBackward0", elementwise=True, forward=_addcmul,
+    formula=("result = self + value * tensor1 * tensor2", r"r = x + c\, a\, b"),
+    self=vjp("grad", r"\bar x = \bar r", lambda grad: grad),
+    tensor1=vjp("grad * (tensor2 * value)", r"\bar a = \bar r\, c\, b",
+                lambda grad, tensor2, value=1: grad * MUL_SCALAR(tensor2, other=value)),
+    tensor2=vjp("grad * (tensor1 * value)", r"\bar b = \bar r\, c\, a",
+                lambda grad, tensor1, value=1: grad * MUL_SCALAR(tensor1, other=value)))
+
+
+def _full_like(x, value):
+    """PyTorch's `value / tensor` with a number first: a tensor filled with the number (then DivBackward0)."""
+    return constant(np.full(np.shape(array(x)), value, array(x).dtype))
+
+
+ADDCDIV = define(
+    "addcdiv", "AddcdivBackward0", elementwise=True, forward=_addcdiv,
+    formula=("result = self + value * tensor1 / tensor2", r"r = x + c\, \frac{a}{b}"),
+    self=vjp("grad", r"\bar x = \bar r", lambda grad: grad),
+    tensor1=vjp("grad * (value / tensor2)", r"\bar a = \bar r\, \frac{c}{b}",
+                lambda grad, tensor2, value=1: grad * (_full_like(tensor2, value) / tensor2)),
+    tensor2=vjp("-grad * (value * tensor1 / (tensor2 * tensor2))", r"\bar b = -\bar r\, \frac{c\, a}{b^2}",
+                lambda grad, tensor1, tensor2, value=1: -grad * (MUL_SCALAR(tensor1, other=value)
+                                                                 / (tensor2 * tensor2))))

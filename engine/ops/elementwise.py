@@ -1,4 +1,5 @@
-"""Element-wise functions: exp, log, the trigonometric family, sigmoid, tanh, relu, abs, rounding, and copies.
+"""Element-wise functions: exp, log, xlogy, the trigonometric family, sigmoid, tanh, relu and the other
+activations (softplus, elu, gelu, silu, hardtanh), abs, rounding, and copies.
 
 Forwards take PyTorch's float32 rounding from `engine.numerics`. Where PyTorch's derivative is an op of its own
 (`tanh_backward`, `sigmoid_backward`, `threshold_backward`), so is ours: create_graph then records
@@ -6,11 +7,14 @@ TanhBackwardBackward0 as PyTorch does."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import numerics
+from ..grad_mode import is_grad_enabled
 from ..tensor import array, constant
-from .arithmetic import MUL_SCALAR
+from .arithmetic import ADD_SCALAR, MASKED_FILL, MUL_SCALAR
 from .registry import define, vjp
 
 __all__ = [
@@ -18,16 +22,24 @@ __all__ = [
     "ACOS",
     "ASIN",
     "ATAN",
+    "ATAN2",
     "CEIL",
     "CLONE",
     "COPY",
     "COS",
     "COSH",
+    "ELU",
+    "ELU_BACKWARD",
+    "ERF",
     "EXP",
     "EXP2",
     "EXPM1",
     "FLOOR",
     "FRAC",
+    "GELU",
+    "GELU_BACKWARD",
+    "HARDTANH",
+    "HARDTANH_BACKWARD",
     "LEAKY_RELU",
     "LEAKY_RELU_BACKWARD",
     "LOG",
@@ -44,8 +56,11 @@ __all__ = [
     "SIGMOID",
     "SIGMOID_BACKWARD",
     "SIGN",
+    "SILU",
     "SIN",
     "SINH",
+    "SOFTPLUS",
+    "SOFTPLUS_BACKWARD",
     "SQRT",
     "TAN",
     "TANH",
@@ -53,6 +68,7 @@ __all__ = [
     "THRESHOLD_BACKWARD",
     "TO_COPY",
     "TRUNC",
+    "XLOGY",
 ]
 
 _LN2, _LN10 = 0.6931471805599453, 2.3025850929940456
@@ -73,6 +89,21 @@ LOG = define(
     "log", "LogBackward0", elementwise=True, forward=numerics.log,
     formula=("result = log(self)", r"r = \ln x"),
     self=vjp("grad / self", r"\bar x = \frac{\bar r}{x}", lambda grad, self: grad / self))
+def _xlogy(x, y):
+    # PyTorch's kernel: nan where other is nan, 0 where self is 0, else self * log(other)
+    dtype = np.result_type(x, y)
+    product = x * numerics.log(np.asarray(y, dtype))
+    return np.where(y != y, dtype.type(np.nan), np.where(x == 0, dtype.type(0), product)).astype(dtype, copy=False)
+
+
+XLOGY = define(
+    "xlogy", "XlogyBackward0", elementwise=True, forward=_xlogy,
+    formula=("result = self * log(other), 0 where self is 0", r"r = x \ln y"),
+    self=vjp("grad * log(other), 0 where self == 0 and other ≤ 0", r"\bar x = \bar r \ln y",
+             lambda grad, self, other: MASKED_FILL(XLOGY(grad, other),
+                                                   mask=(array(self) == 0) & (array(other) <= 0), value=0)),
+    other=vjp("grad * self / other", r"\bar y = \frac{\bar r\, x}{y}", lambda grad, self, other: grad * self / other))
+
 SQRT = define(
     "sqrt", "SqrtBackward0", elementwise=True, forward=np.sqrt,
     formula=("result = sqrt(self)", r"r = \sqrt{x}"),
@@ -142,6 +173,28 @@ COSH = define(
     "cosh", "CoshBackward0", elementwise=True, forward=numerics.cosh,
     formula=("result = cosh(self)", r"r = \cosh x"),
     self=vjp("grad * sinh(self)", r"\bar x = \bar r \sinh x", lambda grad, self: grad * self.sinh()))
+
+
+
+def _atan2_reciprocal(self, other):
+    # PyTorch's atan2_backward: 1 / (self² + other²), 0 where that sum is 0 (its reciprocal would be inf)
+    total = self * self + other * other
+    return MASKED_FILL(total.reciprocal(), mask=array(total) == 0, value=0)
+
+
+ATAN2 = define(
+    "atan2", "Atan2Backward0", elementwise=True, forward=numerics.atan2,
+    formula=("result = atan2(self, other), the angle of the point (other, self)", r"r = \operatorname{atan2}(y, x)"),
+    self=vjp("grad * other / (self² + other²)", r"\bar y = \frac{\bar r\, x}{x^2 + y^2}",
+             lambda grad, self, other: grad * other * _atan2_reciprocal(self, other)),
+    other=vjp("grad * -self / (self² + other²)", r"\bar x = -\frac{\bar r\, y}{x^2 + y^2}",
+              lambda grad, self, other: grad * -self * _atan2_reciprocal(self, other)))
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+ERF = define(
+    "erf", "ErfBackward0", elementwise=True, forward=numerics.erf,
+    formula=("result = erf(self) = 2/√π ∫₀^self exp(-t²) dt", r"r = \operatorname{erf}(x)"),
+    self=vjp("2/√π * exp(-self²) * grad", r"\bar x = \tfrac{2}{\sqrt{\pi}} e^{-x^2}\, \bar r",
+             lambda grad, self: MUL_SCALAR((-(self ** 2)).exp(), other=_TWO_OVER_SQRT_PI) * grad))
 
 # tanh' = 1 - tanh², with the result saved
 TANH = define(
@@ -238,6 +291,237 @@ def _log_sigmoid_double_backward(grad, self, grad_output):
     z = self.sigmoid()
     return grad * grad_output * (z - 1) * z
 
+# ---------------------------------------------------------------- softplus, elu, gelu, silu, hardtanh
+# Their forwards and backwards are PyTorch's CPU kernels, each one op as in PyTorch (the backward too, whose
+# node create_graph records: SoftplusBackwardBackward0, ...), computed through numerics.cpu_kernel: the C
+# library's float functions where PyTorch's scalar loop calls them.
+def _dtype_of(*arrays):
+    return np.result_type(*arrays)
+
+
+def _softplus(x, beta=1.0, threshold=20.0):
+    def formula(fn, x):
+        b, t = x.dtype.type(beta), x.dtype.type(threshold)
+        return np.where(x * b > t, x, fn.log1p(fn.exp(x * b)) / b)
+
+    return numerics.cpu_kernel(formula, x)
+
+
+def _softplus_backward(grad_output, x, beta=1.0, threshold=20.0):
+    def formula(fn, a, b):
+        beta_, t = a.dtype.type(beta), a.dtype.type(threshold)
+        z = fn.exp(b * beta_)
+        return np.where(b * beta_ > t, a, a * z / (z + 1))
+
+    return numerics.cpu_kernel(formula, grad_output, x)
+
+
+def _softplus_double_backward(grad, self, grad_output, beta=1.0, threshold=20.0):
+    # PyTorch: sigmoid_backward(grad * grad_output, sigmoid(self * beta)) * (self * beta < threshold) * beta
+    x = MUL_SCALAR(self, other=beta)
+    below = constant((array(x) < threshold).astype(array(grad).dtype))
+    return MUL_SCALAR(SIGMOID_BACKWARD(grad * grad_output, x.sigmoid()) * below, other=beta)
+
+
+SOFTPLUS = define(
+    "softplus", "SoftplusBackward0", elementwise=True, forward=_softplus,
+    formula=("result = log(1 + exp(beta * self)) / beta (self where beta * self > threshold)",
+             r"r = \tfrac{1}{\beta}\ln(1 + e^{\beta x})"),
+    self=vjp("grad * sigmoid(beta * self) (grad where beta * self > threshold)",
+             r"\bar x = \bar r\, \sigma(\beta x)",
+             lambda grad, self, beta=1.0, threshold=20.0: SOFTPLUS_BACKWARD(grad, self, beta=beta,
+                                                                            threshold=threshold)))
+SOFTPLUS_BACKWARD = define(
+    "softplus_backward", "SoftplusBackwardBackward0", elementwise=True, forward=_softplus_backward,
+    formula=("result = grad_output * z / (z + 1), z = exp(beta * self) (grad_output past threshold)",
+             r"r = \bar y\, \sigma(\beta x)"),
+    grad_output=vjp("softplus_backward(grad, self, beta, threshold)", r"\bar{\bar y} = \bar r\, \sigma(\beta x)",
+                    lambda grad, self, beta=1.0, threshold=20.0: SOFTPLUS_BACKWARD(grad, self, beta=beta,
+                                                                                   threshold=threshold)),
+    self=vjp("grad * grad_output * beta * σ'(beta * self) (0 past threshold)",
+             r"\bar x = \bar r\, \bar y\, \beta\, \sigma'(\beta x)", _softplus_double_backward))
+
+
+def _elu_coefficients(dtype, alpha, scale, input_scale):
+    t = np.dtype(dtype).type
+    return t(alpha) * t(scale), t(scale), t(input_scale)
+
+
+def _elu(x, alpha=1.0, scale=1.0, input_scale=1.0):
+    def formula(fn, x):
+        negcoef, poscoef, negiptcoef = _elu_coefficients(x.dtype, alpha, scale, input_scale)
+        return np.where(x <= 0, fn.expm1(x * negiptcoef) * negcoef, x * poscoef)
+
+    return numerics.cpu_kernel(formula, x)
+
+
+def _elu_backward(grad_output, self_or_result, alpha=1.0, scale=1.0, input_scale=1.0, is_result=False):
+    def formula(fn, a, b):
+        negcoef, poscoef, negiptcoef = _elu_coefficients(a.dtype, alpha, scale, input_scale)
+        if is_result:
+            return np.where(b <= 0, a * negiptcoef * (b + negcoef), a * poscoef)
+        return np.where(b <= 0, a * negiptcoef * negcoef * fn.exp(b * negiptcoef), a * poscoef)
+
+    return numerics.cpu_kernel(formula, grad_output, self_or_result)
+
+
+def _elu_double_backward(grad, grad_output, self_or_result, alpha=1.0, scale=1.0, input_scale=1.0,
+                         is_result=False):
+    # PyTorch's elu_double_backward: where self_or_result < 0, the second derivative of the negative branch
+    negative = constant((array(self_or_result) < 0).astype(array(grad).dtype))
+    if is_result:
+        return MUL_SCALAR(grad * grad_output, other=input_scale) * negative
+    scaled = MUL_SCALAR(grad * grad_output, other=input_scale)
+    return ELU_BACKWARD(scaled, self_or_result, alpha=alpha, scale=scale, input_scale=input_scale,
+                        is_result=is_result) * negative
+
+
+ELU = define(
+    "elu", "EluBackward0", elementwise=True, forward=_elu,
+    formula=("result = scale * (alpha * (exp(input_scale * self) - 1)) where self ≤ 0, else scale * self",
+             r"r = \lambda\,\alpha\,(e^{x} - 1)\ (x \le 0),\ \lambda x"),
+    self=vjp("grad * scale * alpha * input_scale * exp(input_scale * self) where self ≤ 0, else grad * scale",
+             r"\bar x = \bar r\, \lambda\,\alpha\, e^{x}\ (x \le 0),\ \lambda \bar r",
+             lambda grad, self, alpha=1.0, scale=1.0, input_scale=1.0: ELU_BACKWARD(
+                 grad, self, alpha=alpha, scale=scale, input_scale=input_scale, is_result=False)))
+ELU_BACKWARD = define(
+    "elu_backward", "EluBackwardBackward0", elementwise=True, forward=_elu_backward,
+    formula=("result = grad_output * elu'(self_or_result) (alpha, scale, input_scale; is_result)",
+             r"r = \bar y\, \operatorname{elu}'(x)"),
+    grad_output=vjp("elu_backward(grad, self_or_result, alpha, scale, input_scale, is_result)",
+                    r"\bar{\bar y} = \bar r\, \operatorname{elu}'(x)",
+                    lambda grad, self_or_result, alpha=1.0, scale=1.0, input_scale=1.0, is_result=False: ELU_BACKWARD(
+                        grad, self_or_result, alpha=alpha, scale=scale, input_scale=input_scale,
+                        is_result=is_result)),
+    self_or_result=vjp("grad * grad_output * elu''(self_or_result) where self_or_result < 0 (alpha, scale, "
+                       "input_scale, is_result)", r"\bar x = \bar r\, \bar y\, \operatorname{elu}''(x)",
+                       _elu_double_backward))
+
+_SQRT_HALF = math.sqrt(0.5)
+_GELU_BETA = math.sqrt(2.0) * (2.0 / math.sqrt(math.pi)) * 0.5  # sqrt(2 / pi)
+_GELU_KAPPA = 0.044715
+_GELU_PDF = (2.0 / math.sqrt(math.pi)) * math.sqrt(0.5) * 0.5  # 1 / sqrt(2 pi)
+
+
+def _gelu(x, approximate="none"):
+    # PyTorch's kernels; its float32 'none' form runs in oneDNN on CPU, whose erf differs from this one's in the
+    # last bit for some inputs
+    def formula(fn, x):
+        t = x.dtype.type
+        if approximate == "tanh":
+            inner = t(_GELU_BETA) * numerics.fma(t(_GELU_KAPPA), x * x * x, x)
+            return t(0.5) * x * (t(1) + fn.tanh(inner))
+        return x * t(0.5) * (t(1) + numerics.erf(x * t(_SQRT_HALF)))
+
+    return numerics.cpu_kernel(formula, x)
+
+
+def _gelu_backward(grad_output, x, approximate="none"):
+    def formula(fn, dy, x):
+        t = x.dtype.type
+        if approximate == "tanh":
+            beta, kappa = t(_GELU_BETA), t(_GELU_KAPPA)
+            x_sq = x * x
+            tanh_inner = fn.tanh(beta * numerics.fma(kappa, x_sq * x, x))
+            left, right = t(0.5) * x, t(1) + tanh_inner
+            tanh_derivative = numerics.fma(-tanh_inner, tanh_inner, np.ones_like(x))
+            inner_derivative = beta * numerics.fma(t(3) * kappa, x_sq, np.ones_like(x))
+            return dy * (t(0.5) * right + left * tanh_derivative * inner_derivative)
+        cdf = t(0.5) * (t(1) + numerics.erf(x * t(_SQRT_HALF)))
+        pdf = t(_GELU_PDF) * fn.exp(x * x * t(-0.5))
+        return dy * (cdf + x * pdf)
+
+    return numerics.cpu_kernel(formula, grad_output, x)
+
+
+def _scalar_minus(value, t):
+    """C++'s `number - tensor` in PyTorch's formulas: a tensor filled with the number, minus t (SubBackward0)."""
+    return constant(np.full(t.shape, value, array(t).dtype)) - t
+
+
+def _scalar_over(value, t):
+    """C++'s `number / tensor`: a tensor filled with the number, divided by t (DivBackward0)."""
+    return constant(np.full(t.shape, value, array(t).dtype)) / t
+
+
+def _gelu_double_backward(grad, self, grad_output, approximate="none"):
+    # PyTorch's gelu_double_backward, term by term (each `number * tensor` a MulBackward1)
+    if approximate == "tanh":
+        inner = MUL_SCALAR(self + MUL_SCALAR(self ** 3, other=_GELU_KAPPA), other=_GELU_BETA)
+        tanh_inner = inner.tanh()
+        sech_inner = _scalar_over(1, inner.cosh())
+        f = MUL_SCALAR(self, other=0.5)
+        g = _scalar_minus(1, tanh_inner * tanh_inner)
+        h = MUL_SCALAR(ADD_SCALAR(MUL_SCALAR(self, other=3 * _GELU_KAPPA) * self, other=1), other=_GELU_BETA)
+        f_prime_gh = MUL_SCALAR(g, other=0.5) * h
+        g_prime = MUL_SCALAR(sech_inner, other=2) * (-sech_inner * tanh_inner) * h
+        g_prime_fh = f * h * g_prime
+        h_prime_fg = f * g * MUL_SCALAR(MUL_SCALAR(self, other=6 * _GELU_KAPPA), other=_GELU_BETA)
+        return grad * grad_output * (f_prime_gh + f_prime_gh + g_prime_fh + h_prime_fg)
+    input_sq = self * self
+    pdf = MUL_SCALAR(MUL_SCALAR(input_sq, other=-0.5).exp(), other=_GELU_PDF)
+    return grad * grad_output * (MUL_SCALAR(pdf, other=2) - input_sq * pdf)
+
+
+GELU = define(
+    "gelu", "GeluBackward0", elementwise=True, forward=_gelu,
+    formula=("result = self * Φ(self), the normal distribution's CDF (or its tanh form: approximate)",
+             r"r = x\, \Phi(x)"),
+    self=vjp("gelu_backward(grad, self, approximate)", r"\bar x = \bar r\,(\Phi(x) + x\,\varphi(x))",
+             lambda grad, self, approximate="none": GELU_BACKWARD(grad, self, approximate=approximate)))
+GELU_BACKWARD = define(
+    "gelu_backward", "GeluBackwardBackward0", elementwise=True, forward=_gelu_backward,
+    formula=("result = grad_output * (Φ(self) + self * φ(self)) (approximate: the tanh form's)",
+             r"r = \bar y\,(\Phi(x) + x\,\varphi(x))"),
+    grad_output=vjp("gelu_backward(grad, self, approximate)", r"\bar{\bar y} = \bar r\,(\Phi(x) + x\,\varphi(x))",
+                    lambda grad, self, approximate="none": GELU_BACKWARD(grad, self, approximate=approximate)),
+    self=vjp("grad * grad_output * gelu''(self) (approximate: the tanh form's)",
+             r"\bar x = \bar r\, \bar y\, (2\varphi(x) - x^2 \varphi(x))", _gelu_double_backward))
+
+
+def _silu(x):
+    return x / (1 + numerics.exp(-x))
+
+
+def _silu_backward(grad, self):
+    # PyTorch: its silu_backward kernel (a fused multiply-add inside) where no graph is recorded; under
+    # create_graph the same formula in ops, grad * sigmoid * (1 + self * (1 - sigmoid)), differentiable again
+    if is_grad_enabled():
+        sigmoid = self.sigmoid()
+        return grad * sigmoid * ADD_SCALAR(self * _scalar_minus(1.0, sigmoid), other=1.0)
+    x, dy = array(self), array(grad)
+    sigmoid = 1 / (1 + numerics.exp(-x))
+    return constant(dy * sigmoid * numerics.fma(x, 1 - sigmoid, np.ones_like(sigmoid)))
+
+
+SILU = define(
+    "silu", "SiluBackward0", elementwise=True, forward=_silu,
+    formula=("result = self * sigmoid(self)", r"r = x\, \sigma(x)"),
+    self=vjp("grad * sigmoid(self) * (1 + self * (1 - sigmoid(self)))",
+             r"\bar x = \bar r\, \sigma(x)\,(1 + x\,(1 - \sigma(x)))", _silu_backward))
+
+
+def _hardtanh_backward(grad_output, x, min_val=-1.0, max_val=1.0):
+    return np.where((x <= min_val) | (x >= max_val), np.zeros((), np.result_type(grad_output)), grad_output)
+
+
+HARDTANH = define(
+    "hardtanh", "HardtanhBackward0", elementwise=True,
+    forward=lambda x, min_val=-1.0, max_val=1.0: np.minimum(np.maximum(x, min_val), max_val).astype(
+        np.result_type(x), copy=False),
+    formula=("result = min(max(self, min_val), max_val)", r"r = \min(\max(x, a), b)"),
+    self=vjp("grad where min_val < self < max_val, else 0", r"\bar x = \bar r\, [a < x < b]",
+             lambda grad, self, min_val=-1.0, max_val=1.0: HARDTANH_BACKWARD(grad, self, min_val=min_val,
+                                                                              max_val=max_val)))
+HARDTANH_BACKWARD = define(
+    "hardtanh_backward", "HardtanhBackwardBackward0", elementwise=True, forward=_hardtanh_backward,
+    formula=("result = grad_output where min_val < self < max_val, else 0", r"r = \bar y\, [a < x < b]"),
+    grad_output=vjp("grad where min_val < self < max_val, else 0", r"\bar{\bar y} = \bar r\, [a < x < b]",
+                    lambda grad, self, min_val=-1.0, max_val=1.0: HARDTANH_BACKWARD(grad, self, min_val=min_val,
+                                                                                     max_val=max_val)),
+    self=vjp("0", r"\bar x = 0", lambda grad, self_shape: _zeros_like(grad, self_shape)))
+
+
 # ---------------------------------------------------------------- sign, absolute value, rounding: flat pieces
 
 
@@ -297,8 +581,9 @@ FRAC = define(
     self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 
 # ---------------------------------------------------------------- copies
-CLONE = define(
-    "clone", "CloneBackward0", forward=lambda x: np.array(x, copy=True),
+CLONE = define(  # (memory_format="contiguous": the copy in row-major order, as x.contiguous() makes it)
+    "clone", "CloneBackward0",
+    forward=lambda x, memory_format=None: np.array(x, copy=True, order="C" if memory_format else "K"),
     formula=("result = self (a copy)", r"r = x"),
     self=vjp("grad", r"\bar x = \bar r", lambda grad: grad))
 TO_COPY = define(  # the backward pass converts the gradient back to the input's dtype

@@ -1,5 +1,5 @@
-"""Linear algebra: matrix @ matrix (mm), matrix @ vector (mv) and vector · vector (dot). `matmul` builds on
-these as PyTorch does (see engine.functions.matmul), so its graph shows PyTorch's nodes."""
+"""Linear algebra: matrix @ matrix (mm), batches of them (bmm), matrix @ vector (mv) and vector · vector (dot).
+`matmul` builds on these as PyTorch does (see engine.functions.matmul), so its graph shows PyTorch's nodes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from .. import numerics
 from .registry import define, vjp
 
-__all__ = ["ADDMM", "DOT", "MM", "MV"]
+__all__ = ["ADDMM", "BMM", "DOT", "MM", "MV"]
 
 
 def _mm(x, y):
@@ -27,6 +27,32 @@ MM = define(
     formula=("result = self @ mat2", r"R = X W"),
     self=vjp("grad @ mat2ᵀ", r"\bar X = \bar R W^{\top}", lambda grad, mat2: grad.mm(mat2.t())),
     mat2=vjp("selfᵀ @ grad", r"\bar W = X^{\top} \bar R", lambda grad, self: self.t().mm(grad)))
+
+
+def _bmm(x, y):
+    if x.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if y.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if y.shape[:2] != (x.shape[0], x.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
+                           f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_type(x.dtype)} but found {_scalar_type(y.dtype)}")
+    return numerics.bmm_in_order(x, y)
+
+
+def _scalar_type(dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}.get(dtype.name, dtype.name)
+
+
+BMM = define(
+    "bmm", "BmmBackward0", forward=_bmm,
+    formula=("result[b] = self[b] @ mat2[b]", r"R_b = X_b W_b"),
+    self=vjp("grad @ mat2ᵀ, batch by batch", r"\bar X_b = \bar R_b W_b^{\top}",
+             lambda grad, mat2: grad.bmm(mat2.transpose(1, 2))),
+    mat2=vjp("selfᵀ @ grad, batch by batch", r"\bar W_b = X_b^{\top} \bar R_b",
+             lambda grad, self: self.transpose(1, 2).bmm(grad)))
 
 
 def _addmm(bias, x, y, beta=1, alpha=1):
@@ -59,7 +85,7 @@ def _mv(x, v):
     if x.shape[1] != v.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), vec ({v.shape[0]})")
-    return np.matmul(x, v)  # (BLAS, not the in-order sum: see numerics.IN_ORDER_MAX_TERMS)
+    return numerics.mv_in_order(x, v)
 
 
 MV = define(

@@ -16,8 +16,9 @@ from .elementwise import LOG_SIGMOID
 from .registry import define, vjp
 from .shapes import INDEX_PUT
 
-__all__ = ["BINARY_CROSS_ENTROPY", "BINARY_CROSS_ENTROPY_WITH_LOGITS", "LOG_SOFTMAX", "LOG_SOFTMAX_BACKWARD_DATA",
-           "MSE_LOSS", "MSE_LOSS_BACKWARD", "NLL_LOSS", "SOFTMAX", "SOFTMAX_BACKWARD_DATA"]
+__all__ = ["BINARY_CROSS_ENTROPY", "BINARY_CROSS_ENTROPY_WITH_LOGITS", "HUBER_LOSS", "HUBER_LOSS_BACKWARD",
+           "LOG_SOFTMAX", "LOG_SOFTMAX_BACKWARD_DATA", "MSE_LOSS", "MSE_LOSS_BACKWARD", "NLL_LOSS", "SMOOTH_L1_LOSS",
+           "SMOOTH_L1_LOSS_BACKWARD", "SOFTMAX", "SOFTMAX_BACKWARD_DATA"]
 
 
 def _reduce(loss, reduction):
@@ -270,3 +271,128 @@ NLL_LOSS = define(
     "nll_loss", "NllLossBackward0", forward=_nll,
     formula=("result = mean(-self[i, target_i])", r"\ell = -\frac{1}{n}\sum_i x_{i, y_i}"),
     self=vjp("-grad / n at each target", r"\bar x_{i,y_i} = -\frac{\bar\ell}{n}", _nll_backward))
+
+
+
+# ---------------------------------------------------------------- smooth L1 and Huber
+# PyTorch's kernels: the loss per element, then the reduction; the backward is an op of its own
+# (SmoothL1LossBackwardBackward0, HuberLossBackwardBackward0 under create_graph).
+def _smooth_l1(x, y, reduction="mean", beta=1.0):
+    z = np.abs(x - y)
+    b = x.dtype.type(beta)
+    return _reduce(np.where(z < b, x.dtype.type(0.5) * z * z / b, z - x.dtype.type(0.5) * b), reduction)
+
+
+def _huber(x, y, reduction="mean", delta=1.0):
+    z = np.abs(x - y)
+    d = x.dtype.type(delta)
+    return _reduce(np.where(z < d, x.dtype.type(0.5) * z * z, d * (z - x.dtype.type(0.5) * d)), reduction)
+
+
+def _norm(size, reduction, dtype):
+    """The kernels' `norm`: 1 / numel for `mean` (in the tensor's dtype), else 1."""
+    return dtype.type(1.0 / size if reduction == "mean" else 1.0)
+
+
+def _smooth_l1_backward(grad_output, x, y, reduction="mean", beta=1.0):
+    grad_output, x, y = np.broadcast_arrays(grad_output, x, y)
+    norm = _norm(x.size, reduction, x.dtype)
+    d = x - y
+    inside = (norm * d * grad_output / np.float64(beta)).astype(x.dtype)  # (a double beta: one rounding back)
+    return np.where(d <= -beta, -norm * grad_output, np.where(d >= beta, norm * grad_output, inside))
+
+
+def _huber_backward(grad_output, x, y, reduction="mean", delta=1.0):
+    grad_output, x, y = np.broadcast_arrays(grad_output, x, y)
+    norm = _norm(x.size, reduction, x.dtype)
+    d, delta_ = x - y, x.dtype.type(delta)
+    return np.where(d <= -delta_, -norm * grad_output * delta_,
+                    np.where(d >= delta_, norm * grad_output * delta_, norm * d * grad_output))
+
+
+def _inside(self, target, width):
+    """Where |self - target| < width: the quadratic part, whose second derivative is not 0."""
+    return (np.abs(array(self) - array(target)) < width).astype(array(self).dtype)
+
+
+def _smooth_l1_double(grad, self, target, reduction="mean", beta=1.0):
+    # PyTorch's smooth_l1_loss_double_backward: grad / beta inside, 0 outside, / numel for `mean`
+    if beta == 0:
+        return constant(np.zeros(np.shape(array(grad)), array(grad).dtype))
+    out = DIV_SCALAR(grad * constant(_inside(self, target, beta)), other=beta)
+    return DIV_SCALAR(out, other=array(self).size) if reduction == "mean" else out
+
+
+def _huber_double(grad, self, target, reduction="mean", delta=1.0):
+    # PyTorch's huber_loss_double_backward: grad inside, 0 outside, / numel for `mean`
+    out = grad * constant(_inside(self, target, delta))
+    return DIV_SCALAR(out, other=array(self).size) if reduction == "mean" else out
+
+
+def _double_grad_output(op, width):
+    def derivative(grad, self, target, grad_output_shape, reduction="mean", **kwargs):
+        # PyTorch: the backward with ones as grad_output, times grad, summed (for a reduced loss)
+        if reduction == "none":
+            return op(grad, self, target, reduction="none", **kwargs)
+        ones = constant(np.ones(grad_output_shape, array(self).dtype))
+        return (op(ones, self, target, reduction=reduction, **kwargs) * grad).sum()
+
+    return derivative
+
+
+SMOOTH_L1_LOSS_BACKWARD = define(
+    "smooth_l1_loss_backward", "SmoothL1LossBackwardBackward0", forward=_smooth_l1_backward,
+    formula=("result = grad_output * clamp((self - target) / beta, -1, 1) / n",
+             r"r = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(\tfrac{x - y}{\beta}, -1, 1)"),
+    grad_output=vjp("Σ grad * clamp((self - target) / beta, -1, 1) / n",
+                    r"\bar{\bar\ell} = \sum \bar r\, \tfrac{1}{n}\operatorname{clamp}(\tfrac{x - y}{\beta}, -1, 1)",
+                    lambda grad, self, target, grad_output_shape, reduction="mean", beta=1.0: _double_grad_output(
+                        SMOOTH_L1_LOSS_BACKWARD, beta)(grad, self, target, grad_output_shape, reduction, beta=beta)),
+    self=vjp("grad * grad_output / beta / n where |self - target| < beta, else 0",
+             r"\bar x = \tfrac{1}{n\beta}\,\bar r\, \bar\ell\, [|x - y| < \beta]",
+             lambda grad, grad_output, self, target, reduction="mean", beta=1.0: _smooth_l1_double(
+                 grad * grad_output, self, target, reduction, beta)),
+    target=vjp("-grad * grad_output / beta / n where |self - target| < beta, else 0",
+               r"\bar y = -\tfrac{1}{n\beta}\,\bar r\, \bar\ell\, [|x - y| < \beta]",
+               lambda grad, grad_output, self, target, reduction="mean", beta=1.0: -_smooth_l1_double(
+                   grad * grad_output, self, target, reduction, beta)))
+SMOOTH_L1_LOSS = define(
+    "smooth_l1_loss", "SmoothL1LossBackward0", forward=_smooth_l1,
+    formula=("result = mean(0.5 (self - target)² / beta where |self - target| < beta, else |self - target| - "
+             "0.5 beta)", r"\ell = \frac{1}{n}\sum_i \operatorname{smooth}_\beta(x_i - y_i)"),
+    self=vjp("grad * clamp((self - target) / beta, -1, 1) / n",
+             r"\bar x_i = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(\tfrac{x_i - y_i}{\beta}, -1, 1)",
+             lambda grad, self, target, reduction="mean", beta=1.0: SMOOTH_L1_LOSS_BACKWARD(
+                 grad, self, target, reduction=reduction, beta=beta)),
+    target=vjp("grad * clamp((target - self) / beta, -1, 1) / n",
+               r"\bar y_i = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(\tfrac{y_i - x_i}{\beta}, -1, 1)",
+               lambda grad, self, target, reduction="mean", beta=1.0: SMOOTH_L1_LOSS_BACKWARD(
+                   grad, target, self, reduction=reduction, beta=beta)))
+HUBER_LOSS_BACKWARD = define(
+    "huber_loss_backward", "HuberLossBackwardBackward0", forward=_huber_backward,
+    formula=("result = grad_output * clamp(self - target, -delta, delta) / n",
+             r"r = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(x - y, -\delta, \delta)"),
+    grad_output=vjp("Σ grad * clamp(self - target, -delta, delta) / n",
+                    r"\bar{\bar\ell} = \sum \bar r\, \tfrac{1}{n}\operatorname{clamp}(x - y, -\delta, \delta)",
+                    lambda grad, self, target, grad_output_shape, reduction="mean", delta=1.0: _double_grad_output(
+                        HUBER_LOSS_BACKWARD, delta)(grad, self, target, grad_output_shape, reduction, delta=delta)),
+    self=vjp("grad * grad_output / n where |self - target| < delta, else 0",
+             r"\bar x = \tfrac{1}{n}\,\bar r\, \bar\ell\, [|x - y| < \delta]",
+             lambda grad, grad_output, self, target, reduction="mean", delta=1.0: _huber_double(
+                 grad * grad_output, self, target, reduction, delta)),
+    target=vjp("-grad * grad_output / n where |self - target| < delta, else 0",
+               r"\bar y = -\tfrac{1}{n}\,\bar r\, \bar\ell\, [|x - y| < \delta]",
+               lambda grad, grad_output, self, target, reduction="mean", delta=1.0: -_huber_double(
+                   grad * grad_output, self, target, reduction, delta)))
+HUBER_LOSS = define(
+    "huber_loss", "HuberLossBackward0", forward=_huber,
+    formula=("result = mean(0.5 (self - target)² where |self - target| < delta, else delta (|self - target| - "
+             "0.5 delta))", r"\ell = \frac{1}{n}\sum_i \operatorname{huber}_\delta(x_i - y_i)"),
+    self=vjp("grad * clamp(self - target, -delta, delta) / n",
+             r"\bar x_i = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(x_i - y_i, -\delta, \delta)",
+             lambda grad, self, target, reduction="mean", delta=1.0: HUBER_LOSS_BACKWARD(
+                 grad, self, target, reduction=reduction, delta=delta)),
+    target=vjp("grad * clamp(target - self, -delta, delta) / n",
+               r"\bar y_i = \tfrac{1}{n}\,\bar\ell\, \operatorname{clamp}(y_i - x_i, -\delta, \delta)",
+               lambda grad, self, target, reduction="mean", delta=1.0: HUBER_LOSS_BACKWARD(
+                   grad, target, self, reduction=reduction, delta=delta)))

@@ -47,6 +47,7 @@ class Op:
     elementwise: bool = False  # broadcasting, with PyTorch's type promotion of the result
     view: bool = False  # the result shares its first input's storage (and version counter)
     extra_outputs: tuple[str, ...] = ()  # outputs besides the result that a derivative may read ("indices")
+    several_outputs: bool = False  # the forward returns a tuple of results (split), each with this node
     not_implemented: dict = field(default_factory=dict)  # input name -> PyTorch's message
     node_type: type | None = None  # the nodes' class where it is not the registry's own (custom Functions)
     source: str | None = None  # the code the user wrote, for ops the user wrote (custom Functions)
@@ -55,6 +56,11 @@ class Op:
     def __call__(self, *inputs, **attrs):
         """Run the op (what derivative formulas do to call another op of the registry)."""
         return apply(self, *inputs, **attrs)
+
+    @property
+    def user_defined(self) -> bool:
+        """Whether a program defined the op (a custom autograd.Function): its backward is the program's code."""
+        return self.node_type is not None
 
     @cached_property
     def node_class(self) -> type:
@@ -106,11 +112,11 @@ REGISTRY: dict[str, Op] = {}
 
 
 def define(name: str, grad_fn: str, *, forward: Callable, formula: tuple[str, str], elementwise: bool = False,
-           view: bool = False, extra_outputs: tuple[str, ...] = (), not_implemented: dict | None = None,
-           **derivatives: Derivative | None) -> Op:
+           view: bool = False, extra_outputs: tuple[str, ...] = (), several_outputs: bool = False,
+           not_implemented: dict | None = None, **derivatives: Derivative | None) -> Op:
     """Register an op. Each keyword after the fixed ones names a differentiable input, in order, with its
-    derivative."""
+    derivative (for an op with several outputs, its `grad` is the tuple of their gradients)."""
     op = Op(name, grad_fn, forward, tuple(derivatives), tuple(derivatives.values()), formula[0], formula[1],
-            elementwise, view, tuple(extra_outputs), dict(not_implemented or {}))
+            elementwise, view, tuple(extra_outputs), several_outputs, dict(not_implemented or {}))
     REGISTRY[name] = op
     return op

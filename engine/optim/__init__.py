@@ -1,84 +1,15 @@
-"""`engine.optim`: SGD (momentum, dampening, Nesterov, weight decay) and Adam, computed as PyTorch's single-tensor
-implementations compute them (each `add(..., alpha=...)` one fused multiply-add), so parameters follow
-PyTorch's to the last bit."""
+"""`engine.optim`: SGD (momentum, dampening, Nesterov, weight decay), Adam, AdamW, RMSprop, Adagrad and Adamax,
+computed as PyTorch's single-tensor implementations compute them (each `add(..., alpha=...)` one fused
+multiply-add), so parameters follow PyTorch's to the last bit; `lr_scheduler`'s StepLR and ExponentialLR."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
-from ..grad_mode import enable_grad, no_grad
+from .. import ops
 from ..numerics import add_scaled
 from ..tensor import Tensor, wrap
-
-
-class Optimizer:
-    def __init__(self, params, defaults: dict):
-        self.defaults = defaults
-        self.state: defaultdict = defaultdict(dict)  # parameter -> its state (momentum buffer, Adam's moments)
-        self.param_groups: list[dict] = []
-        if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            f"but got {type(params).__name__}")
-        groups = list(params)
-        if not groups:
-            raise ValueError("optimizer got an empty parameter list")
-        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
-            self.add_param_group(group)
-
-    def add_param_group(self, param_group: dict) -> None:
-        """A group's own settings win over the optimizer's; its keys come in PyTorch's order."""
-        params = param_group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
-        for p in params:
-            if not isinstance(p, Tensor):
-                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
-            if not p.is_leaf:
-                raise ValueError("can't optimize a non-leaf Tensor")
-        group = {"params": params}
-        for key, value in param_group.items():
-            if key != "params":
-                group[key] = value
-        for key, value in self.defaults.items():
-            group.setdefault(key, value)
-        self.param_groups.append(group)
-
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                if set_to_none:
-                    p._grad = None
-                else:
-                    p._grad._grad_fn = None
-                    p._grad.zero_()
-
-    def state_dict(self) -> dict:
-        index = {}
-        groups = []
-        for group in self.param_groups:
-            entry = {k: v for k, v in group.items() if k != "params"}
-            entry["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
-            groups.append(entry)
-        state = {index[id(p)]: dict(values) for p, values in self.state.items() if id(p) in index}
-        return {"state": state, "param_groups": groups}
-
-    def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            for key in sorted(k for k in group if k != "params"):
-                lines.append(f"    {key}: {group[key]}")
-        lines.append(")")
-        return "\n".join(lines)
-
-    def _closure_loss(self, closure):
-        if closure is None:
-            return None
-        with enable_grad():
-            return closure()
+from .optimizer import Optimizer, updating_parameters
 
 
 class SGD(Optimizer):
@@ -98,7 +29,7 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
                 for p in group["params"]:
@@ -139,7 +70,7 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
-        with no_grad():
+        with updating_parameters():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
                 for p in group["params"]:
@@ -188,4 +119,169 @@ class AdamW(Adam):
                          decoupled_weight_decay=True)
 
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+# ---------------------------------------------------------------- RMSprop, Adagrad, Adamax
+# PyTorch's single-tensor implementations, each in-place tensor op as the engine's op of the same name computes
+# it (mul_, addcmul_, addcdiv_, lerp_: the registry's forwards, PyTorch's kernels), so that parameters follow
+# PyTorch's to the last bit.
+def _addcmul(x, tensor1, tensor2, value):
+    return ops.ADDCMUL.forward(x, tensor1, tensor2, value=value)
+
+
+def _addcdiv(x, tensor1, tensor2, value):
+    return ops.ADDCDIV.forward(x, tensor1, tensor2, value=value)
+
+
+def _gradient(p, group) -> np.ndarray:
+    """The gradient an update uses: negated to maximize, with the weight decay added (grad + wd * param)."""
+    g = -p._grad._data if group["maximize"] else p._grad._data
+    return add_scaled(g, p._data, group["weight_decay"]) if group["weight_decay"] else g
+
+
+def _check(value, name, low=0.0) -> None:
+    if not low <= value:
+        raise ValueError(f"Invalid {name}: {value}")
+
+
+def _new_step() -> Tensor:
+    return wrap(np.zeros((), np.float32))
+
+
+class RMSprop(Optimizer):
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        _check(lr, "learning rate")
+        _check(eps, "epsilon value")
+        _check(momentum, "momentum value")
+        _check(weight_decay, "weight_decay value")
+        _check(alpha, "alpha value")
+        super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                                      weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with updating_parameters():
+            for group in self.param_groups:
+                lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+                for p in group["params"]:
+                    if p._grad is None:
+                        continue
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = _new_step()
+                        state["square_avg"] = wrap(np.zeros_like(p._data))
+                        if momentum > 0:
+                            state["momentum_buffer"] = wrap(np.zeros_like(p._data))
+                        if group["centered"]:
+                            state["grad_avg"] = wrap(np.zeros_like(p._data))
+                    g = _gradient(p, group)
+                    t = p._data.dtype.type
+                    state["step"]._data += 1
+                    square_avg = state["square_avg"]._data
+                    square_avg[...] = _addcmul(square_avg * t(alpha), g, g, 1 - alpha)
+                    if group["centered"]:
+                        grad_avg = state["grad_avg"]._data
+                        grad_avg[...] = ops.LERP.forward(grad_avg, g, weight=1 - alpha)
+                        avg = np.sqrt(_addcmul(square_avg, grad_avg, grad_avg, -1))
+                    else:
+                        avg = np.sqrt(square_avg)
+                    avg = avg + t(eps)
+                    if momentum > 0:
+                        buffer = state["momentum_buffer"]._data
+                        buffer[...] = _addcdiv(buffer * t(momentum), g, avg, 1)
+                        p._data[...] = add_scaled(p._data, buffer, -lr)
+                    else:
+                        p._data[...] = _addcdiv(p._data, g, avg, -lr)
+                    p._bump_version()
+        return loss
+
+
+class Adagrad(Optimizer):
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        _check(lr, "learning rate")
+        _check(lr_decay, "lr_decay value")
+        _check(weight_decay, "weight_decay value")
+        _check(initial_accumulator_value, "initial_accumulator_value value")
+        _check(eps, "epsilon value")
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable, fused=fused))
+        for group in self.param_groups:  # (Adagrad's state exists from the start, as in PyTorch)
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = _new_step()
+                state["sum"] = wrap(np.full_like(p._data, group["initial_accumulator_value"]))
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with updating_parameters():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is None:
+                        continue
+                    state = self.state[p]
+                    state["step"]._data += 1
+                    step = float(state["step"]._data)
+                    g = _gradient(p, group)
+                    clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+                    total = state["sum"]._data
+                    total[...] = _addcmul(total, g, g, 1)
+                    std = np.sqrt(total) + p._data.dtype.type(group["eps"])
+                    p._data[...] = _addcdiv(p._data, g, std, -clr)
+                    p._bump_version()
+        return loss
+
+
+class Adamax(Optimizer):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        _check(lr, "learning rate")
+        _check(eps, "epsilon value")
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        _check(weight_decay, "weight_decay value")
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable, capturable=capturable))
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with updating_parameters():
+            for group in self.param_groups:
+                (beta1, beta2), eps = group["betas"], group["eps"]
+                for p in group["params"]:
+                    if p._grad is None:
+                        continue
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = _new_step()
+                        state["exp_avg"] = wrap(np.zeros_like(p._data))
+                        state["exp_inf"] = wrap(np.zeros_like(p._data))
+                    g = _gradient(p, group)
+                    t = p._data.dtype.type
+                    state["step"]._data += 1
+                    exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
+                    exp_avg[...] = ops.LERP.forward(exp_avg, g, weight=1 - beta1)
+                    exp_inf[...] = np.maximum(exp_inf * t(beta2), np.abs(g) + t(eps))
+                    clr = group["lr"] / (1 - beta1 ** float(state["step"]._data))
+                    p._data[...] = _addcdiv(p._data, exp_avg, exp_inf, -clr)
+                    p._bump_version()
+        return loss
+
+
+# where PyTorch defines each (what type() prints)
+for _cls, _module in ((Optimizer, "optimizer"), (SGD, "sgd"), (Adam, "adam"), (AdamW, "adamw"), (RMSprop, "rmsprop"),
+                      (Adagrad, "adagrad"), (Adamax, "adamax")):
+    _cls.__module__ = f"torch.optim.{_module}"
+del _cls, _module
+
+
+from . import lr_scheduler  # noqa: E402  (schedulers adjust the optimizers above)
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Optimizer", "RMSprop", "lr_scheduler"]
+
+
+def __getattr__(name: str):
+    # a name PyTorch may have and the engine lacks: PyTorch's own words, under PyTorch's module name
+    raise AttributeError(f"module 'torch.optim' has no attribute '{name}'")

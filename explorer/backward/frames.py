@@ -2,14 +2,18 @@
 
 A frame says which node runs, the gradient it received, its VJP formula with the actual numbers put in,
 what it sends to each input, and for a leaf the accumulation `old .grad + incoming = new .grad`, which is
-why calling backward twice doubles a gradient and `zero_()` resets it. Frames are plain data for a
+why calling backward twice doubles a gradient and `zero_()` resets it. A custom autograd.Function's node has
+no formula of the engine's: its formula is the program's own `backward`, shown as written, then what it
+returned for each input. Frames are plain data for a
 server-side previous/next view; explorer/backward/figures.py draws the pass at a step and as a browser
 animation.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from dataclasses import dataclass
 
 import networkx as nx
@@ -123,6 +127,38 @@ def vjp_lines(op: dict, grad_in: tuple, grads_out: tuple, lang: str = "en", need
     return lines
 
 
+def user_backward_source(source: str | None) -> str | None:
+    """The `backward` method of a custom Function's class (the class's code, as the graph export carries it),
+    dedented; None when it cannot be found."""
+    if not source:
+        return None
+    text = textwrap.dedent(source)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "backward":
+                    segment = ast.get_source_segment(text, item, padded=True)
+                    return textwrap.dedent(segment) if segment else None
+    return None
+
+
+def user_backward_lines(op: dict, grads_out: tuple, lang: str = "en", needed=None) -> list[str]:
+    """A custom Function's formula: its backward as written, then the gradient it returned for each input."""
+    function = str(op.get("op") or re.sub(r"Backward$", "", str(op.get("name") or "")))
+    lines = [t("frame.user_backward", lang, name=function)]
+    lines.extend("  " + line for line in (user_backward_source(op.get("source")) or "").splitlines())
+    for slot, gradient in enumerate(grads_out):
+        if needed is not None and slot < len(needed) and not needed[slot]:
+            continue
+        if gradient is not None:
+            lines.append(t("frame.user_gradient", lang, i=slot, v=_short(gradient, lang)))
+    return lines
+
+
 def accumulation_lines(acc: Accumulation, lang: str = "en") -> list[str]:
     if acc.old is None:
         return [t("frame.first", lang), f"  {_as_text(acc.incoming, lang, False)}"]
@@ -169,7 +205,10 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
             if op.get("formula"):
                 lines.append(t("frame.forward", lang, f=op["formula"]))
             needed = tuple(target is not None for target in ev.targets or ())
-            formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang, needed or None)
+            if op.get("source") and user_backward_source(op.get("source")):
+                formula_lines = user_backward_lines(op, tuple(ev.grads_out or ()), lang, needed or None)
+            else:
+                formula_lines = vjp_lines(op, received, tuple(ev.grads_out or ()), lang, needed or None)
             lines.extend(formula_lines)
             for slot, target in enumerate(ev.targets or ()):
                 g = ev.grads_out[slot] if slot < len(ev.grads_out or ()) else None

@@ -30,7 +30,7 @@ from explorer.graph.layout import Layout, natural_key
 from explorer.graph.names import with_tensor_names
 from explorer.graph.text_size import LABEL_FONT, LABEL_PX, TITLE_PX, text_width
 from explorer.text import CATALOGUE, LANGUAGES, t
-from explorer.text.values import shape_text, value_text
+from explorer.text.values import ValueSummary, shape_text, value_text
 
 __all__ = ["node_label"]  # re-exported: exports and views name nodes with it
 
@@ -218,6 +218,8 @@ def magnitude(value) -> float:
     """Gradient size for shading: root-mean-square, so a big tensor is not darker just for its size."""
     if value is None:
         return 0.0
+    if isinstance(value, ValueSummary):
+        return value.norm / max(value.size, 1) ** 0.5
     a = np.asarray(value, dtype=np.float64)
     if a.size == 0:
         return 0.0

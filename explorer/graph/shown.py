@@ -82,9 +82,12 @@ def _layer(kind: str | None) -> bool:
 
 def _belongs(d: dict, path: str) -> bool:
     """A leaf (or AccumulateGrad, or None slot) folded into a module's box: a parameter of that module (named
-    `fc1.weight` or not named by the program at all)."""
+    `model.fc1.weight`, or not named at all)."""
     name = d.get("name") if d.get("kind") != "accumulate" else d.get("tensor_name")
-    return not name or (bool(path) and str(name).startswith(path + "."))
+    if not name:
+        return True
+    # a parameter's name is dotted ("model.fc1.weight", explorer/graph/names.py); a variable's never is
+    return f".{name}".find(f".{path}.") >= 0 if path else "." in str(name)
 
 
 def _fold(graph: nx.DiGraph, groups: list[tuple[str, dict, list]]) -> nx.DiGraph:

@@ -5,9 +5,11 @@
 and limits (`loss_check.check_loss`, `Interpreter.evaluate`).
 
 Modules: program_check (what a program may be, before it runs), loss_check (the same for a loss), allow_lists
-(every name a program may reach), interpreter, result_sizes (a call's result size, predicted before it runs),
-limits (the budgets), notebook (pasted notebooks to programs), runner (one run in this process: recorder,
-views, layouts), worker (one run in a forked, resource-limited process), result (what a run returns).
+(every name a program may reach), interpreter, with its parts for the program's own classes (classes),
+generators (generators) and exceptions (exceptions), values (the stand-ins a program holds for functions,
+classes, modules and generators), result_sizes (a call's result size, predicted before it runs), limits (the
+budgets), notebook (pasted notebooks to programs), runner (one run in this process: recorder, views,
+layouts), worker (one run in a forked, resource-limited process), result (what a run returns).
 """
 
 from __future__ import annotations

@@ -1,63 +1,76 @@
-"""A tree-walking interpreter for the small part of Python that autograd lessons use.
+"""A tree-walking interpreter for the part of Python that autograd lessons are written in.
 
 The program's text is parsed with `ast` and checked (program_check); then each node is interpreted here.
 Nothing of the program is ever handed to `eval`, `exec` or `compile`. The program only ever holds values
-of a closed set of kinds: plain data (numbers, strings, lists, tuples, dicts, ranges), engine and numpy
-objects, and the wrappers below (namespaces for modules, callables for functions). Every attribute read goes
-through an allow-list for the value's kind, and only the wrappers can be called, so a program cannot reach
-an object the allow-lists do not name. Every call into the engine or numpy first predicts the size of its
-result (result_sizes.Sizer) so that budgets are enforced before numpy allocates.
+of a closed set of kinds: plain data (numbers, strings, lists, tuples, dicts, sets, ranges), engine and numpy
+objects, the wrappers of values.py (namespaces for modules, callables for functions, its own classes,
+generators), and instances of its own classes. Every attribute read goes through an allow-list for the
+value's kind (or, for the program's own objects, the rules of classes.py), and only the wrappers can be
+called, so a program cannot reach an object the allow-lists do not name. Every call into the engine or numpy
+first predicts the size of its result (result_sizes.Sizer) so that budgets are enforced before numpy
+allocates.
+
+Classes (classes.py), generators (generators.py) and exceptions (exceptions.py) are parts of this one
+interpreter, kept in their own modules.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import math
 import operator
+import random
 import re
 import types
+import weakref
 
 import numpy as np
 
 from explorer.sandbox import allow_lists
+from explorer.sandbox.classes import ClassSupport
+from explorer.sandbox.exceptions import ExceptionSupport
+from explorer.sandbox.generators import GeneratorSupport
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
-from explorer.sandbox.program_check import CheckFailure, parse_program
+from explorer.sandbox.program_check import (
+    READABLE_DUNDERS,
+    CheckFailure,
+    normalized,
+    parse_program,
+)
 from explorer.sandbox.result import OutputEntry, ProgramError
 from explorer.sandbox.result_sizes import Sizer
+from explorer.sandbox.values import (
+    BoundMethod,
+    BuiltinFunction,
+    ClassMethod,
+    ClassRef,
+    EngineFunction,
+    GradModeFunction,
+    Namespace,
+    Property,
+    Refusal,
+    SandboxCallable,
+    SandboxGenerator,
+    SandboxObject,
+    Scope,
+    StaticMethod,
+    SuperProxy,
+    TypeDisplay,
+    UserClass,
+    UserFunction,
+    _Break,
+    _Continue,
+    _ControlFlow,
+    _Return,
+)
 from explorer.text import t
 
-
-class Refusal(Exception):
-    """Something the program tried that the sandbox does not allow or that fails as Python would fail.
-
-    `kind` is the Python exception name users would expect ("NameError"), or "NotAllowed".
-    """
-
-    def __init__(self, key: str, kind: str = "NotAllowed", **params):
-        super().__init__(key)
-        self.key = key
-        self.kind = kind
-        self.params = params
-
-
-class _ControlFlow(Exception):
-    pass
-
-
-class _Break(_ControlFlow):
-    pass
-
-
-class _Continue(_ControlFlow):
-    pass
-
-
-class _Return(_ControlFlow):
-    def __init__(self, value):
-        super().__init__()
-        self.value = value
-
+__all__ = [
+    "BuiltinFunction", "ClassRef", "EngineFunction", "Interpreter", "Namespace", "Refusal", "SandboxCallable",
+    "Scope", "TypeDisplay", "UserFunction", "hint_for",
+]
 
 # known PyTorch messages -> the plain explanation the UI shows next to them
 HINTS = (
@@ -80,132 +93,6 @@ def hint_for(message: str) -> str | None:
             return key
     return None
 
-
-# ----------------------------------------------------------------------------------------------------------
-# the values a program can hold besides plain data and engine objects
-
-
-class Scope:
-    __slots__ = ("parent", "vars")
-
-    def __init__(self, parent: Scope | None = None):
-        self.vars: dict = {}
-        self.parent = parent
-
-
-class SandboxCallable:
-    """Everything a program can call. Also callable from Python, so the engine can call it back."""
-
-    interp: Interpreter
-
-    def __call__(self, *args, **kwargs):
-        return self.interp.invoke(self, args, kwargs)
-
-
-class BuiltinFunction(SandboxCallable):
-    def __init__(self, interp, name: str, impl, pytype: type | None = None):
-        self.interp = interp
-        self.name = name
-        self.impl = impl
-        self.pytype = pytype  # for isinstance(x, float) and dtype=float
-
-    def __repr__(self) -> str:
-        if self.pytype is not None:
-            return f"<class '{self.name}'>"
-        return f"<built-in function {self.name}>"
-
-
-class EngineFunction(SandboxCallable):
-    """A function or method of the engine or numpy (or a method of a str/list/dict), wrapped."""
-
-    def __init__(self, interp, fn, name: str, kind: str, owner=None, sizing: str | None = None):
-        self.interp = interp
-        self.fn = fn
-        self.name = name
-        self.kind = kind  # "engine" | "numpy" | "math" | "python"
-        self.owner = owner
-        self.sizing = sizing or name  # the allocation rule to apply
-
-    def __repr__(self) -> str:
-        if self.owner is not None:
-            return f"<built-in method {self.name} of {type(self.owner).__name__} object>"
-        return f"<function {self.name}>"
-
-
-class ClassRef(SandboxCallable):
-    """A class offered by a module: usable in isinstance/type comparisons; callable if constructible."""
-
-    def __init__(self, interp, cls: type, name: str, display: str, constructible: bool, kind: str):
-        self.interp = interp
-        self.cls = cls
-        self.name = name
-        self.display = display
-        self.constructible = constructible
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"<class '{self.display}'>"
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (ClassRef, TypeDisplay)):
-            return self.cls is other.cls
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.cls)
-
-
-class TypeDisplay:
-    """What `type(x)` gives: prints like the class, compares with classes, and nothing more."""
-
-    def __init__(self, cls: type, display: str):
-        self.cls = cls
-        self.display = display
-
-    def __repr__(self) -> str:
-        return f"<class '{self.display}'>"
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (ClassRef, TypeDisplay)):
-            return self.cls is other.cls
-        if isinstance(other, BuiltinFunction) and other.pytype is not None:
-            return self.cls is other.pytype
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.cls)
-
-
-class UserFunction(SandboxCallable):
-    def __init__(self, interp, name: str, node, scope: Scope, defaults: dict):
-        self.interp = interp
-        self.name = name
-        self.node = node
-        self.scope = scope
-        self.defaults = defaults
-        args = node.args
-        self.positional = [a.arg for a in args.args]
-        self.keyword_only = [a.arg for a in args.kwonlyargs]
-
-    def __repr__(self) -> str:
-        return f"<function {self.name} at 0x{id(self):012x}>"
-
-
-class Namespace:
-    """A module as the program sees it: only the allowed names, read-only."""
-
-    def __init__(self, path: str, display: str, entries: dict, real_names: set):
-        self.path = path
-        self.display = display
-        self.entries = entries
-        self.real_names = real_names  # names the real module has: "not available" vs "no attribute"
-
-    def __repr__(self) -> str:
-        return f"<module '{self.display}'>"
-
-
-# ----------------------------------------------------------------------------------------------------------
-# the interpreter
 
 BINARY_OPERATORS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -231,10 +118,16 @@ PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]
 DIGITS = re.compile(r"\d+")
 
 MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linalg": "numpy.linalg",
-                  "math": "math"}
+                  "math": "math", "random": "random"}
+
+# the seed of a run's own `random` and `numpy.random` generators: every run starts from the same state, as a
+# script run under `random.seed(0)` and `np.random.seed(0)` would
+RUN_SEED = 0
+# exceptions whose first ProgramError is remembered (Interpreter.remember_origin)
+MAX_ORIGINS = 2_000
 
 
-class Interpreter:
+class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
     """Runs one program. `run(source)` fills `outputs`; errors come out as ProgramError."""
 
     def __init__(self, engine=None, limits: Limits | None = None, lang: str = "en", on_bind=None,
@@ -246,6 +139,8 @@ class Interpreter:
         self.engine = engine
         self.engine_root = engine.__name__
         self.tensor_type = engine.Tensor
+        self.node_type = importlib.import_module(f"{self.engine_root}.node").Node
+        self.module_type = engine.nn.Module
         self.limits = limits or Limits()
         self.budget = Budget(self.limits)
         self.lang = lang
@@ -254,15 +149,31 @@ class Interpreter:
         # integer power with an exponent above 64, goes on as a float, and a complex result is an error
         self.real_numbers = real_numbers
         self.outputs: list[OutputEntry] = []
-        self.globals = Scope()
+        self.globals = Scope(kind="module")
+        self.globals.vars["__name__"] = "__main__"
         self.scope = self.globals
         self.depth = 0
         self.loop_depth = 0  # leaves bound inside loops (gradients of each step) are not offered to the UI
         self.line = 1
+        self.source = ""
         self.tracker = None  # set by the runner: accounts tensors the engine creates
-        self.hooked = False  # the program registered a hook or retain_grad: its code runs inside backward passes
+        self.hooked = False  # the program's code runs inside backward passes (hooks, retain_grad, Functions)
         self.sizer = Sizer(self.is_array, self.limits.tensor_elements)
         self._namespaces: dict[str, Namespace] = {}
+        self._class_refs: dict[type, ClassRef] = {}
+        self._type_displays: dict[type, TypeDisplay] = {}
+        self.random = random.Random(RUN_SEED)
+        self.np_random = np.random.RandomState(RUN_SEED)
+        self.frames: list = []  # (function or None, scope) of each call under way, innermost last
+        self.handling: list = []  # the exceptions being handled (`except` bodies under way), innermost last
+        self.origins: dict[int, tuple] = {}  # id(exception) -> (exception, the ProgramError it first made)
+        self.warned: set = set()
+        self.user_classes: dict[type, UserClass] = {}
+        self.private_attrs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.ctx_attrs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._yielding: dict[int, frozenset] = {}
+        self._declarations: dict[int, dict] = {}
+        self.class_cells: list = []
         self.builtins = self._make_builtins()
         self._statements = {
             ast.Expr: self._exec_expr, ast.Assign: self._exec_assign, ast.AugAssign: self._exec_augassign,
@@ -271,16 +182,18 @@ class Interpreter:
             ast.Pass: lambda node: None, ast.With: self._exec_with, ast.FunctionDef: self._exec_def,
             ast.Return: self._exec_return, ast.Import: self._exec_import,
             ast.ImportFrom: self._exec_importfrom,
-            ast.Assert: self._exec_assert, ast.Delete: self._exec_delete,
+            ast.Assert: self._exec_assert, ast.Delete: self._exec_delete, ast.ClassDef: self._exec_classdef,
+            ast.Try: self._exec_try, ast.Raise: self._exec_raise, ast.Global: lambda node: None,
+            ast.Nonlocal: lambda node: None,
         }
         self._expressions = {
             ast.Constant: self._eval_constant, ast.Name: self._eval_name, ast.Attribute: self._eval_attribute,
             ast.Subscript: self._eval_subscript, ast.Call: self._eval_call, ast.BinOp: self._eval_binop,
             ast.UnaryOp: self._eval_unaryop, ast.BoolOp: self._eval_boolop, ast.Compare: self._eval_compare,
             ast.IfExp: self._eval_ifexp, ast.List: self._eval_list, ast.Tuple: self._eval_tuple,
-            ast.Dict: self._eval_dict, ast.ListComp: self._eval_listcomp,
-            ast.GeneratorExp: self._eval_listcomp, ast.DictComp: self._eval_dictcomp,
-            ast.Lambda: self._eval_lambda, ast.JoinedStr: self._eval_joinedstr,
+            ast.Dict: self._eval_dict, ast.Set: self._eval_set, ast.ListComp: self._eval_listcomp,
+            ast.SetComp: self._eval_setcomp, ast.GeneratorExp: self._eval_genexp,
+            ast.DictComp: self._eval_dictcomp, ast.Lambda: self._eval_lambda, ast.JoinedStr: self._eval_joinedstr,
             ast.Slice: self._eval_slice,
         }
 
@@ -288,15 +201,18 @@ class Interpreter:
     # entry points
 
     def run(self, source: str) -> None:
+        self.source = source
         try:
             tree = parse_program(source, self.limits)
         except CheckFailure as failure:
             raise self._check_error(failure) from None
-        self.run_tree(tree)
+        with self.budget.interrupts():
+            self.run_tree(tree)
 
     def run_tree(self, tree: ast.Module) -> None:
-        for stmt in tree.body:
-            self.exec_stmt(stmt, top_level=True)
+        for index, stmt in enumerate(tree.body):
+            docstring = index == 0 and _is_docstring(stmt)
+            self.exec_stmt(stmt, top_level=not docstring)
 
     def evaluate(self, tree: ast.expr, variables: dict):
         """The value of one checked expression (the descent demo's loss, explorer/sandbox/loss_check.py) with
@@ -330,9 +246,24 @@ class Interpreter:
     def program_error(self, exc: BaseException, node) -> ProgramError:
         if isinstance(exc, ProgramError):
             return exc
+        origin = self.origins.get(id(exc))
+        if origin is not None and origin[0] is exc:
+            return origin[1]  # an exception met before (re-raised, or back from Python code): where it began
         error = self._describe_error(exc, node)
         error.cause = exc
+        if isinstance(exc, Exception) and not isinstance(exc, (LimitExceeded, Refusal, CheckFailure)):
+            self.remember_origin(exc, error)
         return error
+
+    def remember_origin(self, exc: BaseException, error: ProgramError) -> None:
+        """Where `exc` began, for a re-raise or its way back from Python code; the most recent ones only (a loop
+        that raises and catches must not fill the memory)."""
+        origins = self.origins
+        if id(exc) in origins and origins[id(exc)][0] is exc:
+            return
+        origins[id(exc)] = (exc, error)
+        if len(origins) > MAX_ORIGINS:
+            del origins[next(iter(origins))]
 
     def _describe_error(self, exc: BaseException, node) -> ProgramError:
         line = getattr(node, "lineno", None) or self.line
@@ -346,11 +277,12 @@ class Interpreter:
         if isinstance(exc, RecursionError):
             return ProgramError(line, col, t("limit.python_recursion", self.lang), "LimitError", "hint.limit")
         if isinstance(exc, MemoryError):
-            return ProgramError(line, col, t("limit.memory", self.lang), "LimitError", "hint.limit")
+            message = t("limit.memory", self.lang, limit=self.limits.memory_bytes // 2**20)
+            return ProgramError(line, col, message, "LimitError", "hint.limit")
         kind = type(exc).__name__
         try:
             text = str(exc)
-        except Exception:  # an exception whose text cannot be made still gets its type shown
+        except Exception:  # an exception whose text cannot be made (its __str__ failed) still gets its type shown
             text = ""
         message = f"{kind}: {text}" if text else kind
         return ProgramError(line, col, message.splitlines()[0] if kind == "SyntaxError" else message, kind,
@@ -456,35 +388,108 @@ class Interpreter:
         raise _Return(None if node.value is None else self.eval(node.value))
 
     def _exec_with(self, node: ast.With) -> None:
-        managers = []
+        entered = []
         try:
             for item in node.items:
                 manager = self.eval(item.context_expr)
-                if not self.is_context_manager(manager):
-                    what = f"'with' on {self.kind_name(manager)} objects"
-                    raise Refusal("sandbox.unsupported_syntax", what=what)
-                value = type(manager).__enter__(manager)
-                managers.append(manager)
+                value = self.enter_manager(manager)
+                entered.append(manager)
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, value)
             self.exec_block(node.body)
-        finally:
-            # leave in reverse order even when the body failed, so grad mode is always restored
-            for manager in reversed(managers):
+        except ProgramError as error:
+            # leave in reverse order; a manager of the program's may suppress what the body raised
+            if self.exit_managers(entered, error):
+                return
+            raise
+        except BaseException:
+            self.exit_managers(entered, None)
+            raise
+        else:
+            self.exit_managers(entered, None)
+
+    def enter_manager(self, manager):
+        if not self.is_context_manager(manager):
+            raise Refusal("sandbox.unsupported_syntax", what=f"'with' on {self.kind_name(manager)} objects")
+        return type(manager).__enter__(manager)
+
+    def exit_managers(self, entered: list, error: ProgramError | None, program_code: bool = True) -> bool:
+        """Leave `entered` in reverse order, even when the body failed, so grad mode is always restored.
+        True when a manager of the program's own suppressed `error` (its __exit__ returned a true value).
+        program_code=False leaves the program's own managers alone (a generator Python collects)."""
+        exc = self.catchable(error) if error is not None else None
+        suppressed = False
+        while entered:
+            manager = entered.pop()
+            if isinstance(manager, SandboxObject):
+                if (error is not None and exc is None) or not program_code:
+                    continue  # past a budget or a refusal, none of the program's code runs again
+                args = (None, None, None) if exc is None or suppressed else (self.type_of(exc), exc, None)
+                if self.truth(type(manager).__exit__(manager, *args)) and exc is not None:
+                    suppressed = True
+            else:
                 type(manager).__exit__(manager, None, None, None)
+        return suppressed
 
     def _exec_def(self, node: ast.FunctionDef) -> None:
-        self.bind(node.name, UserFunction(self, node.name, node, self.scope, self._defaults(node.args)))
+        decorators = [self.eval(d) for d in node.decorator_list]
+        func = self.make_function(node)
+        for decorator in reversed(decorators):
+            func = self.apply_decorator(decorator, func)
+        self.bind(node.name, func)
+
+    def make_function(self, node) -> UserFunction:
+        """A `def` or `lambda` as the program's function: its defaults evaluated now, its scope the enclosing
+        one (a class body's names are not seen from its methods, as in Python)."""
+        defaults = self._defaults(node.args)
+        scope = self.enclosing_scope(self.scope)
+        name = node.name if isinstance(node, ast.FunctionDef) else "<lambda>"
+        in_class = self.scope.kind == "class" and self.class_cells
+        current = self.frames[-1][0] if self.frames else None
+        if in_class:
+            qualname = f"{self.class_cells[-1][1]}.{name}"
+            cell = self.class_cells[-1][0]
+        elif current is not None:
+            qualname = f"{current.qualname}.<locals>.{name}"
+            cell = current.cell
+        else:
+            qualname, cell = name, None
+        if isinstance(node, ast.Lambda):
+            return UserFunction(self, name, node, scope, defaults, qualname=qualname, cell=cell)
+        doc = _docstring(node.body)
+        return UserFunction(self, name, node, scope, defaults, qualname=qualname, cell=cell,
+                            declared=self.declarations(node), is_generator=bool(self.yielding(node)), doc=doc)
 
     def _defaults(self, args: ast.arguments) -> dict:
         defaults = {}
-        positional = args.args[len(args.args) - len(args.defaults):]
+        positional = (args.posonlyargs + args.args)[len(args.posonlyargs) + len(args.args) - len(args.defaults):]
         for arg, default in zip(positional, args.defaults):
             defaults[arg.arg] = self.eval(default)
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
             if default is not None:
                 defaults[arg.arg] = self.eval(default)
         return defaults
+
+    def declarations(self, node: ast.FunctionDef) -> dict:
+        """A function's `global` and `nonlocal` names (its own, not those of functions nested in it)."""
+        found = self._declarations.get(id(node))
+        if found is None:
+            found = {}
+            for sub in _own_nodes(node.body):
+                if isinstance(sub, ast.Global):
+                    found.update(dict.fromkeys(sub.names, "global"))
+                elif isinstance(sub, ast.Nonlocal):
+                    found.update(dict.fromkeys(sub.names, "nonlocal"))
+            self._declarations[id(node)] = found
+        return found
+
+    def yielding(self, node: ast.FunctionDef) -> frozenset:
+        """Ids of the statements of a function that contain a `yield` of its own: empty for a plain function."""
+        found = self._yielding.get(id(node))
+        if found is None:
+            found = frozenset(_yielding_statements(node.body))
+            self._yielding[id(node)] = found
+        return found
 
     def _exec_import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -500,6 +505,8 @@ class Interpreter:
 
     def _exec_importfrom(self, node: ast.ImportFrom) -> None:
         path = node.module or ""
+        if path == "__future__":
+            return  # checked before the run (program_check); annotations are never evaluated here anyway
         namespace = self.namespace(path)
         if namespace is None:
             raise Refusal("sandbox.import_refused", kind="ModuleNotFoundError", module=path)
@@ -524,13 +531,10 @@ class Interpreter:
     def _exec_delete(self, node: ast.Delete) -> None:
         for target in node.targets:
             if isinstance(target, ast.Name):
-                scope = self.scope
-                if target.id not in scope.vars:
-                    raise Refusal("sandbox.name_undefined", kind="NameError", name=target.id)
-                del scope.vars[target.id]
+                self.unbind(target.id)
             else:
                 container = self.eval(target.value)
-                if not isinstance(container, (list, dict)):
+                if not isinstance(container, (list, dict, SandboxObject)):
                     what = f"'del' on {self.kind_name(container)} items"
                     raise Refusal("sandbox.unsupported_syntax", what=what)
                 del container[self.eval(target.slice)]
@@ -557,13 +561,45 @@ class Interpreter:
         else:
             raise Refusal("sandbox.unsupported_syntax", what=f"assigning to {type(target).__name__}")
 
+    def _binding_scope(self, name: str) -> Scope:
+        """Where an assignment to `name` goes: the current scope, or the module's for a `global` name, or the
+        enclosing function's for a `nonlocal` one."""
+        scope = self.scope
+        declared = scope.declared.get(name) if scope.declared else None
+        if declared == "global":
+            return self.globals
+        if declared == "nonlocal":
+            outer = scope.parent
+            while outer is not None and outer is not self.globals:
+                if outer.kind == "function":
+                    kind = outer.declared.get(name) if outer.declared else None
+                    if kind == "global":
+                        return self.globals
+                    if kind is None and name in outer.vars:
+                        return outer
+                outer = outer.parent
+            outer = scope.parent
+            while outer is not None and outer.kind != "function":
+                outer = outer.parent
+            return outer if outer is not None else self.globals
+        return scope
+
     def bind(self, name: str, value) -> None:
-        self.scope.vars[name] = value
-        if self.scope is self.globals and self.on_bind is not None:
+        scope = self._binding_scope(name)
+        scope.vars[name] = value
+        if scope is self.globals and self.on_bind is not None:
             self.on_bind(name, value, self.line, self.loop_depth > 0)
+
+    def unbind(self, name: str) -> None:
+        scope = self._binding_scope(name)
+        if name not in scope.vars:
+            raise Refusal("sandbox.name_undefined", kind="NameError", name=name)
+        del scope.vars[name]
 
     def lookup(self, name: str):
         scope = self.scope
+        if scope.declared and scope.declared.get(name) == "global":
+            scope = self.globals
         while scope is not None:
             if name in scope.vars:
                 return scope.vars[name]
@@ -615,6 +651,7 @@ class Interpreter:
                 args.extend(self.materialize(self.eval(arg.value)))
             else:
                 args.append(self.eval(arg))
+            self.budget.check_sequence(len(args))
         kwargs = {}
         for keyword in node.keywords:
             if keyword.arg is None:
@@ -622,8 +659,11 @@ class Interpreter:
                 if not isinstance(mapping, dict) or not all(isinstance(k, str) for k in mapping):
                     raise TypeError("argument after ** must be a mapping with string keys")
                 for key in mapping:
-                    if key.startswith("_"):
+                    if normalized(key).startswith("__"):
                         raise Refusal("sandbox.private_name", name=key)
+                    if key in kwargs:
+                        raise TypeError(f"{self.callable_name(func)}() got multiple values for keyword argument "
+                                        f"'{key}'")
                 kwargs.update(mapping)
             else:
                 kwargs[keyword.arg] = self.eval(keyword.value)
@@ -657,6 +697,8 @@ class Interpreter:
             right = self.eval(comparator)
             if self.is_array(left) or self.is_array(right):
                 self.check_estimate("compare", (left, right), {})
+            if type(op) in (ast.In, ast.NotIn) and isinstance(right, (SandboxCallable, Namespace, TypeDisplay)):
+                raise TypeError(f"argument of type '{self.kind_name(right)}' is not iterable")
             result = COMPARE_OPERATORS[type(op)](left, right)
             self.account(result)
             if len(node.ops) > 1 and not self.truth(result):
@@ -683,6 +725,9 @@ class Interpreter:
     def _eval_tuple(self, node: ast.Tuple):
         return tuple(self._elements(node.elts))
 
+    def _eval_set(self, node: ast.Set):
+        return set(self._elements(node.elts))
+
     def _eval_dict(self, node: ast.Dict):
         result = {}
         for key, value in zip(node.keys, node.values):
@@ -697,19 +742,29 @@ class Interpreter:
         return result
 
     def _comprehension(self, generators, produce) -> None:
-        """Run nested `for ... if ...` clauses in their own scope, calling produce() for each item."""
+        """Run nested `for ... if ...` clauses in their own scope, calling produce() for each item. As in
+        Python, the first iterable is evaluated where the comprehension is, and a class body's names are not
+        seen from inside it."""
+        if any(clause.is_async for clause in generators):
+            raise Refusal("sandbox.unsupported_syntax", what="async comprehensions")
+        first = self.iterate(self.eval(generators[0].iter))
         outer = self.scope
-        self.scope = Scope(parent=outer)
+        self.scope = Scope(parent=self.enclosing_scope(outer), kind="comprehension")
         try:
-            self._comprehension_level(generators, 0, produce)
+            self._comprehension_level(generators, 0, produce, first)
         finally:
             self.scope = outer
 
-    def _comprehension_level(self, generators, index: int, produce) -> None:
+    def enclosing_scope(self, scope: Scope) -> Scope:
+        """The scope a nested function or comprehension sees: never a class body's."""
+        while scope.kind == "class":
+            scope = scope.parent
+        return scope
+
+    def _comprehension_level(self, generators, index: int, produce, source=None) -> None:
         clause = generators[index]
-        if clause.is_async:
-            raise Refusal("sandbox.unsupported_syntax", what="async comprehensions")
-        for item in self.iterate(self.eval(clause.iter)):
+        iterator = source if index == 0 else self.iterate(self.eval(clause.iter))
+        for item in iterator:
             self.budget.tick()
             self.assign(clause.target, item)
             if all(self.truth(self.eval(cond)) for cond in clause.ifs):
@@ -719,12 +774,20 @@ class Interpreter:
                     produce()
 
     def _eval_listcomp(self, node):
-        # generator expressions are evaluated eagerly: the result is the same for the sum()/list()/tuple()
-        # uses lessons make of them, and a program never holds a live generator
         items = []
 
         def produce():
             items.append(self.eval(node.elt))
+            self.budget.check_sequence(len(items))
+
+        self._comprehension(node.generators, produce)
+        return items
+
+    def _eval_setcomp(self, node: ast.SetComp):
+        items = set()
+
+        def produce():
+            items.add(self.eval(node.elt))
             self.budget.check_sequence(len(items))
 
         self._comprehension(node.generators, produce)
@@ -741,7 +804,7 @@ class Interpreter:
         return result
 
     def _eval_lambda(self, node: ast.Lambda):
-        return UserFunction(self, "<lambda>", node, self.scope, self._defaults(node.args))
+        return self.make_function(node)
 
     def _eval_joinedstr(self, node: ast.JoinedStr):
         parts = []
@@ -768,9 +831,11 @@ class Interpreter:
         if node.format_spec is not None:
             spec = "".join(part.value for part in node.format_spec.values)
             self.check_format_spec(spec)
-        if isinstance(value, SandboxCallable | Namespace | TypeDisplay):
+        if isinstance(value, SandboxCallable | Namespace | TypeDisplay | ClassMethod | Property | SuperProxy):
             value = repr(value)
-        return format(value, spec)
+        text = format(value, spec)
+        self.budget.charge_sequence(len(text))
+        return text
 
     def check_format_spec(self, spec: str) -> None:
         for digits in DIGITS.findall(spec):
@@ -805,10 +870,12 @@ class Interpreter:
         if op is ast.Add and isinstance(left, list) and inplace and not isinstance(right, (list, tuple, str)):
             right = self.materialize(right)
             self.budget.charge_sequence(len(left) + len(right))
+        if isinstance(left, (set, frozenset)) and isinstance(right, (set, frozenset)):
+            self.budget.charge_sequence(len(left) + len(right))
         if self.is_array(left) or self.is_array(right):
             self.check_estimate("__matmul__" if op is ast.MatMult else "binary", (left, right), {})
             self.budget.tick()
-        elif isinstance(left, SandboxCallable | Namespace) or isinstance(right, SandboxCallable | Namespace):
+        elif _opaque(left) or _opaque(right):
             raise TypeError(f"unsupported operand type(s) for {_OP_SYMBOLS.get(op, '?')}: "
                             f"'{self.kind_name(left)}' and '{self.kind_name(right)}'")
         result = fn(left, right)
@@ -848,51 +915,71 @@ class Interpreter:
     def invoke(self, func, args: tuple, kwargs: dict):
         if isinstance(func, UserFunction):
             return self.call_user(func, args, kwargs)
+        if isinstance(func, BoundMethod):
+            return self.invoke(func.func, (func.owner, *args), kwargs)
+        if kwargs and not isinstance(func, (UserClass, SandboxObject, StaticMethod, GradModeFunction)):
+            for key in kwargs:  # the engine's and Python's own functions take no private keywords
+                if key.startswith("_"):
+                    raise Refusal("sandbox.private_name", name=key)
         if isinstance(func, BuiltinFunction):
             self.budget.tick()
+            if func.name in _ONE_ARGUMENT_BUILTINS and (len(args) != 1 or kwargs):
+                if kwargs:
+                    raise TypeError(f"{func.name}() takes no keyword arguments")
+                raise TypeError(f"{func.name}() takes exactly one argument ({len(args)} given)")
             return func.impl(*args, **kwargs)
         if isinstance(func, EngineFunction):
             if func.kind == "python":
                 return self.call_python_method(func, args, kwargs)
+            if func.kind == "native":
+                self.budget.tick()
+                return func.fn(*args, **kwargs)
             if func.name in allow_lists.BACKWARD_HOOKS:
                 self.hooked = True
+            if func.name in _CHECKED_CALLS and func.kind == "engine":
+                _CHECKED_CALLS[func.name](self, args, kwargs)
             return self.call_engine(func.fn, func.sizing, args, kwargs, func.owner, func.kind)
         if isinstance(func, ClassRef):
             if not func.constructible:
                 raise Refusal("sandbox.builtin_refused", name=func.display)
+            if func.kind == "exception":
+                self.budget.tick()
+                return func.cls(*args, **kwargs)
+            if func.name in _CHECKED_CALLS and func.kind == "engine":
+                _CHECKED_CALLS[func.name](self, args, kwargs)
             return self.call_engine(func.cls, func.name, args, kwargs, None, func.kind)
-        if self.is_engine_object(func) and type(func).__name__ in allow_lists.NN_NAMES:
-            # an nn layer or loss built by the program: calling it runs its forward
+        if isinstance(func, UserClass):
+            return self.instantiate(func, args, kwargs)
+        if isinstance(func, StaticMethod):
+            return self.invoke(func.func, args, kwargs)
+        if isinstance(func, GradModeFunction):
+            return self.call_grad_mode(func, args, kwargs)
+        if isinstance(func, SandboxObject):
+            return self.call_instance(func, args, kwargs)
+        if isinstance(func, self.module_type):
+            # an nn layer, loss or container built by the program: calling it runs its forward
             return self.call_engine(func, "module_call", args, kwargs, None, "engine")
         raise Refusal("sandbox.not_callable", kind="TypeError", what=self.kind_name(func))
+
+    def callable_name(self, func) -> str:
+        for attribute in ("qualname", "name"):
+            value = getattr(func, attribute, None)
+            if isinstance(value, str):
+                return value
+        return self.kind_name(func)
 
     def call_user(self, func: UserFunction, args: tuple, kwargs: dict):
         self.budget.tick()
         if self.depth >= self.limits.call_depth:
             raise LimitExceeded("limit.call_depth", limit=self.limits.call_depth)
-        scope = Scope(parent=func.scope)
-        names = func.positional
-        if len(args) > len(names):
-            raise Refusal("sandbox.call_arguments", kind="TypeError", name=func.name,
-                          detail=f"takes {len(names)} positional arguments but {len(args)} were given")
-        scope.vars.update(zip(names, args))
-        for key, value in kwargs.items():
-            if key not in names and key not in func.keyword_only:
-                raise Refusal("sandbox.call_arguments", kind="TypeError", name=func.name,
-                              detail=f"got an unexpected keyword argument '{key}'")
-            if key in scope.vars:
-                raise Refusal("sandbox.call_arguments", kind="TypeError", name=func.name,
-                              detail=f"got multiple values for argument '{key}'")
-            scope.vars[key] = value
-        for name in names + func.keyword_only:
-            if name not in scope.vars:
-                if name not in func.defaults:
-                    raise Refusal("sandbox.call_arguments", kind="TypeError", name=func.name,
-                                  detail=f"missing 1 required argument: '{name}'")
-                scope.vars[name] = func.defaults[name]
+        scope = Scope(parent=func.scope, kind="function", declared=func.declared)
+        self.bind_arguments(func, args, kwargs, scope.vars)
+        if func.is_generator:
+            return self.generator_for(func, scope)
         outer_scope, outer_line = self.scope, self.line
         self.scope = scope
         self.depth += 1
+        self.frames.append((func, scope))
         try:
             if isinstance(func.node, ast.Lambda):
                 return self.eval(func.node.body)
@@ -902,9 +989,64 @@ class Interpreter:
                 return ret.value
             return None
         finally:
+            self.frames.pop()
             self.depth -= 1
             self.scope = outer_scope
             self.line = outer_line
+
+    def bind_arguments(self, func: UserFunction, args: tuple, kwargs: dict, bound: dict) -> None:
+        """Python's own binding of a call's arguments to the parameters, with its messages."""
+        params = func.positional
+        n = len(params)
+        if len(args) > n and func.vararg is None:
+            given_kw = sum(1 for k in kwargs if k in func.keyword_only)
+            raise self._arguments_error(func, _too_many(func, len(args), given_kw))
+        bound.update(zip(params, args))
+        if func.vararg is not None:
+            bound[func.vararg] = tuple(args[n:])
+        extra = {}
+        as_keyword = []
+        for key, value in kwargs.items():
+            if key in params and key not in func.posonly:
+                if key in bound:
+                    raise self._arguments_error(func, f"got multiple values for argument '{key}'")
+                bound[key] = value
+            elif key in func.keyword_only:
+                bound[key] = value
+            elif func.kwarg is not None:
+                extra[key] = value
+            elif key in func.posonly:
+                as_keyword.append(key)
+            else:
+                raise self._arguments_error(func, f"got an unexpected keyword argument '{key}'")
+        if as_keyword:
+            names = ", ".join(as_keyword)
+            raise self._arguments_error(func, f"got some positional-only arguments passed as keyword arguments: "
+                                              f"'{names}'")
+        if func.kwarg is not None:
+            bound[func.kwarg] = extra
+        defaults = func.defaults
+        missing = [p for p in params if p not in bound and p not in defaults]
+        if missing:
+            raise self._arguments_error(func, _missing(missing, "positional"))
+        missing = [p for p in func.keyword_only if p not in bound and p not in defaults]
+        if missing:
+            raise self._arguments_error(func, _missing(missing, "keyword-only"))
+        for name in params + func.keyword_only:
+            if name not in bound:
+                bound[name] = defaults[name]
+
+    def _arguments_error(self, func, detail: str) -> Refusal:
+        return Refusal("sandbox.call_arguments", kind="TypeError", name=func.qualname, detail=detail)
+
+    def call_grad_mode(self, func: GradModeFunction, args: tuple, kwargs: dict):
+        self.budget.tick()
+        manager = func.manager.clone()
+        type(manager).__enter__(manager)
+        try:
+            return self.invoke(func.func, args, kwargs)
+        finally:
+            type(manager).__exit__(manager, None, None, None)
 
     def unwrap(self, value):
         """Our stand-ins for Python's types and the engine's classes -> the real thing, for the engine."""
@@ -920,7 +1062,7 @@ class Interpreter:
             self.budget.check_elements(estimate.elements)
             self.budget.check_new_bytes(estimate.elements * 8)
         if estimate.macs:
-            self.budget.check_matmul(estimate.macs)
+            self.budget.check_matmul(estimate.macs, decomposition=estimate.decomposition)
 
     def call_engine(self, fn, sizing: str, args: tuple, kwargs: dict, owner, kind: str):
         self.budget.tick()
@@ -934,7 +1076,7 @@ class Interpreter:
                 self.budget.check_elements(dims)
         self.check_estimate(sizing, args, kwargs, owner)
         if sizing == "tolist" and owner is not None and self.is_array(owner):
-            self.budget.check_sequence(int(np.prod(owner.shape, dtype=object)))
+            self.budget.charge_sequence(int(np.prod(owner.shape, dtype=object)))
         result = fn(*args, **kwargs)
         self.account(result)
         # one engine call can take long (a big matrix product): read the clock after each, not every 256 ticks
@@ -942,8 +1084,12 @@ class Interpreter:
         return result
 
     def _check_numpy_dtypes(self, args: tuple, kwargs: dict) -> None:
+        """A `dtype=` argument, or a positional one numpy would read as a dtype, must be a plain numeric dtype.
+        A positional string numpy cannot read as a dtype is some other option (`norm(A, "nuc")`), and a memory
+        order ("C", "F", ...) is one, though "F" also names a dtype."""
         candidates = [kwargs.get("dtype")]
-        candidates += [a for a in args if isinstance(a, (type, np.dtype, str)) and not isinstance(a, bool)]
+        candidates += [a for a in args
+                       if isinstance(a, (type, np.dtype)) or (isinstance(a, str) and _reads_as_dtype(a))]
         for candidate in candidates:
             if isinstance(candidate, str) and candidate not in allow_lists.SAFE_DTYPE_NAMES:
                 raise Refusal("sandbox.dtype_refused", dtype=repr(candidate))
@@ -966,7 +1112,7 @@ class Interpreter:
                     self.account(item)
 
     def call_python_method(self, func: EngineFunction, args: tuple, kwargs: dict):
-        """str/list/dict methods, with the checks that keep them small."""
+        """str/list/dict/set methods and the run's `random`, with the checks that keep them small."""
         self.budget.tick()
         owner, name = func.owner, func.name
         limit = self.budget.charge_sequence
@@ -980,17 +1126,73 @@ class Interpreter:
                 parts = self.materialize(args[0])
                 limit(sum(len(p) for p in parts if isinstance(p, str)) + len(owner) * max(len(parts) - 1, 0))
                 args = (parts, *args[1:])
+            elif name in _STR_SPLITTERS:
+                # the pieces hold the string's characters again (and a list slot each)
+                result = func.fn(*args, **kwargs)
+                limit(len(owner) + len(result))
+                return result
         elif isinstance(owner, list):
+            # what a call makes: one item for an append (the list's own size only against the per-object limit),
+            # the new items for an extend, the whole list for a copy
             if name in {"append", "insert"}:
-                limit(len(owner) + 1)
+                self.budget.check_sequence(len(owner) + 1)
+                limit(1)
             elif name == "extend" and args:
                 items = self.materialize(args[0])
-                limit(len(owner) + len(items))
+                self.budget.check_sequence(len(owner) + len(items))
+                limit(len(items))
                 args = (items,)
+            elif name == "copy":
+                limit(len(owner))
         elif isinstance(owner, dict) and name == "update":
+            before = len(owner)
             result = func.fn(*args, **kwargs)
-            limit(len(owner))
+            self.budget.check_sequence(len(owner))
+            limit(max(len(owner) - before, 0))
             return result
+        elif isinstance(owner, dict) and name == "copy":
+            limit(len(owner))
+        elif isinstance(owner, (set, frozenset)):
+            if name not in _SET_ELEMENT_METHODS:
+                # the arguments are iterables Python would walk in C: walk them here, under the budgets, first
+                args = tuple(a if isinstance(a, (set, frozenset)) else self.materialize(a) for a in args)
+            if name == "add":
+                self.budget.check_sequence(len(owner) + 1)
+                limit(1)
+            elif name in {"update", "symmetric_difference_update"}:
+                self.budget.check_sequence(len(owner) + sum(len(a) for a in args))
+                limit(sum(len(a) for a in args))
+            elif name in {"union", "symmetric_difference", "copy"}:
+                limit(len(owner) + sum(len(a) for a in args))
+        elif isinstance(owner, random.Random):
+            return self.call_random(func, args, kwargs)
+        return func.fn(*args, **kwargs)
+
+    def call_random(self, func: EngineFunction, args: tuple, kwargs: dict):
+        """The run's own `random` (seeded at its start): sizes checked before Python builds anything."""
+        name = func.name
+        if name == "seed":
+            value = args[0] if args else kwargs.get("a")
+            if value is None:
+                value = RUN_SEED  # an unseeded generator would make the run irreproducible
+            if not isinstance(value, (int, float, str)):
+                raise TypeError("The only supported seed types are: None, int, float, str, bytes, and bytearray.")
+            return self.random.seed(value)
+        if name in {"sample", "choices"}:
+            k = kwargs.get("k", args[1] if len(args) > 1 and name == "sample" else 1)
+            if _is_int(k):
+                self.budget.charge_sequence(max(k, 0))
+        if name == "shuffle" and args and isinstance(args[0], list):
+            self.budget.tick(len(args[0]) // 64)
+        if name == "getrandbits" and args and _is_int(args[0]):
+            self.budget.check_int_bits(args[0])
+        if name in {"randrange", "randint"}:
+            for value in args:
+                if _is_int(value):
+                    self.budget.check_int_bits(value.bit_length())
+        population = args[0] if args and name in {"sample", "choices", "choice"} else None
+        if population is not None and not isinstance(population, (list, tuple, str, range)):
+            args = (self.materialize(population), *args[1:])
         return func.fn(*args, **kwargs)
 
     # ------------------------------------------------------------------------------------------------------
@@ -1000,25 +1202,44 @@ class Interpreter:
         return isinstance(value, (self.tensor_type, np.ndarray))
 
     def is_engine_object(self, value) -> bool:
+        """An object the engine made (a tensor, a node, a layer, an optimizer, a dtype, ...): its class is the
+        engine's (named as PyTorch names it) and not one of the program's own."""
+        if isinstance(value, SandboxObject):
+            return False
+        if isinstance(value, self.node_type):
+            return True
         module = type(value).__module__ or ""
-        return module == self.engine_root or module.startswith(self.engine_root + ".")
+        return any(module == root or module.startswith(root + ".") for root in (self.engine_root, "torch"))
 
     def is_context_manager(self, value) -> bool:
+        if isinstance(value, SandboxObject):
+            cls = self.class_of(value)
+            return self.class_lookup(cls, "__enter__") is not None and self.class_lookup(cls, "__exit__") is not None
         return self.is_engine_object(value) and type(value).__name__ in allow_lists.CONTEXT_MANAGER_CLASSES
 
     def kind_name(self, value) -> str:
-        if isinstance(value, Namespace):
-            return "module"
-        if isinstance(value, UserFunction):
-            return "function"
-        if isinstance(value, SandboxCallable):
-            return "builtin_function_or_method"
+        if isinstance(value, SandboxObject):
+            return self.class_of(value).name
         if isinstance(value, self.tensor_type):
             return "Tensor"
         return type(value).__name__
 
     def get_attribute(self, obj, name: str):
-        if name.startswith("_") and not (name == "_version" and isinstance(obj, self.tensor_type)):
+        if not name.isascii():
+            name = normalized(name)
+        if isinstance(obj, SandboxObject):
+            return self.instance_attribute(obj, name)
+        if isinstance(obj, UserClass):
+            return self.class_attribute(obj, name)
+        if isinstance(obj, SuperProxy):
+            return self.super_attribute(obj, name)
+        if name.startswith("__"):
+            return self._dunder_attribute(obj, name)
+        if name.startswith("_"):
+            if name == "_version" and isinstance(obj, self.tensor_type):
+                return obj._version
+            if name.startswith("_saved_") and isinstance(obj, self.node_type):
+                return self._saved_attribute(obj, name)
             raise Refusal("sandbox.private_name", name=name)
         if isinstance(obj, Namespace):
             if name in obj.entries:
@@ -1043,36 +1264,135 @@ class Interpreter:
             return self._allowed(obj, name, frozenset(), allow_lists.LIST_METHODS, "python")
         if isinstance(obj, dict):
             return self._allowed(obj, name, frozenset(), allow_lists.DICT_METHODS, "python")
+        if isinstance(obj, (set, frozenset)):
+            methods = allow_lists.SET_METHODS if isinstance(obj, set) else allow_lists.FROZENSET_METHODS
+            return self._allowed(obj, name, frozenset(), methods, "python")
         if isinstance(obj, range):
             methods = {"index", "count"}
             return self._allowed(obj, name, allow_lists.RANGE_ATTRIBUTES - methods, methods, "python")
         if isinstance(obj, float):
             return self._allowed(obj, name, frozenset(), allow_lists.FLOAT_METHODS, "python")
-        if self.is_engine_object(obj) or hasattr(type(obj), "next_functions"):
+        if isinstance(obj, int) and not isinstance(obj, bool):
+            return self._allowed(obj, name, allow_lists.INT_PROPERTIES, allow_lists.INT_METHODS, "python")
+        if isinstance(obj, BaseException):
+            return self._allowed(obj, name, allow_lists.EXCEPTION_ATTRIBUTES, frozenset(), "python")
+        if isinstance(obj, SandboxGenerator):
+            return self.generator_attribute(obj, name)
+        if isinstance(obj, Property):
+            return self.property_attribute(obj, name)
+        if isinstance(obj, random.Random):
+            return self._allowed(obj, name, frozenset(), allow_lists.RANDOM_FUNCTIONS, "python")
+        if isinstance(obj, ClassRef) and obj.cls is self.tensor_type and name in allow_lists.TENSOR_METHODS:
+            # torch.Tensor.tanh(x): the method, called with its tensor first
+            return EngineFunction(self, getattr(self.tensor_type, name), name, "engine")
+        if self.is_engine_object(obj):
             return self._engine_object_attribute(obj, name)
         if isinstance(obj, tuple):
             return self._allowed(obj, name, frozenset(), allow_lists.TUPLE_METHODS, "python")
+        if isinstance(obj, (SandboxCallable, TypeDisplay, ClassMethod, bool, type(None))):
+            raise Refusal("sandbox.attribute_missing", kind="AttributeError",
+                          owner=f"'{self.kind_name(obj)}' object", attr=name)
         raise Refusal("sandbox.attribute_refused", owner=self.kind_name(obj), attr=name)
+
+    def _dunder_attribute(self, obj, name: str):
+        """The few dunder attributes a program reads on values that are not its own objects: names of
+        functions and classes, `torch.__version__`, the class of an exception, `Base.__init__(self, ...)`."""
+        if name not in READABLE_DUNDERS:
+            raise Refusal("sandbox.private_name", name=name)
+        if name in ("__name__", "__qualname__"):
+            if isinstance(obj, (UserFunction, GradModeFunction)):
+                return obj.name if name == "__name__" else obj.qualname
+            if isinstance(obj, BoundMethod):
+                return self.get_attribute(obj.func, name)
+            if isinstance(obj, StaticMethod):
+                return self.get_attribute(obj.func, name)
+            if isinstance(obj, (BuiltinFunction, EngineFunction)):
+                return obj.name
+            if isinstance(obj, ClassRef):
+                return obj.cls.__name__ if name == "__name__" else obj.cls.__qualname__
+            if isinstance(obj, TypeDisplay):
+                return obj.name
+            if isinstance(obj, SandboxGenerator):
+                return obj.qualname.rpartition(".")[2]
+        elif name == "__doc__":
+            if isinstance(obj, (UserFunction, GradModeFunction, BoundMethod, StaticMethod)):
+                inner = getattr(obj, "func", obj)
+                return getattr(inner, "doc", None)
+        elif name == "__module__":
+            if isinstance(obj, (UserFunction, GradModeFunction)):
+                return "__main__"
+            if isinstance(obj, ClassRef):
+                return obj.display.rpartition(".")[0] or "builtins"
+            if isinstance(obj, TypeDisplay):
+                return obj.display.rpartition(".")[0] or "builtins"
+        elif name == "__class__":
+            if isinstance(obj, BaseException):
+                return self.type_of(obj)
+        elif name == "__version__":
+            if isinstance(obj, Namespace) and obj.path == "torch":
+                return self.engine.__version__
+        elif name == "__init__" and isinstance(obj, ClassRef) and issubclass(obj.cls, (self.module_type,
+                                                                                         BaseException)):
+            return self.unbound_initializer(obj.cls)
+        if isinstance(obj, (SandboxCallable, TypeDisplay, Namespace)) or obj is None:
+            raise Refusal("sandbox.attribute_missing", kind="AttributeError",
+                          owner=f"'{self.kind_name(obj)}' object", attr=name)
+        raise Refusal("sandbox.private_name", name=name)
+
+    def _saved_attribute(self, node, name: str):
+        try:
+            return getattr(node, name)
+        except AttributeError:
+            raise Refusal("sandbox.attribute_missing", kind="AttributeError",
+                          owner=f"'{self.kind_name(node)}' object", attr=name) from None
 
     def _engine_object_attribute(self, obj, name: str):
         cls_name = type(obj).__name__
-        if hasattr(type(obj), "next_functions") or hasattr(obj, "next_functions"):
+        if isinstance(obj, self.node_type):
             allowed = allow_lists.NODE_NAMES
+            if self._is_function_node(obj):
+                allowed = allowed | allow_lists.FUNCTION_NODE_NAMES
         elif isinstance(obj, tuple) and getattr(type(obj), "_fields", None) == ("values", "indices"):
             allowed = allow_lists.RETURN_TYPE_NAMES
         elif isinstance(obj, tuple):
             allowed = allow_lists.SIZE_NAMES | allow_lists.TUPLE_METHODS
         elif cls_name == "dtype":
             allowed = allow_lists.DTYPE_NAMES
+        elif cls_name == "device":
+            allowed = allow_lists.DEVICE_NAMES
         elif hasattr(obj, "param_groups"):
             allowed = allow_lists.OPTIMIZER_NAMES
-        elif cls_name in allow_lists.NN_NAMES or hasattr(obj, "named_parameters"):
+        elif isinstance(obj, self.module_type):
             allowed = allow_lists.MODULE_NAMES
+            if name not in allowed and not hasattr(type(obj), name) and name in vars(obj):
+                return getattr(obj, name)  # a layer's settings (in_features, p, ...)
+        elif cls_name == "FunctionCtx":
+            return self.ctx_attribute(obj, name)
         elif hasattr(obj, "remove") and "Handle" in cls_name:
             allowed = allow_lists.HANDLE_NAMES
+        elif cls_name == "_IncompatibleKeys":
+            allowed = allow_lists.INCOMPATIBLE_KEYS_NAMES
+        elif cls_name == "Generator":
+            allowed = allow_lists.GENERATOR_NAMES
+        elif self._is_data_object(obj):
+            allowed = allow_lists.DATA_OBJECT_NAMES
         else:
             allowed = frozenset()
         return self._allowed(obj, name, allowed, allowed, "engine")
+
+    def _is_data_object(self, obj) -> bool:
+        data = getattr(getattr(self.engine, "utils", None), "data", None)
+        return data is not None and isinstance(obj, (data.Dataset, data.DataLoader))
+
+    def _is_function_node(self, node) -> bool:
+        return type(node).__module__ == "torch.autograd.function"
+
+    def ctx_attribute(self, ctx, name: str):
+        """A custom Function's ctx: its methods, and what the program's forward stored on it."""
+        if name in self.ctx_attrs.get(ctx, ()):
+            return vars(ctx)[name]
+        allowed = allow_lists.CTX_NAMES
+        return self._allowed(ctx, name, allowed, allowed, "engine")
 
     def _allowed(self, obj, name: str, properties, methods, kind: str):
         if name not in properties and name not in methods:
@@ -1092,6 +1412,14 @@ class Interpreter:
         return value
 
     def set_attribute(self, obj, name: str, value) -> None:
+        if not name.isascii():
+            name = normalized(name)
+        if name.startswith("__"):
+            raise Refusal("sandbox.private_name", name=name)
+        if isinstance(obj, SandboxObject):
+            return self.set_instance_attribute(obj, name, value)
+        if isinstance(obj, UserClass):
+            return self.set_class_attribute(obj, name, value)
         if name.startswith("_"):
             raise Refusal("sandbox.private_name", name=name)
         if isinstance(obj, Namespace):
@@ -1100,7 +1428,22 @@ class Interpreter:
             self.budget.tick()
             setattr(obj, name, self.unwrap(value))
             return
+        if self.is_engine_object(obj) and type(obj).__name__ == "FunctionCtx":
+            return self.set_ctx_attribute(obj, name, value)
+        if isinstance(obj, self.module_type) and not hasattr(type(obj), name):
+            self.budget.tick()
+            type(obj).__setattr__(obj, name, value)  # a layer's parameter or setting, registered as PyTorch does
+            return
         raise Refusal("sandbox.attribute_readonly", owner=self.kind_name(obj), attr=name)
+
+    def set_ctx_attribute(self, ctx, name: str, value) -> None:
+        """`ctx.scale = scale` in a custom Function's forward: new names only (never the ctx's own)."""
+        names = self.ctx_attrs.setdefault(ctx, set())
+        if name not in names and hasattr(ctx, name):
+            raise Refusal("sandbox.attribute_readonly", owner=self.kind_name(ctx), attr=name)
+        self.budget.tick()
+        names.add(name)
+        object.__setattr__(ctx, name, value)
 
     def get_item(self, container, index):
         if self.is_array(container):
@@ -1108,8 +1451,15 @@ class Interpreter:
             result = container[index]
             self.account(result)
             return result
-        if isinstance(container, (list, tuple, str, dict, range)):
-            return container[index]
+        if isinstance(container, (list, tuple, str, dict, range, SandboxObject)):
+            result = container[index]
+            if isinstance(index, slice) and isinstance(result, (list, tuple, str)):
+                self.budget.charge_sequence(len(result))  # a slice is a copy: l[:] of a long list is not free
+            return result
+        if (isinstance(container, self.module_type) or self._is_data_object(container)) and \
+                hasattr(type(container), "__getitem__"):
+            self.budget.tick()
+            return container[index]  # nn.Sequential / ModuleList: a layer, or a slice of them; a dataset's sample
         raise Refusal("sandbox.attribute_refused", owner=self.kind_name(container), attr="[]")
 
     def set_item(self, container, index, value) -> None:
@@ -1118,7 +1468,7 @@ class Interpreter:
             container[index] = self.unwrap(value)
             self.account(None)
             return
-        if isinstance(container, (list, dict)):
+        if isinstance(container, (list, dict, SandboxObject)):
             container[index] = value
             if isinstance(container, dict):
                 self.budget.check_sequence(len(container))
@@ -1129,7 +1479,7 @@ class Interpreter:
     # iteration and text
 
     def iterate(self, value):
-        if isinstance(value, (SandboxCallable, Namespace, TypeDisplay)):
+        if isinstance(value, (SandboxCallable, Namespace, TypeDisplay, ClassMethod, Property, SuperProxy)):
             raise Refusal("sandbox.iterate_refused", kind="TypeError", what=self.kind_name(value))
         if self.is_array(value):
             return self._iterate_array(value)
@@ -1144,7 +1494,7 @@ class Interpreter:
         """An iterable -> a list (tuples and lists as they are), counting items against the budget."""
         if isinstance(value, (list, tuple)):
             return value
-        if isinstance(value, (range, str, dict)):
+        if isinstance(value, (range, str, dict, set, frozenset)):
             self.budget.charge_sequence(len(value))
             return list(value)
         items = []
@@ -1172,6 +1522,18 @@ class Interpreter:
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         self.outputs.append(OutputEntry(line=line, kind=kind, text=text))
 
+    def show_warning(self, message, category, filename=None, lineno=None, file=None, line=None) -> None:
+        """`warnings.showwarning` while the program runs: a warning becomes an output entry where it happened,
+        as a notebook shows it (`UserWarning: ...`), once per line of the program, as Python's default filter
+        shows a warning once per place."""
+        name = getattr(category, "__name__", "Warning")
+        text = f"{name}: {message}"
+        key = (name, str(message), self.line)
+        if key in self.warned:
+            return
+        self.warned.add(key)
+        self.emit("warning", text, self.line)
+
     # ------------------------------------------------------------------------------------------------------
     # modules
 
@@ -1187,6 +1549,14 @@ class Interpreter:
         if namespace is not None:
             self._namespaces[path] = namespace
         return namespace
+
+    def class_ref(self, cls: type, name: str, constructible: bool, kind: str, display: str | None = None) -> ClassRef:
+        """The one stand-in of a class (so that `type(x) is torch.Tensor` holds)."""
+        ref = self._class_refs.get(cls)
+        if ref is None:
+            ref = ClassRef(self, cls, name, display or _display_name(cls, self.engine_root), constructible, kind)
+            self._class_refs[cls] = ref
+        return ref
 
     def _engine_namespace(self, path: str) -> Namespace | None:
         relative, allowed = allow_lists.ENGINE_MODULES[path]
@@ -1208,9 +1578,7 @@ class Interpreter:
                         entries[name] = sub
                 continue
             if isinstance(value, type):
-                display = "torch.Tensor" if value is self.tensor_type else f"{path}.{name}"
-                entries[name] = ClassRef(self, value, name, display, name not in allow_lists.NOT_CONSTRUCTIBLE,
-                                         "engine")
+                entries[name] = self.class_ref(value, name, name not in allow_lists.NOT_CONSTRUCTIBLE, "engine")
             elif callable(value):
                 entries[name] = EngineFunction(self, value, name, "engine", sizing=_engine_sizing(path, name))
             else:
@@ -1229,21 +1597,26 @@ class Interpreter:
             entries.update(allow_lists.NUMPY_CONSTANTS)
             for name in allow_lists.NUMPY_DTYPES:
                 cls = getattr(np, name)
-                entries[name] = ClassRef(self, cls, name, f"numpy.{cls.__name__}", True, "numpy")
-            entries["ndarray"] = ClassRef(self, np.ndarray, "ndarray", "numpy.ndarray", False, "numpy")
+                entries[name] = self.class_ref(cls, name, True, "numpy", display=f"numpy.{cls.__name__}")
+            entries["ndarray"] = self.class_ref(np.ndarray, "ndarray", False, "numpy", display="numpy.ndarray")
             entries["random"] = self.namespace("numpy.random")
             entries["linalg"] = self.namespace("numpy.linalg")
             real = {n for n in dir(np) if not n.startswith("_")}
             return Namespace(path, "numpy", entries, real)
         if path == "numpy.random":
+            # the run's own generator, seeded at its start: runs are reproducible and never share a state
             for name in allow_lists.NUMPY_RANDOM_FUNCTIONS:
-                entries[name] = EngineFunction(self, getattr(np.random, name), name, "numpy",
+                entries[name] = EngineFunction(self, getattr(self.np_random, name), name, "numpy",
                                                sizing=_NUMPY_RANDOM_SIZING.get(name, name))
             return Namespace(path, path, entries, {n for n in dir(np.random) if not n.startswith("_")})
         if path == "numpy.linalg":
             for name in allow_lists.NUMPY_LINALG_FUNCTIONS:
-                entries[name] = EngineFunction(self, getattr(np.linalg, name), name, "numpy")
+                entries[name] = EngineFunction(self, getattr(np.linalg, name), name, "numpy", sizing=f"np_{name}")
             return Namespace(path, path, entries, {n for n in dir(np.linalg) if not n.startswith("_")})
+        if path == "random":
+            for name in allow_lists.RANDOM_FUNCTIONS:
+                entries[name] = EngineFunction(self, getattr(self.random, name), name, "python", owner=self.random)
+            return Namespace(path, "random", entries, {n for n in dir(random) if not n.startswith("_")})
         # math
         for name in allow_lists.MATH_FUNCTIONS:
             if hasattr(math, name):
@@ -1258,6 +1631,9 @@ class Interpreter:
         b = {}
 
         def add(name, impl, pytype=None):
+            # Python names a function in its messages ("print() got an unexpected keyword argument 'x'")
+            if isinstance(impl, types.FunctionType):
+                impl.__name__ = impl.__qualname__ = name
             b[name] = BuiltinFunction(self, name, impl, pytype)
 
         def _print(*args, sep=" ", end="\n", flush=False):
@@ -1276,6 +1652,8 @@ class Interpreter:
             return range(*args)
 
         def _len(value):
+            if isinstance(value, (SandboxCallable, Namespace, TypeDisplay)):
+                raise TypeError(f"object of type '{self.kind_name(value)}' has no len()")
             return len(value)
 
         def _list(value=()):
@@ -1283,6 +1661,12 @@ class Interpreter:
 
         def _tuple(value=()):
             return tuple(self.materialize(value))
+
+        def _set(value=()):
+            return set(self.materialize(value))
+
+        def _frozenset(value=()):
+            return frozenset(self.materialize(value))
 
         def _dict(*args, **kwargs):
             result = dict(self.materialize(args[0]) if args and not isinstance(args[0], dict) else
@@ -1292,7 +1676,7 @@ class Interpreter:
 
         def _sum(iterable, start=0):
             total = start
-            for item in self.materialize(iterable):
+            for item in self.iterate(iterable):
                 self.budget.tick()
                 total = self.binop(ast.Add, total, item)
             return total
@@ -1319,26 +1703,18 @@ class Interpreter:
             return sorted(items, key=key, reverse=reverse)
 
         def _isinstance(value, kinds):
-            return isinstance(value, self._classes_of(kinds))
+            return isinstance(value, self._classes_of(kinds, "isinstance"))
 
-        def _type(value):
-            cls = type(value)
-            if isinstance(value, self.tensor_type):
-                return TypeDisplay(self.tensor_type, "torch.Tensor")
-            if isinstance(value, BuiltinFunction | EngineFunction):
-                return TypeDisplay(cls, "builtin_function_or_method")
-            if isinstance(value, UserFunction):
-                return TypeDisplay(cls, "function")
-            if isinstance(value, Namespace):
-                return TypeDisplay(cls, "module")
-            module = cls.__module__
-            if module == "builtins":
-                display = cls.__name__
-            elif self.is_engine_object(value):
-                display = "torch" + module[len(self.engine_root):] + "." + cls.__name__
-            else:
-                display = f"{module}.{cls.__name__}"
-            return TypeDisplay(cls, display)
+        def _issubclass(cls, kinds):
+            real = self._classes_of(cls, "issubclass", single=True)[0]
+            return issubclass(real, self._classes_of(kinds, "issubclass"))
+
+        def _type(*args):
+            if len(args) == 3:
+                raise Refusal("sandbox.unsupported_syntax", what="type() with three arguments (making a class)")
+            if len(args) != 1:
+                raise TypeError("type() takes 1 or 3 arguments")
+            return self.type_of(args[0])
 
         def _str(value=""):
             return self.str_of(value)
@@ -1354,8 +1730,8 @@ class Interpreter:
         def _round(value, ndigits=None):
             return round(value) if ndigits is None else round(value, ndigits)
 
-        def _zip(*iterables):
-            return zip(*(self.iterate(it) for it in iterables))
+        def _zip(*iterables, strict=False):
+            return zip(*(self.iterate(it) for it in iterables), strict=strict)
 
         def _enumerate(iterable, start=0):
             return enumerate(self.iterate(iterable), start)
@@ -1364,10 +1740,91 @@ class Interpreter:
             return list(reversed(self.materialize(seq)))
 
         def _any(iterable):
-            return any(self.truth(v) for v in self.materialize(iterable))
+            for value in self.iterate(iterable):
+                self.budget.tick()
+                if self.truth(value):
+                    return True
+            return False
 
         def _all(iterable):
-            return all(self.truth(v) for v in self.materialize(iterable))
+            for value in self.iterate(iterable):
+                self.budget.tick()
+                if not self.truth(value):
+                    return False
+            return True
+
+        def _iter(value, *sentinel):
+            if sentinel:
+                if not isinstance(value, SandboxCallable):
+                    raise TypeError("iter(v, w): v must be callable")
+                return iter(value, sentinel[0])
+            return self.iterate(value)
+
+        def _next(iterator, *default):
+            if not hasattr(type(iterator), "__next__") or isinstance(iterator, (SandboxCallable, TypeDisplay)):
+                raise TypeError(f"'{self.kind_name(iterator)}' object is not an iterator")
+            return next(iterator, *default)
+
+        def _map(func, *iterables):
+            if not iterables:
+                raise TypeError("map() must have at least two arguments.")
+            return map(func, *(self.iterate(it) for it in iterables))
+
+        def _filter(func, iterable):
+            return filter(func, self.iterate(iterable))
+
+        def _getattr(obj, name, *default):
+            if not isinstance(name, str):
+                raise TypeError("attribute name must be string, not " f"'{self.kind_name(name)}'")
+            self.check_runtime_name(name)
+            try:
+                return self.get_attribute(obj, name)
+            except (Refusal, AttributeError) as exc:
+                missing = isinstance(exc, AttributeError) or exc.kind == "AttributeError"
+                if missing and default:
+                    return default[0]
+                raise
+
+        def _hasattr(obj, name):
+            try:
+                _getattr(obj, name)
+            except (Refusal, AttributeError) as exc:
+                if isinstance(exc, AttributeError) or exc.kind == "AttributeError":
+                    return False
+                raise
+            return True
+
+        def _setattr(obj, name, value):
+            if not isinstance(name, str):
+                raise TypeError(f"attribute name must be string, not '{self.kind_name(name)}'")
+            self.check_runtime_name(name)
+            self.set_attribute(obj, name, value)
+
+        def _callable(value):
+            if isinstance(value, SandboxObject):
+                return self.class_lookup(self.class_of(value), "__call__") is not None or \
+                    isinstance(value, self.module_type)
+            return isinstance(value, (SandboxCallable, self.module_type))
+
+        def _id(value):
+            return id(value)
+
+        def _hash(value):
+            return hash(value)
+
+        def _divmod(a, b):
+            return (self.binop(ast.FloorDiv, a, b), self.binop(ast.Mod, a, b))
+
+        def _pow(base, exp, mod=None):
+            if mod is None:
+                return self.binop(ast.Pow, base, exp)
+            return pow(base, exp, mod)
+
+        def _chr(i):
+            return chr(i)
+
+        def _ord(c):
+            return ord(c)
 
         add("print", _print)
         add("range", _range, range)
@@ -1375,6 +1832,8 @@ class Interpreter:
         add("list", _list, list)
         add("tuple", _tuple, tuple)
         add("dict", _dict, dict)
+        add("set", _set, set)
+        add("frozenset", _frozenset, frozenset)
         add("sum", _sum)
         add("min", _min_max("min"))
         add("max", _min_max("max"))
@@ -1388,32 +1847,108 @@ class Interpreter:
         add("str", _str, str)
         add("repr", _repr)
         add("isinstance", _isinstance)
-        add("type", _type)
+        add("issubclass", _issubclass)
+        add("type", _type, type)
         add("zip", _zip)
         add("enumerate", _enumerate)
         add("any", _any)
         add("all", _all)
+        add("iter", _iter)
+        add("next", _next)
+        add("map", _map)
+        add("filter", _filter)
+        add("getattr", _getattr)
+        add("hasattr", _hasattr)
+        add("setattr", _setattr)
+        add("callable", _callable)
+        add("id", _id)
+        add("hash", _hash)
+        add("divmod", _divmod)
+        add("pow", _pow)
+        add("chr", _chr)
+        add("ord", _ord)
+        add("object", lambda: object(), object)
+        add("super", self.make_super)
+        add("staticmethod", lambda func: StaticMethod(self, func), staticmethod)
+        add("classmethod", lambda func: ClassMethod(self, func), classmethod)
+        add("property", lambda fget=None, fset=None, fdel=None, doc=None: Property(self, fget, fset, doc), property)
+        for cls in allow_lists.EXCEPTION_CLASSES:
+            b[cls.__name__] = self.class_ref(cls, cls.__name__, True, "exception", display=cls.__name__)
         b["True"], b["False"], b["None"] = True, False, None
+        b["NotImplemented"] = NotImplemented
+        b["Ellipsis"] = Ellipsis
         return b
+
+    def check_runtime_name(self, name: str) -> None:
+        """A name given as a string (getattr, setattr, hasattr): the static rules, applied at run time."""
+        plain = normalized(name)
+        if plain.startswith("__") and plain not in READABLE_DUNDERS:
+            raise Refusal("sandbox.private_name", name=plain)
 
     def _account_and_return(self, value):
         self.account(value)
         return value
 
-    def _classes_of(self, kinds) -> tuple:
-        items = kinds if isinstance(kinds, tuple) else (kinds,)
+    def type_of(self, value):
+        """What `type(x)` gives: the program's own class, the stand-in of a class a module offers (the same
+        object, so `type(x) is torch.Tensor`), a builtin type, or a TypeDisplay of anything else."""
+        if isinstance(value, SandboxObject) and type(value) in self.user_classes:
+            return self.user_classes[type(value)]
+        cls = type(value)
+        if cls in self._class_refs:
+            return self._class_refs[cls]
+        builtin = self.builtins.get(cls.__name__) if cls.__module__ == "builtins" else None
+        if isinstance(builtin, BuiltinFunction) and builtin.pytype is cls:
+            return builtin
+        if isinstance(value, (UserClass, ClassRef)) or (isinstance(value, BuiltinFunction) and value.pytype):
+            cls = type(value.real) if isinstance(value, UserClass) else type  # a class's type: its metaclass
+            if cls is type:
+                return self.builtins["type"]
+        display = self._type_displays.get(cls)
+        if display is None:
+            if isinstance(value, (BuiltinFunction, EngineFunction)):
+                name = "builtin_function_or_method"
+            else:
+                name = _display_name(cls, self.engine_root)
+            display = TypeDisplay(cls, name)
+            self._type_displays[cls] = display
+        return display
+
+    def _classes_of(self, kinds, who: str, single: bool = False) -> tuple:
+        items = kinds if isinstance(kinds, tuple) and not single else (kinds,)
         classes = []
         for kind in items:
             if isinstance(kind, BuiltinFunction) and kind.pytype is not None:
                 classes.append(kind.pytype)
             elif isinstance(kind, ClassRef | TypeDisplay):
                 classes.append(kind.cls)
+            elif isinstance(kind, UserClass):
+                classes.append(kind.real)
+            elif isinstance(kind, tuple) and not single:
+                classes.extend(self._classes_of(kind, who))
+            elif single:
+                raise TypeError(f"{who}() arg 1 must be a class")
             else:
-                raise TypeError("isinstance() arg 2 must be a type or tuple of types")
+                raise TypeError(f"{who}() arg 2 must be a type, a tuple of types, or a union")
         return tuple(classes)
 
 
 _MISSING = object()
+# Python's builtins of one argument, with their own message for any other number
+_ONE_ARGUMENT_BUILTINS = frozenset({"len", "abs", "repr", "id", "hash", "callable", "chr", "ord"})
+def _reads_as_dtype(text: str) -> bool:
+    if text in ("C", "F", "A", "K") or len(text) > 32:
+        return False
+    try:
+        np.dtype(text)
+    except (TypeError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+_STR_SPLITTERS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
+
+_SET_ELEMENT_METHODS = frozenset({"add", "discard", "remove", "pop", "clear", "copy"})
 
 # refusals of program_check that are budgets rather than unsupported Python
 LIMIT_CHECKS = frozenset({"sandbox.source_too_long", "sandbox.too_deep", "sandbox.too_many_nodes"})
@@ -1423,8 +1958,48 @@ _OP_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Floo
                ast.BitAnd: "&", ast.BitXor: "^"}
 
 _NUMPY_RANDOM_SIZING = {"rand": "rand", "randn": "randn", "random": "np_size0", "uniform": "np_size2",
-                        "normal": "np_size2", "randint": "np_size2", "choice": "np_size1",
+                        "normal": "np_size2", "randint": "np_size2", "choice": "np_choice",
                         "permutation": "np_perm", "seed": "none"}
+
+
+def _check_print_options(interp, args: tuple, kwargs: dict) -> None:
+    """torch.set_printoptions within the sizes lessons use (a precision of a million would make each printed
+    number a megabyte before the output budget could see it)."""
+    names = ("precision", "threshold", "edgeitems", "linewidth")
+    given = dict(zip(names, args)) | {k: v for k, v in kwargs.items() if k in names}
+    for name, limit in allow_lists.PRINT_OPTION_LIMITS.items():
+        value = given.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+            raise Refusal("sandbox.format_spec_width", limit=limit)
+
+
+def _check_dataset(interp, args: tuple, kwargs: dict) -> None:
+    """DataLoader and random_split list a dataset's indices in one go, in the engine: its length (and a
+    sampler's) must be one the budgets allow."""
+    for value in (args[0] if args else kwargs.get("dataset"), kwargs.get("sampler")):
+        if value is not None and hasattr(type(value), "__len__"):
+            size = len(value)
+            interp.budget.check_sequence(size if isinstance(size, int) else 0)
+
+
+_CHECKED_CALLS = {"set_printoptions": _check_print_options, "DataLoader": _check_dataset,
+                  "random_split": _check_dataset}
+
+
+def _opaque(value) -> bool:
+    """Values Python's operators must not be handed (they would answer with our own names)."""
+    return isinstance(value, (SandboxCallable, Namespace, ClassMethod, Property, SuperProxy)) and \
+        not isinstance(value, SandboxObject)
+
+
+def _display_name(cls: type, engine_root: str) -> str:
+    """How Python prints a class: `torch.Tensor`, `torch.nn.parameter.Parameter`, `MulBackward0`, `int`."""
+    module = cls.__module__ or ""
+    if module == "builtins" or module.startswith("explorer."):
+        return cls.__name__  # the interpreter's stand-ins carry the names of the Python types they stand for
+    if module == engine_root or module.startswith(engine_root + "."):
+        module = "torch" + module[len(engine_root):]
+    return f"{module}.{cls.__name__}"
 
 
 def _engine_sizing(path: str, name: str) -> str:
@@ -1447,3 +2022,89 @@ def _dims(size) -> int:
             total *= max(d, 0)
         return total
     return 0
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _docstring(body: list) -> str | None:
+    return body[0].value.value if body and _is_docstring(body[0]) else None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_nodes(body: list):
+    """Every node of a function's body that belongs to it, not to a function or class nested in it."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _SCOPES):
+                stack.append(child)
+            elif isinstance(child, ast.FunctionDef):
+                stack.extend(child.decorator_list)
+                stack.extend(child.args.defaults)
+                stack.extend(d for d in child.args.kw_defaults if d is not None)
+            elif isinstance(child, ast.ClassDef):
+                stack.extend(child.decorator_list)
+                stack.extend(child.bases)
+
+
+def _yielding_statements(body: list) -> set:
+    """Ids of the statements (at any depth of blocks) that contain one of the function's own yields."""
+    found = set()
+
+    def visit(stmts) -> bool:
+        any_yield = False
+        for stmt in stmts:
+            if isinstance(stmt, _SCOPES):
+                continue
+            here = False
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                    here |= visit(block)
+            for handler in getattr(stmt, "handlers", ()) or ():
+                if visit(handler.body):
+                    here = True
+            value = getattr(stmt, "value", None)
+            if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) and isinstance(value, (ast.Yield,
+                                                                                               ast.YieldFrom)):
+                here = True
+            if here:
+                found.add(id(stmt))
+                any_yield = True
+        return any_yield
+
+    visit(body)
+    return found
+
+
+def _too_many(func, given: int, given_kw: int) -> str:
+    required = sum(1 for p in func.positional if p not in func.defaults)
+    total = len(func.positional)
+    if required == total:
+        takes = f"{total} positional argument{'s' if total != 1 else ''}"
+    else:
+        takes = f"from {required} to {total} positional arguments"
+    was = "was" if given == 1 else "were"
+    if given_kw:
+        extra = f" (and {given_kw} keyword-only argument{'s' if given_kw != 1 else ''})"
+        return f"takes {takes} but {given} positional argument{'s' if given != 1 else ''}{extra} were given"
+    return f"takes {takes} but {given} {was} given"
+
+
+def _missing(names: list, kind: str) -> str:
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) == 1:
+        listed = quoted[0]
+    elif len(quoted) == 2:
+        listed = f"{quoted[0]} and {quoted[1]}"
+    else:
+        listed = ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
+    plural = "s" if len(names) != 1 else ""
+    return f"missing {len(names)} required {kind} argument{plural}: {listed}"
+

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.text import t
+
+# Characters that would let a message change how it is shown: line breaks (a forged "line 99: ..." under the
+# real one), terminal escapes, and the format characters that reorder text (bidi overrides and isolates).
+_LINE_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": " ", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def plain_line(text: str, keep: str = "") -> str:
+    """`text` as one line of plain text: line breaks and control characters written as visible escapes (except
+    the characters in `keep`: "\\n\\t" for a program's printed output)."""
+    out = []
+    for char in str(text):
+        if char in keep:
+            out.append(char)
+        elif char in _LINE_BREAKS:
+            out.append(_LINE_BREAKS[char])
+        elif unicodedata.category(char) in ("Cc", "Cf") and char != "\u200d":  # (ZWJ joins emoji)
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 class ProgramError(Exception):
-    """The one error a user program can end with: where (line, col) and what (one line of text).
+    """The one error a user program can end with: where (line, col) and what (one line of plain text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
-    "NotAllowed" for the sandbox's own refusals; `hint` is a catalogue key of a plain explanation, or None.
+    "NotAllowed" for the sandbox's own refusals, or "Stopped" when the server ended the run (its worker hung,
+    died or ran past the hard timeout): then `line` is None, since no line of the program is to blame. `hint` is a
+    catalogue key of a plain explanation, or None. The message is made one line of plain text here, once, so
+    that every place that shows it (page, command line, exports) shows what the program cannot forge.
     """
 
-    def __init__(self, line: int, col: int, message: str, kind: str | None = None, hint: str | None = None):
+    def __init__(self, line: int | None, col: int, message: str, kind: str | None = None,
+                 hint: str | None = None):
+        message = plain_line(message)
         super().__init__(message)
         self.line = line
         self.col = col
@@ -26,7 +55,7 @@ class ProgramError(Exception):
         return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return self.one_line("en")
 
     def __repr__(self) -> str:
         return f"ProgramError(line={self.line}, col={self.col}, message={self.message!r}, kind={self.kind!r})"
@@ -36,13 +65,29 @@ class ProgramError(Exception):
 
     __hash__ = Exception.__hash__
 
+    @property
+    def stopped(self) -> bool:
+        """The server ended the run; the program is not known to be at fault at any line."""
+        return self.line is None
+
+    def heading(self, lang: str) -> str:
+        """"Error at line 3", or "The server stopped the run"."""
+        return t("error.stopped", lang) if self.stopped else t("play.error", lang, line=self.line)
+
+    def one_line(self, lang: str) -> str:
+        """"line 3: message" (the command line's last line, an export's problem)."""
+        if self.stopped:
+            return t("cli.stopped_line", lang, message=self.message)
+        return t("cli.error_line", lang, line=self.line, message=self.message)
+
 
 @dataclass
 class OutputEntry:
-    """One piece of notebook output: printed text (with its `end`) or the repr of a bare expression."""
+    """One piece of notebook output: printed text (with its `end`), the repr of a bare expression, or a warning
+    (`UserWarning: ...`, on a line of its own, as a notebook shows it; `line` is the program's line)."""
 
     line: int
-    kind: str  # "print" | "expr"
+    kind: str  # "print" | "expr" | "warning"
     text: str
 
 
@@ -51,8 +96,8 @@ class TensorInfo:
     id: str  # the engine's public id ("t12", engine.graph.tensor_id), as in graph exports and traces
     shape: tuple
     dtype: str
-    value: Any  # numpy array (a copy)
-    grad: Any  # numpy array or None
+    value: Any  # numpy array (a copy), or a ValueSummary past explorer.text.values.FULL_ELEMENTS
+    grad: Any  # the same, or None
     requires_grad: bool
     is_leaf: bool
     grad_fn: str | None
@@ -94,7 +139,15 @@ class RunResult:
     # pass index -> explorer.backward.jacobian.PassJacobian, taken during the run right before the pass ran
     jacobians: dict = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
+    views_dropped: bool = False  # the graphs and passes were too big to send; the output is all there is
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
+
+    def essentials(self) -> RunResult:
+        """This result without its graphs, passes, layouts and tensors: what a user must see in any case."""
+        return dataclasses.replace(
+            self, tensors={}, forward_graph=None, backward_graph=None, passes=[], forward_layout=None,
+            backward_layout=None, pass_layouts=[], jacobians={}, views_dropped=True,
+        )
 
     @property
     def ok(self) -> bool:
@@ -109,7 +162,7 @@ def render_outputs(outputs: list[OutputEntry]) -> str:
     parts: list[str] = []
     at_line_start = True
     for entry in outputs:
-        if entry.kind == "expr":
+        if entry.kind in ("expr", "warning"):
             if not at_line_start:
                 parts.append("\n")
             parts.append(entry.text + "\n")

@@ -17,11 +17,13 @@ import engine
 from engine.backward_trace import Recorder
 from engine.graph import tensor_id
 from explorer.backward.jacobian import record_jacobian
+from explorer.graph.names import module_parameter_names
 from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
-from explorer.sandbox.limits import Budget, Limits
+from explorer.sandbox.limits import Budget, LimitExceeded, Limits
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
 from explorer.text import t
+from explorer.text.values import compact
 
 # backward passes kept in a result: the first ones and the last ones (a 100-step loop records 100)
 KEEP_FIRST_PASSES = 20
@@ -162,8 +164,12 @@ def run_in_process(
     interp = Interpreter(engine, limits=limits, lang=lang, on_bind=on_bind)
     grad_mode = engine.is_grad_enabled()
     default_dtype = engine.get_default_dtype()
+    print_options = engine.get_printoptions()
     with contextlib.ExitStack() as stack, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # the engine's warnings (and numpy's) go into the output where they happened; Interpreter.show_warning
+        # shows each once per line of the program, as Python's default filter would
+        warnings.simplefilter("always")
+        warnings.showwarning = interp.show_warning
         capture = stack.enter_context(engine.graph.capture())
         recorder = stack.enter_context(JacobianRecorder(limits, lambda: interp.hooked).recording())
         interp.tracker = TensorTracker(interp.budget, capture, recorder)
@@ -171,17 +177,22 @@ def run_in_process(
             interp.run(source)
         except ProgramError as error:
             result.error = error
+        except LimitExceeded as exc:  # a timer fired between two of the program's statements
+            message = t(exc.key, lang, **exc.params)
+            result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except RecursionError:
             message = t("limit.python_recursion", lang)
             result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except MemoryError:
-            result.error = ProgramError(interp.line, 1, t("limit.memory", lang), "LimitError", "hint.limit")
+            message = t("limit.memory", lang, limit=interp.limits.memory_bytes // 2**20)
+            result.error = ProgramError(interp.line, 1, message, "LimitError", "hint.limit")
         except Exception as exc:  # a bug of ours must still not take the server down
             result.error = ProgramError(interp.line, 1, t("limit.internal", lang, kind=type(exc).__name__),
                                         "InternalError")
         finally:
             engine.set_grad_enabled(grad_mode)
             engine.set_default_dtype(default_dtype)
+            engine.set_printoptions(**print_options)
         result.outputs = interp.outputs
         result.leaves = leaves
         try:
@@ -200,8 +211,42 @@ def run_in_process(
         except Exception:  # without layouts the views lay the graphs out themselves; the run stands
             result.forward_layout = result.backward_layout = None
             result.pass_layouts = [None] * len(result.passes)
+        graphs = [result.forward_graph, result.backward_graph] + [p.graph for p in result.passes]
+        for graph in graphs:
+            if graph is not None:
+                _plain_graph(graph)
     result.stats = interp.budget.stats()
     return result
+
+
+_PLAIN = (type(None), bool, int, float, str, np.ndarray, np.generic)
+
+
+def _plain(value, depth: int = 0):
+    """A value of a graph's node as plain data: the result crosses to the server as a pickle, where an engine
+    object (a custom Function's ctx among an op's arguments) could neither be sent nor be of use."""
+    if isinstance(value, _PLAIN):
+        return value
+    if depth < 6 and isinstance(value, (tuple, list)) and type(value) in (tuple, list):
+        return type(value)(_plain(v, depth + 1) for v in value)
+    if depth < 6 and type(value) is dict:
+        return {k: _plain(v, depth + 1) for k, v in value.items() if isinstance(k, (str, int))}
+    module = type(value).__module__ or ""
+    if not (module == "torch" or module.startswith(("torch.", "engine", "numpy"))):
+        return f"<{type(value).__name__} object>"  # never the program's own __repr__, after its run
+    try:
+        return repr(value)
+    except Exception:  # a value that cannot even be shown is left out as a placeholder
+        return "?"
+
+
+def _plain_graph(graph) -> None:
+    for data in graph.nodes.values():
+        for key, value in data.items():
+            if isinstance(value, np.ndarray):
+                data[key] = compact(value)  # a big tensor's value reaches the server as its summary
+            elif not isinstance(value, _PLAIN):
+                data[key] = _plain(value)
 
 
 def _collect_views(result: RunResult, interp: Interpreter, names_for_ids: dict, with_graphs: bool) -> None:
@@ -217,11 +262,21 @@ def _collect_views(result: RunResult, interp: Interpreter, names_for_ids: dict, 
     for name, tensor in named.items():
         names[tensor_id(tensor)] = name
         result.tensors[name] = _tensor_info(tensor)
+    # a model's parameters, by their path in it (`model.fc1.weight`), where no variable names them
+    parameters = _parameter_names(result, interp)
+    for name, tensor in parameters.items():
+        tid = tensor_id(tensor)
+        if tid not in names:
+            names[tid] = name
+            result.tensors[name] = _tensor_info(tensor)
     result.names = names
     if not named or not with_graphs:
         return
     roots = list(named.values())
     plain_names = {n: v for n, v in named.items() if "[" not in n}
+    for name, tensor in parameters.items():
+        if names.get(tensor_id(tensor)) == name:
+            plain_names[name] = tensor  # labels only: a parameter is in a graph where an output used it
     try:
         result.forward_graph = engine.graph.forward_graph(roots, names=plain_names)
     except Exception:  # a view that cannot be drawn is left out, the run's result stands
@@ -234,10 +289,23 @@ def _collect_views(result: RunResult, interp: Interpreter, names_for_ids: dict, 
             result.backward_graph = None
 
 
+def _parameter_names(result: RunResult, interp: Interpreter) -> dict:
+    """module_parameter_names over the program's variables. A model of the program's may have redefined how
+    its layers are walked; whatever such code would print after the run is not output of the run."""
+    printed = len(result.outputs)
+    try:
+        return module_parameter_names(interp.globals.vars, engine.nn.Module)
+    except Exception:  # the names are a help, never a reason to lose the run's views
+        return {}
+    finally:
+        del result.outputs[printed:]
+
+
 def _tensor_info(tensor) -> TensorInfo:
-    value = np.array(tensor.detach().numpy(), copy=True)
+    # values beyond what a view shows in full travel as summaries: the server never holds a big tensor
+    value = compact(np.array(tensor.detach().numpy(), copy=True))
     grad = tensor.grad if tensor.is_leaf or tensor.retains_grad else None
-    grad_value = None if grad is None else np.array(grad.detach().numpy(), copy=True)
+    grad_value = None if grad is None else compact(np.array(grad.detach().numpy(), copy=True))
     fn = tensor.grad_fn
     return TensorInfo(
         id=tensor_id(tensor), shape=tuple(int(d) for d in tensor.shape), dtype=repr(tensor.dtype), value=value,

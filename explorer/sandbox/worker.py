@@ -5,8 +5,13 @@ imports numpy, networkx and the engine, then waits on a Unix socket in a private
 connects, and the zygote forks a child for it: the run pays for a fork (a few milliseconds), not for
 imports, and gets a fresh process, so nothing a program changed (seeds, grad mode, default dtype) reaches
 the next run. The child sends its pid, reads the request, sets resource limits (address space, CPU time,
-no file writes), runs the program and sends the pickled RunResult back. The parent kills the child when the
-hard timeout passes.
+no file writes), runs the program and sends the pickled RunResult back.
+
+Faults heal without a restart of the server: a monitor thread pings the zygote every half second and replaces
+it when it died or stopped answering (a hung or killed zygote is replaced within about a second and a half);
+a run whose child hangs (stopped), dies (killed, crashed, over its CPU time) or outlives the hard timeout is
+ended, and its user is told the server stopped it, with no line of the program blamed (ProgramError.stopped).
+The zygote reaps its children and remembers how each ended, so the server can say which of these happened.
 
 multiprocessing's own fork server is not used: it re-imports the parent's main script in every child
 (for Streamlit or pytest that is their whole command-line module, ~100 ms a run, and code we do not control).
@@ -17,6 +22,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import math
 import os
 import pickle
 import shutil
@@ -30,14 +36,28 @@ import threading
 import time
 from pathlib import Path
 
+from explorer.sandbox import limits as sandbox_limits
 from explorer.sandbox.limits import Limits
 from explorer.sandbox.result import ProgramError, RunResult
 from explorer.text import t
 
-# a result larger than this is refused rather than read into the server's memory
-MAX_RESULT_BYTES = 512 * 2**20
+# the most a run's result may take: past it the worker sends only the output (RunResult.essentials), and the
+# server refuses anything larger rather than read it into its memory
+MAX_RESULT_BYTES = 32 * 2**20
 PRELOAD = ("explorer.sandbox.runner", "engine", "networkx")
 READY = b"ready\n"
+# the first byte a connection sends the zygote: run a program (fork a child), answer a ping, or say how a
+# child ended
+RUN, PING, STATUS = b"r", b"p", b"s"
+PONG = b"ok"
+PING_EVERY = 0.5  # seconds between the monitor's pings
+PING_TIMEOUT = 1.0  # a zygote that does not answer a ping within this is hung
+PID_TIMEOUT = 3.0  # a run's child that does not say its pid within this: the zygote is stuck, replace it
+POLL_SECONDS = 0.25  # how often a waiting run looks at its child's state
+EXITS_KEPT = 512  # how many children's exit statuses the zygote remembers
+# a run that has used this much processor time is niced (limits.DEMOTED_NICENESS): on a busy server the class's
+# short runs go first, and a long run still gets the cores when they are free
+DEMOTE_AFTER_CPU_SECONDS = 0.5
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -82,9 +102,10 @@ def apply_limits(limits: Limits) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray warnings go nowhere (and never to a file under RLIMIT_FSIZE)
     os.dup2(devnull, 2)
+    mapped = sandbox_limits.address_space_bytes() or 0
     wanted = {
-        resource.RLIMIT_AS: limits.address_space_bytes,
-        resource.RLIMIT_CPU: limits.cpu_seconds,
+        resource.RLIMIT_AS: mapped + limits.memory_bytes + limits.address_margin_bytes,
+        resource.RLIMIT_CPU: math.ceil(limits.cpu_seconds + limits.hard_margin_seconds),
         resource.RLIMIT_FSIZE: 0,
         resource.RLIMIT_CORE: 0,
     }
@@ -104,6 +125,8 @@ def _serve_one(conn: socket.socket) -> None:
     conn.sendall(struct.pack("!i", os.getpid()))
     source, overrides, lang, limits = pickle.loads(_recv_message(conn))
     apply_limits(limits)
+    sandbox_limits.INTERRUPTS = True  # this process is the run's own: its timers may interrupt the program
+    sandbox_limits.DEMOTE_AFTER_CPU_SECONDS = DEMOTE_AFTER_CPU_SECONDS
     from explorer.sandbox.runner import run_in_process
 
     try:
@@ -114,9 +137,11 @@ def _serve_one(conn: socket.socket) -> None:
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        # the views could not be pickled: send what the user must see
-        payload = pickle.dumps(RunResult(outputs=result.outputs, error=result.error, leaves=result.leaves,
-                                         stats=result.stats))
+        payload = b""
+    if not payload or len(payload) > MAX_RESULT_BYTES:
+        # the views could not be pickled, or they are too big for the server to hold: send what the user
+        # must see (the output, the error, the checkboxes), and say that the pictures were left out
+        payload = pickle.dumps(result.essentials(), protocol=pickle.HIGHEST_PROTOCOL)
     _send_message(conn, payload)
 
 
@@ -134,8 +159,43 @@ print(x, y, f"{y.grad_fn}", np.array([1.5]), torch.from_numpy(np.linspace(0, 1, 
 """
 
 
+def _process_state(pid: int) -> str | None:
+    """The kernel's one-letter state of a process ("R", "S", "T" stopped, "Z" zombie), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2:][:1].decode()  # after "pid (name) "
+
+
+class _Exits:
+    """The zygote's record of how its children ended, filled by its SIGCHLD handler."""
+
+    def __init__(self):
+        self.statuses: dict[int, int] = {}
+
+    def reap(self, *_):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.statuses[pid] = status
+            while len(self.statuses) > EXITS_KEPT:
+                del self.statuses[next(iter(self.statuses))]
+
+    def answer(self, pid: int) -> bytes:
+        """b"" while the child runs (or is unknown), else its wait status as text."""
+        status = self.statuses.pop(pid, None)
+        return b"" if status is None else str(status).encode()
+
+
 def serve(path: str) -> None:
-    """The zygote's loop: accept a connection, fork a child for it, repeat while the parent lives."""
+    """The zygote's loop: accept a connection, fork a child for a run (or answer a ping or a status question),
+    repeat while the parent lives."""
     for module in PRELOAD:
         with contextlib.suppress(ImportError):
             __import__(module)
@@ -147,7 +207,8 @@ def serve(path: str) -> None:
     # pages in each forked child
     gc.collect()
     gc.freeze()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    exits = _Exits()
+    signal.signal(signal.SIGCHLD, exits.reap)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
@@ -161,16 +222,28 @@ def serve(path: str) -> None:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                try:
-                    conn.settimeout(None)
-                    _serve_one(conn)
-                finally:
-                    os._exit(0)
-            conn.close()
+            try:
+                conn.settimeout(1.0)
+                command = conn.recv(1)
+                if command == PING:
+                    conn.sendall(PONG)
+                elif command == STATUS:
+                    (pid,) = struct.unpack("!i", _recv_exact(conn, 4, time.monotonic() + 1.0))
+                    _send_message(conn, exits.answer(pid))
+                elif command == RUN:
+                    pid = os.fork()
+                    if pid == 0:
+                        listener.close()
+                        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                        try:
+                            conn.settimeout(None)
+                            _serve_one(conn)
+                        finally:
+                            os._exit(0)
+            except (OSError, EOFError, TimeoutError, struct.error):
+                pass  # a server that went away mid-question: it asks again
+            finally:
+                conn.close()
     finally:
         listener.close()
         with contextlib.suppress(OSError):
@@ -182,22 +255,67 @@ def serve(path: str) -> None:
 
 
 class Zygote:
-    """Starts the zygote on first use and again if it died."""
+    """Starts the zygote on first use, watches it, and replaces it when it died or hung."""
 
     def __init__(self):
         self.process: subprocess.Popen | None = None
         self.directory: str | None = None
         self.path: str | None = None
         self.lock = threading.Lock()
+        self.replacements = 0  # how many times a dead or hung zygote was replaced (for benchmarks and tests)
+        self._monitor: threading.Thread | None = None
+        self._closing = False
 
     def socket_path(self) -> str:
         with self.lock:
             if self.process is None or self.process.poll() is not None:
+                if self.process is not None:
+                    self.replacements += 1
                 self._start()
+            if self._monitor is None:
+                self._monitor = threading.Thread(target=self._watch, name="sandbox-zygote-monitor", daemon=True)
+                self._monitor.start()
             return self.path
 
+    def replace(self, process: subprocess.Popen | None) -> None:
+        """Replace the zygote if it is still `process` (someone else may have replaced it already)."""
+        with self.lock:
+            if self.process is process and not self._closing:
+                self.replacements += 1
+                self._start()
+
+    def ask(self, command: bytes, payload: bytes = b"", timeout: float = PING_TIMEOUT) -> bytes:
+        """Send the zygote a question (PING, STATUS) and return its answer; raises when it does not answer."""
+        deadline = time.monotonic() + timeout
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            conn.connect(self.path)
+            conn.sendall(command + payload)
+            if command == PING:
+                return _recv_exact(conn, len(PONG), deadline)
+            return _recv_message(conn, deadline)
+
+    def healthy(self) -> bool:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return False
+        if _process_state(process.pid) in ("T", "t", "Z", "X"):
+            return False
+        try:
+            return self.ask(PING) == PONG
+        except (OSError, EOFError, TimeoutError):
+            return False
+
+    def _watch(self) -> None:
+        while not self._closing:
+            time.sleep(PING_EVERY)
+            process = self.process
+            if process is not None and not self._closing and not self.healthy():
+                with contextlib.suppress(Exception):  # a failed start is retried at the next look
+                    self.replace(process)
+
     def _start(self) -> None:
-        self.stop()
+        self._stop_process()
         self.directory = tempfile.mkdtemp(prefix="explorer-sandbox-")  # mode 0700: only we can connect
         self.path = os.path.join(self.directory, "zygote.sock")
         root = str(Path(__file__).resolve().parents[2])
@@ -213,10 +331,10 @@ class Zygote:
         line = self.process.stdout.readline()  # blocks until the imports are done
         self.process.stdout.close()
         if line != READY:
-            self.stop()
+            self._stop_process()
             raise RuntimeError("sandbox zygote did not start")
 
-    def stop(self) -> None:
+    def _stop_process(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(5)
@@ -225,40 +343,117 @@ class Zygote:
             shutil.rmtree(self.directory, ignore_errors=True)
             self.directory = None
 
+    def stop(self) -> None:
+        self._closing = True
+        with self.lock:
+            self._stop_process()
+
 
 _zygote = Zygote()
 atexit.register(_zygote.stop)
 
 
-def _failure(key: str, lang: str) -> RunResult:
-    return RunResult(error=ProgramError(1, 1, t(key, lang), "LimitError", "hint.limit"))
+def _stopped(key: str, lang: str, **params) -> RunResult:
+    """The server ended the run: no line of the program is blamed."""
+    return RunResult(error=ProgramError(None, 0, t(key, lang, **params), "Stopped"))
+
+
+def _connect(lang: str):
+    """(connection, child pid) for a new run; replaces a zygote that does not fork within PID_TIMEOUT."""
+    for _attempt in range(2):
+        process = None
+        try:
+            path = _zygote.socket_path()
+            process = _zygote.process
+            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            conn.settimeout(PID_TIMEOUT)
+            conn.connect(path)
+            conn.sendall(RUN)
+            (pid,) = struct.unpack("!i", _recv_exact(conn, 4, time.monotonic() + PID_TIMEOUT))
+            return conn, pid
+        except Exception:
+            with contextlib.suppress(Exception):
+                conn.close()
+            with contextlib.suppress(Exception):
+                _zygote.replace(process)
+    return None, None
+
+
+def _how_it_ended(pid: int, lang: str, limits: Limits) -> RunResult:
+    """The message for a child that closed its connection without a result, from its exit status."""
+    status = None
+    deadline = time.monotonic() + 1.0
+    while status is None and time.monotonic() < deadline:  # the zygote reaps it a moment after it closed
+        with contextlib.suppress(Exception):
+            answer = _zygote.ask(STATUS, struct.pack("!i", pid))
+            if answer:
+                status = int(answer)
+                break
+        time.sleep(0.02)
+    if status is not None and os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        if number == signal.SIGXCPU:
+            return _stopped("server.cpu_time", lang, seconds=f"{limits.cpu_seconds:g}")
+        if number == signal.SIGKILL:
+            return _stopped("server.worker_died", lang, how=t("server.how_killed", lang))
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+        return _stopped("server.worker_died", lang, how=t("server.how_signal", lang, signal=name))
+    return _stopped("server.worker_died", lang, how=t("server.how_unknown", lang))
+
+
+def _wait_for_result(conn: socket.socket, pid: int, deadline: float):
+    """The child's pickled result, or "hung" / "timeout" / "closed"."""
+    while True:  # wait for the first byte, looking at the child between waits
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "timeout"
+        conn.settimeout(min(POLL_SECONDS, remaining))
+        try:
+            first = conn.recv(1, socket.MSG_PEEK)
+        except TimeoutError:
+            if _process_state(pid) in ("T", "t"):
+                return "hung"
+            continue
+        except OSError:
+            return "closed"
+        if not first:
+            return "closed"
+        break
+    try:
+        payload = _recv_message(conn, deadline)
+        result = pickle.loads(payload)
+        if isinstance(result, RunResult):
+            result.stats["result_bytes"] = len(payload)  # what the server's cache counts it as
+        return result
+    except TimeoutError:
+        return "timeout"
+    except Exception:
+        return "closed"
 
 
 def run_isolated(source: str, *, requires_grad_overrides=None, lang: str = "en",
                  limits: Limits | None = None) -> RunResult:
     limits = limits or Limits()
-    try:
-        path = _zygote.socket_path()
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.settimeout(10)
-        conn.connect(path)
-        (pid,) = struct.unpack("!i", _recv_exact(conn, 4, time.monotonic() + 10))
-    except Exception:  # no worker, no run: the user gets a message, the server stays up
-        return _failure("limit.worker_failed", lang)
+    conn, pid = _connect(lang)
+    if conn is None:  # no worker, no run: the user gets a message, the server stays up
+        return _stopped("server.no_worker", lang)
     deadline = time.monotonic() + limits.hard_timeout_seconds
     try:
         _send_message(conn, pickle.dumps((source, requires_grad_overrides, lang, limits)))
-        result = pickle.loads(_recv_message(conn, deadline))
-    except Exception:  # timeout, a killed child (CPU or memory limit), a cut connection
-        result = None
+        outcome = _wait_for_result(conn, pid, deadline)
+    except OSError:
+        outcome = "closed"
     finally:
         conn.close()
-    if not isinstance(result, RunResult):
-        # a runaway: kill it now (the zygote reaps it); one that already died is simply gone
+    if isinstance(outcome, RunResult):
+        return outcome
+    if outcome in ("hung", "timeout"):
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-        return _failure("limit.killed", lang)
-    return result
+            os.kill(pid, signal.SIGKILL)  # the zygote reaps it
+        if outcome == "hung":
+            return _stopped("server.worker_hung", lang)
+        return _stopped("server.timeout", lang, seconds=f"{limits.hard_timeout_seconds:g}")
+    return _how_it_ended(pid, lang, limits)
 
 
 if __name__ == "__main__":

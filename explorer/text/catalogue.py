@@ -307,6 +307,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "frame.forward": {"en": "forward: {f}", "zh": "前向：{f}"},
     "frame.vjp": {"en": "VJP for input {i}: {f}", "zh": "输入 {i} 的 VJP：{f}"},
     "frame.where": {"en": "  where {name} = {v}", "zh": "  其中 {name} = {v}"},
+    "frame.user_backward": {
+        "en": "{name}.backward, as the program wrote it:",
+        "zh": "{name}.backward（程序自己写的）：",
+    },
+    "frame.user_gradient": {"en": "  returned for input {i}: {v}", "zh": "  为输入 {i} 返回：{v}"},
     "frame.sends": {"en": "sends to {target}: {v}", "zh": "传给 {target}：{v}"},
     "frame.sends_none": {"en": "input {i} is None: nothing is sent", "zh": "输入 {i} 为 None：不传梯度"},
     "frame.accumulation": {"en": "old .grad + incoming = new .grad", "zh": "旧 .grad + 传入梯度 = 新 .grad"},
@@ -464,6 +469,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "this matrix product needs {size} multiplications; the limit is {limit}",
         "zh": "这个矩阵乘法需要 {size} 次乘法，上限为 {limit}",
     },
+    "limit.decomposition_work": {
+        "en": "this needs a singular value decomposition of about {size} multiplications; the limit is {limit}",
+        "zh": "这需要一次约 {size} 次乘法的奇异值分解，上限为 {limit}",
+    },
     "limit.statements": {
         "en": (
             "the program ran more than {limit} steps (statements, loop turns and calls); is a loop too long?"
@@ -486,21 +495,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "function calls nest deeper than {limit} (endless recursion?)",
         "zh": "函数调用嵌套超过 {limit} 层（是无限递归吗？）",
     },
+    "limit.classes": {
+        "en": "the program ran more than {limit} class statements",
+        "zh": "程序执行的 class 语句超过 {limit} 个",
+    },
     "limit.python_recursion": {
         "en": "the program nests too deeply to run",
         "zh": "程序嵌套太深，无法运行",
     },
     "limit.memory": {
-        "en": "the program ran out of memory",
-        "zh": "程序内存不足",
+        "en": "the program needed more memory than the {limit} MB it may use",
+        "zh": "程序需要的内存超过了允许的 {limit} MB",
     },
-    "limit.killed": {
-        "en": "the program was stopped: it used too much time or memory",
-        "zh": "程序被终止：占用了过多时间或内存",
+    "limit.memory_used": {
+        "en": "the program used {size} MB of memory; the limit is {limit} MB",
+        "zh": "程序占用了 {size} MB 内存，上限为 {limit} MB",
     },
-    "limit.worker_failed": {
-        "en": "the program could not be run (the worker process failed to start)",
-        "zh": "无法运行程序（工作进程启动失败）",
+    "limit.cpu_time": {
+        "en": "the program used more than {limit} s of processor time",
+        "zh": "程序占用的处理器时间超过 {limit} 秒",
+    },
+    # --- runs the server ended (explorer/sandbox/worker.py): no line of the program is to blame ----------
+    "error.stopped": {"en": "The server stopped the run", "zh": "服务器终止了这次运行"},
+    "server.timeout": {
+        "en": "one operation ran past the time limit ({seconds} s) and could not be interrupted; the server "
+              "ended the run. Try smaller tensors or fewer steps.",
+        "zh": "某个运算超过了时间限制（{seconds} 秒）且无法中断，服务器终止了这次运行。请尝试更小的张量或更少的步数。",
+    },
+    "server.cpu_time": {
+        "en": "the run used more than {seconds} s of processor time; the server ended it. Try smaller tensors or "
+              "fewer steps.",
+        "zh": "这次运行占用的处理器时间超过 {seconds} 秒，服务器终止了它。请尝试更小的张量或更少的步数。",
+    },
+    "server.worker_hung": {
+        "en": "the process running this program stopped responding, so the server ended it. This is not an "
+              "error in your program: run it again.",
+        "zh": "运行这个程序的进程失去响应，服务器终止了它。这不是你的程序的错误：请再运行一次。",
+    },
+    "server.worker_died": {
+        "en": "the process running this program ended unexpectedly ({how}). This is not known to be an error "
+              "in your program: run it again.",
+        "zh": "运行这个程序的进程意外结束（{how}）。这不一定是你的程序的错误：请再运行一次。",
+    },
+    "server.how_killed": {"en": "killed by the system, perhaps for lack of memory", "zh": "被系统终止，可能是内存不足"},
+    "server.how_signal": {"en": "signal {signal}", "zh": "信号 {signal}"},
+    "server.how_unknown": {"en": "no reason given", "zh": "原因不明"},
+    "server.no_worker": {
+        "en": "the server could not start a process to run this program. Try again in a moment.",
+        "zh": "服务器无法启动运行这个程序的进程。请稍后再试。",
     },
     "limit.internal": {
         "en": "internal error of the explorer while running this line ({kind})",
@@ -571,7 +613,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.cannot_read": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
     # scripts read "line N:" in both languages, so only the message is translated
-    "cli.error_line": {"en": "line {line}: {message}", "zh": "line {line}: {message}"},
+    "cli.error_line": {"en": "line {line}: {message}", "zh": "第 {line} 行：{message}"},
+    "cli.stopped_line": {"en": "stopped by the server: {message}", "zh": "被服务器终止：{message}"},
     # --- descent demo (explorer/descent/) ---------------------------------------------------------------
     "descent.empty_loss": {"en": "type a loss in a and b", "zh": "请输入一个关于 a 和 b 的损失表达式"},
     "descent.loss_too_long": {

@@ -1,12 +1,13 @@
 """The server's cache: runs of a program and the figures drawn from them, kept per (program, overrides,
-language, view, ...) in bounded `st.cache_data` stores, so a class that opens the same lesson shares the work.
-Pure functions do the work underneath; figures are plain dicts, which pickle quickly and which
-`st.plotly_chart` draws as they are.
+language, view, ...) in caches bounded by the bytes they hold (explorer/ui/byte_cache.py), shared by every
+session, so a class that opens the same lesson shares the work and one big program cannot fill the server.
+Pure functions do the work underneath; figures are plain dicts, which `st.plotly_chart` draws as they are.
+Cached values are shared: treat them as read-only.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+import functools
 
 from explorer import sandbox
 from explorer.backward import figures as figures_of_passes
@@ -19,30 +20,46 @@ from explorer.descent.figures import contour_figure, surface_figure
 from explorer.graph import views
 from explorer.graph.figures import THEMES
 from explorer.text import t
+from explorer.ui.byte_cache import ByteCache, pickled_size
 
-CACHE_ENTRIES = 64  # per cached function: enough for a class's programs, bounded for the server's memory
+# runs (compact results from the worker) and what the pages draw from them: a class's lessons fit many times
+RUNS = ByteCache(64 * 2**20, size_of=lambda result: result.stats.get("result_bytes") or pickled_size(result))
+FIGURES = ByteCache(48 * 2**20)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def cached(store: ByteCache):
+    """Cache a function's results in `store`, keyed by its name and arguments (all hashable)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def call(*args):
+            return store.get((fn.__name__, *args), lambda: fn(*args))
+
+        return call
+
+    return wrap
+
+
+@cached(RUNS)
 def run(program: str, overrides: tuple, lang: str):
     """The program's run in the sandbox's worker process (never raises: failures are in `result.error`)."""
     return sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
                  highlight: str | None, linked: tuple = (), found: tuple = ()):
     return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
                                    overlay=overlay, highlight=highlight, linked=linked, found=found)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(FIGURES)
 def expanded_layout(program: str, overrides: tuple, lang: str, view: str):
     """The view with nothing folded, laid out once per program (explorer/graph/views.expanded_layout)."""
     return views.expanded_layout(run(program, overrides, lang), view)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def expanded_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
                     highlight: str | None, linked: tuple = (), found: tuple = ()):
     layout = expanded_layout(program, overrides, lang, view)
@@ -50,12 +67,12 @@ def expanded_figure(program: str, overrides: tuple, lang: str, view: str, theme_
                                    overlay=overlay, highlight=highlight, linked=linked, found=found, layout=layout)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(FIGURES)
 def expanded_pass_layout(program: str, overrides: tuple, lang: str, pass_index: int):
     return figures_of_passes.expanded_pass_layout(run(program, overrides, lang), pass_index)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str,
                 fold: bool = True):
     layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
@@ -63,20 +80,20 @@ def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step
                             layout=layout)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
     result = run(program, overrides, lang)
     return frames_from_pass(result.passes[pass_index], lang, result.names)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(FIGURES)
 def animation(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str):
     result = run(program, overrides, lang)
     return animation_figure(result.passes[pass_index], lang=lang, theme=theme_name, names=result.names,
                             layout=pass_layout(result, pass_index)).to_dict()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(FIGURES)
 def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output: str, leaf: str,
              theme_name: str):
     """(figure dict, verdict) or (None, message) for the Jacobian the run recorded for a pass."""
@@ -87,7 +104,7 @@ def jacobian(program: str, overrides: tuple, lang: str, pass_index: int, output:
     return jacobian_figure(view, lang, theme_name).to_dict(), view.verdict(lang)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def descent_demo(loss: str, detached: str, start: tuple, lr: float, steps: int, optimizer: str):
     """(demo, None) or (None, DescentError) for the settings; errors are data so the page can show them."""
     try:
@@ -96,7 +113,7 @@ def descent_demo(loss: str, detached: str, start: tuple, lr: float, steps: int, 
         return None, error
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cached(FIGURES)
 def descent_figures(settings: tuple, lang: str, theme: str):
     built, _ = descent_demo(*settings)
     contour, surface = contour_figure(built, lang).to_dict(), surface_figure(built, lang).to_dict()

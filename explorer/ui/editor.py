@@ -57,7 +57,7 @@ def toggled(overrides: dict[str, bool], name: str, flag: bool, program_flag: boo
 def error_excerpt(source: str, error: ProgramError, context: int = 2) -> str:
     """The lines around the error, numbered, the failing one marked with '>' and a caret under its column."""
     lines = source.split("\n")
-    if not lines or error.line < 1:
+    if not lines or error.line is None or error.line < 1:
         return ""
     line = min(error.line, len(lines))
     first = max(1, line - context)

@@ -9,6 +9,7 @@ before they are drawn and copy back in their `on_change` callbacks.
 
 from __future__ import annotations
 
+import html
 from dataclasses import asdict, replace
 
 import streamlit as st
@@ -120,7 +121,10 @@ def plotly_config(image_format: str = "png", filename: str = "autograd-graph") -
 
 def program_error_box(program: str, error, lang: str) -> None:
     """The error next to the editor: PyTorch's message, a plain hint, and the program with the line marked."""
-    st.error(f"**{t('play.error', lang, line=error.line)}** — {error.message}")
+    # the message is the program's text as much as ours (an assert's message, an exception's argument): shown as
+    # escaped HTML, never as markdown, so it cannot carry links, images or formatting
+    st.html(f'<div class="program-error" role="alert"><strong>{html.escape(error.heading(lang))}</strong> — '
+            f'{html.escape(error.message)}</div>')
     if error.hint:
         st.caption(t(error.hint, lang))
     excerpt = error_excerpt(program, error)

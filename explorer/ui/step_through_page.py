@@ -74,7 +74,10 @@ def render() -> None:
     overrides = session.overrides_key()
     result = cache.run(program, overrides, lang)
     if result.error is not None:
-        st.warning(t("step.program_error", lang, line=result.error.line))
+        if result.error.stopped:
+            st.warning(f"{result.error.heading(lang)}: {result.error.message}", icon=None)
+        else:
+            st.warning(t("step.program_error", lang, line=result.error.line))
     if not result.passes:
         st.info(t("step.no_passes", lang))
         session.publish("step_through")

@@ -24,31 +24,7 @@ import pytest
 
 # Programs that fail on the engine as it is today, with the reason, so that they can be fixed one by one:
 # delete an entry when its program passes (strict xfail then reports the unexpected pass).
-KNOWN_ENGINE_GAPS: dict[str, str] = {
-    # custom autograd.Function
-    "006_function_mark_non_differentiable": "a custom Function's forward may not return a tuple of outputs (TypeError "
-                                            "'forward must return a Tensor, not tuple'); torch.sort is missing",
-    "004_function_non_tensor_argument": "backward returning more gradients than forward had inputs is refused "
-                                        "(PyTorch drops trailing None gradients): 'expected 2, got 3'",
-    "002_custom_exp_function": "torch.autograd.gradcheck is missing",
-    # printed text and warnings
-    "029_nonleaf_grad_warning": "the non-leaf .grad UserWarning lacks the end of PyTorch's text ('If you access the "
-                                "non-leaf Tensor by mistake, ... (Triggered internally at ...TensorBody.h:493.)')",
-    "054_warnings_lessons_meet": "nn.MSELoss(size_average=False) does not warn \"size_average and reduce args will be "
-                                 "deprecated, please use reduction='sum' instead.\"; non-leaf .grad warning text short",
-    "049_optimizer_param_groups": "print(optimizer) lacks the blank line between 'Parameter Group' blocks",
-    "031_type_of_tensors_and_nodes": "type(nn.Linear(...)) prints <class 'torch.nn.modules.Linear'>, PyTorch "
-                                     "<class 'torch.nn.modules.linear.Linear'>",
-    # missing APIs, each met near the end of a program that otherwise matches
-    "009_sequential_classifier_sgd": "torch.bincount is missing",
-    "024_functional_jacobian": "Tensor.trace is missing",
-    "025_functional_hessian": "Tensor.prod is missing",
-    "045_higher_order_gradients": "Tensor.prod is missing",
-    "039_closures_global_nonlocal_sets": "Tensor.data_ptr is missing",
-    "044_gradient_accumulation": "Tensor.split is missing",
-    "051_losses_compared": "torch.nn.functional.one_hot is missing",
-    "053_dataloader_tensor_dataset": "torch.utils.data (TensorDataset, DataLoader) is missing",
-}
+KNOWN_ENGINE_GAPS: dict[str, str] = {}
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 

@@ -233,6 +233,65 @@ def test_forward_graph_python_scalars_are_nodes():
     assert exponents == [2, 2, 2]
 
 
+PLAIN = (type(None), bool, int, float, str, np.ndarray, np.generic)
+
+
+def assert_plain(value, where: str) -> None:
+    """Node data a viewer can send anywhere: numbers, strings, arrays (of numbers) and tuples, lists and dicts of
+    them; never an engine or program object."""
+    if isinstance(value, (tuple, list)) and type(value) in (tuple, list):
+        for i, item in enumerate(value):
+            assert_plain(item, f"{where}[{i}]")
+    elif type(value) is dict:
+        for key, item in value.items():
+            assert isinstance(key, str), f"{where}: key {key!r}"
+            assert_plain(item, f"{where}.{key}")
+    else:
+        assert isinstance(value, PLAIN), f"{where} is a {type(value).__name__}"
+        assert not (isinstance(value, np.ndarray) and value.dtype == object), f"{where} is an object array"
+
+
+def assert_graph_is_plain(g) -> None:
+    for nid, data in g.nodes(data=True):
+        for key, value in data.items():
+            assert_plain(value, f"{nid}.{key}")
+
+
+def test_a_custom_functions_node_data_is_plain_data():
+    class MyReLU(engine.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return x.clamp(min=0) * scale
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * (x > 0) * ctx.scale, None
+
+    x = engine.tensor([-1.0, 2.0], requires_grad=True)
+    y = MyReLU.apply(x, 3.0)
+    for g in (forward_graph(y), backward_graph(y)):
+        assert_graph_is_plain(g)
+        node = next(d for _, d in g.nodes(data=True) if d.get("name") == "MyReLUBackward")
+        assert node["attrs"] == {} and "MyReLU" in node["source"]
+
+
+def test_dtypes_and_missing_inputs_are_exported_as_plain_data():
+    x = engine.ones(2, 3, requires_grad=True)
+    joined = engine.cat([x, x.double().float()]) + engine.stack([x, x]).sum(0).repeat(2, 1)
+    normed = engine.nn.functional.batch_norm(joined, None, None, training=True)  # (no weight, no bias)
+    for g in (forward_graph(normed), backward_graph(normed)):
+        assert_graph_is_plain(g)
+    g = forward_graph(normed)
+    dtypes = sorted((d["name"], d["attrs"]["dtype"]) for _, d in g.nodes(data=True) if "dtype" in d.get("attrs", {}))
+    assert dtypes == [("CatBackward0", "torch.float32"), ("StackBackward0", "torch.float32"),
+                      ("ToCopyBackward0", "torch.float32"), ("ToCopyBackward0", "torch.float64")]
+    missing = [d for _, d in g.nodes(data=True) if d["kind"] == "scalar" and d["label"] == "None"]
+    assert len(missing) == 2 and all(d["value"] is None for d in missing)
+
+
 # ---------------------------------------------------------------- backward trace
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_trace_runs_nodes_in_pytorchs_order(name):

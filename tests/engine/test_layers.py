@@ -1,6 +1,7 @@
 """The engine's modules import only downward, layer by layer, and never in a circle.
 
-    0  dtypes, numerics, grad_mode, printing, random   plain numpy: PyTorch's types, rounding, printing, generator
+    0  dtypes, numerics, grad_mode, printing, random,  plain numpy: PyTorch's types, rounding, printing, generator,
+       return_types                                 the named (values, indices) pairs
     1  tensor, node, apply                              the tensor, the graph node, the one apply
     2  ops                                              the op registry: forwards and derivatives
     3  backward_pass, backward_trace, graph             the one backward loop, its record, graph exports
@@ -20,11 +21,12 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 LAYERS = {
-    "dtypes": 0, "numerics": 0, "grad_mode": 0, "printing": 0, "random": 0,
+    "dtypes": 0, "numerics": 0, "grad_mode": 0, "printing": 0, "random": 0, "return_types": 0,
     "tensor": 1, "node": 1, "apply": 1,
     "ops": 2,
     "backward_pass": 3, "backward_trace": 3, "graph": 3,
-    "functions": 4, "tensor_methods": 4, "creation": 4, "legacy": 4, "cuda": 4, "autograd": 4, "nn": 4, "optim": 4,
+    "functions": 4, "tensor_methods": 4, "creation": 4, "legacy": 4, "cuda": 4, "utils": 4, "autograd": 4, "nn": 4,
+    "optim": 4,
     "": 5,
 }
 

@@ -133,6 +133,14 @@ def test_vector_matrix_products_agree_with_pytorch(torch):
             assert _same_bits(numerics.matmul_in_order(a, b), torch.from_numpy(a).mm(torch.from_numpy(b)).numpy())
 
 
+def test_short_rows_of_matrix_vector_products_agree_with_pytorch(torch):
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        m, k = int(rng.integers(1, 300)), int(rng.integers(1, numerics.MV_IN_ORDER_MAX_K + 1))
+        a, v = rng.standard_normal((m, k)).astype(np.float32), rng.standard_normal(k).astype(np.float32)
+        assert _same_bits(numerics.mv_in_order(a, v), torch.from_numpy(a).mv(torch.from_numpy(v)).numpy()), (m, k)
+
+
 def test_fused_add_agrees_with_pytorch(torch):
     rng = np.random.default_rng(7)
     for dtype in (np.float32, np.float64):

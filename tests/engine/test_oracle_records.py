@@ -56,20 +56,27 @@ def fresh_engine():
     reset_engine_state()
 
 
+ENGINE_DIR = Path(__file__).resolve().parents[2] / "engine"
+
+
 def run_on_engine(code: str) -> tuple[str, dict | None, str]:
-    """Stdout (normalised), error record, and the traceback text for the failure message."""
+    """Stdout (normalised), error record, and the traceback text for the failure message. Numpy's warnings
+    must not come out of the engine (PyTorch computes inf and nan silently)."""
     engine, engine_functional = load_engine()
     namespace = {"torch": engine, "F": engine_functional, "np": np}
     buffer = io.StringIO()
     error = None
     trace = ""
-    with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with contextlib.redirect_stdout(buffer), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             exec(compile(code, "<oracle case>", "exec"), namespace)
         except Exception as exc:  # compared with the recorded error below
             error = {"type": type(exc).__name__, "message": make_records.normalise(str(exc))}
             trace = traceback.format_exc()
+    numpy_warnings = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught
+                      if issubclass(w.category, RuntimeWarning) and Path(w.filename).is_relative_to(ENGINE_DIR)]
+    assert not numpy_warnings, "numpy warned inside the engine:\n" + "\n".join(numpy_warnings)
     return make_records.normalise(buffer.getvalue()), error, trace
 
 
@@ -77,7 +84,8 @@ def test_records_cover_every_group():
     counts: dict[str, int] = {}
     for record in RECORDS:
         counts[record["group"]] = counts.get(record["group"], 0) + 1
-    assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api"}
+    assert set(counts) == {"printing", "ops", "graph", "errors", "seeds", "rng", "joining", "registry", "api",
+                           "tensor_ops", "nn", "optim"}
     assert len(RECORDS) >= 250
     assert counts["errors"] >= 30
     assert len({record["id"] for record in RECORDS}) == len(RECORDS)
@@ -94,12 +102,12 @@ LAST_BIT_ONLY = {
                                 "1-ulp accurate) differ from the correctly rounded values in 0.03-18% of inputs",
 }
 _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
-# Matrix products: the engine sums small ones over k in order (engine.vjp_math.matmul_in_order), which is
-# PyTorch's (MKL's) order for every vector @ matrix and most small matrix products, but not for all: MKL's
+# Matrix products (and bmm, einsum): the engine sums small ones over k in order (engine.numerics.matmul_in_order),
+# which is PyTorch's (MKL's) order for every vector @ matrix and most small matrix products, but not for all: MKL's
 # matrix @ vector kernels block their sums in ways not replayed here, and larger products go to numpy's BLAS,
 # whose kernels depend on the CPU. Records that use products or norms must match exactly, or differ only by
 # those last bits: a float32 rounding step, which a 4-decimal print may show as one unit in its last digit.
-_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm")
+_BLAS_CODE = re.compile(r"@|matmul|\.mm\(|\.mv\(|\.dot\(|linear|norm|bmm|einsum|cosine_similarity|pairwise_distance")
 
 
 def _assert_same_but_last_float32_bit(got: str, want: str, context: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_graph_export import assert_graph_is_plain  # (tests/engine is on the path while pytest runs)
 
 import engine
 from engine.apply import apply
@@ -99,6 +100,9 @@ def _cases() -> dict[str, list[Case]]:
         add("threshold_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"threshold": 0}, True)
         add("leaky_relu_backward", (_normal(rng, a), _away_from_zero(rng, b)), {"negative_slope": 0.1}, True)
         add("log_sigmoid_backward", (_normal(rng, a), _normal(rng, b) * 2), elementwise=True)
+    clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], MATRIX) + rng.uniform(-0.05, 0.05, MATRIX)
+    add("clamp_tensor", (clamp_in, rng.uniform(-0.6, -0.4, VECTOR), rng.uniform(0.4, 0.6, (3, 1))),
+        elementwise=True, label="bounds broadcast")
     for shape in UNARY_SHAPES:
         add("rsub", (_normal(rng, shape),), {"other": 2.5}, True)
         add("rsub", (_normal(rng, shape),), {"other": 2.5, "alpha": 3.0}, True, f"{shape} alpha")
@@ -136,6 +140,9 @@ def _cases() -> dict[str, list[Case]]:
         clamp_in = rng.choice([-1.0, -0.2, 0.1, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)
         add("clamp", (clamp_in,), {"min": -0.5, "max": 0.5}, True)
         add("clamp", (clamp_in,), {"min": -0.5, "max": None}, True, f"{shape} min only")
+        lower, upper = rng.uniform(-0.6, -0.4, shape), rng.uniform(0.4, 0.6, shape)
+        add("clamp_tensor", (clamp_in, lower, upper), elementwise=True)
+        add("clamp_tensor", (clamp_in, upper, lower), elementwise=True, label=f"{shape} min > max")
         add("log_sigmoid", (_normal(rng, shape) * 3,), elementwise=True)
         add("clone", (_normal(rng, shape),))
         add("to_copy", (_normal(rng, shape),), {"dtype": np.dtype(np.float64)})
@@ -195,6 +202,18 @@ def _cases() -> dict[str, list[Case]]:
         label="repeated indices add up")
     add("index_put", (_normal(rng, MATRIX), _normal(rng, (2,))), {"index": (np.array([2, 0]), np.array([1, 3]))})
     add("mm", (_normal(rng, MATRIX), _normal(rng, (4, 2))))
+    for shape in (VECTOR, MATRIX):
+        add("prod", (_positive(rng, shape),))
+    add("prod", (np.array([1.5, 0.0, -2.0, 0.5]),), label="one zero: the others' product")
+    add("prod_dim", (_normal(rng, MATRIX),), {"dim": 1, "keepdim": False}, label="dim=1")
+    add("prod_dim", (np.array([[1.0, 0.0, 2.0], [0.5, -1.0, 3.0]]),), {"dim": 0, "keepdim": True}, label="a zero")
+    add("trace", (_normal(rng, MATRIX),))
+    add("sort", (_distinct(rng, MATRIX),), {"dim": 1, "descending": False, "stable": False}, label="dim=1")
+    add("sort", (_distinct(rng, VECTOR),), {"dim": 0, "descending": True, "stable": False}, label="descending")
+    add("sort_stable", (_distinct(rng, MATRIX),), {"dim": 0, "descending": False, "stable": True})
+    add("split", (_normal(rng, MATRIX),), {"sizes": (2, 1), "dim": 0, "split_size": 2})
+    add("split_with_sizes", (_normal(rng, MATRIX),), {"sizes": (1, 3), "dim": 1})
+    add("unbind", (_normal(rng, MATRIX),), {"dim": 0})
     add("addmm", (_normal(rng, (2,)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="bias over the batch")
     add("addmm", (_normal(rng, (3, 2)), _normal(rng, MATRIX), _normal(rng, (4, 2))), label="a bias per row")
     add("mv", (_normal(rng, MATRIX), _normal(rng, VECTOR)))
@@ -234,6 +253,128 @@ def _cases() -> dict[str, list[Case]]:
     add("nll_loss", (_normal(rng, VECTOR),),
         {"target": np.array(2), "reduction": "mean", "ignore_index": -100, "weight": None, "dtype": "<f8"},
         label="1-d input")
+    # rearranging, triangles and diagonals
+    add("flip", (_normal(rng, MATRIX),), {"dims": (0,)})
+    add("flip", (_normal(rng, (2, 3, 4)),), {"dims": (0, 2)}, label="two dims")
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (1,), "dims": (1,)})
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (2,), "dims": ()}, label="flattened")
+    add("roll", (_normal(rng, MATRIX),), {"shifts": (1, -2), "dims": (0, 1)}, label="two dims")
+    add("repeat", (_normal(rng, MATRIX),), {"repeats": (2, 1)})
+    add("repeat", (_normal(rng, VECTOR),), {"repeats": (2, 1, 3)}, label="new leading dims")
+    add("repeat", (_normal(rng, MATRIX),), {"repeats": (1, 1)}, label="once")
+    for name in ("tril", "triu"):
+        add(name, (_normal(rng, MATRIX),), {"diagonal": 0})
+        add(name, (_normal(rng, (2, 3, 3)),), {"diagonal": -1}, label="a batch, below")
+    for op in ("diagonal", "diagonal_copy"):
+        add(op, (_normal(rng, MATRIX),), {"offset": 0, "dim1": 0, "dim2": 1})
+        add(op, (_normal(rng, MATRIX),), {"offset": 1, "dim1": 0, "dim2": 1}, label="offset 1")
+    add("diagonal", (_normal(rng, (2, 3, 4)),), {"offset": -1, "dim1": 2, "dim2": 1}, label="3-d, offset -1")
+    add("diagonal_backward", (_normal(rng, (3,)),), {"input_sizes": MATRIX, "offset": 0, "dim1": 0, "dim2": 1})
+    add("diagonal_backward", (_normal(rng, (2,)),), {"input_sizes": MATRIX, "offset": 2, "dim1": 0, "dim2": 1},
+        label="offset 2")
+    add("diag_embed", (_normal(rng, VECTOR),), {"offset": 0, "dim1": 0, "dim2": 1})
+    add("diag_embed", (_normal(rng, MATRIX),), {"offset": -1, "dim1": 1, "dim2": 2}, label="a batch, offset -1")
+    # gathering and scattering
+    index = np.array([[0, 0, 3], [2, 1, 1]])
+    add("gather", (_normal(rng, MATRIX),), {"dim": 1, "index": index}, label="repeated indices")
+    add("gather", (_normal(rng, MATRIX),), {"dim": 0, "index": np.array([[2, 0, 1, 1]])}, label="dim 0")
+    add("scatter_add", (_normal(rng, MATRIX), _normal(rng, (2, 3))), {"dim": 1, "index": index})
+    distinct = np.array([[0, 3, 1], [2, 1, 0]])
+    add("scatter", (_normal(rng, MATRIX), _normal(rng, (2, 3))), {"dim": 1, "index": distinct})
+    add("scatter_value", (_normal(rng, MATRIX),), {"dim": 1, "index": distinct, "value": 1.5})
+    add("index_select", (_normal(rng, MATRIX),), {"dim": 0, "index": np.array([2, 0, 2])}, label="repeated")
+    add("index_select", (_normal(rng, MATRIX),), {"dim": 1, "index": np.array([3])}, label="dim 1")
+    add("index_add", (_normal(rng, MATRIX), _normal(rng, (2, 4))), {"dim": 0, "index": np.array([1, 1])},
+        label="repeated")
+    add("reshape_alias", (_normal(rng, MATRIX),), {"size": (4, 3)})
+    mask = rng.random(MATRIX) > 0.5
+    add("masked_select", (_normal(rng, MATRIX),), {"mask": mask})
+    add("masked_select", (_normal(rng, VECTOR),), {"mask": mask}, label="broadcast input")
+    add("masked_scatter", (_normal(rng, MATRIX), _normal(rng, (13,))), {"mask": mask}, label="a longer source")
+    add("masked_fill_tensor", (_normal(rng, MATRIX), _normal(rng, SCALAR)), {"mask": mask}, True)
+    add("masked_fill_tensor", (_normal(rng, VECTOR), _normal(rng, SCALAR)), {"mask": mask[0]}, True, "vector")
+    # one-sided clamps, lerp, addcmul, addcdiv, atan2, erf
+    for shape in UNARY_SHAPES:
+        clamp_in = rng.choice([-1.0, -0.2, 0.3, 1.2], shape) + rng.uniform(-0.05, 0.05, shape)
+        add("clamp_min", (clamp_in,), {"min": 0.0}, True)
+        add("clamp_max", (clamp_in,), {"max": 0.0}, True)
+        add("erf", (_normal(rng, shape),), elementwise=True)
+    for a, b in PAIR_SHAPES:
+        add("lerp", (_normal(rng, a), _normal(rng, b)), {"weight": 0.3}, True)
+        add("lerp", (_normal(rng, a), _normal(rng, b)), {"weight": 0.8}, True, f"{a}x{b} weight 0.8")
+        add("lerp_tensor", (_normal(rng, a), _normal(rng, b), rng.uniform(0, 1, b)), elementwise=True)
+        add("addcmul", (_normal(rng, a), _normal(rng, b), _normal(rng, a)), {"value": 0.5}, True)
+        add("addcdiv", (_normal(rng, a), _normal(rng, b), _away_from_zero(rng, a)), {"value": -2.0}, True)
+        add("atan2", (_normal(rng, a), _away_from_zero(rng, b)), elementwise=True)
+    add("addcmul", (_normal(rng, MATRIX), _normal(rng, MATRIX), _normal(rng, VECTOR)), elementwise=True,
+        label="value 1")
+    # running totals, logsumexp, topk, bmm
+    for dim in (0, 1):
+        add("cumsum", (_normal(rng, MATRIX),), {"dim": dim}, label=f"dim={dim}")
+        add("cumprod", (_away_from_zero(rng, MATRIX),), {"dim": dim}, label=f"dim={dim}")
+    add("cumsum", (_normal(rng, SCALAR),), {"dim": 0}, label="0-d")
+    add("cumprod", (np.array([[1.5, 0.0, -2.0, 0.7], [0.0, 1.2, 0.0, -0.5], [0.8, 1.1, -0.9, 1.3]]),), {"dim": 1},
+        label="zeros")
+    for dims, keepdim in (((1,), False), ((0,), True), ((0, 1), False)):
+        add("logsumexp", (_normal(rng, MATRIX),), {"dim": dims, "keepdim": keepdim}, label=f"dim={dims} {keepdim}")
+    add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 1, "largest": True, "sorted": True})
+    add("topk", (_distinct(rng, MATRIX),), {"k": 2, "dim": 0, "largest": False, "sorted": True}, label="smallest")
+    add("bmm", (_normal(rng, (2, 3, 4)), _normal(rng, (2, 4, 2))))
+    # the activations of torch.nn.functional and their backward ops
+    for shape in UNARY_SHAPES:
+        add("softplus", (_normal(rng, shape) * 2,), {"beta": 1.0, "threshold": 20.0}, True)
+        add("softplus", (_away_from_zero(rng, shape),), {"beta": 2.0, "threshold": 1.0}, True, f"{shape} beta 2")
+        add("elu", (_away_from_zero(rng, shape),), {"alpha": 1.0, "scale": 1.0, "input_scale": 1.0}, True)
+        add("elu", (_away_from_zero(rng, shape),), {"alpha": 1.67, "scale": 1.05, "input_scale": 1.0}, True,
+            f"{shape} selu")
+        add("gelu", (_normal(rng, shape),), {"approximate": "none"}, True)
+        add("gelu", (_normal(rng, shape),), {"approximate": "tanh"}, True, f"{shape} tanh")
+        add("silu", (_normal(rng, shape),), elementwise=True)
+        add("hardtanh", (rng.choice([-1.5, -0.5, 0.3, 1.4], shape) + rng.uniform(-0.05, 0.05, shape),),
+            {"min_val": -1.0, "max_val": 1.0}, True)
+        add("add_scalar", (_normal(rng, shape),), {"other": 1e-6}, True)
+    for a, b in PAIR_SHAPES:
+        add("softplus_backward", (_normal(rng, a), _normal(rng, b)), {"beta": 1.0, "threshold": 20.0}, True)
+        add("elu_backward", (_normal(rng, a), _away_from_zero(rng, b)),
+            {"alpha": 1.0, "scale": 1.0, "input_scale": 1.0, "is_result": False}, True)
+        add("gelu_backward", (_normal(rng, a), _normal(rng, b)), {"approximate": "none"}, True)
+        add("gelu_backward", (_normal(rng, a), _normal(rng, b)), {"approximate": "tanh"}, True, f"{a}x{b} tanh")
+        add("hardtanh_backward", (_normal(rng, a), rng.choice([-1.5, 0.3], b) + rng.uniform(-0.05, 0.05, b)),
+            {"min_val": -1.0, "max_val": 1.0}, True)
+        add("xlogy", (_normal(rng, a), _positive(rng, b)), elementwise=True)
+    # smooth L1 and Huber losses and their backward ops
+    for reduction in ("mean", "sum", "none"):
+        for shape in (VECTOR, MATRIX):
+            x, y = _normal(rng, shape) * 2, _normal(rng, shape) * 2
+            add("smooth_l1_loss", (x, y), {"reduction": reduction, "beta": 1.0}, label=f"{shape} {reduction}")
+            add("huber_loss", (x, y), {"reduction": reduction, "delta": 0.7}, label=f"{shape} {reduction}")
+            upstream = _normal(rng, shape if reduction == "none" else SCALAR)
+            add("smooth_l1_loss_backward", (upstream, x, y), {"reduction": reduction, "beta": 0.5},
+                label=f"{shape} {reduction}")
+            add("huber_loss_backward", (upstream, x, y), {"reduction": reduction, "delta": 1.0},
+                label=f"{shape} {reduction}")
+    # distances, batch norm, embedding
+    add("norm_scalar", (_normal(rng, MATRIX),), {"ord": 2, "dim": (1,), "keepdim": False}, label="dim=1")
+    add("norm_scalar", (_distinct(rng, MATRIX) + 0.05,), {"ord": 1, "dim": (1,), "keepdim": True}, label="p=1")
+    no_stats = {"running_mean": None, "running_var": None, "training": True, "momentum": 0.1, "eps": 1e-5}
+    add("native_batch_norm", (_normal(rng, (4, 3)), _normal(rng, (3,)), _normal(rng, (3,))), no_stats,
+        label="(N, C) training")
+    add("native_batch_norm", (_normal(rng, (3, 2, 4)), _normal(rng, (2,)), _normal(rng, (2,))), no_stats,
+        label="(N, C, L) training")
+    add("native_batch_norm", (_normal(rng, (4, 3)), _normal(rng, (3,)), _normal(rng, (3,))),
+        {"running_mean": _normal(rng, (3,)), "running_var": _positive(rng, (3,)), "training": False,
+         "momentum": 0.1, "eps": 1e-5}, label="evaluation")
+    index = np.array([[0, 2], [4, 2]])
+    add("embedding", (_normal(rng, (5, 3)),), {"indices": index, "padding_idx": -1, "scale_grad_by_freq": False,
+                                               "sparse": False})
+    # (the padding row and scale_grad_by_freq change the gradient on purpose: no central difference checks them)
+    add("embedding", (_normal(rng, (5, 3)),), {"indices": index, "padding_idx": 3, "scale_grad_by_freq": False,
+                                               "sparse": False}, label="an unused padding index")
+    add("embedding_dense_backward", (_normal(rng, (2, 2, 3)),),
+        {"indices": index, "num_weights": 5, "padding_idx": -1, "scale_grad_by_freq": False})
+    add("embedding_dense_backward", (_normal(rng, (2, 2, 3)),),
+        {"indices": index, "num_weights": 5, "padding_idx": 3, "scale_grad_by_freq": False},
+        label="an unused padding index")
     return cases
 
 
@@ -332,6 +473,15 @@ def test_second_derivatives_through_create_graph(case):
         analytic = 0.0
     numeric = float(_directional_derivative(lambda xs: float(first_order(xs)[1]._data), arrays, directions))
     assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=str)
+def test_exported_graphs_hold_plain_data(case):
+    """What a viewer reads of the op's node (its arguments, saved values, formulas) is plain data."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in case.inputs]
+    _, out = _forward(case, arrays, requires_grad=True)
+    assert_graph_is_plain(engine.graph.forward_graph(out))
+    assert_graph_is_plain(engine.graph.backward_graph(out))
 
 
 def test_every_registry_op_has_cases():

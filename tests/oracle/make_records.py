@@ -2171,6 +2171,7 @@ REGISTRY_CASES = {
     "leaky_relu": ("F.leaky_relu(x, 0.2)", ()), "leaky_relu_backward": ("grad(F.leaky_relu(x, 0.2), x)", ()),
     "addmm": ("torch.addmm(v, y.t(), x)", ()),
     "threshold_backward": ("grad(x.relu(), x)", ()), "clamp": ("x.clamp(-1, 1)", ()),
+    "clamp_tensor": ("x.clamp(min=y, max=y + 1)", ()),
     "log_sigmoid": ("F.logsigmoid(x)", ()), "clone": ("x.clone()", ()), "to_copy": ("x.double()", ()),
     "copy_": ("grad(x * x, x, first=True)", ()), "maximum": ("torch.maximum(x, y)", ()),
     "minimum": ("torch.minimum(x, y)", ()), "where": ("torch.where(x > 0, x, y)", ()),
@@ -2184,11 +2185,39 @@ REGISTRY_CASES = {
     "transpose": ("x.transpose(0, 1)", ()), "permute": ("x.permute(1, 0)", ()), "select": ("x[0]", ()),
     "slice": ("x[:, 1:]", ()), "index": ("x[[0, 1, 1]]", ()), "copy_slices": ("setitem(x * 1, v)", ()),
     "index_put": ("grad(x[[0, 1, 1]] * y[[0, 1, 1]], x)", ()), "mm": ("x @ y.t()", ()), "mv": ("x @ v", ()),
-    "dot": ("v @ v", ()),
+    "dot": ("v @ v", ()), "prod": ("x.prod()", ()), "prod_dim": ("x.prod(1)", ()), "trace": ("x.trace()", ()),
+    "sort": ("x.sort(1).values", ()), "sort_stable": ("x.sort(dim=1, stable=True).values", ()),
+    "split": ("x.split(1)[0]", ()), "split_with_sizes": ("x.split([1, 2], 1)[0]", ()), "unbind": ("x.unbind(0)[0]", ()),
     "binary_cross_entropy_with_logits": ("F.binary_cross_entropy_with_logits(x, p)", ()),
     "binary_cross_entropy": ("F.binary_cross_entropy(p, p.detach())", ()), "mse_loss": ("F.mse_loss(x, y)", ()),
     "softmax": ("F.softmax(x, 1)", ()), "log_softmax": ("F.log_softmax(x, 1)", ()),
     "nll_loss": ("F.nll_loss(x, torch.tensor([0, 2]))", ()),
+    "flip": ("x.flip(0)", ()), "roll": ("x.roll(1, 1)", ()), "repeat": ("x.repeat(2, 1)", ()), "tril": ("x.tril()", ()),
+    "triu": ("x.triu()", ()), "diagonal": ("x.diagonal()", ()), "diagonal_copy": ("torch.diag(x)", ()),
+    "diagonal_backward": ("grad(x.diagonal() ** 2, x)", ()), "diag_embed": ("torch.diag(v)", ()),
+    "gather": ("x.gather(1, torch.tensor([[0, 0], [1, 2]]))", ()),
+    "scatter_add": ("grad(x.gather(1, torch.tensor([[0, 0], [1, 2]])) ** 2, x)", ()),
+    "scatter": ("x.scatter(1, torch.tensor([[0], [2]]), y)", ()),
+    "scatter_value": ("x.scatter(1, torch.tensor([[0], [2]]), 1.5)", ()),
+    "index_select": ("x.index_select(0, torch.tensor([1, 1]))", ()),
+    "index_add": ("grad(x.index_select(0, torch.tensor([1, 1])) ** 2, x)", ()),
+    "reshape_alias": ("x.t()[0].reshape(2)", ()), "masked_select": ("x.masked_select(x > 0)", ()),
+    "masked_scatter": ("x.masked_scatter(x > 0, y)", ()), "masked_fill_tensor": ("x.masked_fill(x > 0, v.sum())", ()),
+    "clamp_min": ("x.clamp_min(0.)", ()), "clamp_max": ("x.clamp_max(0.)", ()), "lerp": ("torch.lerp(x, y, 0.3)", ()),
+    "lerp_tensor": ("torch.lerp(x, y, p)", ()), "addcmul": ("torch.addcmul(x, y, p)", ()),
+    "addcdiv": ("torch.addcdiv(x, y, p)", ()), "atan2": ("torch.atan2(x, y)", ()), "erf": ("x.erf()", ()),
+    "cumsum": ("x.cumsum(1)", ()), "cumprod": ("x.cumprod(1)", ()), "logsumexp": ("x.logsumexp(1)", ()),
+    "topk": ("x.topk(2).values", ()), "bmm": ("torch.bmm(x.unsqueeze(0), y.t().unsqueeze(0))", ()),
+    "softplus": ("F.softplus(x)", ()), "softplus_backward": ("grad(F.softplus(x), x)", ()), "elu": ("F.elu(x)", ()),
+    "elu_backward": ("grad(F.elu(x), x)", ()), "gelu": ("F.gelu(x)", ()), "gelu_backward": ("grad(F.gelu(x), x)", ()),
+    "silu": ("F.silu(x)", ()), "hardtanh": ("F.hardtanh(x)", ()), "hardtanh_backward": ("grad(F.hardtanh(x), x)", ()),
+    "xlogy": ("torch.xlogy(x, p)", ()), "add_scalar": ("F.pairwise_distance(x, y)", (0,)),
+    "norm_scalar": ("F.pairwise_distance(x, y)", ()), "smooth_l1_loss": ("F.smooth_l1_loss(x, y)", ()),
+    "smooth_l1_loss_backward": ("grad(F.smooth_l1_loss(x, y), x)", ()), "huber_loss": ("F.huber_loss(x, y)", ()),
+    "huber_loss_backward": ("grad(F.huber_loss(x, y), x)", ()),
+    "native_batch_norm": ("F.batch_norm(x, None, None, training=True)", ()),
+    "embedding": ("F.embedding(torch.tensor([1, 0]), x)", ()),
+    "embedding_dense_backward": ("grad(F.embedding(torch.tensor([1, 0]), x) ** 2, x)", ()),
 }
 REGISTRY_PREAMBLE = '''x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
 y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
@@ -2302,9 +2331,743 @@ API_CASES = {
         print(AF.hvp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
         print(AF.vhp(lambda v: (v ** 3).sum(), x, torch.ones(3)))
         """,
+    "return_types": """
+        x = torch.tensor([[3., 1., 2.], [0., 5., 4.]], requires_grad=True)
+        for pair in (x.max(0), x.min(1), x.sort(0), x.topk(2), torch.max(x, 1, keepdim=True), x.sort(descending=True)):
+            print(type(pair), type(pair).__name__, type(pair).__module__, isinstance(pair, tuple), len(pair))
+        values, indices = x.max(1)
+        print(values, indices, x.max(1).values is not None, x.min(0).indices)
+        print(x.max(0))
+        print(str(x.sort(0)) == repr(x.sort(0)), torch.return_types.max, torch.return_types.topk)
+        print(isinstance(x.max(0), torch.return_types.max), isinstance(x.max(0), torch.return_types.min))
+        """,
+    "grad_mode_classes": """
+        for manager in (torch.no_grad, torch.enable_grad, torch.set_grad_enabled, torch.inference_mode):
+            print(manager, manager.__module__, manager.__name__, manager.__mro__[1:])
+        print(torch.autograd.no_grad is torch.no_grad, torch.autograd.grad_mode.no_grad is torch.no_grad,
+              torch.autograd.inference_mode is torch.inference_mode, torch.autograd.grad_mode.set_grad_enabled)
+        print(type(torch.no_grad()), type(torch.inference_mode()), isinstance(torch.inference_mode(), torch.no_grad))
+        print(torch.set_grad_enabled(False), torch.is_grad_enabled(), repr(torch.set_grad_enabled(True)))
+        print(str(torch.set_grad_enabled(True).clone()), torch.no_grad.__doc__.splitlines()[0])
+
+        @torch.no_grad
+        def bare():
+            return torch.is_grad_enabled()
+
+        @torch.inference_mode
+        def bare_inference():
+            return torch.is_grad_enabled()
+
+        @torch.no_grad()
+        def called():
+            return torch.enable_grad(lambda: torch.is_grad_enabled())()
+
+        print(bare(), bare_inference(), called(), bare.__name__, torch.is_grad_enabled())
+        with torch.no_grad():
+            with torch.inference_mode(False):
+                print(torch.is_grad_enabled())
+            print(torch.is_grad_enabled())
+        """,
+    "set_grad_enabled_of_an_int": "torch.set_grad_enabled(1)\n",
+    "set_grad_enabled_of_a_numpy_bool": "torch.set_grad_enabled(np.bool_(True))\n",
+    "once_differentiable": """
+        once_differentiable = torch.autograd.function.once_differentiable
+
+        class Cube(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x ** 3
+
+            @staticmethod
+            @once_differentiable
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                print("backward records a graph:", torch.is_grad_enabled(), grad.requires_grad)
+                return 3 * x ** 2 * grad
+
+        x = torch.tensor([1., 2., 3.], requires_grad=True)
+        print(once_differentiable, Cube.backward.__name__, Cube.backward.__wrapped__.__name__)
+        Cube.apply(x).sum().backward()
+        print(x.grad)
+        g, = torch.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+        print(g, g.requires_grad)  # (the incoming gradient needs no grad: no Error node)
+        g, = torch.autograd.grad((Cube.apply(x) * x).sum(), x, create_graph=True)
+        print(g, g.grad_fn.name(), [f.name() for f, _ in g.grad_fn.next_functions])
+        error = g.grad_fn.next_functions[1][0]
+        print(type(error), error, error.next_functions[0][0].name(), error.next_functions[0][0].variable)
+        print(torch.autograd.grad(g.sum(), x))  # (the Error node leads to no input: it is not run)
+        g.sum().backward()
+        """,
+    "once_differentiable_through_backward": """
+        once_differentiable = torch.autograd.function.once_differentiable
+
+        class Cube(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x ** 3
+
+            @staticmethod
+            @once_differentiable
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                print("backward records a graph:", torch.is_grad_enabled(), grad.requires_grad)
+                return 3 * x ** 2 * grad
+
+        x = torch.tensor([1., 2., 3.], requires_grad=True)
+        (Cube.apply(x) * x).sum().backward(create_graph=True)
+        print(x.grad, x.grad.grad_fn.next_functions[0][0])
+        x.grad.sum().backward()
+        """,
+    "once_differentiable_several_outputs": """
+        class Scale(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w, k):
+                ctx.save_for_backward(x, w)
+                return x * w * k
+
+            @staticmethod
+            @torch.autograd.function.once_differentiable
+            def backward(ctx, grad):
+                x, w = ctx.saved_tensors
+                return grad * w, grad * x, None
+
+        x = torch.tensor([1., 2.], requires_grad=True)
+        w = torch.tensor([3., 4.], requires_grad=True)
+        y = Scale.apply(x, w, 2.0)
+        gx, gw = torch.autograd.grad((y * y).sum(), (x, w), create_graph=True)
+        print(gx, gw, gx.grad_fn is gw.grad_fn, gx.grad_fn.name(), len(gx.grad_fn.next_functions))
+        (gx + gw).sum().backward()
+        """,
 }
 for _name, _code in API_CASES.items():
     case("api", _name, _code)
+
+# --------------------------------------------------------------------------------------------------
+# tensor_ops: the tensor functions lessons reach for after the basics (values, gradients, grad_fn names, errors)
+# --------------------------------------------------------------------------------------------------
+
+def with_x(code: str) -> str:
+    """The snippet after a first line that makes the 2x3 leaf x the tensor_ops cases share."""
+    return ("x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)\n"
+            + textwrap.dedent(code).strip("\n") + "\n")
+
+
+TENSOR_OPS_CASES = {
+    "flip": with_x("y = x.flip(0) * torch.tensor([1., 2., 3.])\nprint(y, x.flip(0, 1), torch.flip(x, [1]))\n"
+                           "y.sum().backward()\nprint(x.grad, torch.fliplr(x), torch.flipud(x))\n"),
+    "roll": with_x("""
+        for y in (x.roll(1), x.roll(1, 1), x.roll((1, 2), (0, 1)), torch.roll(x, -1, 0)):
+            print(y)
+            (y * torch.arange(6.).reshape(2, 3)).sum().backward()
+            print(x.grad)
+            x.grad = None
+        """),
+    "repeat_and_tile": with_x("""
+        for r in [(2, 1), (2, 1, 2), (1, 1), (3, 2)]:
+            y = x.repeat(*r)
+            print(y.shape, y.grad_fn)
+            (y * torch.arange(float(y.numel())).reshape(y.shape)).sum().backward()
+            print(x.grad)
+            x.grad = None
+        print(x.repeat([2, 1]), torch.tile(x, (2,)), x.tile(2, 1, 1).shape)
+        """),
+    "triangles_and_diagonals": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75], [3., 4., 5.]], requires_grad=True)
+        for y in (x.tril(), x.triu(1), torch.tril(x, -1), x.diagonal(), torch.diag(x), torch.diag(x, 1), x.diagonal(-1),
+                  torch.diag_embed(x[0])):
+            print(y)
+            (y * 2).sum().backward()
+            print(x.grad)
+            x.grad = None
+        v = torch.tensor([1., 2.], requires_grad=True)
+        d = torch.diag(v, -1)
+        print(d)
+        d.sum().backward()
+        print(v.grad, torch.diagonal(torch.ones(2, 3, 4), 0, 1, 2), torch.tensor([[1, 2], [3, 4]]).diag())
+        """,
+    "gather_and_index_select": with_x("""
+        g = x.gather(1, torch.tensor([[0, 0], [2, 1]]))
+        print(g)
+        (g * torch.tensor([[1., 2.], [3., 4.]])).sum().backward()
+        print(x.grad)
+        print(torch.gather(x, 0, torch.tensor([[1, 0, 1]])), x.index_select(0, torch.tensor([1, 1, 0])))
+        y = torch.index_select(x, 1, torch.tensor([2, 0, 2]))
+        y.backward(torch.ones_like(y))
+        print(x.grad, x.index_select(1, torch.tensor(0)))
+        """),
+    "scatter_and_index_add": with_x("""
+        idx = torch.tensor([[0, 2], [1, 0]])
+        s = torch.zeros(2, 3).scatter_add(1, idx, x[:, :2])
+        print(s, x.scatter(1, idx, 9.), torch.zeros(2, 3).scatter(1, idx, x[:, 1:]))
+        s.sum().backward()
+        print(x.grad)
+        a = torch.zeros(3, 3).index_add(0, torch.tensor([2, 0]), x)
+        print(a, torch.ones(2, 3).index_add(0, torch.tensor([0]), torch.ones(1, 3), alpha=2))
+        """),
+    "masks": with_x("""
+        m = x > 0
+        y = x.masked_fill(m, 0.)
+        print(y, x.masked_fill(~m, float('-inf')).softmax(1))
+        y.sum().backward()
+        print(x.grad)
+        print(x.masked_select(m), torch.masked_select(x, torch.tensor([True, False, True])))
+        v = torch.tensor(2., requires_grad=True)
+        z = x.masked_fill(m, v)
+        print(z)
+        z.sum().backward()
+        print(v.grad, torch.masked_scatter(x, m, torch.arange(6.)), torch.tensor([1, 2]).masked_fill(
+            torch.tensor([True, False]), 2.5))
+        """),
+    "cumsum_and_cumprod": with_x("""
+        print(torch.cumsum(x, 1), x.cumsum(0), x.cumprod(1), torch.cumprod(x, dim=0))
+        (x.cumsum(1) * torch.tensor([1., 2., 3.])).sum().backward()
+        print(x.grad)
+        x.grad = None
+        (x.cumprod(1) * torch.tensor([1., 2., 3.])).sum().backward()
+        print(x.grad)
+        z = torch.tensor([2., 0., 3., 0., 5.], requires_grad=True)
+        z.cumprod(0).sum().backward()
+        print(z.grad)
+        print(torch.cumsum(torch.tensor([1, 2, 3]), 0), torch.cumsum(torch.tensor([1, 2]), 0, dtype=torch.float32))
+        print(x.cumsum(dim=1, dtype=torch.float64), torch.cumsum(torch.tensor([True, True]), 0))
+        torch.set_printoptions(precision=10)
+        print(torch.linspace(0.1, 1.7, 9).cumsum(0), torch.linspace(0.9, 1.2, 9).cumprod(0))
+        """),
+    "logsumexp": with_x("""
+        l = x.logsumexp(1)
+        print(l, torch.logsumexp(x, 0, keepdim=True), torch.logsumexp(x, (0, 1)))
+        l.sum().backward()
+        print(x.grad)
+        print(torch.logsumexp(torch.tensor([1000., 1000.]), 0), torch.logsumexp(torch.tensor([-float('inf')] * 2), 0))
+        print(torch.logsumexp(torch.tensor([1, 2, 3]), 0))
+        """),
+    "topk": """
+        x = torch.tensor([[0.5, -1.5, 2.0, 0.7], [1.0, 0.25, -0.75, 1.0]], requires_grad=True)
+        t = x.topk(2)
+        print(t)
+        print(t.values, t.indices)
+        (t.values * torch.tensor([1., 2.])).sum().backward()
+        print(x.grad)
+        print(x.topk(1, dim=0), torch.topk(x, 3, largest=False))
+        print(torch.topk(torch.tensor([1., 3., 3., 2., 3.]), 2), torch.tensor([1., 1., 1., 1.]).topk(2))
+        print(torch.tensor([1., float('nan'), 3.]).topk(2), torch.tensor([2., 7., 7., 1.]).topk(3, sorted=False))
+        print(torch.arange(200.).remainder(7).topk(3), type(t).__name__)
+        """,
+    "all_any_nonzero": with_x("""
+        print(torch.all(x > 0), torch.any(x > 1), (x > -2).all(1), x.any(0), torch.all(x > 0, dim=1, keepdim=True))
+        print(torch.nonzero(x > 0), (x > 0).nonzero(as_tuple=True), torch.argwhere(x < 0))
+        print(torch.all(torch.tensor([1, 2]), dim=0), torch.nonzero(torch.tensor(3.)), x.all())
+        """),
+    "atan2_and_erf": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        a = torch.atan2(x, y)
+        print(a, x.arctan2(y))
+        a.sum().backward()
+        print(x.grad, y.grad)
+        e = x.erf()
+        print(e, torch.erf(torch.tensor([1, 2])))
+        x.grad = None
+        e.sum().backward()
+        print(x.grad)
+        z = torch.tensor([0., 1e-30], requires_grad=True)
+        torch.atan2(z, torch.zeros(2)).sum().backward()
+        print(z.grad)
+        """,
+    "clamp_min_and_max": with_x("""
+        for y in (x.clamp_min(0.), torch.clamp_max(x, 0.5), x.clamp_min(0.25),
+                  torch.clamp_min(torch.tensor([1, 2]), 0.5), torch.clamp_min(torch.tensor([1, 2]), 2)):
+            print(y)
+            if y.requires_grad:
+                y.sum().backward()
+                print(x.grad)
+                x.grad = None
+        """),
+    "clamp_promotes_to_its_bounds_type": """
+        i = torch.tensor([1, 2, 3])
+        b = torch.tensor([True, False])
+        for y in (torch.clamp(i, min=0.5), i.clamp(max=1.5), i.clamp(0.5, 2.5), i.clamp(0, 2), i.clip(1, 2.5),
+                  torch.clamp(torch.tensor([1, 2], dtype=torch.int32), min=0.5), b.clamp(min=0), b.clamp(0.5),
+                  torch.tensor([1, 2], dtype=torch.uint8).clamp(min=-1),
+                  i.clamp(min=float('nan')), torch.clamp(i, min=torch.tensor(2.5)), i.clamp(min=torch.tensor(2)),
+                  torch.tensor([1., 2.]).clamp(min=torch.tensor(1.5, dtype=torch.float64)),
+                  torch.tensor([1., 2.]).clamp(min=torch.tensor([1.5, 0.], dtype=torch.float64))):
+            print(y, y.dtype)
+        for kw in ({"min": True}, {"max": True}, {"min": True, "max": True}):
+            try:
+                b.clamp(**kw)
+            except NotImplementedError as e:
+                print(e)
+        for f in (lambda: i.clamp_(min=0.5), lambda: i.clamp_min_(0.5), lambda: i.clamp_(max=torch.tensor(0.5)),
+                  lambda: torch.tensor([1, 2], dtype=torch.int32).clip_(0.5)):
+            try:
+                f()
+            except RuntimeError as e:
+                print(e)
+        """,
+    "clamp_with_tensor_bounds": """
+        x = torch.tensor([[-1.5, 0.2, 0.9], [2.0, -0.1, 0.5]], requires_grad=True)
+        low = torch.tensor([-0.5, 0.2, 1.0], requires_grad=True)
+        high = torch.tensor([[1.0], [0.4]], requires_grad=True)
+        for y in (x.clamp(min=low), torch.clamp(x, max=high), x.clamp(low, high), x.clamp(high, low),
+                  x.clamp(min=torch.tensor(0.)), x.clamp(min=torch.tensor(0.), max=0.5)):
+            print(y, [None if f is None else f.name() for f, _ in y.grad_fn.next_functions])
+            (y * torch.tensor([1., 2., 3.])).sum().backward()
+            print(x.grad, low.grad, high.grad)
+            x.grad = low.grad = high.grad = None
+        g, = torch.autograd.grad(x.clamp(low, high).sum(), x, create_graph=True)
+        print(g.grad_fn)
+        x.clamp(min=torch.tensor([1., 2.]))
+        """,
+    "lerp": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        w = torch.tensor([0.1, 0.6, 0.9], requires_grad=True)
+        for z in (torch.lerp(x, y, 0.3), torch.lerp(x, y, 0.7), x.lerp(y, w), torch.lerp(x, y, 1)):
+            print(z)
+            (z * torch.tensor([1., 2., 3.])).sum().backward()
+            print(x.grad, y.grad, w.grad)
+            x.grad = y.grad = w.grad = None
+        torch.set_printoptions(precision=10)
+        print(torch.lerp(torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), 0.3))
+        print(torch.lerp(torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), torch.linspace(0, 1, 20)))
+        """,
+    "addcmul_and_addcdiv": """
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        v = torch.tensor([0.3, -0.7, 1.1], requires_grad=True)
+        for z in (torch.addcmul(x, y, v), torch.addcmul(x, y, v, value=0.1), x.addcdiv(y, v),
+                  torch.addcdiv(x, y, v, value=-0.3)):
+            print(z)
+            z.sum().backward()
+            print(x.grad, y.grad, v.grad)
+            x.grad = y.grad = v.grad = None
+        torch.set_printoptions(precision=10)
+        a, b, c = torch.linspace(-1, 1, 20), torch.linspace(3, 0.5, 20), torch.linspace(0.2, 1.3, 20)
+        print(torch.addcmul(a, b, c, value=0.3), torch.addcdiv(a, b, c, value=0.7))
+        """,
+    "bmm": """
+        torch.set_printoptions(precision=8)
+        B = torch.randn(2, 3, 4, requires_grad=True)
+        C = torch.randn(2, 4, 5, requires_grad=True)
+        z = torch.bmm(B, C)
+        print(z)
+        z.sum().backward()
+        print(B.grad, C.grad)
+        """,
+    "batched_matmul_graphs": """
+        def show(t):
+            out = []
+            def walk(n, depth):
+                if n is not None:
+                    out.append("  " * depth + type(n).__name__)
+                    for m, _ in n.next_functions:
+                        walk(m, depth + 1)
+            walk(t.grad_fn, 0)
+            print("\\n".join(out))
+        for a, b, ga, gb in [((2, 3, 4), (2, 4, 5), 1, 1), ((2, 3, 4), (1, 4, 5), 1, 1), ((1, 3, 4), (2, 4, 5), 1, 1),
+                             ((4,), (2, 4, 5), 1, 1), ((3, 4), (2, 4, 5), 1, 1), ((2, 3, 4), (4,), 1, 1),
+                             ((2, 2, 3, 4), (2, 4, 5), 1, 1), ((2, 1, 3, 4), (3, 4, 5), 1, 1),
+                             ((5, 2, 3, 4), (4, 5), 1, 1),
+                             ((3, 4), (2, 4, 5), 1, 0), ((3, 4), (2, 4, 5), 0, 1), ((4,), (2, 4, 5), 0, 1),
+                             ((2, 3, 4), (4, 5), 0, 1), ((2, 3, 4), (4,), 0, 1), ((1, 3, 4), (2, 4, 5), 0, 1)]:
+            x, y = torch.randn(*a, requires_grad=bool(ga)), torch.randn(*b, requires_grad=bool(gb))
+            z = x @ y
+            print(a, b, z.shape)
+            show(z)
+            print(z)
+        """,
+    "reshape_and_contiguous": """
+        x = torch.randn(2, 3, 4)
+        print(x.contiguous() is x, x.transpose(1, 2).contiguous().is_contiguous())
+        y = torch.randn(2, 3, requires_grad=True)
+        print(y.t().contiguous().grad_fn, y.contiguous().grad_fn, y.t().reshape(6).grad_fn, y[:, :1].reshape(2).grad_fn,
+              y.t()[0].reshape(2).grad_fn)
+        x3 = torch.randn(3, 2, 4, requires_grad=True).transpose(0, 1)
+        z3 = x3 @ torch.randn(4, 5)
+        print(z3.grad_fn, z3.grad_fn.next_functions, z3.grad_fn.next_functions[0][0].next_functions)
+        """,
+    "in_place_chain": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        y.sigmoid_()
+        print(y)
+        y.tanh_(); y.sqrt_(); y.abs_(); y.pow_(2); y.clamp_(0, 1); y.mul_(torch.tensor([2., 3.])); y.exp_()
+        print(y, y._version)
+        y.sum().backward()
+        """,
+    "in_place_forms": """
+        x = torch.tensor([-1., 2., 0.5], requires_grad=True)
+        y = x.clone()
+        y.masked_fill_(y < 0, 0.)
+        y.clamp_min_(0.6).clamp_max_(1.5)
+        print(y, y.grad_fn)
+        y.sum().backward()
+        print(x.grad)
+        z = torch.zeros(3)
+        w = torch.tensor([1., 2., 3.], requires_grad=True)
+        z.addcmul_(w, w, value=0.5)
+        print(z, z.grad_fn)
+        z.sum().backward()
+        print(w.grad)
+        u = x.detach().clone()
+        print(u.exp_(), u.sqrt_(), u.log_(), u.abs_(), u.sigmoid_(), u.tanh_(), u.clamp_(0.5, 0.6), u.erf_())
+        """,
+    "in_place_exp_of_saved_result": "x = torch.tensor([1., 2.], requires_grad=True)\ny = x.exp()\ny.exp_()\n"
+                                    "y.sum().backward()\n",
+    "in_place_on_leaf": "x = torch.ones(3, requires_grad=True)\nx.exp_()\n",
+    "einsum": """
+        def show(t):
+            out = []
+            def walk(n, depth):
+                if n is not None:
+                    out.append("  " * depth + type(n).__name__)
+                    for m, _ in n.next_functions:
+                        walk(m, depth + 1)
+            walk(t.grad_fn, 0)
+            print("\\n".join(out))
+        torch.set_printoptions(precision=8)
+        for eq, shapes in [("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+                           ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]), ("ij,j->i", [(2, 3), (3,)]),
+                           ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]), ("ij->", [(2, 3)]), ("ij->j", [(2, 3)]),
+                           ("ii", [(3, 3)]), ("ij,ij->ij", [(2, 3), (2, 3)]), ("ij,ij->", [(2, 3), (2, 3)]),
+                           ("ij,kj->ik", [(2, 3), (4, 3)]), ("ij,jk", [(2, 3), (3, 4)]),
+                           ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]), ("i,i,i->i", [(3,), (3,), (3,)]),
+                           ("ij,ji->", [(3, 3), (3, 3)]), ("iij->j", [(2, 2, 3)]),
+                           ("b i d, b j d -> b i j", [(2, 3, 4), (2, 5, 4)])]:
+            ops = [torch.randn(*s, requires_grad=True) for s in shapes]
+            z = torch.einsum(eq, *ops)
+            print(eq, tuple(z.shape))
+            show(z)
+            print(z)
+            z.backward(torch.ones_like(z))
+            print([o.grad for o in ops])
+        print(torch.einsum("ij,jk->ik", [torch.ones(2, 3), torch.ones(3, 2)]), torch.ones(2, 3, 4).movedim(0, -1).shape)
+        """,
+}
+TENSOR_OPS_ERRORS = {
+    "flip_dim_out_of_range": "torch.ones(2, 3).flip(5)", "flip_repeated_dim": "torch.ones(2, 3).flip([0, 0])",
+    "flip_no_dims": "torch.ones(2, 3).flip()", "flip_int_dims": "torch.flip(torch.ones(2, 3), 0)",
+    "roll_misaligned": "torch.ones(2, 3).roll((1, 2), 0)", "roll_misaligned_dims": "torch.ones(2, 3).roll(1, (0, 1))",
+    "repeat_too_few": "torch.ones(2, 3).repeat(2)", "repeat_nothing": "torch.ones(2, 3).repeat()",
+    "repeat_negative": "torch.ones(2, 3).repeat(-1, 1)", "tril_vector": "torch.ones(3).tril()",
+    "diag_3d": "torch.diag(torch.ones(2, 2, 2))", "diagonal_same_dims": "torch.ones(2, 3).diagonal(0, 1, 1)",
+    "gather_out_of_bounds": "torch.ones(2, 3).gather(1, torch.tensor([[0, 0], [1, 5]]))",
+    "gather_float_index": "torch.ones(2, 3).gather(1, torch.tensor([[0., 0], [1, 2]]))",
+    "gather_index_dims": "torch.ones(2, 3).gather(1, torch.tensor([0, 1]))",
+    "gather_index_too_large": "torch.ones(2, 3).gather(0, torch.tensor([[0, 1, 1, 0]]))",
+    "gather_no_index": "torch.ones(2, 3).gather(1)", "gather_no_arguments": "torch.ones(2, 3).gather()",
+    "gather_negative_index": "torch.ones(2, 3).gather(1, torch.tensor([[-1]]))",
+    "index_select_out_of_bounds": "torch.ones(2, 3).index_select(1, torch.tensor([3]))",
+    "index_select_matrix_index": "torch.ones(2, 3).index_select(1, torch.tensor([[0]]))",
+    "index_select_float_index": "torch.ones(2, 3).index_select(1, torch.tensor([0.]))",
+    "index_select_no_index": "torch.ones(2, 3).index_select(0)",
+    "scatter_out_of_bounds": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 3]]), torch.ones(1, 2))",
+    "scatter_src_too_small": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 1]]), torch.ones(1, 1))",
+    "scatter_src_dtype": "torch.ones(2, 3).scatter(1, torch.tensor([[0, 1]]), torch.ones(1, 2, dtype=torch.float64))",
+    "index_add_count": "torch.ones(2, 3).index_add(0, torch.tensor([0]), torch.ones(2, 3))",
+    "index_add_out_of_bounds": "torch.ones(2, 3).index_add(0, torch.tensor([5]), torch.ones(1, 3))",
+    "masked_fill_int_mask": "torch.ones(2, 3).masked_fill(torch.tensor([1, 0, 1]), -1.)",
+    "masked_fill_mask_shape": "torch.ones(2, 3).masked_fill(torch.tensor([[True], [False], [True]]), -1.)",
+    "masked_fill_vector_value": "torch.ones(2, 3).masked_fill(torch.ones(2, 3) > 0, torch.tensor([1., 2, 3]))",
+    "masked_select_int_mask": "torch.ones(2, 3).masked_select(torch.tensor([1, 0, 1]))",
+    "masked_scatter_short_source": "torch.ones(2, 3).masked_scatter(torch.ones(2, 3) > 0, torch.ones(2))",
+    "cumsum_no_dim": "torch.ones(2, 3).cumsum()", "cumprod_no_dim": "torch.cumprod(torch.ones(2, 3))",
+    "logsumexp_no_dim": "torch.logsumexp(torch.ones(2, 3))", "topk_too_many": "torch.ones(2, 3).topk(4)",
+    "topk_no_k": "torch.ones(2, 3).topk()", "atan2_number": "torch.atan2(torch.ones(2), 1.)",
+    "atan2_no_other": "torch.atan2(torch.ones(2))",
+    "lerp_dtypes": "torch.lerp(torch.ones(3), torch.tensor([1, 2, 3]), 0.3)",
+    "addcdiv_integers": "torch.addcdiv(torch.tensor([1, 2]), torch.tensor([1, 2]), torch.tensor([1, 2]))",
+    "bmm_matrices": "torch.bmm(torch.ones(2, 3), torch.ones(2, 3))",
+    "bmm_sizes": "torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 3, 4))",
+    "bmm_dtypes": "torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 4, 4, dtype=torch.float64))",
+    "matmul_batches": "torch.ones(2, 3, 4) @ torch.ones(3, 4, 2)",
+    "matmul_batch_and_vector": "torch.ones(2, 3, 4) @ torch.ones(5)",
+    "matmul_vector_and_batch": "torch.ones(4) @ torch.ones(2, 3, 4)",
+    "matmul_batch_and_matrix": "torch.ones(2, 3, 4) @ torch.ones(5, 2)",
+    "matmul_batch_dtypes": "torch.matmul(torch.ones(2, 3, 4), torch.ones(2, 4, 2, dtype=torch.float64))",
+    "matmul_batch_and_matrix_dtypes": "torch.ones(2, 3, 4) @ torch.ones(4, 2, dtype=torch.float64)",
+    "einsum_too_few_operands": 'torch.einsum("ij,jk->ik", torch.ones(2, 3))',
+    "einsum_sizes": 'torch.einsum("ij,jk->ik", torch.ones(2, 3), torch.ones(4, 2))',
+    "einsum_output_label": 'torch.einsum("ij->k", torch.ones(2, 3))',
+    "einsum_output_twice": 'torch.einsum("ij->ii", torch.ones(2, 3))',
+    "einsum_subscripts": 'torch.einsum("ijk->i", torch.ones(2, 3))',
+    "einsum_invalid_subscript": 'torch.einsum("i1->i", torch.ones(2, 3))',
+    "einsum_diagonal_sizes": 'torch.einsum("ii->i", torch.ones(2, 3))',
+    "einsum_too_many_operands": 'torch.einsum("i,i->i", torch.ones(2), torch.ones(2), torch.ones(2))',
+}
+for _name, _code in TENSOR_OPS_CASES.items():
+    case("tensor_ops", _name, _code)
+for _name, _code in TENSOR_OPS_ERRORS.items():
+    case("tensor_ops", f"error_{_name}", _code + "\n")
+
+# --------------------------------------------------------------------------------------------------
+# nn: torch.nn.functional's activations, losses and distances, and the modules lessons add next
+# --------------------------------------------------------------------------------------------------
+
+NN_CASES = {
+    "activations": with_x("""
+        torch.set_printoptions(precision=8)
+        for f in (F.softplus, F.elu, F.silu, F.hardtanh, F.relu6, F.selu, lambda t: F.gelu(t, approximate='tanh'),
+                  lambda t: F.softplus(t, 2, 1), lambda t: F.elu(t, 0.5), lambda t: F.hardtanh(t, -0.5, 0.5)):
+            y = f(x * 1.7)
+            print(y)
+            (y * torch.tensor([1., -2., 3.])).sum().backward()
+            print(x.grad)
+            x.grad = None
+        """),
+    "gelu": """
+        x = torch.tensor([[0.5, -0.25, 2.0], [1.0, 0.25, 2.5]], requires_grad=True)
+        y = F.gelu(x)
+        print(y, y.grad_fn, F.gelu(x, approximate='tanh'))
+        y.sum().backward()
+        print(x.grad)
+        """,
+    "activation_graphs": with_x("""
+        def names(t):
+            return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+        for f in (F.softplus, lambda t: F.gelu(t, approximate='tanh'), F.elu, F.silu, F.hardtanh, F.relu6, F.selu):
+            y = f(x)
+            g, = torch.autograd.grad(y.sum(), x, create_graph=True)
+            gg, = torch.autograd.grad((g * g).sum(), x)
+            print(names(y), names(g), gg)
+        g, = torch.autograd.grad(F.gelu(x).sum(), x, create_graph=True)
+        print(names(g), names(torch.autograd.grad((g * g).sum(), x, create_graph=True)[0]))
+        """),
+    "activation_modules": """
+        print(torch.nn.Softplus(), torch.nn.Softplus(beta=2, threshold=10), torch.nn.GELU(), torch.nn.GELU('tanh'))
+        print(torch.nn.ELU(), torch.nn.ELU(0.5, inplace=True), torch.nn.SiLU(), torch.nn.Hardtanh(-2, 2),
+              torch.nn.ReLU6())
+        print(torch.nn.SELU(), type(torch.nn.GELU()), type(torch.nn.Hardtanh()))
+        x = torch.linspace(-3, 3, 7)
+        for m in (torch.nn.Softplus(), torch.nn.ELU(), torch.nn.SiLU(), torch.nn.Hardtanh(), torch.nn.ReLU6()):
+            print(m(x))
+        """,
+    "smooth_l1_and_huber": with_x("""
+        torch.set_printoptions(precision=8)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        for fn in (F.smooth_l1_loss, F.huber_loss, lambda a, b: F.smooth_l1_loss(a, b, beta=0.5, reduction='sum'),
+                   lambda a, b: F.huber_loss(a, b, delta=0.7, reduction='none'),
+                   lambda a, b: F.smooth_l1_loss(a, b, beta=0.)):
+            loss = fn(x, y)
+            print(loss)
+            loss.backward(torch.ones_like(loss))
+            print(x.grad, y.grad)
+            x.grad = y.grad = None
+        for m in (torch.nn.SmoothL1Loss(), torch.nn.SmoothL1Loss(beta=0.5), torch.nn.HuberLoss(delta=2.)):
+            print(m, m(x, y))
+        g, = torch.autograd.grad(F.smooth_l1_loss(x, y), x, create_graph=True)
+        print(g.grad_fn, torch.autograd.grad(F.huber_loss(x, y), x, create_graph=True)[0].grad_fn)
+        """),
+    "kl_div": with_x("""
+        torch.set_printoptions(precision=8)
+        p = torch.tensor([[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]], requires_grad=True)
+        q = x.log_softmax(1).detach().requires_grad_()
+        for red in ('batchmean', 'sum', 'mean', 'none'):
+            loss = F.kl_div(q, p, reduction=red)
+            print(loss)
+            loss.sum().backward()
+            print(q.grad, p.grad)
+            q.grad = p.grad = None
+        print(F.kl_div(x, p.log(), log_target=True, reduction='batchmean'))
+        print(torch.nn.KLDivLoss(reduction='batchmean')(x.log_softmax(1), p))
+        print(torch.xlogy(torch.tensor([0., 2., 3., 0.]), torch.tensor([0., 0., 2., 3.])),
+              torch.xlogy(2, torch.tensor([1., 3.])))
+        a = torch.tensor([0., 2., 3., 0.], requires_grad=True)
+        b = torch.tensor([0., 0., 2., 3.], requires_grad=True)
+        torch.xlogy(a, b).sum().backward()
+        print(a.grad, b.grad)
+        """),
+    "distances": with_x("""
+        torch.set_printoptions(precision=8)
+        y = torch.tensor([[1.5, 0.5, -2.0], [0.75, 2.0, 1.0]], requires_grad=True)
+        c = F.cosine_similarity(x, y)
+        print(c, F.cosine_similarity(x, y, dim=0), c.grad_fn)
+        c.sum().backward()
+        print(x.grad, y.grad)
+        x.grad = y.grad = None
+        n = F.normalize(x)
+        print(n, F.normalize(x, p=1, dim=0), n.grad_fn)
+        n.sum().backward()
+        print(x.grad)
+        x.grad = None
+        d = F.pairwise_distance(x, y)
+        print(d, d.grad_fn, F.pairwise_distance(x, y, p=1, keepdim=True))
+        d.sum().backward()
+        print(x.grad, y.grad)
+        """),
+    "batch_norm_training_and_eval": """
+        torch.set_printoptions(precision=8)
+        bn = torch.nn.BatchNorm1d(3)
+        print(bn)
+        x = torch.randn(5, 3, requires_grad=True) * 2 + 1
+        for step in range(3):
+            y = bn(x)
+            print(y)
+            (y * torch.arange(15.).reshape(5, 3)).sum().backward()
+        print(bn.running_mean, bn.running_var, bn.num_batches_tracked)
+        print(bn.weight.grad, bn.bias.grad, y.grad_fn._saved_result1, y.grad_fn._saved_result2)
+        bn.eval()
+        y = bn(x)
+        print(y, y.grad_fn)
+        y.sum().backward()
+        print(bn.weight.grad)
+        print(list(bn.state_dict().keys()), [n for n, _ in bn.named_buffers()])
+        """,
+    "batch_norm_3d_and_options": """
+        torch.set_printoptions(precision=8)
+        bn = torch.nn.BatchNorm1d(2, momentum=None, affine=False)
+        x = torch.randn(4, 2, 3, requires_grad=True)
+        y = bn(x)
+        y2 = bn(x * 2)
+        print(y, bn.running_mean, bn.running_var, bn)
+        torch.set_printoptions(precision=4)
+        y.backward(torch.linspace(-1, 1, 24).reshape(4, 2, 3))
+        print(x.grad)
+        print(torch.nn.BatchNorm1d(4, bias=False), torch.nn.BatchNorm1d(4, track_running_stats=False).running_mean)
+        model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.GELU(),
+                                    torch.nn.Linear(4, 1))
+        print(model)
+        print([n for n, _ in model.named_parameters()], [n for n, _ in model.named_buffers()])
+        """,
+    "embedding": """
+        e = torch.nn.Embedding(5, 3, padding_idx=0)
+        print(e, e.weight)
+        i = torch.tensor([[0, 2], [4, 2]])
+        out = e(i)
+        print(out, out.grad_fn)
+        out.sum().backward()
+        print(e.weight.grad)
+        print(F.embedding(torch.tensor([1, 1, 3]), e.weight), torch.nn.Embedding(10, 3))
+        e2 = torch.nn.Embedding.from_pretrained(torch.eye(3))
+        print(e2(torch.tensor([2, 0])), e2.weight.requires_grad, type(e2))
+        w = torch.randn(4, 2, requires_grad=True)
+        g, = torch.autograd.grad((F.embedding(torch.tensor([1, 1, 3]), w) ** 2).sum(), w, create_graph=True)
+        print(g, g.grad_fn)
+        """,
+    "warnings": """
+        import warnings
+        x = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            print(F.smooth_l1_loss(x, torch.ones(3)), F.huber_loss(x, torch.ones(3)))
+            print(F.kl_div(x.log_softmax(1), x.softmax(1).detach()))
+            print(torch.nn.KLDivLoss()(x.log_softmax(1), x.softmax(1).detach()))
+        for w in caught:
+            print(w.category.__name__, w.message)
+        """,
+}
+NN_ERRORS = {
+    "gelu_approximate": "F.gelu(torch.ones(2), approximate='foo')",
+    "smooth_l1_negative_beta": "F.smooth_l1_loss(torch.ones(2), torch.ones(2), beta=-1)",
+    "huber_zero_delta": "F.huber_loss(torch.ones(2), torch.ones(2), delta=0)",
+    "cosine_similarity_sizes": "F.cosine_similarity(torch.ones(2, 3), torch.ones(2, 4))",
+    "embedding_float_indices": "F.embedding(torch.tensor([1.]), torch.ones(3, 2))",
+    "embedding_out_of_range": "torch.nn.Embedding(3, 2)(torch.tensor([3]))",
+    "batch_norm_no_running_mean": "F.batch_norm(torch.ones(2, 3), None, None)",
+    "batch_norm_1d_input": "torch.nn.BatchNorm1d(3)(torch.ones(3))",
+    "batch_norm_4d_input": "torch.nn.BatchNorm1d(3)(torch.ones(2, 3, 4, 5))",
+    "batch_norm_one_value": "torch.nn.BatchNorm1d(3)(torch.ones(1, 3))",
+    "hardtanh_module_bounds": "torch.nn.Hardtanh(1, 0)",
+    "hardtanh_bounds": "F.hardtanh(torch.ones(2), 1., 0.)",
+}
+for _name, _code in NN_CASES.items():
+    case("nn", _name, _code)
+for _name, _code in NN_ERRORS.items():
+    case("nn", f"error_{_name}", _code + "\n")
+
+# --------------------------------------------------------------------------------------------------
+# optim: RMSprop, Adagrad, Adamax and the learning-rate schedulers StepLR and ExponentialLR
+# --------------------------------------------------------------------------------------------------
+
+OPTIM_TRAINING = """
+    for make in MAKERS:
+        torch.manual_seed(0)
+        w = torch.randn(3, 4, requires_grad=True)
+        b = torch.zeros(3, requires_grad=True)
+        opt = make([w, b])
+        x = torch.randn(5, 4)
+        y = torch.randn(5, 3)
+        for step in range(STEPS):
+            opt.zero_grad()
+            loss = ((x @ w.t() + b - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+        print(loss)
+        print(w, b)
+        print(opt.state_dict()['state'][1])
+    print(opt, type(opt))
+"""
+OPTIM_CASES = {
+    # PyTorch's float32 sqrt (MKL's) differs from the correctly rounded one in the last bit for about 1 input in 5:
+    # RMSprop's and Adagrad's parameters are printed to 4 decimals; Adamax takes no square root and is exact
+    "rmsprop": OPTIM_TRAINING.replace("STEPS", "3").replace("MAKERS", (
+        "(lambda ps: torch.optim.RMSprop(ps, lr=0.01), lambda ps: torch.optim.RMSprop(ps, momentum=0.9, centered=True, "
+        "weight_decay=0.1), lambda ps: torch.optim.RMSprop(ps, alpha=0.9, momentum=0.5, maximize=True))")),
+    "adagrad": OPTIM_TRAINING.replace("STEPS", "3").replace("MAKERS", (
+        "(lambda ps: torch.optim.Adagrad(ps, lr=0.1), lambda ps: torch.optim.Adagrad(ps, lr=0.1, lr_decay=0.01, "
+        "weight_decay=0.05, initial_accumulator_value=0.1))")),
+    "adamax": "torch.set_printoptions(precision=8)\n" + textwrap.dedent(OPTIM_TRAINING).replace("STEPS", "6").replace(
+        "MAKERS", (
+        "(lambda ps: torch.optim.Adamax(ps), lambda ps: torch.optim.Adamax(ps, lr=0.01, betas=(0.8, 0.99), "
+        "weight_decay=0.1), lambda ps: torch.optim.Adamax(ps, maximize=True))")),
+    "optimizers_printed": """
+        w = torch.nn.Parameter(torch.ones(2))
+        for o in (torch.optim.RMSprop([w]), torch.optim.Adagrad([w]), torch.optim.Adamax([w])):
+            print(o, o.param_groups[0].keys())
+            w.grad = torch.ones(2)
+            o.step()
+            print(o.state_dict())
+        """,
+    "step_lr": """
+        w = torch.zeros(2, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=0.1)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        print(sched.get_last_lr(), opt.param_groups[0]['initial_lr'], sched.last_epoch, type(sched))
+        for epoch in range(6):
+            opt.step()
+            sched.step()
+            print(epoch, sched.get_last_lr(), opt.param_groups[0]['lr'])
+        print(sched.state_dict())
+        print(opt)
+        """,
+    "exponential_lr": """
+        w = torch.zeros(2, requires_grad=True)
+        opt = torch.optim.Adam([w], lr=0.1)
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        for epoch in range(4):
+            opt.step()
+            sched.step()
+            print(sched.get_last_lr())
+        print(type(sched), sched.state_dict())
+        """,
+    "scheduler_warnings": """
+        import warnings
+        w = torch.zeros(2, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=0.1)
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sched.step()
+            sched.get_lr()
+            sched.step(3)
+        for m in caught:
+            print(m.category.__name__, m.message)
+        print(sched.get_last_lr())
+        """,
+}
+OPTIM_ERRORS = {
+    "rmsprop_lr": "torch.optim.RMSprop([torch.zeros(1, requires_grad=True)], lr=-1)",
+    "adagrad_lr_decay": "torch.optim.Adagrad([torch.zeros(1, requires_grad=True)], lr_decay=-1)",
+    "adamax_beta": "torch.optim.Adamax([torch.zeros(1, requires_grad=True)], betas=(1.0, 0.9))",
+    "scheduler_without_optimizer": "torch.optim.lr_scheduler.StepLR('sgd', 2)",
+}
+for _name, _code in OPTIM_CASES.items():
+    case("optim", _name, _code)
+for _name, _code in OPTIM_ERRORS.items():
+    case("optim", f"error_{_name}", _code + "\n")
 
 # --------------------------------------------------------------------------------------------------
 # rng: bit-exact streams of torch's CPU generator (mt19937 + its normal/uniform transforms)

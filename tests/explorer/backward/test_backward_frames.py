@@ -229,3 +229,19 @@ def test_same_input_twice_sends_each_slot_its_own_gradient():
     np.testing.assert_allclose(mul.sent[0].gradient, [1.0, 2.0])  # grad * other
     np.testing.assert_allclose(mul.sent[1].gradient, [1.0, 2.0])  # grad * self
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+
+
+def test_a_custom_functions_formula_is_its_backward_as_written():
+    from explorer.backward.frames import user_backward_lines, user_backward_source
+
+    source = ("    class Cube(torch.autograd.Function):\n        @staticmethod\n        def forward(ctx, x):\n"
+              "            return x ** 3\n\n        @staticmethod\n        def backward(ctx, grad):\n"
+              "            x, = ctx.saved_tensors\n            return 3 * x ** 2 * grad\n")
+    assert user_backward_source(source) == "def backward(ctx, grad):\n    x, = ctx.saved_tensors\n" \
+                                          "    return 3 * x ** 2 * grad"
+    for broken in (None, "", "class (", "class C:\n    def forward(ctx, x):\n        return x\n"):
+        assert user_backward_source(broken) is None
+    op = {"name": "CubeBackward", "op": "Cube", "source": source}
+    lines = user_backward_lines(op, (np.array([3.0, 12.0]), None), "zh", needed=(True, False))
+    assert lines[0] == "Cube.backward（程序自己写的）："
+    assert lines[-1] == "  为输入 0 返回：[3., 12.]"

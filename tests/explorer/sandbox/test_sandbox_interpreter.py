@@ -234,17 +234,18 @@ def test_worker_is_killed_at_the_hard_timeout():
     # soft budgets opened wide: only the parent's hard timeout can stop this loop
     limits = Limits(statements=10**12, wall_seconds=1000, hard_timeout_seconds=1.0, cpu_seconds=100)
     result = run_program("while True:\n    pass\n", isolated=True, limits=limits)
-    assert result.error.kind == "LimitError"
-    assert result.error.message == "the program was stopped: it used too much time or memory"
+    assert result.error.kind == "Stopped" and result.error.line is None
+    assert result.error.message.startswith("one operation ran past the time limit (1 s)")
 
 
 @pytest.mark.timeout(60)
 def test_worker_memory_is_bounded_by_rlimit():
-    limits = Limits(tensor_elements=10**10, tensor_bytes=10**12, address_space_bytes=1536 * 2**20)
+    # the budgets opened wide: only the kernel's address-space limit stops one 4.8 GB allocation
+    limits = Limits(tensor_elements=10**10, tensor_bytes=10**12, memory_bytes=256 * 2**20)
     result = run_program("import torch\nx = torch.ones(600_000_000)\nprint('allocated')\n", isolated=True,
                          limits=limits)
     assert result.text() == ""
-    assert result.error.kind == "LimitError"
+    assert result.error.kind == "LimitError" and result.error.line == 2
 
 
 def test_loop_else_and_leaves_bound_in_loops():
@@ -311,5 +312,5 @@ def test_max_and_min_over_a_dim_give_their_named_pair():
     assert texts[1] == "[[0.0, 1.0], [1.0, 0.0]] [1.0, 2.0] [0, 1]\n"
     assert texts[2] == ("tensor(2., grad_fn=<MaxBackward0>) tensor(2., grad_fn=<SumBackward1>) "
                         "tensor(2., grad_fn=<MeanBackward1>)\n")
-    refused = run("import torch\nm = torch.ones(2, 2).max(0)\nm.count(1)\nm.__class__\n").error
+    refused = run("import torch\nm = torch.ones(2, 2).max(0)\nlen(m)\nm.__class__\n").error
     assert refused.line == 4 and "'__class__'" in refused.message

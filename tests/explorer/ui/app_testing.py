@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,16 @@ def start(state: AppState | None = None, **params) -> AppTest:
 def charts(at: AppTest) -> list[dict]:
     """Every Plotly figure on the page, as the figure dicts the browser receives."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def program_errors(at: AppTest) -> list[str]:
+    """The program errors shown next to the editor, as the text a reader sees (they are escaped HTML)."""
+    found = []
+    for element in at.get("html"):
+        body = element.proto.body
+        if "program-error" in body:
+            found.append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    return found
 
 
 def title_of(figure: dict) -> str:

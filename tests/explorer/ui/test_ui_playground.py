@@ -9,7 +9,17 @@ from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
 from explorer.sandbox import run_program
 from explorer.text.values import value_text
 from explorer.ui.link import AppState, decode_query
-from tests.explorer.ui.app_testing import charts, codes, drawn_labels, go_to, name_in, node_id, start, title_of
+from tests.explorer.ui.app_testing import (
+    charts,
+    codes,
+    drawn_labels,
+    go_to,
+    name_in,
+    node_id,
+    program_errors,
+    start,
+    title_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -45,12 +55,12 @@ def test_unticking_requires_grad_reruns_with_the_flag_changed():
     assert not at.exception
     assert at.session_state.overrides == {"x": False}
     # without requires_grad, y has no grad_fn: PyTorch's own error, shown next to the editor
-    assert "does not require grad" in at.error[0].value
+    assert "does not require grad" in program_errors(at)[0]
     assert at.query_params["rg"] == "x:0"
     at.checkbox(key="rg_x").check().run()
     assert at.session_state.overrides == {}
     assert "tensor([2., 4., 6.])" in codes(at)[0]
-    assert not at.error
+    assert not program_errors(at)
 
 
 def test_ticking_a_constant_gives_it_a_gradient():
@@ -72,7 +82,7 @@ def test_error_is_marked_and_the_code_and_last_good_graph_stay():
     at.text_area(key="program_editor").input(broken).run()
     assert not at.exception
     assert at.text_area(key="program_editor").value == broken
-    assert "Error at line 3" in at.error[0].value
+    assert "Error at line 3" in program_errors(at)[0]
     marked = [text for text in codes(at) if text.startswith(">") or "\n> " in text]
     assert marked and "> 3 | y = (x * ).sum()" in marked[0]
     assert at.warning[0].value.startswith("The graph below is from the last version")
@@ -90,7 +100,7 @@ def test_language_switch_keeps_the_program_and_flags():
     assert at.text_area(key="program_editor").value == SMALL + "print(x)\n"
     assert at.session_state.overrides == {"x": False}
     assert at.checkbox(key="rg_x").value is False
-    assert "第 4 行出错" in at.error[0].value
+    assert "第 4 行出错" in program_errors(at)[0]
     at.sidebar.radio(key="lang_widget").set_value("en").run()
     assert at.title[0].value == "Playground"
     assert at.text_area(key="program_editor").value == SMALL + "print(x)\n"
@@ -137,7 +147,7 @@ def test_overlay_toggle_removes_gradient_shading():
 
 def test_int_lesson_shows_pytorch_error_and_the_int_leaf_has_no_checkbox():
     at = start(AppState(program=LESSON_BY_KEY["requires_grad_rules"].code))
-    assert "only Tensors of floating point" in at.error[0].value
+    assert "only Tensors of floating point" in program_errors(at)[0]
     assert "rg_n" not in [c.key for c in at.checkbox]
     assert any("int64 cannot require grad" in c.value for c in at.caption)
 
@@ -244,3 +254,14 @@ def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
     loop = next(n for n, label in drawn_labels(charts(at)[0]).items() if label.startswith("×100"))
     at.selectbox(key="node_picker").select(loop).run()
     assert any("each repeats the iteration drawn next to this node" in text for text in codes(at))
+
+
+def test_an_error_message_is_plain_text_not_markdown():
+    # a program's message with a link, an image and a forged second line reaches the page as text
+    program = "assert 0, '[click](http://example.com) ![x](http://example.com/x.png) <b>bold</b>\\nline 9: forged'\n"
+    at = start(AppState(program=program))
+    shown = program_errors(at)
+    assert shown == ["Error at line 1 — AssertionError: [click](http://example.com) ![x](http://example.com/x.png) "
+                     "<b>bold</b>\\nline 9: forged"]
+    body = next(e.proto.body for e in at.get("html") if "program-error" in e.proto.body)
+    assert "<b>bold" not in body and "&lt;b&gt;bold" in body
