@@ -411,3 +411,41 @@ def test_the_animations_text_box_fits_in_the_figure():
     # the box hangs from the top of the plot area: the figure below it holds all its lines
     assert fig.layout.height - plot_top >= tallest * FRAME_LINE + 20
     assert fig.layout.margin.r >= 460  # and the right margin holds its width
+
+
+NET = """import torch
+torch.manual_seed(0)
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(4, 8)
+        self.fc2 = torch.nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+
+model = Net()
+x = torch.randn(16, 4)
+y = torch.randn(16, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for step in range(3):
+    optimizer.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()
+print(loss)
+"""
+
+
+def test_a_models_layers_are_boxes_named_by_their_attribute_in_both_views():
+    result = run_program(NET, isolated=False)
+    assert result.error is None
+    for layout in (result.forward_layout, result.backward_layout):
+        drawn = layout.graph
+        assert sorted(drawn.nodes[n]["label"] for n in kinds(drawn)["module"]) == [
+            "fc1: Linear(4 -> 8)", "fc2: Linear(8 -> 1)"]
+        # the model's own code (relu in Net.forward) stays open; the parameters are in their layer's box
+        assert "ReluBackward0" in {d.get("name") for d in drawn.nodes.values()}
+        assert not any(d.get("kind") == "accumulate" for d in drawn.nodes.values())
+    assert overlapping(boxes_of(result.forward_layout)) == []
