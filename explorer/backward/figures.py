@@ -18,7 +18,8 @@ from explorer.backward.frames import Frame, frames_from_pass
 from explorer.backward.jacobian import JacobianView
 from explorer.graph.figures import THEMES, graph_figure, highlight_traces
 from explorer.graph.gradients import backward_gradients
-from explorer.graph.layout import Layout, layered_layout
+from explorer.graph.layout import Layout
+from explorer.graph.run_layout import graph_layout
 from explorer.sandbox.result import RunResult
 from explorer.text import t
 
@@ -34,11 +35,21 @@ def pass_layout(result: RunResult, pass_index: int) -> Layout | None:
     return layouts[pass_index] if pass_index < len(layouts) else None
 
 
-def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
-                     theme: str = "light") -> dict:
-    """The pass's backward graph with the current node ringed and the gradients that have flowed so far."""
-    p = result.passes[pass_index]
+def expanded_pass_layout(result: RunResult, pass_index: int) -> Layout | None:
+    """The pass's graph laid out with nothing folded (the worker's layout when it folded nothing)."""
     layout = pass_layout(result, pass_index)
+    graph = result.passes[pass_index].graph
+    if layout is None or graph is None or not layout.extras.get("folded"):
+        return layout
+    return graph_layout(graph, fold=False)
+
+
+def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str = "en",
+                     theme: str = "light", layout: Layout | None = None) -> dict:
+    """The pass's backward graph with the current node ringed and the gradients that have flowed so far.
+    layout: another layout of the pass than the worker's (`expanded_pass_layout`)."""
+    p = result.passes[pass_index]
+    layout = layout or pass_layout(result, pass_index)
     node = p.events[step].node if p.events else None
     nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
     title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
@@ -47,7 +58,10 @@ def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str
     return fig.to_dict()
 
 
-WRAP = 48  # characters per line of the frame's text box (it sits in a 460 px right margin)
+WRAP = 48  # characters per line of the frame's text box (it sits in a FRAME_BOX px right margin)
+FRAME_BOX = 460
+FRAME_LINE = 14 * 1.3  # px per line of the frame's text (14 px monospace)
+CONTROLS = 110  # px under the legend for the play buttons and the slider
 
 
 def _wrapped(frame: Frame) -> list[str]:
@@ -101,11 +115,21 @@ def animation_figure(
     layout: the result's layout of this pass (`pass_layout`); a pass drawn on its own is laid out here."""
     graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()
     if layout is None:
-        layout = layered_layout(graph)
+        layout = graph_layout(graph)
     frames = frames_from_pass(backward_pass, lang, names)
     first = frames[0].node if frames else None
+    # the frame's text box sits in the right margin, as tall as the longest frame: the figure grows to hold it
+    tallest = max((len(_wrapped(f)) for f in frames), default=0) * FRAME_LINE + 2 * 10
     drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
-                         title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind))
+                         title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind),
+                         extra_margin={"r": FRAME_BOX + 20, "b": CONTROLS})
+    plot_height = drawn.layout.height - drawn.layout.margin.t - drawn.layout.margin.b
+    if plot_height + drawn.layout.margin.b < tallest:
+        grow = int(tallest - plot_height - drawn.layout.margin.b) + 1
+        drawn.update_layout(height=drawn.layout.height + grow, margin={"b": drawn.layout.margin.b + grow})
+        plot_height = drawn.layout.height - drawn.layout.margin.t - drawn.layout.margin.b
+    # the buttons and the slider go under the legend
+    controls_y = -(drawn.layout.margin.b - CONTROLS) / plot_height
     # one more trace, under the highlight: the edges gradients have already flowed along
     data = list(drawn.data)
     flowed_at = drawn.layout.meta["highlight_edges_trace"]
@@ -131,10 +155,9 @@ def animation_figure(
                  "transition": {"duration": 0}}
     jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     fig.update_layout(
-        margin={"r": 460, "b": 170},
         updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 40},
+            "type": "buttons", "direction": "left", "x": 0, "y": controls_y, "xanchor": "left", "yanchor": "top",
+            "pad": {"t": 10},
             "buttons": [
                 {"label": t("frame.play", lang), "method": "animate", "args": [None, play_args]},
                 {"label": t("frame.pause", lang), "method": "animate",
@@ -142,7 +165,7 @@ def animation_figure(
             ],
         }],
         sliders=[{
-            "active": 0, "x": 0.18, "y": -0.12, "len": 0.8, "yanchor": "top", "pad": {"t": 30},
+            "active": 0, "x": 0.18, "y": controls_y, "len": 0.8, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"prefix": t("frame.slider", lang), "font": {"size": 14}},
             "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
                       for f in frames],

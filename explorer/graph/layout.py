@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -49,6 +49,8 @@ class Layout:
     notice: dict[str, str] | None = None
     direction: str = "TB"
     extras: dict = field(default_factory=dict)
+    parts: list = field(default_factory=list)  # Part per separate computation, in the program's order
+    bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, y0, x1, y1 of all that is drawn
 
     def notice_text(self, lang: str = "en") -> str | None:
         return None if self.notice is None else self.notice.get(lang, self.notice["en"])
@@ -173,15 +175,17 @@ def _crossings_between(upper_edges: list[tuple[int, int]], width: int) -> int:
     return crossings
 
 
-def _spread(desired: list[float], weights: list[float], gap: float) -> list[float]:
-    """Positions closest (weighted least squares) to the desired ones, in order and at least `gap` apart.
+def _spread(desired: list[float], weights: list[float], seps: list[float]) -> list[float]:
+    """Positions closest (weighted least squares) to the desired ones, in order, neighbours i-1 and i at least
+    seps[i] apart (seps[0] is unused).
 
-    Subtracting i*gap turns the spacing constraint into "non-decreasing", solved exactly by pooling
-    adjacent violators (isotonic regression) in linear time.
+    Subtracting the running sum of the separations turns the spacing constraint into "non-decreasing", solved
+    exactly by pooling adjacent violators (isotonic regression) in linear time.
     """
+    offsets = list(itertools.accumulate(seps[1:], initial=0.0))
     blocks: list[list[float]] = []  # [weighted sum, weight, members]
-    for i, (d, w) in enumerate(zip(desired, weights)):
-        blocks.append([(d - i * gap) * w, w, 1])
+    for d, w, off in zip(desired, weights, offsets):
+        blocks.append([(d - off) * w, w, 1])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
             total, weight, members = blocks.pop()
             blocks[-1][0] += total
@@ -190,7 +194,7 @@ def _spread(desired: list[float], weights: list[float], gap: float) -> list[floa
     out: list[float] = []
     for total, weight, members in blocks:
         out.extend([total / weight] * members)
-    return [y + i * gap for i, y in enumerate(out)]
+    return [y + off for y, off in zip(out, offsets)]
 
 
 def _mean_x(x: dict[int, float], near: list[int], beyond: list[list[int]]) -> float:
@@ -200,57 +204,67 @@ def _mean_x(x: dict[int, float], near: list[int], beyond: list[list[int]]) -> fl
 
 
 def _align(
-    order: list[list[int]], up: list[list[int]], down: list[list[int]], gap: float
+    order: list[list[int]], up: list[list[int]], down: list[list[int]], seps: list[list[float]]
 ) -> dict[int, float]:
-    """x of every node: start evenly spaced, then pull each node towards its neighbours' mean, in sweeps
+    """x of every node: start packed side by side, then pull each node towards its neighbours' mean, in sweeps
     down and up, so chains run straight instead of drifting with the width of each layer."""
     x: dict[int, float] = {}
-    for row in order:
-        offset = (len(row) - 1) / 2
-        for p, i in enumerate(row):
-            x[i] = (p - offset) * gap
+    for row, row_seps in zip(order, seps):
+        at = list(itertools.accumulate(row_seps[1:], initial=0.0))
+        middle = at[-1] / 2 if at else 0.0
+        for i, v in zip(row, at):
+            x[i] = v - middle
     for sweep in range(4):
-        rows = order if sweep % 2 == 0 else order[::-1]
+        rows = range(len(order)) if sweep % 2 == 0 else range(len(order) - 1, -1, -1)
         towards = up if sweep % 2 == 0 else down
         other = down if sweep % 2 == 0 else up
-        for row in rows:
+        for k in rows:
+            row = order[k]
             # a node with no neighbour on this side (an input) follows the other side
             desired = [_mean_x(x, towards[i], towards) if towards[i]
                        else _mean_x(x, other[i], other) if other[i] else x[i] for i in row]
             # nodes inside chains win over the ends of the graph (inputs, outputs), so chains stay straight
             weights = [1.0 if up[i] and down[i] else 1e-3 for i in row]
-            for i, v in zip(row, _spread(desired, weights, gap)):
+            for i, v in zip(row, _spread(desired, weights, seps[k])):
                 x[i] = v
     return x
 
 
-def layered_layout(
-    graph: nx.DiGraph,
-    *,
-    direction: str = "TB",
-    sweeps: int = 8,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    roots: Iterable[Hashable] | None = None,
-    layer_gap: float = 1.0,
-    node_gap: float = 3.0,
-    repeat_span: int | None = REPEAT_SPAN,
-) -> Layout:
-    """Lay a DAG out in layers. direction "TB" puts layer 0 on top, "LR" on the left.
+@dataclass
+class Part:
+    """One separate computation of a graph (a weakly connected component), drawn on its own."""
 
-    sweeps=0 keeps the naive order (node ids' natural order within each layer). Graphs bigger than
-    max_nodes are cut to the nodes nearest the roots, and the returned Layout carries a notice.
-    Inputs read across more than repeat_span layers are repeated next to their later readers: the copies
-    are nodes "{id}@{reader}" of Layout.graph with the attribute copy_of={id}.
-    """
-    if direction not in ("TB", "LR"):
-        raise ValueError(f"direction must be 'TB' or 'LR', not {direction!r}")
-    hidden = 0
-    notice = None
-    if max_nodes is not None and graph.number_of_nodes() > max_nodes:
-        graph, hidden = limit_to_nearest(graph, max_nodes, roots)
-        shown = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "collapsed")
-        notice = {lang: t("graph.limited", lang, shown=shown, hidden=hidden) for lang in LANGUAGES}
+    index: int
+    nodes: list[Hashable]
+    bounds: tuple[float, float, float, float]  # x0, y0, x1, y1 of its nodes with their labels
+    title_at: tuple[float, float] | None = None  # top left of its title, when the drawing has several parts
 
+
+@dataclass
+class _Placed:
+    """A part laid out on its own: across/along coordinates (along grows with the layers)."""
+
+    graph: nx.DiGraph
+    nodes: list[Hashable]
+    spots: dict[Hashable, tuple[float, float]]
+    bends: dict[tuple[Hashable, Hashable], list[tuple[float, float]]]
+    layer_of: dict[Hashable, int]
+    layers: list[list[Hashable]]
+    crossings: int
+    naive: int
+    extent: tuple[float, float, float, float]  # across0, along0, across1, along1
+
+
+ZERO = (0.0, 0.0, 0.0, 0.0)  # a node's (left, right, up, down) room when no sizes are given
+
+
+def _part_key(nodes) -> tuple:
+    """Parts in the order the program made them: by their oldest node ("n7" is the 7th grad_fn made)."""
+    seqs = [int(str(n)[1:]) for n in nodes if re.fullmatch(r"n\d+", str(n))]
+    return (min(seqs) if seqs else float("inf"), min(natural_key(n) for n in nodes))
+
+
+def _lay_out_part(graph, *, sweeps, layer_gap, node_gap, repeat_span, room, bend_room) -> _Placed:
     layer_by_node = _assign_layers(graph) if graph.number_of_nodes() else {}
     if repeat_span is not None:
         graph, layer_by_node = _repeat_shared_inputs(graph, layer_by_node, repeat_span)
@@ -259,6 +273,7 @@ def layered_layout(
     n_real = len(nodes)
     layer = [layer_by_node[n] for n in nodes]
     n_layers = max(layer, default=-1) + 1
+    extents = [room(graph, n) for n in nodes]  # (before, after) across, (before, after) along
 
     up: list[list[int]] = [[] for _ in range(n_real)]
     down: list[list[int]] = [[] for _ in range(n_real)]
@@ -279,6 +294,7 @@ def layered_layout(
                 layer.append(layer[a] + k)
                 up.append([])
                 down.append([])
+                extents.append(bend_room)
                 chain.append(d)
             chain.append(b)
             for p, q in itertools.pairwise(chain):
@@ -335,29 +351,153 @@ def layered_layout(
             stale += 1
 
     order = best_order
-    across = _align(order, up, down, node_gap)
-    coords: list[tuple[float, float]] = [(0.0, 0.0)] * total
+    # neighbours in a layer keep the first one's room after it, a gap, and the second one's room before it
+    seps = [[0.0] + [extents[a][1] + node_gap + extents[b][0] for a, b in itertools.pairwise(row)]
+            for row in order]
+    across = _align(order, up, down, seps)
+    depth = []  # along-coordinate of each layer: the rows as tall as their tallest room
+    at = 0.0
+    for k, row in enumerate(order):
+        if k:
+            above = max((extents[i][3] for i in order[k - 1]), default=0.0)
+            at += above + layer_gap + max((extents[i][2] for i in row), default=0.0)
+        depth.append(at)
+    spots = [(0.0, 0.0)] * total
     for k, row in enumerate(order):
         for i in row:
-            along = k * layer_gap
-            x = round(across[i], 6) + 0.0  # drop float noise (and -0.0) so equal layouts compare equal
-            coords[i] = (x, -along) if direction == "TB" else (along, -x)
+            spots[i] = (round(across[i], 6) + 0.0, depth[k])  # drop float noise (and -0.0)
+    lows = [spots[i][0] - extents[i][0] for i in range(total)]
+    highs = [spots[i][0] + extents[i][1] for i in range(total)]
+    tops = [spots[i][1] - extents[i][2] for i in range(total)]
+    bottoms = [spots[i][1] + extents[i][3] for i in range(total)]
+    extent = (min(lows, default=0.0), min(tops, default=0.0), max(highs, default=0.0),
+              max(bottoms, default=0.0))
+    return _Placed(
+        graph=graph, nodes=nodes, spots={n: spots[index[n]] for n in nodes},
+        bends={e: [spots[d] for d in chain] for e, chain in chains.items()},
+        layer_of={n: layer_by_node[n] for n in nodes},
+        layers=[[nodes[i] for i in row if i < n_real] for row in order],
+        crossings=best, naive=naive, extent=extent)
 
-    positions = {n: coords[index[n]] for n in nodes}
-    edge_paths = {}
-    for u, v in edges:
-        bends = [coords[d] for d in chains.get((u, v), ())]
-        edge_paths[(u, v)] = [positions[u], *bends, positions[v]]
-    layers = [[nodes[i] for i in row if i < n_real] for row in order]
+
+def layered_layout(
+    graph: nx.DiGraph,
+    *,
+    direction: str = "TB",
+    sweeps: int = 8,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    roots: Iterable[Hashable] | None = None,
+    layer_gap: float = 1.0,
+    node_gap: float = 3.0,
+    repeat_span: int | None = REPEAT_SPAN,
+    box: Callable[[nx.DiGraph, Hashable], tuple[float, float, float, float]] | None = None,
+    bend_width: float = 0.0,
+    parts: bool = False,
+    part_title: Callable[[nx.DiGraph, list], tuple[float, float]] | None = None,
+    part_gap: float = 0.0,
+    max_width: float | None = None,
+) -> Layout:
+    """Lay a DAG out in layers. direction "TB" puts layer 0 on top, "LR" on the left.
+
+    sweeps=0 keeps the naive order (node ids' natural order within each layer). Graphs bigger than
+    max_nodes are cut to the nodes nearest the roots, and the returned Layout carries a notice.
+    Inputs read across more than repeat_span layers are repeated next to their later readers: the copies
+    are nodes "{id}@{reader}" of Layout.graph with the attribute copy_of={id}.
+
+    Sizes: box(graph, node) gives the room a node takes around its anchor, (left, right, up, down) in the
+    drawing's units (pixels for the app); neighbours in a layer are node_gap apart beyond their rooms, layers
+    layer_gap apart beyond their tallest rooms, and an edge's bend points take bend_width. Without box every
+    node is a point, so nodes are node_gap apart and layers layer_gap apart.
+
+    parts=True lays out each weakly connected component (a separate computation) on its own and places
+    them in rows at most max_width wide, part_gap apart, in the order the program made them, each with room
+    for a title above it of part_title(graph, nodes) = (width, height) when there are several.
+    """
+    if direction not in ("TB", "LR"):
+        raise ValueError(f"direction must be 'TB' or 'LR', not {direction!r}")
+    hidden = 0
+    notice = None
+    if max_nodes is not None and graph.number_of_nodes() > max_nodes:
+        graph, hidden = limit_to_nearest(graph, max_nodes, roots)
+        shown = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "collapsed")
+        notice = {lang: t("graph.limited", lang, shown=shown, hidden=hidden) for lang in LANGUAGES}
+
+    def room(g, n):
+        left, right, upward, downward = box(g, n) if box is not None else ZERO
+        # (before, after) across the layers, then (before, after) along them
+        return (left, right, upward, downward) if direction == "TB" else (upward, downward, left, right)
+
+    bend_room = (bend_width / 2, bend_width / 2, 0.0, 0.0)
+    if parts:
+        groups = sorted((sorted(c, key=natural_key) for c in nx.weakly_connected_components(graph)), key=_part_key)
+    else:
+        groups = [list(graph.nodes)]
+    placed = [_lay_out_part(graph.subgraph(g).copy() if parts else graph, sweeps=sweeps, layer_gap=layer_gap,
+                            node_gap=node_gap, repeat_span=repeat_span, room=room, bend_room=bend_room)
+              for g in groups if g]
+    titled = parts and part_title is not None and len(placed) > 1
+
+    def to_xy(spot):
+        a, b = spot
+        return (a, -b) if direction == "TB" else (b, -a)
+
+    positions: dict = {}
+    edge_paths: dict = {}
+    layer_of: dict = {}
+    layers: list[list] = []
+    shown_graph = nx.DiGraph() if parts else placed[0].graph if placed else graph
+    if parts:
+        shown_graph.graph.update(graph.graph)
+    out_parts: list[Part] = []
+    # rows of parts, left to right, top to bottom: (x where the next part goes, top of the row, row's height)
+    x_at, row_top, row_height = 0.0, 0.0, 0.0
+    for k, p in enumerate(placed):
+        a0, b0, a1, b1 = p.extent
+        corners = [to_xy((a0, b0)), to_xy((a1, b1))]
+        x0, x1 = min(c[0] for c in corners), max(c[0] for c in corners)
+        y0, y1 = min(c[1] for c in corners), max(c[1] for c in corners)
+        title_w, title_h = part_title(p.graph, p.nodes) if titled else (0.0, 0.0)
+        width, height = max(x1 - x0, title_w), (y1 - y0) + title_h
+        if k and max_width is not None and x_at + width > max_width and x_at > 0:
+            row_top -= row_height + part_gap
+            x_at, row_height = 0.0, 0.0
+        dx, dy = x_at - x0, row_top - title_h - y1
+        for n, spot in p.spots.items():
+            x, y = to_xy(spot)
+            positions[n] = (round(x + dx, 6) + 0.0, round(y + dy, 6) + 0.0)
+        for u, v in sorted(p.graph.edges, key=lambda e: (natural_key(e[0]), natural_key(e[1]))):
+            bends = [to_xy(b) for b in p.bends.get((u, v), ())]
+            edge_paths[(u, v)] = [positions[u], *[(round(x + dx, 6) + 0.0, round(y + dy, 6) + 0.0)
+                                                  for x, y in bends], positions[v]]
+        layer_of.update(p.layer_of)
+        for depth, row in enumerate(p.layers):
+            while len(layers) <= depth:
+                layers.append([])
+            layers[depth].extend(row)
+        if parts:
+            shown_graph.add_nodes_from(p.graph.nodes(data=True))
+            shown_graph.add_edges_from(p.graph.edges(data=True))
+        out_parts.append(Part(index=k, nodes=p.nodes, bounds=(x0 + dx, y0 + dy, x1 + dx, y1 + dy),
+                              title_at=(x_at, row_top) if titled else None))
+        x_at += width + part_gap
+        row_height = max(row_height, height)
+    xs = [b for part in out_parts for b in (part.bounds[0], part.bounds[2])]
+    ys = [b for part in out_parts for b in (part.bounds[1], part.bounds[3])]
+    if titled:
+        xs.extend(part.title_at[0] + (part_title(shown_graph, part.nodes)[0]) for part in out_parts)
+        ys.extend(part.title_at[1] for part in out_parts)
+    bounds = (min(xs, default=0.0), min(ys, default=0.0), max(xs, default=0.0), max(ys, default=0.0))
     return Layout(
         positions=positions,
-        layer_of={n: layer_by_node[n] for n in nodes},
+        layer_of=layer_of,
         layers=layers,
         edge_paths=edge_paths,
-        crossings=best,
-        naive_crossings=naive,
-        graph=graph,
+        crossings=sum(p.crossings for p in placed),
+        naive_crossings=sum(p.naive for p in placed),
+        graph=shown_graph,
         hidden=hidden,
         notice=notice,
         direction=direction,
+        parts=out_parts,
+        bounds=bounds,
     )

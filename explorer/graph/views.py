@@ -9,10 +9,12 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from explorer.graph.figures import graph_figure, kind_text, node_at, node_label
+from explorer.graph.figures import graph_figure, kind_text, node_at, node_label, saved_rows
 from explorer.graph.gradients import backward_gradients, forward_gradients
 from explorer.graph.layout import Layout, natural_key
+from explorer.graph.links import linked_nodes, search
 from explorer.graph.names import tensor_names_of
+from explorer.graph.run_layout import graph_layout
 from explorer.sandbox.result import RunResult
 from explorer.text import t
 from explorer.text.values import shape_text, value_text
@@ -43,30 +45,63 @@ def overlay_of(result: RunResult, view: str, graph: nx.DiGraph) -> tuple[dict, d
     return forward_gradients(last, graph)
 
 
+def linked_to(result: RunResult, from_view: str, node: str | None, to_view: str) -> list[str]:
+    """The nodes of `to_view` that the node selected in `from_view` stands for: the tensor, the grad_fn that
+    made it and the AccumulateGrad it feeds are one thing seen in two views (explorer/graph/links.py)."""
+    if node is None or from_view == to_view:
+        return []
+    return [str(n) for n in linked_nodes(result.forward_graph, result.backward_graph, node, from_view)]
+
+
+def found_in(result: RunResult, view: str, query: str, layout: Layout | None = None) -> list[str]:
+    """The drawn nodes of a view that a search matches (by name, label, grad_fn or folded members' names)."""
+    layout = layout or layout_of(result, view)
+    return [] if layout is None else [str(n) for n in search(layout.graph, query)]
+
+
+def expanded_layout(result: RunResult, view: str) -> Layout | None:
+    """The view laid out with nothing folded: the worker's layout when it folded nothing, else a new one
+    (explorer/ui/cache.py keeps it)."""
+    layout = layout_of(result, view)
+    graph = graph_of(result, view)
+    if layout is None or graph is None or not layout.extras.get("folded"):
+        return layout
+    return graph_layout(graph, fold=False)
+
+
 def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: str = "light",
-                      overlay: bool = True, highlight: str | None = None) -> dict | None:
-    """The Playground's graph as a Plotly figure dict, or None when the program built no graph."""
+                      overlay: bool = True, highlight: str | None = None, linked: tuple = (),
+                      found: tuple = (), layout: Layout | None = None) -> dict | None:
+    """The Playground's graph as a Plotly figure dict, or None when the program built no graph.
+
+    linked: nodes the other view's selection stands for; found: nodes a search matched (both ringed).
+    layout: another layout of the view than the worker's (`expanded_layout`)."""
     graph = graph_of(result, view)
     if graph is None:
         return None
-    layout = layout_of(result, view)
+    layout = layout or layout_of(result, view)
     node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
     names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
     names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
     highlight = highlight if highlight in graph else None
     fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=highlight,
-                       node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names)
+                       node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names, linked=linked,
+                       found=found)
     return fig.to_dict()
 
 
-def node_choices(graph: nx.DiGraph | None) -> list[str]:
-    """Node ids in a stable order: the options of the node picker next to the graph."""
+def node_choices(graph: nx.DiGraph | None, layout: Layout | None = None) -> list[str]:
+    """Node ids in a stable order: the options of the node picker next to the graph (with the folded boxes
+    of the layout drawn, which a click can select too)."""
     if graph is None:
         return []
-    return [str(n) for n in sorted(graph.nodes, key=natural_key)]
+    boxes = [] if layout is None else [n for n in layout.graph if n not in graph]
+    return [str(n) for n in sorted([*graph.nodes, *boxes], key=natural_key)]
 
 
-def node_title(graph: nx.DiGraph, node: str) -> str:
+def node_title(graph: nx.DiGraph, node: str, layout: Layout | None = None) -> str:
+    if node not in graph and layout is not None and node in layout.graph:
+        graph = layout.graph
     return node_label(graph, node).replace("<br>", "  ")
 
 
@@ -81,6 +116,9 @@ def _text(value, lang: str) -> str:
 def node_details(result: RunResult, view: str, node: str, lang: str = "en") -> list[tuple[str, str]]:
     """(label, text) rows for one node: what it is, its value, .grad, grad_fn, formulas and saved values."""
     graph = graph_of(result, view)
+    layout = layout_of(result, view)
+    if graph is not None and node not in graph and layout is not None and node in layout.graph:
+        return _folded_details(graph, layout.graph, node, lang)
     if graph is None or node not in graph:
         return []
     d = graph.nodes[node]
@@ -99,8 +137,10 @@ def node_details(result: RunResult, view: str, node: str, lang: str = "en") -> l
         if d.get("released"):
             rows.append((t("detail.saved", lang), t("detail.released", lang)))
         elif d.get("saved"):
+            # by PyTorch's names (grad_fn._saved_self), each with its version when saved and now
             rows.append((t("detail.saved", lang),
-                         "\n".join(f"{k} = {_text(v, lang)}" for k, v in d["saved"].items())))
+                         "\n".join(f"{name} = {_text(value, lang)}" + (f"  ({version})" if version else "")
+                                   for name, value, version in saved_rows(d, lang))))
     elif kind != "none":
         if d.get("shape") is not None:
             rows.append((t("detail.shape", lang), f"{shape_text(d['shape'])}, {d.get('dtype', '')}"))
@@ -132,3 +172,15 @@ def selected_node(event, choices: list[str]) -> str | None:
         if node is not None and node in choices:
             return node
     return None
+
+
+def _folded_details(graph: nx.DiGraph, drawn: nx.DiGraph, node: str, lang: str) -> list[tuple[str, str]]:
+    """A folded box: what it stands for and the nodes in it."""
+    d = drawn.nodes[node]
+    rows = [(t("detail.kind", lang), f"{node_title(drawn, node)} — {kind_text(d.get('kind', ''), lang)}"),
+            (t("detail.about", lang), t(f"graph.{d.get('kind')}_hover", lang, n=len(d.get("members") or ())))]
+    members = [m for m in d.get("members") or () if m in graph]
+    names = [node_title(graph, m) for m in sorted(members, key=natural_key)
+             if graph.nodes[m].get("kind") not in ("none", "scalar")]
+    rows.append((t("detail.members", lang), "\n".join(names)))
+    return rows

@@ -67,6 +67,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "play.view.forward": {"en": "Forward (values)", "zh": "前向（数值）"},
     "play.view.backward": {"en": "Backward (grad_fn)", "zh": "反向（grad_fn）"},
     "play.overlay": {"en": "Show gradients of the last backward pass", "zh": "显示最后一次反向传播的梯度"},
+    "play.both_views": {"en": "Both views, linked", "zh": "同时显示两个视图（联动）"},
+    "play.both_views_help": {
+        "en": "Forward above backward. Selecting a tensor rings, in the other view, the grad_fn that made it and the "
+              "AccumulateGrad it feeds; selecting a backward node rings its op and tensor.",
+        "zh": "前向图在上、反向图在下。选中一个张量，另一个视图会圈出产生它的 grad_fn 和它所对应的 "
+              "AccumulateGrad；选中反向节点，则圈出对应的运算和张量。",
+    },
+    "play.linked": {
+        "en": "Dotted purple rings: what the node selected in the {view} view stands for here.",
+        "zh": "紫色虚线圈：在{view}视图中选中的节点在这里对应的节点。",
+    },
+    "play.search": {"en": "Find a node", "zh": "查找节点"},
+    "play.search_help": {
+        "en": "A variable name, a grad_fn (MulBackward0), an op or a module (fc1): matches are ringed in blue.",
+        "zh": "变量名、grad_fn（如 MulBackward0）、运算或模块（如 fc1）：匹配的节点用蓝色圈出。",
+    },
+    "play.search_found": {"en": "Nodes that match: {n} (ringed in blue).", "zh": "{n} 个节点匹配（蓝色圈出）。"},
+    "play.search_none": {"en": "No node matches “{q}”.", "zh": "没有节点匹配“{q}”。"},
     "play.no_graph": {
         "en": "No graph yet: create tensors with requires_grad=True and compute something from them.",
         "zh": "还没有计算图：创建 requires_grad=True 的张量并用它们做计算。",
@@ -94,6 +112,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "detail.formula": {"en": "forward formula", "zh": "前向公式"},
     "detail.backward": {"en": "backward formulas (one per input)", "zh": "反向公式（每个输入一个）"},
     "detail.saved": {"en": "saved for backward", "zh": "为反向保存的值"},
+    "detail.about": {"en": "what it is", "zh": "说明"},
+    "detail.members": {"en": "nodes inside", "zh": "包含的节点"},
     "detail.released": {"en": "freed after backward (retain_graph=False)",
                         "zh": "backward 后已释放（retain_graph=False）"},
     "detail.attrs": {"en": "arguments", "zh": "参数"},
@@ -223,6 +243,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "graph.limited": {
         "en": "Large graph: showing the {shown:,} nodes nearest the output; {hidden:,} more are hidden.",
         "zh": "计算图较大：只显示离输出最近的 {shown:,} 个节点，另有 {hidden:,} 个节点被隐藏。",
+    },
+    "graph.part": {"en": "Part {k}", "zh": "第 {k} 部分"},
+    "graph.part_computes": {"en": "Part {k}: {names}", "zh": "第 {k} 部分：{names}"},
+    "graph.part_grads": {"en": "Part {k}: gradients for {names}", "zh": "第 {k} 部分：{names} 的梯度"},
+    "graph.saved_version": {"en": "version {v}", "zh": "版本 {v}"},
+    "graph.saved_moved": {"en": "{name} v{then}, now v{now}!", "zh": "{name} v{then}，现为 v{now}！"},
+    "graph.saved_moved_long": {
+        "en": "saved at version {then}, now version {now}: changed in place since, so backward fails",
+        "zh": "保存时版本 {then}，现在版本 {now}：之后被原地修改，所以 backward 会失败",
+    },
+    "graph.tensor_moved": {"en": "saved as {name} v{then}, now v{now}!", "zh": "保存为 {name} v{then}，现为 v{now}！"},
+    "graph.tensor_moved_long": {
+        "en": "saved for backward as {name} at version {then}, changed in place since (now version {now}): "
+              "backward through it fails with \"modified by an inplace operation\"",
+        "zh": "作为 {name} 在版本 {then} 时为反向保存，之后被原地修改（现为版本 {now}）：经过它的 backward 会报错"
+              "“modified by an inplace operation”",
+    },
+    "graph.loop_label": {"en": "×{n} loop<br>{rest} more iterations", "zh": "×{n} 循环<br>另有 {rest} 次迭代"},
+    "graph.loop_hover": {
+        "en": "A loop's other iterations, folded: each repeats the iteration drawn next to this node ({n} nodes). "
+              "Untick “Fold loops and modules” to draw them all.",
+        "zh": "循环的其余迭代已折叠：每一次都重复旁边画出的那一次迭代（共 {n} 个节点）。"
+              "取消勾选“折叠循环和模块”即可全部画出。",
+    },
+    "graph.module_hover": {
+        "en": "One nn.Module call, folded ({n} nodes: its operations and parameters). "
+              "Untick “Fold loops and modules” to draw them.",
+        "zh": "一次 nn.Module 调用，已折叠（{n} 个节点：其中的运算和参数）。取消勾选“折叠循环和模块”即可画出。",
+    },
+    "graph.kind.module": {"en": "nn.Module call (folded)", "zh": "nn.Module 调用（已折叠）"},
+    "graph.kind.loop": {"en": "repeated loop iterations (folded)", "zh": "重复的循环迭代（已折叠）"},
+    "play.fold": {"en": "Fold loops and modules", "zh": "折叠循环和模块"},
+    "play.fold_help": {
+        "en": "A loop that repeats one structure is drawn once with ×N; the nodes an nn.Module call made are one "
+              "box named by its attribute (fc1: Linear(4 -> 8)). Untick to draw every node.",
+        "zh": "重复同一结构的循环只画一次并标注 ×N；一次 nn.Module 调用产生的节点画成一个以属性命名的框"
+              "（fc1: Linear(4 -> 8)）。取消勾选则画出所有节点。",
+    },
+    "graph.saved_freed": {"en": "saved tensors freed", "zh": "保存的张量已释放"},
+    "graph.made_in": {"en": "made in", "zh": "产生于"},
+    "graph.used_as_view": {
+        "en": "also used as a view of shape {shape} (as matmul does with a 1-D input)",
+        "zh": "也以形状 {shape} 的视图参与运算（如 matmul 对一维输入所做的）",
     },
     # --- tensor values as text (explorer/text/values.py) -----------------------------------------------------
     "value.summary": {

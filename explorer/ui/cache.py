@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from explorer import sandbox
+from explorer.backward import figures as figures_of_passes
 from explorer.backward import jacobian as jp
 from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_figure_dict
 from explorer.backward.frames import frames_from_pass
@@ -47,14 +48,36 @@ def run(program: str, overrides: tuple, lang: str):
 
 @cached(FIGURES)
 def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                 highlight: str | None):
+                 highlight: str | None, linked: tuple = (), found: tuple = ()):
     return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                overlay=overlay, highlight=highlight)
+                                   overlay=overlay, highlight=highlight, linked=linked, found=found)
 
 
 @cached(FIGURES)
-def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str):
-    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name)
+def expanded_layout(program: str, overrides: tuple, lang: str, view: str):
+    """The view with nothing folded, laid out once per program (explorer/graph/views.expanded_layout)."""
+    return views.expanded_layout(run(program, overrides, lang), view)
+
+
+@cached(FIGURES)
+def expanded_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
+                    highlight: str | None, linked: tuple = (), found: tuple = ()):
+    layout = expanded_layout(program, overrides, lang, view)
+    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
+                                   overlay=overlay, highlight=highlight, linked=linked, found=found, layout=layout)
+
+
+@cached(FIGURES)
+def expanded_pass_layout(program: str, overrides: tuple, lang: str, pass_index: int):
+    return figures_of_passes.expanded_pass_layout(run(program, overrides, lang), pass_index)
+
+
+@cached(FIGURES)
+def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str,
+                fold: bool = True):
+    layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
+    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name,
+                            layout=layout)
 
 
 @cached(FIGURES)

@@ -8,6 +8,7 @@ from explorer.lessons import lesson_for_code
 from explorer.text import t
 from explorer.ui import cache, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
+from explorer.ui.graph_chart import graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
 
 
@@ -20,8 +21,9 @@ def _reset_flags() -> None:
     st.session_state.overrides = {}
 
 
-def _pick_node() -> None:
+def _pick_node(view: str) -> None:
     st.session_state.node = st.session_state.node_picker or None
+    st.session_state.node_view = view
 
 
 def editor_panel(lang: str) -> None:
@@ -66,43 +68,76 @@ def output_panel(result, lang: str) -> None:
 def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
     ss = st.session_state
     st.subheader(t("play.graph", lang))
-    controls = st.columns([2, 3])
+    controls = st.columns([2, 2, 2])
     with controls[0]:
         st.radio(t("play.view", lang), ("forward", "backward"), horizontal=True,
                  format_func=lambda v: t(f"play.view.{v}", lang), **session.bound("view_widget", "view"))
     with controls[1]:
         st.toggle(t("play.overlay", lang), **session.bound("overlay_widget", "overlay"))
+        st.toggle(t("play.both_views", lang), key="both_views", help=t("play.both_views_help", lang))
+        st.toggle(t("play.fold", lang), value=True, key="fold_graph", help=t("play.fold_help", lang))
+    with controls[2]:
+        query = st.text_input(t("play.search", lang), key="graph_search", help=t("play.search_help", lang))
     graph = views.graph_of(result, ss.view)
     if graph is None:
         st.info(t("play.no_graph", lang))
         return
-    choices = views.node_choices(graph)
-    if ss.node not in choices:
+    # the selection belongs to the view it was made in; the other view rings what it stands for
+    node_view = ss.get("node_view") or ss.view
+    if ss.node not in views.node_choices(views.graph_of(result, node_view), views.layout_of(result, node_view)):
         ss.node = None
-    theme = session.theme()
-    fig = cache.graph_figure(program, overrides, lang, ss.view, theme, ss.overlay, ss.node)
+    shown = ("forward", "backward") if ss.get("both_views") else (ss.view,)
+    figures = {}
+    for view in shown:
+        if views.graph_of(result, view) is None:
+            continue
+        figures[view] = graph_view_chart(program, overrides, result, view, node_view, query, lang)
+    node_panel(result, node_view, lang)
+    exports_panel(program, overrides, result, graph, figures.get(ss.view) or next(iter(figures.values())), lang)
+
+
+def graph_view_chart(program: str, overrides: tuple, result, view: str, node_view: str, query: str,
+                     lang: str) -> dict:
+    """One view's chart: the selected node ringed (or what it stands for, when selected in the other view),
+    search matches ringed, a click selecting a node. Returns the figure."""
+    ss = st.session_state
+    fold = ss.get("fold_graph", True)
+    layout = views.layout_of(result, view) if fold else cache.expanded_layout(program, overrides, lang, view)
+    choices = views.node_choices(views.graph_of(result, view), layout)
+    highlight = ss.node if node_view == view else None
+    linked = tuple(views.linked_to(result, node_view, ss.node, view))
+    found = tuple(views.found_in(result, view, query, layout)) if query.strip() else ()
+    if query.strip():
+        st.caption(t("play.search_found", lang, n=len(found)) if found else t("play.search_none", lang, q=query))
+    if linked:
+        st.caption(t("play.linked", lang, view=t(f"play.view.{node_view}", lang)))
+    draw = cache.graph_figure if fold else cache.expanded_figure
+    fig = draw(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
     image_format = ss.get("image_format", "png")
-    event = st.plotly_chart(fig, key="graph_chart", on_select="rerun", selection_mode="points", theme=None,
-                            config=session.plotly_config(image_format))
+    key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
+    event = graph_chart(fig, key, on_select="rerun", selection_mode="points", theme=None,
+                        config=session.plotly_config(image_format))
     clicked = views.selected_node(event, choices)
+    last = f"last_clicked_{key}"
     if clicked is None:
         # the redrawn figure starts with no selection, so clicking the same node again counts again
-        ss.last_clicked = None
-    elif clicked != ss.get("last_clicked"):
-        ss.node = clicked
-        ss.last_clicked = clicked
-        st.rerun()  # redraw with the clicked node ringed
-    node_panel(result, graph, choices, lang)
-    exports_panel(program, overrides, result, graph, fig, lang)
+        ss[last] = None
+    elif clicked != ss.get(last):
+        ss.node, ss.node_view, ss[last] = clicked, view, clicked
+        st.rerun()  # redraw with the clicked node ringed, and what it stands for in the other view
+    return fig
 
 
-def node_panel(result, graph, choices: list, lang: str) -> None:
+def node_panel(result, view: str, lang: str) -> None:
     ss = st.session_state
+    graph = views.graph_of(result, view)
+    layout = views.layout_of(result, view)
+    choices = views.node_choices(graph, layout)
     ss.node_picker = ss.node or ""
-    st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node,
-                 format_func=lambda n: views.node_title(graph, n) if n else t("play.node_none", lang))
+    st.selectbox(t("play.node", lang), ["", *choices], key="node_picker", on_change=_pick_node, args=(view,),
+                 format_func=lambda n: views.node_title(graph, n, layout) if n else t("play.node_none", lang))
     if ss.node:
-        for label, text in views.node_details(result, ss.view, ss.node, lang):
+        for label, text in views.node_details(result, view, ss.node, lang):
             st.markdown(f"**{label}**")
             st.code(text, language=None, wrap_lines=True)
 
@@ -154,13 +189,14 @@ def render() -> None:
         if result.error is not None:
             session.program_error_box(program, result.error, lang)
         leaves_panel(result, lang)
-        output_panel(result, lang)
     with right:
-        shown_program, shown_overrides, shown = program, overrides, result
-        if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
-            shown_program, shown_overrides = ss.last_good
-            shown = cache.run(shown_program, shown_overrides, lang)
-            st.warning(t("play.last_good", lang))
-        graph_panel(shown_program, shown_overrides, shown, lang)
+        output_panel(result, lang)
+    # the graph takes the page's whole width: labels stay at a size the back of a classroom can read
+    shown_program, shown_overrides, shown = program, overrides, result
+    if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
+        shown_program, shown_overrides = ss.last_good
+        shown = cache.run(shown_program, shown_overrides, lang)
+        st.warning(t("play.last_good", lang))
+    graph_panel(shown_program, shown_overrides, shown, lang)
     session.publish("playground")
 

@@ -7,6 +7,7 @@ from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
 from explorer.ui import cache, session
+from explorer.ui.graph_chart import graph_chart
 
 
 def _move(delta: int | None, count: int, to: int | None = None) -> None:
@@ -88,7 +89,7 @@ def render() -> None:
     frames = cache.frames(program, overrides, lang, ss.pass_index)
     count = len(frames)
     ss.step = clamp_step(ss.step, count)
-    left, right = st.columns([5, 7], gap="large")
+    left, right = st.columns([4, 8], gap="large")
     with left:
         step_controls(count, lang)
         if frames:
@@ -98,12 +99,14 @@ def render() -> None:
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
-        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme())
+        st.toggle(t("play.fold", lang), value=True, key="fold_pass", help=t("play.fold_help", lang))
+        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
+                                ss.get("fold_pass", True))
         config = session.plotly_config(filename="backward-step")
-        st.plotly_chart(fig, key="step_chart", theme=None, config=config)
+        graph_chart(fig, "step_chart", theme=None, config=config)
     if st.toggle(t("step.play", lang), key="play_toggle"):
         animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
-        st.plotly_chart(animation, key="animation_chart", theme=None, config=session.plotly_config())
+        graph_chart(animation, "animation_chart", theme=None, config=session.plotly_config())
     jacobian_panel(program, overrides, result, lang)
     session.publish("step_through")
 

@@ -10,6 +10,7 @@ import pytest
 
 from explorer.lessons import LESSON_BY_KEY
 from explorer.ui.link import AppState, encode_query
+from tests.browser.graph_boxes import node_point
 
 pytestmark = pytest.mark.slow
 
@@ -147,14 +148,8 @@ def test_dark_theme_follows_the_browser(browser, server, screenshots):
 def test_clicking_a_node_shows_its_details(page, server, screenshots):
     open_page(page, server)
     page.wait_for_selector(".js-plotly-plot .main-svg")
-    trace = page.locator(".js-plotly-plot .scatterlayer .trace",
-                         has=page.locator(".textpoint", has_text="w(5, 3)")).first
-    labels = [trace.locator(".textpoint").nth(i).text_content()
-              for i in range(trace.locator(".textpoint").count())]
-    index = next(i for i, text in enumerate(labels) if text.startswith("w("))
-    marker = trace.locator(".points path").nth(index)
-    box = marker.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    point = node_point(page, "w(5, 3)")
+    page.mouse.click(point["x"], point["y"])
     details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
     expect()(details).to_contain_text("w  (5, 3) float32")
     wait_idle(page)

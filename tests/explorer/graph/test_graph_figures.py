@@ -41,11 +41,20 @@ def small_forward() -> nx.DiGraph:
 
 
 def nodes_by_id(fig):
+    """{node id: (its marker trace, index)}."""
     found = {}
     for trace in fig.data[:-2]:
+        if trace.mode != "markers" or trace.name in ("linked", "found"):
+            continue
         for i, node in enumerate(trace.customdata or ()):
             found[node] = (trace, i)
     return found
+
+
+def labels_by_id(fig) -> dict:
+    """{node id: the label drawn beside it}."""
+    trace = fig.data[fig.layout.meta["labels_trace"]]
+    return dict(zip(trace.customdata, trace.text))
 
 
 def test_one_trace_per_kind_with_okabe_ito_colours_and_shapes():
@@ -65,13 +74,13 @@ def test_labels_and_hover_carry_name_shape_dtype_value_grad_and_formula():
     fig = graph_figure(g)
     found = nodes_by_id(fig)
     trace, i = found["t1"]
-    assert trace.text[i] == "w<br>(2,) float32"
+    assert labels_by_id(fig)["t1"] == "w<br>(2,) float32"
     assert trace.hovertext[i] == (
         "<b>w</b>  <i>leaf tensor that requires grad</i><br>"
         "shape (2,), dtype float32, requires_grad=True<br>value: [1., 2.]<br>.grad: [3., 4.]"
     )
     trace, i = found["n1"]
-    assert trace.text[i] == "MulBackward0"
+    assert labels_by_id(fig)["n1"] == "MulBackward0"
     hover = trace.hovertext[i]
     assert "forward: result = self * other" in hover
     assert "backward: grad_self = grad * other" in hover
@@ -127,8 +136,7 @@ def test_gradient_overlay_shades_edges_by_size():
 def test_dark_theme_uses_plotly_dark_and_light_text():
     fig = graph_figure(small_forward(), theme="dark")
     assert fig.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"
-    trace, _ = nodes_by_id(fig)["t1"]
-    assert trace.textfont.color == "#f2f2f2"
+    assert fig.data[fig.layout.meta["labels_trace"]].textfont.color == "#f2f2f2"
 
 
 def test_big_graph_drops_labels_and_shows_the_notice():
@@ -140,9 +148,10 @@ def test_big_graph_drops_labels_and_shows_the_notice():
     layout = layered_layout(g, max_nodes=200)
     fig = graph_figure(g, layout)
     modes = {tr.name: tr.mode for tr in fig.data[:-2] if tr.customdata}
-    assert modes == {"backward function (grad_fn)": "markers", "hidden part of a large graph": "markers+text"}
-    collapsed = next(tr for tr in fig.data if tr.name == "hidden part of a large graph")
-    assert list(collapsed.text) == ["… 200 more nodes"]
+    assert modes == {"backward function (grad_fn)": "markers", "hidden part of a large graph": "markers",
+                     "labels": "text"}
+    # only the landmark keeps its label: the placeholder for the hidden part
+    assert list(labels_by_id(fig).values()) == ["… 200 more nodes"]
     assert fig.layout.meta["notice"] == layout.notice_text("en")
     assert "200" in fig.layout.annotations[0].text
 

@@ -6,7 +6,6 @@ import json
 
 from explorer.backward.figures import animation_figure, pass_layout, step_figure_dict
 from explorer.exports import graph_to_json
-from explorer.graph import figures as graph_figures
 from explorer.graph.views import graph_figure_dict, graph_of, layout_of
 from explorer.lessons import LESSON_BY_KEY
 from explorer.sandbox import run_program
@@ -30,16 +29,18 @@ def test_views_and_exports_reuse_the_result_layouts(monkeypatch):
     def no_second_layout(*args, **kwargs):
         raise AssertionError("a view laid a graph out again")
 
-    monkeypatch.setattr(graph_figures, "layered_layout", no_second_layout)
-    monkeypatch.setattr("explorer.backward.figures.layered_layout", no_second_layout)
+    monkeypatch.setattr("explorer.graph.run_layout.layered_layout", no_second_layout)
     for view in ("forward", "backward"):
         fig = graph_figure_dict(result, view)
         layout = layout_of(result, view)
-        drawn = {c: (x, y) for trace in fig["data"][:-2] if trace.get("customdata") is not None
+        drawn = {c: (x, y) for trace in fig["data"][:-2]
+                 if trace.get("customdata") is not None and trace["mode"] == "markers"
                  for c, x, y in zip(trace["customdata"], trace["x"], trace["y"])}
         assert drawn == {str(n): layout.positions[n] for n in layout.graph}
         nodes = json.loads(graph_to_json(graph_of(result, view), layout))["nodes"]
-        assert all((n["x"], n["y"]) == layout.positions[n["id"]] for n in nodes)
+        assert all((n["x"], n["y"]) == layout.positions[n["id"]] for n in nodes if n["id"] in layout.positions)
+        # what is not drawn is the view of x that matmul made: x itself is drawn feeding MmBackward0
+        assert [n["label"] for n in nodes if "x" not in n] == (["x (view)"] if view == "forward" else [])
     step = step_figure_dict(result, 0, 2)
     assert step["layout"]["meta"]["view"] == "backward"
     animation_figure(result.passes[0], layout=pass_layout(result, 0), names=result.names)

@@ -64,21 +64,29 @@ def array_of(value) -> np.ndarray:
     return np.array(value, dtype=float)
 
 
+def drawn_labels(figure: dict) -> dict[str, str]:
+    """{node id: the label drawn beside it (Plotly HTML)} of a graph figure."""
+    trace = figure["data"][figure["layout"]["meta"]["labels_trace"]]
+    return dict(zip(trace.get("customdata") or (), trace.get("text") or ()))
+
+
+def name_in(label: str) -> str:
+    """The name a drawn label shows: a long name broken in two joined again, shape and saved lines left out."""
+    lines = [line for line in label.split("<br>") if not line.startswith(("<span", "("))]
+    return "".join(lines) if lines and not lines[0].startswith("AccumulateGrad") else " ".join(lines)
+
+
 def node_label(figure: dict, node: str) -> str | None:
-    """The label drawn next to a node of a graph figure."""
-    for trace in figure["data"]:
-        for custom, label in zip(trace.get("customdata") or (), trace.get("text") or ()):
-            if custom == node:
-                return label
-    return None
+    """The name drawn next to a node of a graph figure."""
+    label = drawn_labels(figure).get(node)
+    return None if label is None else name_in(label)
 
 
 def node_id(figure: dict, name: str) -> str:
     """The id of the node drawn as `name` (an op name, or a variable name before its shape)."""
-    for trace in figure["data"]:
-        for custom, label in zip(trace.get("customdata") or (), trace.get("text") or ()):
-            if label == name or label.split("<br>")[0] == name:
-                return custom
+    for custom, label in drawn_labels(figure).items():
+        if name_in(label) == name:
+            return custom
     raise AssertionError(f"no node labelled {name!r}")
 
 

@@ -9,7 +9,17 @@ from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY
 from explorer.sandbox import run_program
 from explorer.text.values import value_text
 from explorer.ui.link import AppState, decode_query
-from tests.explorer.ui.app_testing import charts, codes, go_to, node_id, program_errors, start, title_of
+from tests.explorer.ui.app_testing import (
+    charts,
+    codes,
+    drawn_labels,
+    go_to,
+    name_in,
+    node_id,
+    program_errors,
+    start,
+    title_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +87,7 @@ def test_error_is_marked_and_the_code_and_last_good_graph_stay():
     assert marked and "> 3 | y = (x * ).sum()" in marked[0]
     assert at.warning[0].value.startswith("The graph below is from the last version")
     figure = charts(at)[0]
-    assert any("x" in (trace.get("text") or [""])[0] for trace in figure["data"] if trace.get("text"))
+    assert "x" in {name_in(label) for label in drawn_labels(figure).values()}
 
 
 def test_language_switch_keeps_the_program_and_flags():
@@ -113,7 +123,7 @@ def test_view_switch_draws_the_backward_graph_and_details_show_formulas():
     at.radio(key="view_widget").set_value("backward").run()
     figure = charts(at)[0]
     assert title_of(figure).startswith("Backward graph")
-    names = {label for trace in figure["data"] for label in (trace.get("text") or [])}
+    names = {name_in(label) for label in drawn_labels(figure).values()}
     assert "SumBackward0" in names and "MulBackward0" in names
     assert any(label.startswith("AccumulateGrad") for label in names)
     at.selectbox(key="node_picker").select(node_id(charts(at)[0], "MulBackward0")).run()
@@ -199,6 +209,51 @@ def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
     assert "1 code cells ran" in at.info[0].value
     at.radio(key="lang_widget").set_value("zh").run()
     assert "1 个代码单元" in at.info[0].value
+
+
+def test_both_views_are_linked_and_a_search_rings_matches():
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code))
+    at.toggle(key="both_views").set_value(True).run()
+    forward, backward = charts(at)[:2]
+    assert title_of(forward).startswith("Forward") and title_of(backward).startswith("Backward")
+    at.selectbox(key="node_picker").select(node_id(forward, "w")).run()
+    forward, backward = charts(at)[:2]
+    linked = [trace for trace in backward["data"] if trace.get("name") == "linked"]
+    assert [name_in(drawn_labels(backward)[n]) for n in linked[0]["customdata"]] == ["AccumulateGrad w"]
+    assert any("Dotted purple rings" in c.value for c in at.caption)
+    at.text_input(key="graph_search").input("AddBackward").run()
+    found = [trace for trace in charts(at)[0]["data"] if trace.get("name") == "found"]
+    assert [name_in(drawn_labels(charts(at)[0])[n]) for n in found[0]["customdata"]] == ["AddBackward0"]
+    assert any("Nodes that match: 1" in c.value for c in at.caption)
+
+
+LOOP = """import torch
+w = torch.tensor(0.9, requires_grad=True)
+b = torch.tensor(0.1, requires_grad=True)
+x = torch.tensor(1.0)
+for k in range(100):
+    x = x * w + b
+x.backward()
+"""
+
+
+def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
+    at = start(AppState(program=LOOP))
+    folded = drawn_labels(charts(at)[0])
+    assert any(label.startswith("×100 loop") for label in folded.values())
+    assert len(folded) < 20
+    at.toggle(key="fold_graph").set_value(False).run()
+    figure = charts(at)[0]
+    assert not any(label.startswith("×100") for label in drawn_labels(figure).values())
+    # 403 nodes: a big graph is drawn as markers, each with its hover text
+    hovers = [h for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("customdata")
+              and trace.get("name") not in ("highlight", "linked", "found") for h in trace.get("hovertext") or ()]
+    assert sum(h.startswith("<b>MulBackward0</b>") for h in hovers) == 100
+    # the folded node can be picked, and its details say what it stands for
+    at.toggle(key="fold_graph").set_value(True).run()
+    loop = next(n for n, label in drawn_labels(charts(at)[0]).items() if label.startswith("×100"))
+    at.selectbox(key="node_picker").select(loop).run()
+    assert any("each repeats the iteration drawn next to this node" in text for text in codes(at))
 
 
 def test_an_error_message_is_plain_text_not_markdown():

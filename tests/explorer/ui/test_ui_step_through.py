@@ -110,3 +110,17 @@ def test_play_toggle_adds_the_browser_animation():
     assert len(figures) == before + 1
     animated = [f for f in figures if f.get("frames")]
     assert len(animated) == 1 and len(animated[0]["frames"]) == 6
+
+
+def test_a_step_inside_a_folded_loop_rings_the_loop_and_unfolding_rings_the_node():
+    from tests.explorer.ui.test_ui_playground import LOOP
+
+    at = start(AppState(program=LOOP, page="step_through", step=3))
+    figure = charts(at)[0]
+    assert node_label(figure, ringed_node(figure)).startswith("×100 loop")
+    at.toggle(key="fold_pass").set_value(False).run()
+    figure = charts(at)[0]
+    ringed = ringed_node(figure)
+    hover = next(h for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("name") != "highlight"
+                 for c, h in zip(trace.get("customdata") or (), trace.get("hovertext") or ()) if c == ringed)
+    assert hover.startswith(("<b>AddBackward0</b>", "<b>MulBackward0</b>"))
