@@ -30,9 +30,11 @@ import numpy as np
 
 from explorer.sandbox import allow_lists
 from explorer.sandbox.classes import ClassSupport
+from explorer.sandbox.display import pretty, shown_statements
 from explorer.sandbox.exceptions import ExceptionSupport
 from explorer.sandbox.generators import GeneratorSupport
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
+from explorer.sandbox.notebook import CellPlan
 from explorer.sandbox.program_check import (
     READABLE_DUNDERS,
     CheckFailure,
@@ -120,6 +122,9 @@ DIGITS = re.compile(r"\d+")
 MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linalg": "numpy.linalg",
                   "math": "math", "random": "random"}
 
+# the errors that end a notebook's run rather than its cell: the budgets are the whole run's
+ENDS_A_NOTEBOOK = frozenset({"LimitError", "InternalError", "Stopped"})
+
 # the seed of a run's own `random` and `numpy.random` generators: every run starts from the same state, as a
 # script run under `random.seed(0)` and `np.random.seed(0)` would
 RUN_SEED = 0
@@ -149,6 +154,9 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         # integer power with an exponent above 64, goes on as a float, and a complex result is an error
         self.real_numbers = real_numbers
         self.outputs: list[OutputEntry] = []
+        self.cell_errors: list[ProgramError] = []  # a notebook's cells that raised (Interpreter.run)
+        self.jupyter = False  # values shown as Jupyter shows them (a pasted notebook), else as Python's prompt
+        self.shown: frozenset = frozenset()  # (line, column) of the top-level expressions whose value is shown
         self.globals = Scope(kind="module")
         self.globals.vars["__name__"] = "__main__"
         self.scope = self.globals
@@ -200,19 +208,45 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
     # ------------------------------------------------------------------------------------------------------
     # entry points
 
-    def run(self, source: str) -> None:
+    def run(self, source: str, cells: CellPlan | None = None) -> None:
+        """Run a program: a plain one as Python's prompt shows it, stopping at its first error; a pasted notebook's
+        (`cells`) as Jupyter runs the cells: each shows the value of its last expression, and a cell that
+        raises shows its error where it happened (`cell_errors`, and an "error" output) before the next cell
+        runs. Limits end either at once."""
         self.source = source
         try:
             tree = parse_program(source, self.limits)
         except CheckFailure as failure:
             raise self._check_error(failure) from None
+        self.jupyter = cells is not None
+        self.shown = shown_statements(source, tree) if cells is None else cells.shown
         with self.budget.interrupts():
-            self.run_tree(tree)
+            if cells is None:
+                self.run_tree(tree)
+            else:
+                self.run_cells(tree, cells)
 
     def run_tree(self, tree: ast.Module) -> None:
-        for index, stmt in enumerate(tree.body):
-            docstring = index == 0 and _is_docstring(stmt)
-            self.exec_stmt(stmt, top_level=not docstring)
+        for stmt in tree.body:
+            self.exec_stmt(stmt, top_level=True)
+
+    def run_cells(self, tree: ast.Module, cells: CellPlan) -> None:
+        body = tree.body
+        start = 0
+        while start < len(body):
+            cell = cells.cell_of(body[start].lineno)
+            end = start
+            while end < len(body) and cells.cell_of(body[end].lineno) == cell:
+                end += 1
+            try:
+                for stmt in body[start:end]:
+                    self.exec_stmt(stmt, top_level=True)
+            except ProgramError as error:
+                if error.kind in ENDS_A_NOTEBOOK:
+                    raise
+                self.cell_errors.append(error)
+                self.emit("error", error.message, error.line)
+            start = end
 
     def evaluate(self, tree: ast.expr, variables: dict):
         """The value of one checked expression (the descent demo's loss, explorer/sandbox/loss_check.py) with
@@ -301,7 +335,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         handler = self._statements[type(stmt)]
         try:
             if top_level and type(stmt) is ast.Expr:
-                self._exec_expr(stmt, display=True)
+                self._exec_expr(stmt, display=(stmt.lineno, stmt.col_offset) in self.shown)
             else:
                 handler(stmt)
         except (ProgramError, _ControlFlow):
@@ -312,7 +346,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
     def _exec_expr(self, node: ast.Expr, display: bool = False) -> None:
         value = self.eval(node.value)
         if display and value is not None:
-            self.emit("expr", self.repr_of(value), node.lineno)
+            text = pretty(value, self.repr_of, self.writes_own_repr) if self.jupyter else self.repr_of(value)
+            self.emit("expr", text, node.lineno)
 
     def _exec_assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
@@ -1505,6 +1540,14 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 self.budget.tick()
         self.budget.charge_sequence(len(items))
         return items
+
+    def writes_own_repr(self, value) -> bool:
+        """True for an object of the program's classes whose __repr__ is the program's: shown as it writes
+        itself even when that reads like Python's default one."""
+        if not isinstance(value, SandboxObject):
+            return False
+        cls = self.user_classes.get(type(value))
+        return cls is not None and self.class_lookup(cls, "__repr__") is not None
 
     def repr_of(self, value) -> str:
         text = repr(value)

@@ -82,11 +82,13 @@ class ProgramError(Exception):
 
 @dataclass
 class OutputEntry:
-    """One piece of notebook output: printed text (with its `end`), the repr of a bare expression, or a warning
-    (`UserWarning: ...`, on a line of its own, as a notebook shows it; `line` is the program's line)."""
+    """One piece of notebook output: printed text (with its `end`), the value of a bare expression as it is shown
+    (explorer/sandbox/display.py), a warning (`UserWarning: ...`, on a line of its own, as a notebook shows it),
+    or the error a notebook's cell raised (its one-line message; shown as `line N: message` where it happened).
+    `line` is the program's line."""
 
     line: int
-    kind: str  # "print" | "expr" | "warning"
+    kind: str  # "print" | "expr" | "warning" | "error"
     text: str
 
 
@@ -139,24 +141,43 @@ class RunResult:
     jacobians: dict = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
+    # the errors a pasted notebook's cells raised that the run went past, in order: each is also in `outputs`
+    # (kind "error") where it happened, and the next cell ran, as in Jupyter. `error` is the one that ended the
+    # run (a plain program's first error, or a limit), None when the run reached its end.
+    cell_errors: list[ProgramError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """The run reached its end (a notebook's cells may still have raised: `cell_errors`)."""
         return self.error is None
 
-    def text(self) -> str:
-        """The output as the app (and `python -m explorer run`) shows it."""
-        return render_outputs(self.outputs)
+    @property
+    def errors(self) -> list[ProgramError]:
+        """Every error of the run, in order: the cells' that it went past, then the one that ended it."""
+        return [*self.cell_errors, *([] if self.error is None else [self.error])]
+
+    @property
+    def first_error(self) -> ProgramError | None:
+        """The error the page's error box shows: the first one of the run, or None when nothing raised."""
+        errors = self.errors
+        return errors[0] if errors else None
+
+    def text(self, lang: str = "en") -> str:
+        """The output as the app (and `python -m explorer run`) shows it, in `lang` for the "line N:" of a
+        notebook cell's error."""
+        return render_outputs(self.outputs, lang)
 
 
-def render_outputs(outputs: list[OutputEntry]) -> str:
+def render_outputs(outputs: list[OutputEntry], lang: str = "en") -> str:
     parts: list[str] = []
     at_line_start = True
     for entry in outputs:
-        if entry.kind in ("expr", "warning"):
+        if entry.kind in ("expr", "warning", "error"):
             if not at_line_start:
                 parts.append("\n")
-            parts.append(entry.text + "\n")
+            text = t("cli.error_line", lang, line=entry.line, message=entry.text) if entry.kind == "error" \
+                else entry.text
+            parts.append(text + "\n")
             at_line_start = True
         else:
             parts.append(entry.text)
