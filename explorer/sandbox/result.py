@@ -157,10 +157,12 @@ class RunResult:
         return [*self.cell_errors, *([] if self.error is None else [self.error])]
 
     @property
-    def first_error(self) -> ProgramError | None:
-        """The error the page's error box shows: the first one of the run, or None when nothing raised."""
-        errors = self.errors
-        return errors[0] if errors else None
+    def reported_error(self) -> ProgramError | None:
+        """The one error a summary names (the page's error box, the command line's last line): the one that ended
+        the run, else the first a notebook's cell raised; None when nothing raised."""
+        if self.error is not None:
+            return self.error
+        return self.cell_errors[0] if self.cell_errors else None
 
     def text(self, lang: str = "en") -> str:
         """The output as the app (and `python -m explorer run`) shows it, in `lang` for the "line N:" of a

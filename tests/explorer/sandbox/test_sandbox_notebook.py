@@ -46,14 +46,14 @@ def test_cells_run_in_execution_order_and_errors_name_the_pasted_line():
     assert result.notebook_cells == 3
     # the last cell raised: its error in place, in the output and for the error box, at `import os`
     assert result.error is None and [e.line for e in result.cell_errors] == [13]
-    assert result.first_error is result.cell_errors[0]
+    assert result.reported_error is result.cell_errors[0]
     assert (result.outputs[2].kind, result.outputs[2].line) == ("error", 13)
 
 
 def test_seed_004_error_points_at_the_pasted_line():
     text = SEEDS[4].read_text(encoding="utf-8")
     result = run_program(text, isolated=False)
-    error = result.first_error
+    error = result.reported_error
     assert error is not None and result.error is None  # the cell raised, the later cells ran
     assert text.splitlines()[error.line - 1].strip() == "x.requires_grad = True"
     assert "only Tensors of floating point" in error.message
@@ -75,7 +75,7 @@ def test_a_cell_that_raises_shows_its_error_in_place_and_the_next_cell_runs():
     assert result.outputs[1].text == "AttributeError: 'int' object has no attribute 'foo'"
     assert result.ok and result.error is None  # the run reached its end ...
     assert [(e.line, e.kind) for e in result.cell_errors] == [(failing, "AttributeError")]  # ... past one error
-    assert result.first_error is result.cell_errors[0] and result.errors == result.cell_errors
+    assert result.reported_error is result.cell_errors[0] and result.errors == result.cell_errors
     assert result.text() == (f"before\nline {failing}: AttributeError: 'int' object has no attribute 'foo'\n"
                              "1\n1\n")
     assert f"第 {failing} 行：AttributeError" in result.text("zh")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,8 @@ from explorer.ui.link import AppState, decode_query
 from tests.explorer.ui.app_testing import charts, codes, go_to, node_id, program_errors, start, title_of
 
 pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[3]
 
 SMALL = """import torch
 x = torch.tensor([1., 2., 3.], requires_grad=True)
@@ -199,6 +203,27 @@ def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
     assert "1 code cells ran" in at.info[0].value
     at.radio(key="lang_widget").set_value("zh").run()
     assert "1 个代码单元" in at.info[0].value
+
+
+def test_a_notebook_cell_that_raises_is_told_apart_from_a_program_that_fails():
+    seed_004 = (ROOT / "tests" / "seeds" / "004_63cfa8fed590c734.txt").read_text(encoding="utf-8")
+    at = start(AppState(program=seed_004))
+    line = seed_004.splitlines().index("In [16]:") + 2  # `x.requires_grad = True` on an int tensor
+    message = "RuntimeError: only Tensors of floating point and complex dtype can require gradients"
+    assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — {message}"]
+    excerpt, output = codes(at)[:2]
+    assert f"> {line} | x.requires_grad = True" in excerpt
+    assert f"line {line}: {message}\nTrue\n" in output  # in place, then the next cells
+    assert output.endswith("1.000000 -0.000000\n0.333333 -0.333333")  # the two descents, in the notebook's order
+    assert "the next cell runs" in " ".join(c.value for c in at.caption)
+    assert not at.warning  # the run's own graph, not the last one without an error
+    # a plain program still stops at its first error, and the page says how its expressions are shown
+    at.text_area(key="program_editor").set_value("x = 1\nx\nx.foo\nprint(2)\n").run()
+    assert program_errors(at) == ["Error at line 3 — AttributeError: 'int' object has no attribute 'foo'"]
+    assert codes(at)[1] == "1"
+    assert "end the line with ; to hide it" in " ".join(c.value for c in at.caption)
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert "行末加 ; 可隐藏" in " ".join(c.value for c in at.caption)
 
 
 def test_an_error_message_is_plain_text_not_markdown():
