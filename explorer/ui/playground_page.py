@@ -130,7 +130,7 @@ def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang
         columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
         columns[3].download_button(t("play.export_py", lang),
-                                   lambda: export_program(program, result.leaves, overrides),
+                                   lambda: export_program(program, result, overrides),
                                    "program.py", "text/x-python", on_click="ignore", key="export_py")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,13 @@ def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
     made.clear()
     at.checkbox(key="rg_x").uncheck().run()
     assert "x.requires_grad_(False)  # requires_grad box" not in made["program.py"]()  # the shown run's boxes
+    # a pasted notebook downloads as Python: its code cells, not the paste with its prose and In [n] marks
+    made.clear()
+    at.text_area(key="program_editor").set_value((ROOT / "tests" / "seeds" / "001_cf69b824ebcb2bd1.txt").read_text(
+        encoding="utf-8")).run()
+    program = made["program.py"]()
+    ast.parse(program)
+    assert "# In [1634]:\ninp = torch.eye(4, 5, requires_grad=True)" in program and "\nIn [" not in program
 
 
 def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
