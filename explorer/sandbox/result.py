@@ -30,17 +30,19 @@ def plain_line(text: str, keep: str = "") -> str:
 
 
 class ProgramError(Exception):
-    """The one error a user program can end with: where (line, col) and what (one line of plain text).
+    """An error of a user program (the one it ends with, or one a notebook's cell raised): where (line, col) and
+    what (one line of plain text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
     "NotAllowed" for the sandbox's own refusals, or "Stopped" when the server ended the run (its worker hung,
     died or ran past the hard timeout): then `line` is None, since no line of the program is to blame. `hint` is a
-    catalogue key of a plain explanation, or None. The message is made one line of plain text here, once, so
+    catalogue key of a plain explanation, or None, with `hint_params` for its placeholders (a tensor's name:
+    identifiers and dots only), written by `hint_text(lang)`. The message is made one line of plain text here, once, so
     that every place that shows it (page, command line, exports) shows what the program cannot forge.
     """
 
     def __init__(self, line: int | None, col: int, message: str, kind: str | None = None,
-                 hint: str | None = None):
+                 hint: str | None = None, hint_params: dict[str, str] | None = None):
         message = plain_line(message)
         super().__init__(message)
         self.line = line
@@ -48,10 +50,11 @@ class ProgramError(Exception):
         self.message = message
         self.kind = kind
         self.hint = hint
+        self.hint_params = dict(hint_params or {})
         self.cause: BaseException | None = None  # what the interpreter caught, in this process (not pickled)
 
     def __reduce__(self):
-        return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
+        return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint, self.hint_params))
 
     def __str__(self) -> str:
         return self.one_line("en")
@@ -72,6 +75,10 @@ class ProgramError(Exception):
     def heading(self, lang: str) -> str:
         """"Error at line 3", or "The server stopped the run"."""
         return t("error.stopped", lang) if self.stopped else t("play.error", lang, line=self.line)
+
+    def hint_text(self, lang: str) -> str | None:
+        """The plain explanation shown next to the message, or None."""
+        return None if not self.hint else t(self.hint, lang, **self.hint_params)
 
     def one_line(self, lang: str) -> str:
         """"line 3: message" (the command line's last line, an export's problem)."""

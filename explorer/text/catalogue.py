@@ -548,6 +548,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "item() works only on a tensor with exactly one element.",
         "zh": "item() 只能用于恰好有一个元素的张量。",
     },
+    # why a tensor's .grad is None, when a None is what failed ({tensor}: the program's name for it)
+    "hint.grad_none_no_requires_grad": {
+        "en": "`{tensor}.grad` is None because `{tensor}` does not require grad (requires_grad=False, or its box "
+              "beside the editor unticked): backward() fills .grad only for tensors that require it.",
+        "zh": "`{tensor}.grad` 是 None，因为 `{tensor}` 不要求梯度（requires_grad=False，或编辑器旁它的复选框"
+              "未勾选）：backward() 只为要求梯度的张量填写 .grad。",
+    },
+    "hint.grad_none_not_leaf": {
+        "en": "`{tensor}.grad` is None because `{tensor}` is not a leaf (it was computed from other tensors): "
+              "backward() fills .grad of leaves only; call `{tensor}.retain_grad()` before backward() to keep it.",
+        "zh": "`{tensor}.grad` 是 None，因为 `{tensor}` 不是叶子张量（它由其他张量计算得到）：backward() 只填写"
+              "叶子的 .grad；若要保留，请在 backward() 之前调用 `{tensor}.retain_grad()`。",
+    },
+    "hint.grad_none_no_backward": {
+        "en": "`{tensor}.grad` is None because no backward() has reached `{tensor}` yet: call backward() on a "
+              "result computed from it first.",
+        "zh": "`{tensor}.grad` 是 None，因为还没有 backward() 到达 `{tensor}`：请先对由它计算出的结果调用 "
+              "backward()。",
+    },
     "hint.limit": {
         "en": "The explorer limits programs so that one program cannot slow down everyone else.",
         "zh": "浏览器对程序有限制，以免一个程序拖慢其他所有人。",

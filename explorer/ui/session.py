@@ -141,7 +141,7 @@ def program_error_box(program: str, error, lang: str, heading: str | None = None
     st.html(f'<div class="program-error" role="alert"><strong>{html.escape(heading)}</strong> — '
             f'{html.escape(error.message)}</div>')
     if error.hint:
-        st.caption(t(error.hint, lang))
+        st.caption(error.hint_text(lang))
     excerpt = error_excerpt(program, error)
     if excerpt:
         st.code(excerpt, language=None)

@@ -234,6 +234,19 @@ def test_a_notebook_cell_that_raises_is_told_apart_from_a_program_that_fails():
     assert "行末加 ; 可隐藏" in " ".join(c.value for c in at.caption)
 
 
+def test_unticking_w_in_lesson_001_says_what_python_says_and_why_w_grad_is_none():
+    seed_001 = (ROOT / "tests" / "seeds" / "001_cf69b824ebcb2bd1.txt").read_text(encoding="utf-8")
+    at = start(AppState(program=seed_001, overrides={"w": False}))
+    line = seed_001.splitlines().index("w.grad.zero_()") + 1
+    assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — "
+                                  "AttributeError: 'NoneType' object has no attribute 'zero_'"]
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("`w.grad` is None because `w` does not require grad") for c in captions)
+    assert "Call after zeroing gradients" in codes(at)[1]  # the backward(v) cell after it ran
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert any(c.startswith("`w.grad` 是 None，因为 `w` 不要求梯度") for c in [c.value for c in at.caption])
+
+
 def test_an_error_message_is_plain_text_not_markdown():
     # a program's message with a link, an image and a forged second line reaches the page as text
     program = "assert 0, '[click](http://example.com) ![x](http://example.com/x.png) <b>bold</b>\\nline 9: forged'\n"
