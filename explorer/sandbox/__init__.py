@@ -8,8 +8,10 @@ Modules: program_check (what a program may be, before it runs), loss_check (the 
 (every name a program may reach), interpreter, with its parts for the program's own classes (classes),
 generators (generators) and exceptions (exceptions), values (the stand-ins a program holds for functions,
 classes, modules and generators), result_sizes (a call's result size, predicted before it runs), limits (the
-budgets), notebook (pasted notebooks to programs), runner (one run in this process: recorder, views,
-layouts), worker (one run in a forked, resource-limited process), result (what a run returns).
+budgets), notebook (pasted notebooks to programs, and how their cells run), display (which bare expressions
+show their value, and how: as Python's prompt for a program, as Jupyter for a notebook), runner (one run in
+this process: recorder, views, layouts), worker (one run in a forked, resource-limited process), result (what
+a run returns).
 """
 
 from __future__ import annotations
