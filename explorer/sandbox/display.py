@@ -27,6 +27,7 @@ MAX_ITEMS = 1000  # IPython shows this many items of a container, then "..."
 # Python's own repr of an object whose class defines none, and of a class
 DEFAULT_REPR = re.compile(r"<([A-Za-z_][\w.]*) object at (0x[0-9a-fA-F]+)>\Z")
 CLASS_REPR = re.compile(r"<class '([A-Za-z_][\w.]*)'>\Z")
+LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 # --- which statements show their value ------------------------------------------------------------------
@@ -45,7 +46,7 @@ def shown_statements(source: str, tree: ast.Module,
     """(line, column) of each top-level expression statement whose value is shown: every one for a plain
     program (`cell_starts` None; a leading docstring is not), the last statement of each cell for a notebook
     whose cells start at the program lines `cell_starts`."""
-    lines = source.split("\n")
+    lines = LINE_BREAKS.split(source)  # the lines as ast counts them
     body = tree.body
     if cell_starts is None:
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
