@@ -1,7 +1,8 @@
 """The command line, `python -m explorer`:
 
 - `run FILE` (or `-` for standard input) prints a program's output as the app shows it; exit status 0, or 1
-  with `line N: message` (in the chosen language) as the last line on standard error when the program fails.
+  with `line N: message` (in the chosen language) as the last line on standard error when the program fails
+  (for a pasted notebook, when a cell raised: its error is also in the output, and the later cells ran).
   Output and messages are written as plain text: terminal escapes and other control characters a program
   prints are shown escaped, and a message is always one line.
 - `export FILE --format html|json|dot|py [--out PATH] [--view forward|backward]` writes what the Playground's
@@ -47,14 +48,15 @@ def command_run(args: argparse.Namespace) -> int:
     for stream in (out, err):
         if hasattr(stream, "reconfigure"):  # a terminal that cannot show Chinese still gets every line, escaped
             stream.reconfigure(errors="backslashreplace")
-    text = result.text()
+    text = result.text(lang)
     out.write(terminal_safe(text))
     if text and not text.endswith("\n"):
         out.write("\n")
     out.flush()
-    if result.error is not None:
+    error = result.reported_error  # the error that ended the run, or a notebook's first cell that raised
+    if error is not None:
         # the error goes to standard error, always as the last line: `line N: message`, one line, escaped
-        err.write(result.error.one_line(lang) + "\n")
+        err.write(error.one_line(lang) + "\n")
         err.flush()
         return 1
     return 0

@@ -6,8 +6,12 @@ The Playground's download buttons and `python -m explorer export` both use this 
 from __future__ import annotations
 
 import ast
+import builtins
+import dataclasses
+import io
 import json
 import math
+import tokenize
 from collections.abc import Hashable
 
 import networkx as nx
@@ -18,7 +22,8 @@ from explorer.graph.figures import KIND_STYLE, OKABE_ITO, node_label
 from explorer.graph.layout import Layout, natural_key
 from explorer.graph.views import graph_figure_dict, graph_of, layout_of
 from explorer.sandbox import run_program
-from explorer.sandbox.result import LeafInfo
+from explorer.sandbox.notebook import extract_program
+from explorer.sandbox.result import RunResult
 from explorer.text import t
 from explorer.text.values import value_text
 
@@ -136,8 +141,89 @@ def _imports_torch(tree: ast.Module) -> bool:
     return False
 
 
-def export_program(source: str, leaves: list[LeafInfo], overrides: dict[str, bool]) -> str:
-    """The program text for PyTorch: overrides written as code after each leaf's first binding."""
+NOTEBOOK_HEADER = (
+    "# The code cells of a pasted notebook, in the order it ran them (its text and outputs left out).\n"
+    "# The value a cell showed is printed; a cell that raised is in try/except, so the cells after it run.\n"
+)
+RAISED = " raised an error in the notebook, which went on with the next cell"
+
+
+def _multiline_string(code: str) -> bool:
+    """True when a string in `code` spans lines (indenting the code would change the string)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    kinds = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+    return any(tok.type in kinds and tok.start[0] != tok.end[0] for tok in tokens)
+
+
+def _printed(line: str, stmt: ast.stmt, end_line: str) -> tuple[str, str]:
+    """The first and last line of expression statement `stmt` rewritten as `print(repr(...))` (ast's columns
+    count UTF-8 bytes); the same line twice when it spans one."""
+    first, last = line.encode(), end_line.encode()
+    start, end = stmt.col_offset, stmt.end_col_offset
+    if stmt.lineno == stmt.end_lineno:
+        text = first[:start] + b"print(repr(" + first[start:end] + b"))" + first[end:]
+        return text.decode(), text.decode()
+    return ((first[:start] + b"print(repr(" + first[start:]).decode(),
+            (last[:end] + b"))" + last[end:]).decode())
+
+
+def notebook_as_python(extracted, shown_lines=(), raised: dict[int, str | None] | None = None
+                       ) -> tuple[str, dict[int, int]]:
+    """A pasted notebook as a Python file: its code cells in the order they ran, each after an `# In [n]:`
+    line. A script shows no value by itself, so the value a cell showed (its last expression, at one of
+    `shown_lines`, lines of the pasted text where the run showed a value) is printed with `print(repr(...))`; a
+    cell that raised (`raised`: pasted line -> the error's kind) is in try/except printing the error as the
+    notebook showed it, so that the file runs on as the notebook did. Returns the text and, for each pasted
+    line of code, its line in the file."""
+    program_lines = extracted.program.split("\n")
+    plan = extracted.plan()
+    try:
+        tree = ast.parse(extracted.program)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    shown_lines = set(shown_lines)
+    printed = [] if tree is None else [
+        stmt for stmt in tree.body
+        if (stmt.lineno, stmt.col_offset) in plan.shown and extracted.original_line(stmt.lineno) in shown_lines]
+    raised = raised or {}
+    out: list[str] = NOTEBOOK_HEADER.rstrip("\n").split("\n")
+    where: dict[int, int] = {}
+    for cell, start in zip(extracted.cells, plan.starts):
+        count = len(cell.code.split("\n"))
+        code = program_lines[start - 1:start - 1 + count]
+        for stmt in printed:
+            if start <= stmt.lineno and stmt.end_lineno < start + count:
+                first, last = _printed(code[stmt.lineno - start], stmt, code[stmt.end_lineno - start])
+                code[stmt.lineno - start], code[stmt.end_lineno - start] = first, last
+        kinds = [kind for line, kind in raised.items() if line in cell.lines]
+        wrap = bool(kinds) and not _multiline_string("\n".join(code))
+        out += ["", "", f"# In [{cell.count or ' '}]:" + (f" (this cell{RAISED})" if kinds else "")]
+        if wrap:
+            out.append("try:")
+        for number, text in zip(cell.lines, code):
+            out.append(("    " + text if text.strip() else "") if wrap else text)
+            where[number] = len(out)
+        if wrap:
+            kind = kinds[0] if isinstance(getattr(builtins, kinds[0] or "", None), type) and \
+                issubclass(getattr(builtins, kinds[0]), Exception) else "Exception"
+            out += [f"except {kind} as error:", '    print(f"{type(error).__name__}: {error}")']
+    return "\n".join(out).lstrip("\n") + "\n", where
+
+
+def export_program(source: str, result: RunResult, overrides: dict[str, bool]) -> str:
+    """The program text for PyTorch: overrides written as code after each leaf's first binding (the leaves of
+    `result`, the program's run). A pasted notebook is written as Python first (notebook_as_python: the values
+    its cells showed and the cells that raised, as `result` has them), its leaves' lines followed to the file."""
+    leaves = result.leaves
+    extracted = extract_program(source)
+    if extracted is not None:
+        shown = {entry.line for entry in result.outputs if entry.kind == "expr"}
+        raised = {error.line: error.kind for error in result.cell_errors}
+        source, where = notebook_as_python(extracted, shown, raised)
+        leaves = [dataclasses.replace(leaf, line=where[leaf.line]) for leaf in leaves if leaf.line in where]
     lines = source.split("\n")
     try:
         tree = ast.parse(source)
@@ -177,7 +263,7 @@ def export_text(source: str, fmt: str, view: str = "forward", lang: str = "en",
     """(file text, problem): the export of `source` in `fmt`, or None and why not."""
     result = run_program(source, lang=lang, isolated=isolated)
     if fmt == "py":
-        return export_program(source, result.leaves, {}), None
+        return export_program(source, result, {}), None
     graph = graph_of(result, view)
     if graph is None:
         problem = t("cli.no_graph", lang, view=view)

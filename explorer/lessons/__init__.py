@@ -2,6 +2,8 @@
 
 Each lesson's code is what a learner would type into PyTorch (`import torch`), seeded with
 `torch.manual_seed(0)` so the numbers on screen are the numbers real PyTorch 2.13 prints for the same code.
+A lesson is a plain program, whose bare expressions show their values as at Python's prompt: a `;` ends the
+lines whose value is no part of the lesson (the seed's generator, a gradient zeroed between two prints).
 Pure data: the Lessons page lists them and opens one in the Playground.
 """
 
@@ -38,7 +40,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         key="one_layer",
         code="""import torch
-torch.manual_seed(0)
+torch.manual_seed(0);
 
 x = torch.ones(5)  # input tensor
 y = torch.zeros(3)  # expected output
@@ -76,7 +78,7 @@ out.backward(torch.ones_like(out), retain_graph=True)
 print(f"First call\\n{inp.grad}")
 out.backward(torch.ones_like(out), retain_graph=True)
 print(f"\\nSecond call\\n{inp.grad}")
-inp.grad.zero_()
+inp.grad.zero_();
 out.backward(torch.ones_like(out), retain_graph=True)
 print(f"\\nCall after zeroing gradients\\n{inp.grad}")
 """,
@@ -84,7 +86,7 @@ print(f"\\nCall after zeroing gradients\\n{inp.grad}")
     Lesson(
         key="no_grad_detach",
         code="""import torch
-torch.manual_seed(0)
+torch.manual_seed(0);
 
 x = torch.ones(5)
 w = torch.randn(5, 3, requires_grad=True)
@@ -145,7 +147,7 @@ print(torch.autograd.grad(a, (t, u)))
     Lesson(
         key="residual_norm",
         code="""import torch
-torch.manual_seed(0)
+torch.manual_seed(0);
 
 w1 = torch.rand(5, 5).requires_grad_()
 w2 = torch.rand(5, 5).requires_grad_()
@@ -183,7 +185,7 @@ print('%.06f' % a.item(), '%.06f' % b.item())
     Lesson(
         key="sgd_step",
         code="""import torch
-torch.manual_seed(0)
+torch.manual_seed(0);
 
 x = torch.ones(5)
 y = torch.zeros(3)

@@ -30,9 +30,11 @@ import numpy as np
 
 from explorer.sandbox import allow_lists
 from explorer.sandbox.classes import ClassSupport
+from explorer.sandbox.display import pretty, shown_statements
 from explorer.sandbox.exceptions import ExceptionSupport
 from explorer.sandbox.generators import GeneratorSupport
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
+from explorer.sandbox.notebook import CellPlan
 from explorer.sandbox.program_check import (
     READABLE_DUNDERS,
     CheckFailure,
@@ -120,6 +122,13 @@ DIGITS = re.compile(r"\d+")
 MODULE_ALIASES = {"numpy": "numpy", "numpy.random": "numpy.random", "numpy.linalg": "numpy.linalg",
                   "math": "math", "random": "random"}
 
+# Python's own values whose every error Python words itself ('NoneType' object is not subscriptable, ...): the
+# explorer refuses nothing on them that Python would allow, so it says what Python says
+PLAIN_SCALARS = (type(None), bool, int, float, complex)
+
+# the errors that end a notebook's run rather than its cell: the budgets are the whole run's
+ENDS_A_NOTEBOOK = frozenset({"LimitError", "InternalError", "Stopped"})
+
 # the seed of a run's own `random` and `numpy.random` generators: every run starts from the same state, as a
 # script run under `random.seed(0)` and `np.random.seed(0)` would
 RUN_SEED = 0
@@ -149,6 +158,9 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         # integer power with an exponent above 64, goes on as a float, and a complex result is an error
         self.real_numbers = real_numbers
         self.outputs: list[OutputEntry] = []
+        self.cell_errors: list[ProgramError] = []  # a notebook's cells that raised (Interpreter.run)
+        self.jupyter = False  # values shown as Jupyter shows them (a pasted notebook), else as Python's prompt
+        self.shown: frozenset = frozenset()  # (line, column) of the top-level expressions whose value is shown
         self.globals = Scope(kind="module")
         self.globals.vars["__name__"] = "__main__"
         self.scope = self.globals
@@ -200,19 +212,45 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
     # ------------------------------------------------------------------------------------------------------
     # entry points
 
-    def run(self, source: str) -> None:
+    def run(self, source: str, cells: CellPlan | None = None) -> None:
+        """Run a program: a plain one as Python's prompt shows it, stopping at its first error; a pasted notebook's
+        (`cells`) as Jupyter runs the cells: each shows the value of its last expression, and a cell that
+        raises shows its error where it happened (`cell_errors`, and an "error" output) before the next cell
+        runs. Limits end either at once."""
         self.source = source
         try:
             tree = parse_program(source, self.limits)
         except CheckFailure as failure:
             raise self._check_error(failure) from None
+        self.jupyter = cells is not None
+        self.shown = shown_statements(source, tree) if cells is None else cells.shown
         with self.budget.interrupts():
-            self.run_tree(tree)
+            if cells is None:
+                self.run_tree(tree)
+            else:
+                self.run_cells(tree, cells)
 
     def run_tree(self, tree: ast.Module) -> None:
-        for index, stmt in enumerate(tree.body):
-            docstring = index == 0 and _is_docstring(stmt)
-            self.exec_stmt(stmt, top_level=not docstring)
+        for stmt in tree.body:
+            self.exec_stmt(stmt, top_level=True)
+
+    def run_cells(self, tree: ast.Module, cells: CellPlan) -> None:
+        body = tree.body
+        start = 0
+        while start < len(body):
+            cell = cells.cell_of(body[start].lineno)
+            end = start
+            while end < len(body) and cells.cell_of(body[end].lineno) == cell:
+                end += 1
+            try:
+                for stmt in body[start:end]:
+                    self.exec_stmt(stmt, top_level=True)
+            except ProgramError as error:
+                if error.kind in ENDS_A_NOTEBOOK:
+                    raise
+                self.cell_errors.append(error)
+                self.emit("error", error.message, error.line)
+            start = end
 
     def evaluate(self, tree: ast.expr, variables: dict):
         """The value of one checked expression (the descent demo's loss, explorer/sandbox/loss_check.py) with
@@ -271,7 +309,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(exc, LimitExceeded):
             return ProgramError(line, col, t(exc.key, self.lang, **exc.params), "LimitError", "hint.limit")
         if isinstance(exc, Refusal):
-            return ProgramError(line, col, t(exc.key, self.lang, **exc.params), exc.kind)
+            message = t(exc.key, self.lang, **exc.params)
+            return ProgramError(line, col, message, exc.kind, *self._grad_none_hint(node, message))
         if isinstance(exc, CheckFailure):
             return ProgramError(line, col, t(exc.key, self.lang, **exc.params), "NotAllowed")
         if isinstance(exc, RecursionError):
@@ -285,8 +324,51 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         except Exception:  # an exception whose text cannot be made (its __str__ failed) still gets its type shown
             text = ""
         message = f"{kind}: {text}" if text else kind
+        hint = hint_for(message)
+        hint, params = (hint, None) if hint is not None else self._grad_none_hint(node, message)
         return ProgramError(line, col, message.splitlines()[0] if kind == "SyntaxError" else message, kind,
-                            hint_for(message))
+                            hint, params)
+
+    def _grad_none_hint(self, node, message: str) -> tuple[str | None, dict | None]:
+        """(hint key, its parameters) when what was None in the failing expression is a tensor's `.grad`: why it
+        is None (the tensor does not require grad, is not a leaf, or no backward() reached it yet); else
+        (None, None). The tensor is found by name, or along a model's layers and parameters."""
+        if "NoneType" not in message or not isinstance(node, ast.AST):
+            return None, None
+        for owner in (n.value for n in ast.walk(node) if isinstance(n, ast.Attribute) and n.attr == "grad"):
+            path = _dotted_name(owner)
+            if path is None:
+                continue
+            try:
+                tensor = self._resolve_path(path)
+            except Exception:  # a name the failing line could not reach either: no hint from it
+                continue
+            if not isinstance(tensor, self.tensor_type) or tensor.grad is not None:
+                continue
+            name = ".".join(path)[:60]
+            if not tensor.requires_grad:
+                return "hint.grad_none_no_requires_grad", {"tensor": name}
+            if not tensor.is_leaf and not tensor.retains_grad:
+                return "hint.grad_none_not_leaf", {"tensor": name}
+            return "hint.grad_none_no_backward", {"tensor": name}
+        return None, None
+
+    def _resolve_path(self, path: list[str]):
+        """The value of a dotted name (`w`, `model.fc1.weight`) without running any of the program's code:
+        past the first name, only a module's own layers and parameters are followed."""
+        value = self.lookup(path[0])
+        module = self.module_type
+        for name in path[1:]:
+            if not (isinstance(value, module) and type(value).named_children is module.named_children
+                    and type(value).named_parameters is module.named_parameters):
+                raise LookupError(name)
+            found = dict(value.named_children()).get(name)
+            if found is None:
+                found = dict(value.named_parameters(recurse=False)).get(name)
+            if found is None:
+                raise LookupError(name)
+            value = found
+        return value
 
     # ------------------------------------------------------------------------------------------------------
     # statements
@@ -301,7 +383,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         handler = self._statements[type(stmt)]
         try:
             if top_level and type(stmt) is ast.Expr:
-                self._exec_expr(stmt, display=True)
+                self._exec_expr(stmt, display=(stmt.lineno, stmt.col_offset) in self.shown)
             else:
                 handler(stmt)
         except (ProgramError, _ControlFlow):
@@ -312,7 +394,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
     def _exec_expr(self, node: ast.Expr, display: bool = False) -> None:
         value = self.eval(node.value)
         if display and value is not None:
-            self.emit("expr", self.repr_of(value), node.lineno)
+            text = pretty(value, self.repr_of, self.writes_own_repr) if self.jupyter else self.repr_of(value)
+            self.emit("expr", text, node.lineno)
 
     def _exec_assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
@@ -409,6 +492,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             self.exit_managers(entered, None)
 
     def enter_manager(self, manager):
+        if isinstance(manager, PLAIN_SCALARS):
+            raise TypeError(f"'{type(manager).__name__}' object does not support the context manager protocol")
         if not self.is_context_manager(manager):
             raise Refusal("sandbox.unsupported_syntax", what=f"'with' on {self.kind_name(manager)} objects")
         return type(manager).__enter__(manager)
@@ -534,6 +619,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 self.unbind(target.id)
             else:
                 container = self.eval(target.value)
+                if isinstance(container, PLAIN_SCALARS):
+                    raise TypeError(f"'{type(container).__name__}' object does not support item deletion")
                 if not isinstance(container, (list, dict, SandboxObject)):
                     what = f"'del' on {self.kind_name(container)} items"
                     raise Refusal("sandbox.unsupported_syntax", what=what)
@@ -546,6 +633,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(target, ast.Name):
             self.bind(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, PLAIN_SCALARS):
+                raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object")
             items = self.materialize(value)
             if len(items) != len(target.elts):
                 if len(items) > len(target.elts):
@@ -648,7 +737,12 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         args = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                args.extend(self.materialize(self.eval(arg.value)))
+                value = self.eval(arg.value)
+                if isinstance(value, PLAIN_SCALARS):
+                    name = self.callable_name(func)
+                    name = f"__main__.{name}" if isinstance(func, UserFunction) else name  # as Python names it
+                    raise TypeError(f"{name}() argument after * must be an iterable, not {type(value).__name__}")
+                args.extend(self.materialize(value))
             else:
                 args.append(self.eval(arg))
             self.budget.check_sequence(len(args))
@@ -959,6 +1053,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(func, self.module_type):
             # an nn layer, loss or container built by the program: calling it runs its forward
             return self.call_engine(func, "module_call", args, kwargs, None, "engine")
+        if isinstance(func, PLAIN_SCALARS):
+            raise TypeError(f"'{type(func).__name__}' object is not callable")
         raise Refusal("sandbox.not_callable", kind="TypeError", what=self.kind_name(func))
 
     def callable_name(self, func) -> str:
@@ -1430,6 +1526,11 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             return
         if self.is_engine_object(obj) and type(obj).__name__ == "FunctionCtx":
             return self.set_ctx_attribute(obj, name, value)
+        if isinstance(obj, PLAIN_SCALARS):
+            kind = type(obj).__name__
+            if hasattr(type(obj), name):
+                raise AttributeError(f"attribute '{name}' of '{kind}' objects is not writable")
+            raise AttributeError(f"'{kind}' object has no attribute '{name}'")
         if isinstance(obj, self.module_type) and not hasattr(type(obj), name):
             self.budget.tick()
             type(obj).__setattr__(obj, name, value)  # a layer's parameter or setting, registered as PyTorch does
@@ -1460,6 +1561,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 hasattr(type(container), "__getitem__"):
             self.budget.tick()
             return container[index]  # nn.Sequential / ModuleList: a layer, or a slice of them; a dataset's sample
+        if isinstance(container, PLAIN_SCALARS):
+            raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
         raise Refusal("sandbox.attribute_refused", owner=self.kind_name(container), attr="[]")
 
     def set_item(self, container, index, value) -> None:
@@ -1505,6 +1608,14 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                 self.budget.tick()
         self.budget.charge_sequence(len(items))
         return items
+
+    def writes_own_repr(self, value) -> bool:
+        """True for an object of the program's classes whose __repr__ is the program's: shown as it writes
+        itself even when that reads like Python's default one."""
+        if not isinstance(value, SandboxObject):
+            return False
+        cls = self.user_classes.get(type(value))
+        return cls is not None and self.class_lookup(cls, "__repr__") is not None
 
     def repr_of(self, value) -> str:
         text = repr(value)
@@ -2022,6 +2133,18 @@ def _dims(size) -> int:
             total *= max(d, 0)
         return total
     return 0
+
+
+def _dotted_name(node) -> list[str] | None:
+    """["model", "fc1", "weight"] for `model.fc1.weight`, ["w"] for `w`; None for any other expression."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
 
 
 def _is_docstring(stmt) -> bool:

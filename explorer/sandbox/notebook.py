@@ -3,14 +3,19 @@
 Two shapes occur in the lessons: a notebook printed as text ("In [2]:", the code, a blank line, what it printed)
 and a notebook saved as markdown (```python blocks, output indented below). Plain Python passes through
 untouched. The extracted program remembers which line of the pasted text each of its lines came from, so an
-error still points at the line the user sees.
+error still points at the line the user sees, and where each cell starts, so that it runs as Jupyter runs it
+(`CellPlan`): each cell shows the value of its last expression only, and a cell that raises shows its error
+and the next cell runs.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass
+
+from explorer.sandbox.display import shown_statements
 
 CELL_MARK = re.compile(r"^In \[(\d*| ?\w*)\]:\s*$")
 # first lines of what a notebook printed, never of code
@@ -27,16 +32,39 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class CellPlan:
+    """How the program of a notebook runs, as Jupyter ran its cells (explorer/sandbox/display.py): `starts`, the
+    program line where each cell begins; `shown`, the (line, column) of each statement whose value is displayed
+    (a cell's last statement, when it is an expression not ended by `;`). Plain, picklable data for the worker."""
+
+    starts: tuple[int, ...]
+    shown: frozenset[tuple[int, int]]
+
+    def cell_of(self, line: int) -> int:
+        """The index of the cell that program line `line` belongs to."""
+        return max(0, bisect.bisect_right(self.starts, line) - 1)
+
+
+@dataclass(frozen=True)
 class Extracted:
     program: str
     line_map: tuple[int, ...]  # program line i (1-based) came from pasted line line_map[i - 1]
     cells: tuple[Cell, ...]
     shape: str  # "notebook" | "markdown"
+    starts: tuple[int, ...] = ()  # the program line where each cell's code begins
 
     def original_line(self, line: int) -> int:
         if 1 <= line <= len(self.line_map):
             return self.line_map[line - 1]
         return line
+
+    def plan(self) -> CellPlan:
+        """How the program runs: its cells, and the statements whose value the notebook shows."""
+        try:
+            shown = shown_statements(self.program, ast.parse(self.program), self.starts)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # the sandbox reports what is wrong
+            shown = frozenset()
+        return CellPlan(self.starts, shown)
 
 
 def _parses(text: str) -> bool:
@@ -149,10 +177,12 @@ def extract_program(text: str) -> Extracted | None:
         cells.sort(key=lambda c: int(c.count))  # execution order, which the printed outputs follow
     program_lines: list[str] = []
     line_map: list[int] = []
+    starts: list[int] = []
     for cell in cells:
         if program_lines:
             program_lines.append("")
             line_map.append(cell.lines[0])
+        starts.append(len(program_lines) + 1)
         program_lines.extend(cell.code.split("\n"))
         line_map.extend(cell.lines)
-    return Extracted("\n".join(program_lines) + "\n", tuple(line_map), tuple(cells), shape)
+    return Extracted("\n".join(program_lines) + "\n", tuple(line_map), tuple(cells), shape, tuple(starts))

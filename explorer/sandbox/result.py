@@ -31,17 +31,19 @@ def plain_line(text: str, keep: str = "") -> str:
 
 
 class ProgramError(Exception):
-    """The one error a user program can end with: where (line, col) and what (one line of plain text).
+    """An error of a user program (the one it ends with, or one a notebook's cell raised): where (line, col) and
+    what (one line of plain text).
 
     `kind` names the Python/PyTorch exception type ("RuntimeError", "SyntaxError") or "LimitError" /
     "NotAllowed" for the sandbox's own refusals, or "Stopped" when the server ended the run (its worker hung,
     died or ran past the hard timeout): then `line` is None, since no line of the program is to blame. `hint` is a
-    catalogue key of a plain explanation, or None. The message is made one line of plain text here, once, so
+    catalogue key of a plain explanation, or None, with `hint_params` for its placeholders (a tensor's name:
+    identifiers and dots only), written by `hint_text(lang)`. The message is made one line of plain text here, once, so
     that every place that shows it (page, command line, exports) shows what the program cannot forge.
     """
 
     def __init__(self, line: int | None, col: int, message: str, kind: str | None = None,
-                 hint: str | None = None):
+                 hint: str | None = None, hint_params: dict[str, str] | None = None):
         message = plain_line(message)
         super().__init__(message)
         self.line = line
@@ -49,10 +51,11 @@ class ProgramError(Exception):
         self.message = message
         self.kind = kind
         self.hint = hint
+        self.hint_params = dict(hint_params or {})
         self.cause: BaseException | None = None  # what the interpreter caught, in this process (not pickled)
 
     def __reduce__(self):
-        return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint))
+        return (ProgramError, (self.line, self.col, self.message, self.kind, self.hint, self.hint_params))
 
     def __str__(self) -> str:
         return self.one_line("en")
@@ -74,6 +77,10 @@ class ProgramError(Exception):
         """"Error at line 3", or "The server stopped the run"."""
         return t("error.stopped", lang) if self.stopped else t("play.error", lang, line=self.line)
 
+    def hint_text(self, lang: str) -> str | None:
+        """The plain explanation shown next to the message, or None."""
+        return None if not self.hint else t(self.hint, lang, **self.hint_params)
+
     def one_line(self, lang: str) -> str:
         """"line 3: message" (the command line's last line, an export's problem)."""
         if self.stopped:
@@ -83,11 +90,13 @@ class ProgramError(Exception):
 
 @dataclass
 class OutputEntry:
-    """One piece of notebook output: printed text (with its `end`), the repr of a bare expression, or a warning
-    (`UserWarning: ...`, on a line of its own, as a notebook shows it; `line` is the program's line)."""
+    """One piece of notebook output: printed text (with its `end`), the value of a bare expression as it is shown
+    (explorer/sandbox/display.py), a warning (`UserWarning: ...`, on a line of its own, as a notebook shows it),
+    or the error a notebook's cell raised (its one-line message; shown as `line N: message` where it happened).
+    `line` is the program's line."""
 
     line: int
-    kind: str  # "print" | "expr" | "warning"
+    kind: str  # "print" | "expr" | "warning" | "error"
     text: str
 
 
@@ -141,6 +150,10 @@ class RunResult:
     stats: dict[str, float] = field(default_factory=dict)  # statements, graph_nodes, tensor_bytes, seconds
     views_dropped: bool = False  # the graphs and passes were too big to send; the output is all there is
     notebook_cells: int = 0  # > 0 when the text was a pasted notebook and these many code cells ran
+    # the errors a pasted notebook's cells raised that the run went past, in order: each is also in `outputs`
+    # (kind "error") where it happened, and the next cell ran, as in Jupyter. `error` is the one that ended the
+    # run (a plain program's first error, or a limit), None when the run reached its end.
+    cell_errors: list[ProgramError] = field(default_factory=list)
 
     def essentials(self) -> RunResult:
         """This result without its graphs, passes, layouts and tensors: what a user must see in any case."""
@@ -151,21 +164,38 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """The run reached its end (a notebook's cells may still have raised: `cell_errors`)."""
         return self.error is None
 
-    def text(self) -> str:
-        """The output as the app (and `python -m explorer run`) shows it."""
-        return render_outputs(self.outputs)
+    @property
+    def errors(self) -> list[ProgramError]:
+        """Every error of the run, in order: the cells' that it went past, then the one that ended it."""
+        return [*self.cell_errors, *([] if self.error is None else [self.error])]
+
+    @property
+    def reported_error(self) -> ProgramError | None:
+        """The one error a summary names (the page's error box, the command line's last line): the one that ended
+        the run, else the first a notebook's cell raised; None when nothing raised."""
+        if self.error is not None:
+            return self.error
+        return self.cell_errors[0] if self.cell_errors else None
+
+    def text(self, lang: str = "en") -> str:
+        """The output as the app (and `python -m explorer run`) shows it, in `lang` for the "line N:" of a
+        notebook cell's error."""
+        return render_outputs(self.outputs, lang)
 
 
-def render_outputs(outputs: list[OutputEntry]) -> str:
+def render_outputs(outputs: list[OutputEntry], lang: str = "en") -> str:
     parts: list[str] = []
     at_line_start = True
     for entry in outputs:
-        if entry.kind in ("expr", "warning"):
+        if entry.kind in ("expr", "warning", "error"):
             if not at_line_start:
                 parts.append("\n")
-            parts.append(entry.text + "\n")
+            text = t("cli.error_line", lang, line=entry.line, message=entry.text) if entry.kind == "error" \
+                else entry.text
+            parts.append(text + "\n")
             at_line_start = True
         else:
             parts.append(entry.text)

@@ -21,6 +21,7 @@ from explorer.graph.names import module_parameter_names
 from explorer.graph.run_layout import lay_out
 from explorer.sandbox.interpreter import Interpreter
 from explorer.sandbox.limits import Budget, LimitExceeded, Limits
+from explorer.sandbox.notebook import CellPlan
 from explorer.sandbox.result import LeafInfo, ProgramError, RunResult, TensorInfo
 from explorer.text import t
 from explorer.text.values import compact
@@ -131,8 +132,11 @@ def run_in_process(
     requires_grad_overrides: dict[str, bool] | None = None,
     lang: str = "en",
     limits: Limits | None = None,
+    cells: CellPlan | None = None,
 ) -> RunResult:
-    """Interpret `source` here. Never raises: every failure becomes `result.error`."""
+    """Interpret `source` here. Never raises: every failure becomes `result.error`, or for a pasted notebook
+    (`cells`, its explorer.sandbox.notebook.CellPlan) an error a cell raised becomes one of
+    `result.cell_errors`, and the run goes on with the next cell."""
     result = RunResult()
     limits = limits or Limits()
     overrides = dict(requires_grad_overrides or {})
@@ -174,7 +178,7 @@ def run_in_process(
         recorder = stack.enter_context(JacobianRecorder(limits, lambda: interp.hooked).recording())
         interp.tracker = TensorTracker(interp.budget, capture, recorder)
         try:
-            interp.run(source)
+            interp.run(source, cells)
         except ProgramError as error:
             result.error = error
         except LimitExceeded as exc:  # a timer fired between two of the program's statements
@@ -194,6 +198,7 @@ def run_in_process(
             engine.set_default_dtype(default_dtype)
             engine.set_printoptions(**print_options)
         result.outputs = interp.outputs
+        result.cell_errors = interp.cell_errors
         result.leaves = leaves
         try:
             # past the graph-node budget a graph is too big to draw and slow to export: leave it out

@@ -123,14 +123,14 @@ def apply_limits(limits: Limits) -> None:
 
 def _serve_one(conn: socket.socket) -> None:
     conn.sendall(struct.pack("!i", os.getpid()))
-    source, overrides, lang, limits = pickle.loads(_recv_message(conn))
+    source, overrides, lang, limits, cells = pickle.loads(_recv_message(conn))
     apply_limits(limits)
     sandbox_limits.INTERRUPTS = True  # this process is the run's own: its timers may interrupt the program
     sandbox_limits.DEMOTE_AFTER_CPU_SECONDS = DEMOTE_AFTER_CPU_SECONDS
     from explorer.sandbox.runner import run_in_process
 
     try:
-        result = run_in_process(source, requires_grad_overrides=overrides, lang=lang, limits=limits)
+        result = run_in_process(source, requires_grad_overrides=overrides, lang=lang, limits=limits, cells=cells)
     except BaseException as exc:  # whatever happened, the parent gets an answer
         message = t("limit.internal", lang, kind=type(exc).__name__)
         result = RunResult(error=ProgramError(1, 1, message, "InternalError"))
@@ -432,14 +432,15 @@ def _wait_for_result(conn: socket.socket, pid: int, deadline: float):
 
 
 def run_isolated(source: str, *, requires_grad_overrides=None, lang: str = "en",
-                 limits: Limits | None = None) -> RunResult:
+                 limits: Limits | None = None, cells=None) -> RunResult:
+    """`run_in_process` in a child of the zygote (`cells`: a pasted notebook's explorer.sandbox.notebook.CellPlan)."""
     limits = limits or Limits()
     conn, pid = _connect(lang)
     if conn is None:  # no worker, no run: the user gets a message, the server stays up
         return _stopped("server.no_worker", lang)
     deadline = time.monotonic() + limits.hard_timeout_seconds
     try:
-        _send_message(conn, pickle.dumps((source, requires_grad_overrides, lang, limits)))
+        _send_message(conn, pickle.dumps((source, requires_grad_overrides, lang, limits, cells)))
         outcome = _wait_for_result(conn, pid, deadline)
     except OSError:
         outcome = "closed"

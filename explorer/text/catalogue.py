@@ -57,7 +57,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "这看起来是保存的笔记本：其中 {n} 个代码单元按笔记本的执行顺序运行，行号对应粘贴的原文。",
     },
     "play.no_output": {"en": "(the program printed nothing)", "zh": "（程序没有输出）"},
+    # how bare expressions are shown (explorer/sandbox/display.py), said under the Output heading
+    "play.display.program": {
+        "en": "As at Python's prompt, a line that is only an expression (x.grad) shows its value; end the line "
+              "with ; to hide it. The program stops at its first error.",
+        "zh": "与 Python 交互提示符一样，只有一个表达式的行（如 x.grad）会显示它的值；行末加 ; 可隐藏。"
+              "程序在第一个错误处停止。",
+    },
+    "play.display.notebook": {
+        "en": "As in Jupyter, each cell shows what it prints and the value of its last line (unless that ends "
+              "with ;); a cell that raises shows its error where it happened, and the next cell runs.",
+        "zh": "与 Jupyter 一样，每个单元显示它打印的内容和最后一行的值（该行以 ; 结尾时除外）；"
+              "出错的单元在出错处显示错误，然后继续运行下一个单元。",
+    },
     "play.error": {"en": "Error at line {line}", "zh": "第 {line} 行出错"},
+    "play.cell_error": {"en": "A cell raised an error at line {line}; the cells after it ran",
+                        "zh": "第 {line} 行所在的单元出错；其后的单元照常运行"},
+    "play.cell_errors_more": {
+        "en": "{n} more cells raised errors; each one is in the output where it happened.",
+        "zh": "另有 {n} 个单元出错；每个错误都显示在输出中出错的位置。",
+    },
     "play.last_good": {
         "en": "The graph below is from the last version of the program that ran without error.",
         "zh": "下面的计算图来自上一次无错误运行的程序版本。",
@@ -591,6 +610,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hint.item_many": {
         "en": "item() works only on a tensor with exactly one element.",
         "zh": "item() 只能用于恰好有一个元素的张量。",
+    },
+    # why a tensor's .grad is None, when a None is what failed ({tensor}: the program's name for it)
+    "hint.grad_none_no_requires_grad": {
+        "en": "`{tensor}.grad` is None because `{tensor}` does not require grad (requires_grad=False, or its box "
+              "beside the editor unticked): backward() fills .grad only for tensors that require it.",
+        "zh": "`{tensor}.grad` 是 None，因为 `{tensor}` 不要求梯度（requires_grad=False，或编辑器旁它的复选框"
+              "未勾选）：backward() 只为要求梯度的张量填写 .grad。",
+    },
+    "hint.grad_none_not_leaf": {
+        "en": "`{tensor}.grad` is None because `{tensor}` is not a leaf (it was computed from other tensors): "
+              "backward() fills .grad of leaves only; call `{tensor}.retain_grad()` before backward() to keep it.",
+        "zh": "`{tensor}.grad` 是 None，因为 `{tensor}` 不是叶子张量（它由其他张量计算得到）：backward() 只填写"
+              "叶子的 .grad；若要保留，请在 backward() 之前调用 `{tensor}.retain_grad()`。",
+    },
+    "hint.grad_none_no_backward": {
+        "en": "`{tensor}.grad` is None because no backward() has reached `{tensor}` yet: call backward() on a "
+              "result computed from it first.",
+        "zh": "`{tensor}.grad` 是 None，因为还没有 backward() 到达 `{tensor}`：请先对由它计算出的结果调用 "
+              "backward()。",
     },
     "hint.limit": {
         "en": "The explorer limits programs so that one program cannot slow down everyone else.",

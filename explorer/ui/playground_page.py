@@ -55,9 +55,11 @@ def leaves_panel(result, lang: str) -> None:
 
 def output_panel(result, lang: str) -> None:
     st.markdown(f"**{t('play.output', lang)}**")
-    if getattr(result, "notebook_cells", 0):
+    notebook = getattr(result, "notebook_cells", 0)
+    if notebook:
         st.info(t("play.notebook", lang, n=result.notebook_cells))
-    text = result.text()
+    st.caption(t("play.display.notebook" if notebook else "play.display.program", lang))
+    text = result.text(lang)
     st.code(text if text else t("play.no_output", lang), language=None)
     if result.passes:
         st.caption(t("play.passes", lang, n=len(result.passes) + result.passes_dropped))
@@ -163,7 +165,7 @@ def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang
         columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
         columns[3].download_button(t("play.export_py", lang),
-                                   lambda: export_program(program, result.leaves, overrides),
+                                   lambda: export_program(program, result, overrides),
                                    "program.py", "text/x-python", on_click="ignore", key="export_py")
 
 
@@ -186,8 +188,7 @@ def render() -> None:
     left, right = st.columns([5, 7], gap="large")
     with left:
         editor_panel(lang)
-        if result.error is not None:
-            session.program_error_box(program, result.error, lang)
+        session.run_errors_box(program, result, lang)
         leaves_panel(result, lang)
     with right:
         output_panel(result, lang)

@@ -119,14 +119,29 @@ def plotly_config(image_format: str = "png", filename: str = "autograd-graph") -
     return {**PLOTLY_CONFIG, "toImageButtonOptions": image}
 
 
-def program_error_box(program: str, error, lang: str) -> None:
+def run_errors_box(program: str, result, lang: str) -> None:
+    """The error box next to the editor, when something raised: the error that ended the run, or else the first
+    error a pasted notebook's cell raised, headed so that it reads as a cell that raised while the cells after
+    it ran (every cell's error is also in the output, where it happened)."""
+    if result.error is not None:
+        program_error_box(program, result.error, lang)
+    elif result.cell_errors:
+        first = result.cell_errors[0]
+        program_error_box(program, first, lang, heading=t("play.cell_error", lang, line=first.line))
+    others = len(result.cell_errors) - (0 if result.error is not None else 1)
+    if others > 0:
+        st.caption(t("play.cell_errors_more", lang, n=others))
+
+
+def program_error_box(program: str, error, lang: str, heading: str | None = None) -> None:
     """The error next to the editor: PyTorch's message, a plain hint, and the program with the line marked."""
     # the message is the program's text as much as ours (an assert's message, an exception's argument): shown as
     # escaped HTML, never as markdown, so it cannot carry links, images or formatting
-    st.html(f'<div class="program-error" role="alert"><strong>{html.escape(error.heading(lang))}</strong> — '
+    heading = error.heading(lang) if heading is None else heading
+    st.html(f'<div class="program-error" role="alert"><strong>{html.escape(heading)}</strong> — '
             f'{html.escape(error.message)}</div>')
     if error.hint:
-        st.caption(t(error.hint, lang))
+        st.caption(error.hint_text(lang))
     excerpt = error_excerpt(program, error)
     if excerpt:
         st.code(excerpt, language=None)

@@ -4,6 +4,7 @@ backward pass steps, the descent slider moves; screenshots go to tests/browser/s
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -168,3 +169,46 @@ def test_menu_switches_to_the_dark_theme(page, server, screenshots):
     page.keyboard.press("Escape")
     wait_idle(page)
     page.screenshot(path=str(screenshots / "descent_dark.png"), full_page=True)
+
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def paste(page, server, text: str):
+    open_page(page, server)
+    editor = page.locator("[data-testid='stTextArea'] textarea")
+    editor.fill(text)
+    editor.press("Control+Enter")
+    wait_idle(page)
+    return editor
+
+
+def test_a_pasted_notebook_shows_what_jupyter_shows_and_runs_past_a_cell_that_raised(page, server, screenshots):
+    paste(page, server, (SEEDS / "004_63cfa8fed590c734.txt").read_text(encoding="utf-8"))
+    alert = page.locator("[data-testid='stHtml']", has_text="A cell raised an error at line 61")
+    expect()(alert).to_contain_text("only Tensors of floating point and complex dtype can require gradients")
+    output = page.locator("[data-testid='stCode']", has_text="0.333333 -0.333333")
+    expect()(output).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
+    text = output.inner_text()
+    # after the cell that raised: autograd.grad, the norm, and both descents (with and without detach())
+    for shown in ("(tensor([2., 4., 8.]), tensor([0.1000, 0.0500]))", "grad_fn=<LinalgVectorNormBackward0>",
+                  "((<AbsBackward0 at 0x", "1.000000 -0.000000"):
+        assert shown in text
+    page.screenshot(path=str(screenshots / "notebook_004_cell_error.png"), full_page=True)
+
+
+def test_the_jacobian_of_a_pasted_notebooks_backward_v_cell(page, server, screenshots):
+    paste(page, server, (SEEDS / "001_cf69b824ebcb2bd1.txt").read_text(encoding="utf-8"))
+    output = page.locator("[data-testid='stCode']", has_text="Call after zeroing gradients")
+    expect()(output).to_be_visible()
+    # the last value of the SGD cell (b.grad.zero_()) is shown; the inp.grad.zero_() in mid-cell is not
+    assert "tensor([0., 0., 0.])" in output.inner_text()
+    assert "[0., 0., 0., 0., 0.]" not in output.inner_text()
+    page.get_by_role("link", name=re.compile("step-through", re.I)).first.click()
+    wait_idle(page)
+    for option, verdict in ((1, "vᵀJ equals .grad"), (2, ".grad is 2 × vᵀJ"), (3, "vᵀJ equals .grad")):
+        page.locator("[data-testid='stSelectbox']").first.click()
+        page.get_by_role("option").nth(option).click()
+        wait_idle(page)
+        expect()(page.locator(".js-plotly-plot .gtitle", has_text=verdict).first).to_be_visible()
+    page.screenshot(path=str(screenshots / "notebook_001_jacobian.png"), full_page=True)

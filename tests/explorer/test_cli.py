@@ -40,6 +40,15 @@ def test_run_error_prints_line_and_message_and_exits_one(tmp_path, capsys):
     )
 
 
+def test_a_notebook_cell_that_raises_shows_in_place_the_rest_runs_and_the_exit_status_says_so(tmp_path, capsys):
+    notebook = "In [1]:\nx = 1\n\nIn [2]:\nx / 0\n\nIn [3]:\nprint(x)\n"
+    path = write(tmp_path, notebook)
+    assert main(["run", str(path), "--in-process", "--lang", "zh"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "第 5 行：ZeroDivisionError: division by zero\n1\n"
+    assert captured.err == "第 5 行：ZeroDivisionError: division by zero\n"
+
+
 def test_run_in_chinese(tmp_path, capsys):
     path = write(tmp_path, "x = 9**9**9\n")
     assert main(["run", str(path), "--in-process", "--lang", "zh"]) == 1

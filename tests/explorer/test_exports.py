@@ -1,8 +1,11 @@
 """Exports: JSON parses back with every node and edge, DOT text names them all, HTML embeds plotly; the program
-for PyTorch carries the requires_grad boxes; `python -m explorer export` writes every format."""
+for PyTorch carries the requires_grad boxes, and a pasted notebook is written as Python that runs with the
+notebook's output; `python -m explorer export` writes every format."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import json
 import re
 import subprocess
@@ -17,7 +20,8 @@ from explorer.exports import MARK, export_files, export_program, figure_to_html,
 from explorer.graph.figures import graph_figure
 from explorer.graph.layout import layered_layout
 from explorer.lessons import FIRST_LESSON, LESSON_BY_KEY, LESSONS
-from explorer.sandbox import run_program
+from explorer.sandbox import render_outputs, run_isolated, run_program
+from explorer.sandbox.notebook import CellPlan
 
 
 def sample() -> nx.DiGraph:
@@ -83,7 +87,7 @@ def run(source, overrides=None):
 def test_export_writes_each_changed_box_after_the_first_binding():
     code = FIRST_LESSON.code
     result = run(code, {"w": False, "x": True})
-    text = export_program(code, result.leaves, {"w": False, "x": True})
+    text = export_program(code, result, {"w": False, "x": True})
     lines = text.split("\n")
     x_line = next(i for i, line in enumerate(lines) if line.startswith("x = torch.ones(5)"))
     w_line = next(i for i, line in enumerate(lines) if line.startswith("w = torch.randn"))
@@ -96,7 +100,7 @@ def test_export_keeps_indentation_and_adds_the_import():
     code = "a = 1\nif a:\n    t = torch.ones(2)\nprint(t)\n"
     result = run("import torch\n" + code, {"t": True})
     shifted = [type(leaf)(**{**leaf.__dict__, "line": leaf.line - 1}) for leaf in result.leaves]
-    text = export_program(code, shifted, {"t": True})
+    text = export_program(code, dataclasses.replace(result, leaves=shifted), {"t": True})
     assert "import torch\n\na = 1\nif a:\n    t = torch.ones(2)\n    t.requires_grad_(True)" + MARK in text
 
 
@@ -111,7 +115,7 @@ def test_exported_lessons_print_the_same_in_real_pytorch(tmp_path, key):
     overrides = {"x": True} if key in ("one_layer", "no_grad_detach", "sgd_step") else {}
     result = run(code, overrides)
     path = tmp_path / "lesson.py"
-    path.write_text(export_program(code, result.leaves, overrides))
+    path.write_text(export_program(code, result, overrides))
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     # object addresses differ from run to run
@@ -150,3 +154,76 @@ def test_export_command_reports_a_program_without_graph(tmp_path):
                            "--in-process"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1
     assert done.stderr.startswith("line 1: SyntaxError")
+
+
+# --- a pasted notebook exported as Python -----------------------------------------------------------------
+
+SEEDS = sorted((ROOT / "tests" / "seeds").glob("*.txt"))
+AS_A_FILE = CellPlan(starts=(1,), shown=frozenset())  # as `python file.py` runs it: no value shown by itself
+
+
+def _shown(result) -> str:
+    """The output as text, an error a cell raised as the notebook showed it; objects' addresses left out, and
+    Python's `<X object at ...>` read as IPython's `<X at ...>`."""
+    entries = [dataclasses.replace(e, kind="expr") if e.kind == "error" else e for e in result.outputs]
+    return re.sub(r"(object )?at 0x[0-9a-f]+", "at 0x…", render_outputs(entries))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_a_notebook_exports_as_python_that_runs_with_the_notebooks_output(path):
+    text = path.read_text(encoding="utf-8")
+    result = run_program(text)  # in a worker, as the page runs it: every run starts from the same random state
+    exported = export_program(text, result, {})
+    ast.parse(exported)
+    assert not any(line.startswith("In [") for line in exported.splitlines())
+    assert exported.count("\n# In [") == result.notebook_cells
+    as_a_file = run_isolated(exported, cells=AS_A_FILE)
+    assert as_a_file.error is None and as_a_file.cell_errors == []
+    assert _shown(as_a_file) == _shown(result)
+
+
+def test_a_notebook_export_keeps_the_boxes_and_runs_past_the_cell_that_raised():
+    text = SEEDS[1].read_text(encoding="utf-8")
+    result = run_program(text, requires_grad_overrides={"w": False})
+    exported = export_program(text, result, {"w": False})
+    lines = exported.splitlines()
+    w_line = lines.index("w = torch.randn(5, 3, requires_grad=True)")
+    assert lines[w_line + 1] == "w.requires_grad_(False)" + MARK
+    assert lines[w_line + 6] == "# In [None]: (this cell raised an error in the notebook, which went on with the " \
+                                "next cell)"
+    assert lines[w_line + 7:w_line + 9] == ["try:", "    # 前向传播"]
+    assert "except AttributeError as error:" in lines
+    as_a_file = run_isolated(exported, cells=AS_A_FILE)
+    assert as_a_file.error is None
+    printed = as_a_file.text()
+    assert "AttributeError: 'NoneType' object has no attribute 'zero_'\nFirst call\n" in printed
+    assert _shown(as_a_file) == _shown(result)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_an_exported_notebook_runs_in_real_pytorch(tmp_path, path):
+    pytest.importorskip("torch")
+    text = path.read_text(encoding="utf-8")
+    result = run_program(text)
+    file = tmp_path / "lesson.py"
+    file.write_text(export_program(text, result, {}), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(file)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # the lessons draw unseeded random numbers: compared with every number a placeholder
+    numbers = lambda s: re.sub(r"\s+", "", re.sub(r"-?\d+(\.\d*)?(e[-+]\d+)?", "#", s))
+    addresses = lambda s: re.sub(r"(object )?at 0x[0-9a-f]+", "at 0x…", s)
+    assert numbers(addresses(done.stdout)) == numbers(_shown(result))
+
+
+def test_the_export_command_writes_a_notebook_as_python(tmp_path):
+    notebook = tmp_path / "lesson.txt"
+    notebook.write_text(SEEDS[4].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "lesson.py"
+    done = subprocess.run([sys.executable, "-m", "explorer", "export", str(notebook), "--format", "py",
+                           "--out", str(out), "--in-process"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    exported = out.read_text(encoding="utf-8")
+    ast.parse(exported)
+    assert "# In [16]: (this cell raised" in exported and "except RuntimeError as error:" in exported
+    assert "print(repr(torch.autograd.grad(a,(t,u))))" in exported

@@ -3,6 +3,9 @@ Jacobian view of a recorded pass from a sandboxed run."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +13,7 @@ from explorer.backward.figures import jacobian_figure
 from explorer.backward.jacobian import JacobianView, candidates, jacobian_of
 from explorer.lessons import LESSON_BY_KEY
 from explorer.sandbox import run_program
+from explorer.sandbox.notebook import extract_program
 
 engine = pytest.importorskip("engine")
 
@@ -129,3 +133,45 @@ def test_recording_jacobians_is_bounded_in_a_loop_of_backward_calls():
     assert result.text() == "tensor(120.)\n"
     assert 0 < len(result.jacobians) <= 20
     assert all(index < 20 for index in result.jacobians)
+
+
+# --- every backward(v) of the lessons, pasted as notebooks or opened as presets -----------------------------
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+BACKWARD_V = re.compile(r"\.backward\(\s*[^)\s]")  # out.backward(v, ...): a gradient passed
+
+
+def _lesson_texts():
+    for path in SEEDS:
+        yield f"seed {path.name[:3]}", path.read_text(encoding="utf-8")
+    for key in ("accumulation", "jacobian"):
+        yield f"lesson {key}", LESSON_BY_KEY[key].code
+
+
+def _jacobian_passes(result) -> list[int]:
+    return [i for i in range(len(result.passes)) if candidates(result, i)[0] is not None]
+
+
+@pytest.mark.parametrize("name, text", list(_lesson_texts()), ids=[name for name, _ in _lesson_texts()])
+def test_a_jacobian_is_recorded_for_every_backward_v_of_the_lessons(name, text):
+    extracted = extract_program(text)
+    program = text if extracted is None else extracted.program
+    calls = [line for line in program.split("\n") if BACKWARD_V.search(line) and not line.lstrip().startswith("#")]
+    result = run_program(text)  # through the worker, as the page runs it
+    recorded = _jacobian_passes(result)
+    assert len(recorded) == len(calls), (name, calls, recorded)
+    for index in recorded:
+        output, leaves = candidates(result, index)
+        for leaf in leaves:
+            view = jacobian_of(result, index, output, leaf)
+            assert view.ratio is not None  # .grad is k vᵀJ: the pass and the recorded J agree
+            jacobian_figure(view)
+
+
+def test_a_cell_that_raised_before_the_backward_v_cell_leaves_its_jacobian():
+    """Seed 001 with w's requires_grad box unticked: `w.grad.zero_()` raises in its cell, and the cell that calls
+    backward(v) after it still runs and records its Jacobians."""
+    text = SEEDS[1].read_text(encoding="utf-8")
+    result = run_program(text, requires_grad_overrides={"w": False})
+    assert [e.kind for e in result.cell_errors] == ["AttributeError"]
+    assert len(_jacobian_passes(result)) == 3

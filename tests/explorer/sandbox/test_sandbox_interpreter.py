@@ -179,6 +179,34 @@ def test_engine_errors_keep_pytorch_text_and_a_hint():
     assert str(error) == "line 4: " + error.message
 
 
+@pytest.mark.parametrize("program, tensor, why", [
+    # lesson 001 with w's box unticked: Python's words, and why w.grad is None
+    ("w = torch.randn(5, 3, requires_grad=True)\nb = torch.randn(3, requires_grad=True)\n"
+     "loss = (w + b).sum()\nloss.backward()\nb.grad.zero_()\nw.grad.zero_()", "w", "no_requires_grad"),
+    ("w = torch.ones(2, requires_grad=True)\nw.grad.zero_()", "w", "no_backward"),
+    ("w = torch.ones(2, requires_grad=True)\nz = w * 2\nz.sum().backward()\nz.grad[0]", "z", "not_leaf"),
+    ("w = torch.ones(2, requires_grad=True)\nw.grad * 2", "w", "no_backward"),
+    ("model = torch.nn.Linear(2, 2)\nmodel.weight.grad.zero_()", "model.weight", "no_backward"),
+])
+def test_a_none_grad_gets_pythons_message_and_why_it_is_none(program, tensor, why):
+    overrides = {"w": False} if why == "no_requires_grad" else None
+    result = run("import torch\n" + program + "\n", requires_grad_overrides=overrides)
+    error = result.error
+    assert error.message in ("AttributeError: 'NoneType' object has no attribute 'zero_'",
+                             "TypeError: 'NoneType' object is not subscriptable",
+                             "TypeError: unsupported operand type(s) for *: 'NoneType' and 'int'")
+    assert (error.hint, error.hint_params) == (f"hint.grad_none_{why}", {"tensor": tensor})
+    assert error.hint_text("en").startswith(f"`{tensor}.grad` is None because ")
+    assert error.hint_text("zh").startswith(f"`{tensor}.grad` 是 None")
+    assert pickle.loads(pickle.dumps(error)) == error
+
+
+def test_a_none_that_is_no_grad_gets_no_grad_hint():
+    result = run("def f():\n    pass\nf().zero_()\n")
+    assert result.error.message == "AttributeError: 'NoneType' object has no attribute 'zero_'"
+    assert result.error.hint is None and result.error.hint_text("en") is None
+
+
 def test_syntax_error_points_at_the_place():
     result = run("x = 1\ny = (2 +\n")
     assert (result.error.kind, result.error.line) == ("SyntaxError", 2)

@@ -2,7 +2,8 @@
 (these are this file's own programs, run with exec like the corpus records' script does) and in the sandbox,
 and both must print the same text and end in the same error. Classes and their special methods, inheritance and
 super(), static and class methods, properties, decorators, generators (send, close, yield from, return values),
-try/except/else/finally and raise, *args and **kwargs with Python's own messages for a wrong call, sets,
+try/except/else/finally and raise, *args and **kwargs with Python's own messages for a wrong call, what
+Python says of None (and of a number) called, indexed, unpacked or given an attribute, sets,
 global and nonlocal, `if __name__ == "__main__":`, `from __future__ import annotations`, and the seeded random.
 
 Object addresses (`at 0x7f...`) are masked on both sides."""
@@ -624,6 +625,41 @@ try:
 except TypeError as e:
     print(e)
 print(sorted([3, 1, 2], key=lambda v: -v), sorted(["b", "a"], reverse=True))
+""",
+    "none_and_numbers_in_pythons_words": """
+def f(*args):
+    return args
+x = None
+n = 5
+r = 1.5
+b = True
+attempts = [
+    lambda: x(), lambda: x[0], lambda: x[1:2], lambda: x.zero_(), lambda: f(*x), lambda: print(*x), lambda: n[0],
+    lambda: n(), lambda: r[0], lambda: b(),
+]
+for attempt in attempts:
+    try:
+        attempt()
+    except (TypeError, AttributeError) as e:
+        print(type(e).__name__, e)
+def unpack():
+    a, b = x
+def item_assignment():
+    x[0] = 1
+def item_deletion():
+    del x[0]
+def attribute():
+    x.y = 1
+def read_only():
+    n.real = 1
+def manager():
+    with x:
+        pass
+for attempt in (unpack, item_assignment, item_deletion, attribute, read_only, manager):
+    try:
+        attempt()
+    except (TypeError, AttributeError) as e:
+        print(type(e).__name__, e)
 """,
     "uncaught_error_in_a_method": """
 class Model:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -22,6 +25,8 @@ from tests.explorer.ui.app_testing import (
 )
 
 pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[3]
 
 SMALL = """import torch
 x = torch.tensor([1., 2., 3.], requires_grad=True)
@@ -198,6 +203,13 @@ def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
     made.clear()
     at.checkbox(key="rg_x").uncheck().run()
     assert "x.requires_grad_(False)  # requires_grad box" not in made["program.py"]()  # the shown run's boxes
+    # a pasted notebook downloads as Python: its code cells, not the paste with its prose and In [n] marks
+    made.clear()
+    at.text_area(key="program_editor").set_value((ROOT / "tests" / "seeds" / "001_cf69b824ebcb2bd1.txt").read_text(
+        encoding="utf-8")).run()
+    program = made["program.py"]()
+    ast.parse(program)
+    assert "# In [1634]:\ninp = torch.eye(4, 5, requires_grad=True)" in program and "\nIn [" not in program
 
 
 def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
@@ -254,6 +266,40 @@ def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
     loop = next(n for n, label in drawn_labels(charts(at)[0]).items() if label.startswith("×100"))
     at.selectbox(key="node_picker").select(loop).run()
     assert any("each repeats the iteration drawn next to this node" in text for text in codes(at))
+
+
+def test_a_notebook_cell_that_raises_is_told_apart_from_a_program_that_fails():
+    seed_004 = (ROOT / "tests" / "seeds" / "004_63cfa8fed590c734.txt").read_text(encoding="utf-8")
+    at = start(AppState(program=seed_004))
+    line = seed_004.splitlines().index("In [16]:") + 2  # `x.requires_grad = True` on an int tensor
+    message = "RuntimeError: only Tensors of floating point and complex dtype can require gradients"
+    assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — {message}"]
+    excerpt, output = codes(at)[:2]
+    assert f"> {line} | x.requires_grad = True" in excerpt
+    assert f"line {line}: {message}\nTrue\n" in output  # in place, then the next cells
+    assert output.endswith("1.000000 -0.000000\n0.333333 -0.333333")  # the two descents, in the notebook's order
+    assert "the next cell runs" in " ".join(c.value for c in at.caption)
+    assert not at.warning  # the run's own graph, not the last one without an error
+    # a plain program still stops at its first error, and the page says how its expressions are shown
+    at.text_area(key="program_editor").set_value("x = 1\nx\nx.foo\nprint(2)\n").run()
+    assert program_errors(at) == ["Error at line 3 — AttributeError: 'int' object has no attribute 'foo'"]
+    assert codes(at)[1] == "1"
+    assert "end the line with ; to hide it" in " ".join(c.value for c in at.caption)
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert "行末加 ; 可隐藏" in " ".join(c.value for c in at.caption)
+
+
+def test_unticking_w_in_lesson_001_says_what_python_says_and_why_w_grad_is_none():
+    seed_001 = (ROOT / "tests" / "seeds" / "001_cf69b824ebcb2bd1.txt").read_text(encoding="utf-8")
+    at = start(AppState(program=seed_001, overrides={"w": False}))
+    line = seed_001.splitlines().index("w.grad.zero_()") + 1
+    assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — "
+                                  "AttributeError: 'NoneType' object has no attribute 'zero_'"]
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("`w.grad` is None because `w` does not require grad") for c in captions)
+    assert "Call after zeroing gradients" in codes(at)[1]  # the backward(v) cell after it ran
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert any(c.startswith("`w.grad` 是 None，因为 `w` 不要求梯度") for c in [c.value for c in at.caption])
 
 
 def test_an_error_message_is_plain_text_not_markdown():

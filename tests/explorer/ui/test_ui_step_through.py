@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,18 @@ def test_a_step_inside_a_folded_loop_rings_the_loop_and_unfolding_rings_the_node
     hover = next(h for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("name") != "highlight"
                  for c, h in zip(trace.get("customdata") or (), trace.get("hovertext") or ()) if c == ringed)
     assert hover.startswith(("<b>AddBackward0</b>", "<b>MulBackward0</b>"))
+
+
+@pytest.mark.parametrize("seed", ["001_cf69b824ebcb2bd1", "002_b697bb3dc3d08806", "003_b19bde21e899cdc6"])
+def test_the_jacobian_is_drawn_for_every_backward_v_pass_of_a_pasted_notebook(seed):
+    """The backward(v) cells of the lessons pasted as notebooks (three passes after loss.backward()): the view
+    draws J for each, with the verdict of each call (.grad = vᵀJ, then 2 vᵀJ, then vᵀJ after zeroing)."""
+    text = (Path(__file__).resolve().parents[2] / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    at = start(AppState(program=text, page="step_through"))
+    verdicts = []
+    for index in (1, 2, 3):
+        at.selectbox(key="pass_picker").select(index).run()
+        assert not at.warning
+        jacobian = next(f for f in charts(at) if "vᵀJ" in title_of(f))
+        verdicts.append(title_of(jacobian).split(":")[0])
+    assert verdicts == ["vᵀJ equals .grad", ".grad is 2 × vᵀJ", "vᵀJ equals .grad"]
