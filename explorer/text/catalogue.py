@@ -878,6 +878,185 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "torch.optim.SGD((w, b), lr=0.01).step() 让每个参数沿梯度反方向移动：w ← w - lr·w.grad。然后把梯度清零，"
               "准备下一步。",
     },
+    # classroom (explorer/classroom, explorer/ui/exercise_panel.py): predict, then see; teacher links; exercises
+    "classroom.predict": {"en": "Predict, then see", "zh": "先预测，再查看"},
+    "classroom.predict_help": {
+        "en": "Hide the gradients and predict them, node by node, before the step-through shows them.",
+        "zh": "隐藏梯度，在逐步查看显示它们之前，逐个节点预测。",
+    },
+    "classroom.intro": {
+        "en": "Type each prediction as a Python literal: a number (0.5) or nested lists for a tensor "
+              "([[1., 2.], [3., 4.]]). A right answer shows the formula with its numbers; a wrong one gets a hint.",
+        "zh": "把每个预测写成 Python 字面量：一个数（0.5），或表示张量的嵌套列表（[[1., 2.], [3., 4.]]）。"
+              "答对会显示代入数值的公式；答错会得到提示。",
+    },
+    "classroom.score": {"en": "Score: {right} of {total} right, {first} at the first try",
+                        "zh": "得分：{total} 题中答对 {right} 题，其中 {first} 题一次答对"},
+    "classroom.question": {"en": "Question {i} of {n}", "zh": "第 {i} 题，共 {n} 题"},
+    "classroom.given": {"en": "What you know", "zh": "已知"},
+    "classroom.your_answer": {"en": "Your prediction", "zh": "你的预测"},
+    "classroom.check": {"en": "Check", "zh": "检查"},
+    "classroom.show": {"en": "Show the answer", "zh": "显示答案"},
+    "classroom.right": {"en": "Right!", "zh": "正确！"},
+    "classroom.wrong": {"en": "Not yet. {step}: {hint}", "zh": "还不对。{step}：{hint}"},
+    "classroom.revealed": {"en": "Answer shown (not counted as right)", "zh": "已显示答案（不计为答对）"},
+    "classroom.answer_was": {"en": "The answer: {v}", "zh": "答案：{v}"},
+    "classroom.you_typed": {"en": "You typed: {v}", "zh": "你输入的：{v}"},
+    "classroom.more": {"en": "{n} more question(s) after this one.", "zh": "这题之后还有 {n} 题。"},
+    "classroom.finished": {"en": "Exercise done: {right} of {total} right, {first} at the first try.",
+                           "zh": "练习完成：{total} 题中答对 {right} 题，其中 {first} 题一次答对。"},
+    "classroom.restart": {"en": "Start again", "zh": "重新开始"},
+    "classroom.no_questions": {
+        "en": "This program offers nothing to predict: no backward pass sends a gradient of at most {n} numbers.",
+        "zh": "这个程序没有可预测的内容：没有哪次反向传播发送的梯度不超过 {n} 个数。",
+    },
+    "classroom.solution_mode": {"en": "Solution: every answer is shown with its formula.",
+                                "zh": "答案：每道题都显示答案和公式。"},
+    "classroom.teacher": {"en": "For teachers: exercise and solution links", "zh": "教师：练习链接与答案链接"},
+    "classroom.teacher_pick": {"en": "Questions to ask", "zh": "要问的题目"},
+    "classroom.teacher_help": {
+        "en": "A link holds the program, the questions and the language; nothing is stored on the server.",
+        "zh": "链接里包含程序、题目和语言；服务器上不保存任何内容。",
+    },
+    "classroom.exercise_link": {"en": "Exercise link (answers hidden)", "zh": "练习链接（隐藏答案）"},
+    "classroom.solution_link": {"en": "Solution link (answers shown)", "zh": "答案链接（显示答案）"},
+    "classroom.missing": {"en": "{n} question(s) of the link are not in this program's run and are left out.",
+                          "zh": "链接中有 {n} 道题在这个程序的运行中不存在，已略去。"},
+    "classroom.exercises": {"en": "Exercises: predict, then see", "zh": "练习：先预测，再查看"},
+    "classroom.exercises_intro": {
+        "en": "Predict what a lesson's backward pass computes, node by node: each answer is checked, a wrong one "
+              "gets a hint naming the chain-rule step that went wrong.",
+        "zh": "逐个节点预测课程中反向传播的计算结果：每个答案都会被检查，答错时提示会指出链式法则中出错的那一步。",
+    },
+    "classroom.start": {"en": "Start exercise", "zh": "开始练习"},
+    "classroom.questions_count": {"en": "{n} questions", "zh": "{n} 道题"},
+    "classroom.q.sends": {"en": "What does {node} send to its input {input} ({target})?",
+                          "zh": "{node} 向它的输入 {input}（{target}）发送什么梯度？"},
+    "classroom.q.grad": {"en": "What is {leaf}.grad after backward pass {k}?",
+                         "zh": "第 {k} 次反向传播之后，{leaf}.grad 是多少？"},
+    "classroom.q.grad_again": {"en": "What is {leaf}.grad after backward pass {k}? (.grad already held a value)",
+                               "zh": "第 {k} 次反向传播之后，{leaf}.grad 是多少？（.grad 之前已经有值）"},
+    "classroom.q.descent": {"en": "Where does gradient descent on l = {loss} end? Type (a, b).",
+                            "zh": "在 l = {loss} 上做梯度下降，最后停在哪里？输入 (a, b)。"},
+    "classroom.q.descent_detached": {
+        "en": "Where does gradient descent end when the loss is written l = {loss}? Type (a, b).",
+        "zh": "把损失写成 l = {loss} 时，梯度下降最后停在哪里？输入 (a, b)。",
+    },
+    "classroom.given.received": {"en": "{node} received grad = {v}", "zh": "{node} 收到的梯度 grad = {v}"},
+    "classroom.given.first": {"en": "{leaf}.grad was None before this pass", "zh": "这次传播之前 {leaf}.grad 是 None"},
+    "classroom.given.old": {"en": "{leaf}.grad before this pass = {v}", "zh": "这次传播之前 {leaf}.grad = {v}"},
+    "classroom.given.descent": {"en": "start (a, b) = ({a}, {b}), {steps} steps of plain gradient descent, lr = {lr}",
+                                "zh": "起点 (a, b) = ({a}, {b})，普通梯度下降 {steps} 步，学习率 lr = {lr}"},
+    "classroom.step.incoming": {"en": "The incoming gradient", "zh": "传入的梯度"},
+    "classroom.step.local": {"en": "The local derivative", "zh": "局部导数"},
+    "classroom.step.broadcast": {"en": "The broadcast sum", "zh": "广播求和"},
+    "classroom.step.accumulation": {"en": "The accumulation", "zh": "梯度累加"},
+    "classroom.step.shape": {"en": "The shape", "zh": "形状"},
+    "classroom.step.detach": {"en": "The detach()", "zh": "detach()"},
+    "classroom.step.descent": {"en": "The fixed point", "zh": "不动点"},
+    "classroom.hint.incoming": {
+        "en": "that is the local derivative alone. Multiply it by the gradient {node} received: the chain rule "
+              "sends incoming gradient × local derivative.",
+        "zh": "这只是局部导数。还要乘以 {node} 收到的梯度：链式法则发送的是 传入梯度 × 局部导数。",
+    },
+    "classroom.hint.local": {
+        "en": "your answer is not the incoming gradient × the derivative of {forward} with respect to {input}. "
+              "Work that derivative out at the values the node saved.",
+        "zh": "你的答案不等于 传入梯度 × ({forward}) 对 {input} 的导数。请用节点保存的值算出这个导数。",
+    },
+    "classroom.hint.broadcast": {
+        "en": "{input} was broadcast in the forward pass, so its gradient is summed over the broadcast dimensions "
+              "back to its own shape {shape}; your answer has shape {got}.",
+        "zh": "{input} 在前向传播中被广播了，所以它的梯度要沿广播的维度求和，回到它自己的形状 {shape}；"
+              "你的答案形状是 {got}。",
+    },
+    "classroom.hint.broadcast_numbers": {
+        "en": "your numbers are right before the sum. {input} was broadcast in the forward pass: sum your answer "
+              "over the broadcast dimensions, to shape {shape}.",
+        "zh": "求和之前你的数值是对的。{input} 在前向传播中被广播了：把你的答案沿广播的维度求和，得到形状 {shape}。",
+    },
+    "classroom.hint.shape": {
+        "en": "a gradient has the shape of the tensor it is for: {shape} for {input}; your answer has shape {got}.",
+        "zh": "梯度的形状与它对应的张量相同：{input} 的形状是 {shape}；你的答案形状是 {got}。",
+    },
+    "classroom.hint.accumulation_passes": {
+        "en": "backward() adds into .grad, it does not replace it: new {leaf}.grad = old .grad + incoming.",
+        "zh": "backward() 会累加到 .grad 上，而不是替换它：新的 {leaf}.grad = 旧的 .grad + 传入梯度。",
+    },
+    "classroom.hint.accumulation_paths": {
+        "en": "{leaf} is reached along several paths, and its .grad is the sum of what every path sends.",
+        "zh": "有多条路径到达 {leaf}，它的 .grad 是每条路径发送的梯度之和。",
+    },
+    "classroom.hint.paths": {
+        "en": "{leaf}.grad is the sum of what each path sends to {leaf}; a path through detach() or a constant "
+              "sends nothing.",
+        "zh": "{leaf}.grad 是每条路径发送给 {leaf} 的梯度之和；经过 detach() 或常量的路径不发送梯度。",
+    },
+    "classroom.hint.detach_missing": {
+        "en": "that is where the descent ends with detach(). Without it every term sends a gradient to a, and the "
+              "descent ends where the whole loss is flat: ∂l/∂a = ∂l/∂b = 0.",
+        "zh": "这是使用 detach() 时下降停下的地方。不用 detach() 时每一项都向 a 发送梯度，"
+              "下降停在整个损失平坦的地方：∂l/∂a = ∂l/∂b = 0。",
+    },
+    "classroom.hint.detach_extra": {
+        "en": "that is where the descent ends without detach(). a.detach() is a constant to backward(): that term "
+              "sends no gradient to a, so the descent stops where the gradients that remain are zero.",
+        "zh": "这是不用 detach() 时下降停下的地方。a.detach() 对 backward() 来说是常量：这一项不向 a 发送梯度，"
+              "所以下降停在剩下的梯度为零的地方。",
+    },
+    "classroom.hint.descent_start": {
+        "en": "that is the starting point. The descent steps until the gradient it follows is (almost) zero.",
+        "zh": "这是起点。下降会一直走，直到它所沿的梯度（几乎）为零。",
+    },
+    "classroom.hint.descent": {
+        "en": "where the descent stops, the gradient it follows is zero: set each gradient (of the terms that send "
+              "one) to 0 and solve for a and b.",
+        "zh": "下降停下的地方，它所沿的梯度为零：令每个梯度（只算发送梯度的项）等于 0，解出 a 和 b。",
+    },
+    "classroom.hint.formula": {"en": "The formula: {f}", "zh": "公式：{f}"},
+    "classroom.exercise.bce_layer.title": {"en": "A one-layer network's BCE loss", "zh": "单层网络的 BCE 损失"},
+    "classroom.exercise.bce_layer.text": {
+        "en": "Lesson 1's layer z = x @ w + b with binary_cross_entropy_with_logits: from the loss back to w and b.",
+        "zh": "第 1 课的单层网络 z = x @ w + b 与 binary_cross_entropy_with_logits：从损失一路反向到 w 和 b。",
+    },
+    "classroom.exercise.broadcast.title": {"en": "A bias over a batch: the broadcast sum",
+                                           "zh": "批量上的偏置：广播求和"},
+    "classroom.exercise.broadcast.text": {
+        "en": "The same layer on a batch of two inputs: one bias b is added to both rows, so its gradient is a sum.",
+        "zh": "同一个网络，输入是两个样本的批量：同一个偏置 b 加到两行上，所以它的梯度是求和。",
+    },
+    "classroom.exercise.accumulation.title": {"en": "Calling backward() twice", "zh": "调用两次 backward()"},
+    "classroom.exercise.accumulation.text": {
+        "en": "The accumulation lesson on a small input: (inp + 1)², transposed, and a second backward() that adds "
+              "to .grad.",
+        "zh": "梯度累加课程的小输入版本：(inp + 1)² 再转置，第二次 backward() 会累加到 .grad 上。",
+    },
+    "classroom.exercise.jacobian.title": {"en": "backward(v) is vᵀJ", "zh": "backward(v) 就是 vᵀJ"},
+    "classroom.exercise.jacobian.text": {
+        "en": "The Jacobian lesson: a non-scalar output, and backward(v) with v as the incoming gradient.",
+        "zh": "雅可比课程：非标量输出，backward(v) 把 v 作为传入的梯度。",
+    },
+    "classroom.exercise.detach.title": {"en": "detach() in the descent", "zh": "梯度下降中的 detach()"},
+    "classroom.exercise.detach.text": {
+        "en": "l = (a-1)² + (b+1)² + (a.detach()-b)²: which gradients reach a and b, and where the descent ends "
+              "with and without detach().",
+        "zh": "l = (a-1)² + (b+1)² + (a.detach()-b)²：哪些梯度到达 a 和 b，以及有无 detach() 时下降停在哪里。",
+    },
+    "classroom.answer.empty": {"en": "Type a number or a list of numbers.", "zh": "请输入一个数或一个数的列表。"},
+    "classroom.answer.too_long": {"en": "The answer is longer than {n} characters.", "zh": "答案超过了 {n} 个字符。"},
+    "classroom.answer.too_deep": {"en": "The lists are nested more than {n} deep.", "zh": "列表嵌套超过了 {n} 层。"},
+    "classroom.answer.too_many": {"en": "The answer has more than {n} numbers.", "zh": "答案中的数超过了 {n} 个。"},
+    "classroom.answer.syntax": {
+        "en": "Not a number or a list of numbers: type e.g. 0.5 or [[1., 2.], [3., 4.]] (numbers only, no "
+              "calculations such as 1/3).",
+        "zh": "不是一个数或数的列表：请输入如 0.5 或 [[1., 2.], [3., 4.]]（只写数，不要写 1/3 这样的算式）。",
+    },
+    "classroom.answer.not_number": {"en": "Only numbers and lists of numbers are answers, not {what}.",
+                                    "zh": "答案只能是数和数的列表，不能是 {what}。"},
+    "classroom.answer.not_finite": {"en": "Every number must be finite (no inf, no nan, nothing that large).",
+                                    "zh": "每个数都必须是有限的（不能是 inf、nan 或过大的数）。"},
+    "classroom.answer.ragged": {"en": "The rows have different lengths: a tensor's rows all have the same length.",
+                                "zh": "各行长度不同：张量的每一行长度都相同。"},
 }
 
 

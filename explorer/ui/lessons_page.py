@@ -4,7 +4,7 @@ import streamlit as st
 
 from explorer.lessons import LESSON_BY_KEY, LESSONS
 from explorer.text import t
-from explorer.ui import session
+from explorer.ui import exercise_panel, session
 
 
 def open_lesson(code: str) -> None:
@@ -22,6 +22,7 @@ def render() -> None:
     lang = ss.lang
     st.title(t("page.lessons", lang))
     st.caption(t("lessons.intro", lang))
+    exercise_panel.ready_exercises(lang)
     titles = {lesson.key: f"{number}. {lesson.title_in(lang)}" for number, lesson in enumerate(LESSONS, 1)}
     ss.setdefault("lesson", LESSONS[0].key)
     left, right = st.columns([2, 3], gap="large")

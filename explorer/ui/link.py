@@ -14,6 +14,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, fields, replace
 
+from explorer.classroom.exercises import decode_ids, encode_ids
 from explorer.descent import (
     DEFAULT_DETACHED_LOSS,
     DEFAULT_LOSS,
@@ -58,6 +59,10 @@ class AppState:
     pass_index: int = 0
     step: int = 0
     descent: DescentSettings = field(default_factory=DescentSettings)
+    # classroom (explorer/classroom): the questions of a Predict exercise on the step-through, and whether the
+    # link is the teacher's solution (answers shown)
+    exercise: tuple[str, ...] = ()
+    solution: bool = False
 
 
 DEFAULT_STATE = AppState()
@@ -126,7 +131,12 @@ def encode_query(state: AppState) -> dict[str, str]:
     if state.page == "step_through":
         params["pass"] = str(state.pass_index)
         params["step"] = str(state.step)
-    if state.page == "descent":
+        if state.exercise:
+            params["ex"] = encode_ids(state.exercise)
+            if state.solution:
+                params["sol"] = "1"
+    asks_descent = state.page == "step_through" and any(q.startswith("d") for q in state.exercise)
+    if state.page == "descent" or asks_descent:
         for f in fields(DescentSettings):
             value = getattr(state.descent, f.name)
             if value != getattr(d.descent, f.name):
@@ -164,6 +174,12 @@ def decode_query(params, base: AppState = DEFAULT_STATE) -> AppState:
         changes["overlay"] = overlay == "1"
     changes["pass_index"] = _number(_one(params, "pass"), base.pass_index, int, 0, 10_000)
     changes["step"] = _number(_one(params, "step"), base.step, int, 0, 1_000_000)
+    exercise = _one(params, "ex")
+    if exercise is not None:
+        changes["exercise"] = decode_ids(exercise)
+    solution = _one(params, "sol")
+    if solution in ("0", "1"):
+        changes["solution"] = solution == "1"
     descent = {}
     limits = {"lr": (float, 0.0, 10.0), "steps": (int, 1, MAX_STEPS), "start_a": (float, -100.0, 100.0),
               "start_b": (float, -100.0, 100.0)}

@@ -6,7 +6,7 @@ from explorer.backward import jacobian as jp
 from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
-from explorer.ui import cache, session
+from explorer.ui import cache, exercise_panel, session
 from explorer.ui.graph_chart import graph_chart
 
 
@@ -78,6 +78,9 @@ def render() -> None:
             st.warning(f"{result.error.heading(lang)}: {result.error.message}", icon=None)
         else:
             st.warning(t("step.program_error", lang, line=result.error.line))
+    if exercise_panel.render(program, overrides, result, lang):  # Predict mode: the exercise, numbers hidden
+        session.publish("step_through")
+        return
     if not result.passes:
         st.info(t("step.no_passes", lang))
         session.publish("step_through")
