@@ -929,6 +929,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "逐个节点预测课程中反向传播的计算结果：每个答案都会被检查，答错时提示会指出链式法则中出错的那一步。",
     },
     "classroom.start": {"en": "Start exercise", "zh": "开始练习"},
+    "classroom.label": {"en": "Pass {k}, step {i}: {q}", "zh": "第 {k} 次传播，第 {i} 步：{q}"},
+    "classroom.program": {"en": "The program", "zh": "程序"},
     "classroom.questions_count": {"en": "{n} questions", "zh": "{n} 道题"},
     "classroom.q.sends": {"en": "What does {node} send to its input {input} ({target})?",
                           "zh": "{node} 向它的输入 {input}（{target}）发送什么梯度？"},

@@ -134,6 +134,7 @@ def _heading(i: int, n: int, question, lang: str) -> None:
 def exercise(program: str, overrides: tuple, questions: list, lang: str) -> None:
     progress = _progress(program, overrides)
     score = progress.score(questions)
+    program_box(program, lang)
     st.caption(t("classroom.intro", lang))
     st.markdown(f"**{t('classroom.score', lang, right=score.right, total=score.total, first=score.first_try)}**")
     st.progress(score.done / score.total)
@@ -146,7 +147,7 @@ def exercise(program: str, overrides: tuple, questions: list, lang: str) -> None
             if i < n:
                 st.caption(t("classroom.more", lang, n=n - i))
             break
-        with st.container(border=True):
+        with st.container(border=True, key=f"classroom_done_{i}"):
             _heading(i, n, question, lang)
             if attempt.right:
                 st.success(f"{t('classroom.right', lang)} {t('classroom.answer_was', lang, v=answer_text(question))}")
@@ -175,7 +176,14 @@ def active_question(program: str, overrides: tuple, question, attempt, i: int, n
         st.button(t("classroom.show", lang), key=f"show_{question.id}", on_click=_reveal, args=(question,))
 
 
+def program_box(program: str, lang: str) -> None:
+    """The program the questions are about (the step-through has no editor of its own)."""
+    with st.expander(t("classroom.program", lang), expanded=True):
+        st.code(program, language="python")
+
+
 def solution(program: str, overrides: tuple, questions: list, lang: str) -> None:
+    program_box(program, lang)
     st.info(t("classroom.solution_mode", lang))
     n = len(questions)
     for i, question in enumerate(questions, 1):
@@ -189,7 +197,7 @@ def solution(program: str, overrides: tuple, questions: list, lang: str) -> None
 def _label(question, lang: str) -> str:
     if question.kind == "descent":
         return f"{t('page.descent', lang)}: {prompt(question, lang)}"
-    return f"{t('step.pass', lang)} {question.pass_index + 1}, {question.step + 1}: {prompt(question, lang)}"
+    return t("classroom.label", lang, k=question.pass_index + 1, i=question.step + 1, q=prompt(question, lang))
 
 
 def link_to(page_state) -> str:
@@ -238,7 +246,7 @@ def ready_exercises(lang: str) -> None:
     st.caption(t("classroom.exercises_intro", lang))
     columns = st.columns(len(READY))
     for column, ready in zip(columns, READY):
-        with column.container(border=True, height="stretch"):
+        with column.container(border=True, height="stretch", key=f"ready_{ready.key}"):
             st.markdown(f"**{ready.title_in(lang)}**")
             st.caption(f"{ready.text_in(lang)} ({t('classroom.questions_count', lang, n=len(ready.asked))})")
             if st.button(t("classroom.start", lang), key=f"exercise_{ready.key}"):
