@@ -118,6 +118,8 @@ def _reveal_text(program: str, overrides: tuple, question, lang: str) -> str:
     """The frame with the numbers put in (the step-through's text), or where each descent ends."""
     if question.kind == "descent":
         built, _ = cache.descent_demo(*_descent_settings())
+        if built is None:
+            return ""
         lines = []
         for variant in built.variants:
             name = t("descent.true" if variant.key == "true" else "descent.detached_variant", lang)

@@ -1,4 +1,5 @@
-"""What a link carries: the program, its requires_grad overrides, the page, the language and the views.
+"""What a link carries: the program, its requires_grad overrides, the page, the language and the views, and on
+the step-through a Predict exercise (its question ids, `ex`, and `sol=1` for the teacher's solution link).
 
 `encode_query(state)` gives the `st.query_params` entries for a state and `decode_query(params)` reads them
 back, so a teacher can hand a class one link that opens the same view. The program travels compressed

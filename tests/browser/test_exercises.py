@@ -68,6 +68,11 @@ def test_a_ready_exercise_end_to_end(page, server, screenshots, key):
     first = 0
     for number, (wrong, step, answer) in enumerate(PLANS[key], 1):
         expect()(active(page)).to_contain_text(f"Question {number} of {total}")
+        if number == 1 and key == "bce_layer":  # code is no answer: refused in one line, and no try counted
+            submit(page, "__import__('os').system('ls')")
+            expect()(active(page).locator("[data-testid='stAlert']")).to_have_text(
+                "Not a number or a list of numbers: type e.g. 0.5 or [[1., 2.], [3., 4.]] (numbers only, no "
+                "calculations such as 1/3).")
         if wrong is not None:
             submit(page, wrong)
             expect()(active(page).locator("[data-testid='stAlert']")).to_contain_text(f"Not yet. {step}:")
