@@ -201,8 +201,11 @@ def run_in_process(
         result.cell_errors = interp.cell_errors
         result.leaves = leaves
         try:
-            # past the graph-node budget a graph is too big to draw and slow to export: leave it out
-            with_graphs = interp.budget.graph_nodes <= limits.graph_nodes
+            # past the graph-node budget a graph is too big to draw and slow to export: leave it out; so is the
+            # graph of a run a budget stopped (copying and laying out what it made would spend the time and
+            # memory the budget just refused, and the refusal would reach the user seconds late)
+            with_graphs = (interp.budget.graph_nodes <= limits.graph_nodes
+                           and not (result.error is not None and result.error.kind == "LimitError"))
             _collect_views(result, interp, names_for_ids, with_graphs)
         except Exception:  # the output stays useful even when a view cannot be built
             result.forward_graph = result.backward_graph = None
