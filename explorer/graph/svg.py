@@ -259,7 +259,7 @@ def graph_svg(
     for nodes, name in ((linked, "linked"), (found, "found")):
         for n in nodes:
             at = drawn_node(layout, n)
-            if at in layout.positions:
+            if at in layout.positions and name not in marks.get(at, ()):
                 marks.setdefault(at, []).append(name)
 
     out.append('<g class="nodes">')
