@@ -213,11 +213,14 @@ def graph_svg(
            f'height="{_n(frame.height)}" viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="group" '
            f'aria-label="{_a(title)}" data-view="{view}" data-theme="{theme}" '
            f'data-highlight="{_a(drawn_node(layout, highlight) if highlight is not None else "")}" '
+           f'data-plot="{_n(frame.left)} {_n(frame.top)} {_n(frame.width - frame.left)} {_n(frame.top + frame.plot_h)}" '
            f'font-family="{_a(LABEL_FONT)}">',
            f"<title>{_a(title)}</title>",
-           f'<defs><marker id="{ident}-arrow" viewBox="0 0 10 10" refX="0" refY="5" markerWidth="{ARROW}" '
-           f'markerHeight="{ARROW}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" '
-           f'fill="{style["edge"]}"/></marker></defs>',
+           "<defs>" + "".join(
+               f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="0" refY="5" markerWidth="{ARROW}" '
+               f'markerHeight="{ARROW}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" '
+               f'fill="{colour}"/></marker>'
+               for name, colour in (("arrow", style["edge"]), ("arrow-ringed", OKABE_ITO["vermillion"]))) + "</defs>",
            f'<rect class="background" width="100%" height="100%" fill="{background}"/>',
            f'<text class="graph-title" x="10" y="{_n(14 + TITLE_PX_FIGURE)}" font-size="{TITLE_PX_FIGURE}" '
            f'font-family="sans-serif" fill="{style["text"]}">{_a(title)}</text>']
@@ -242,9 +245,10 @@ def graph_svg(
     if ringed is not None:  # the step's node: its edges drawn bold
         for u, v in edges:
             if ringed in (u, v):
-                d = _edge_d(frame, layout.edge_paths[(u, v)], 0)
+                stop = (5 if not labelled else marker_size(shown.nodes[v].get("kind")) / 2) + 2 + ARROW + 2
+                d = _edge_d(frame, layout.edge_paths[(u, v)], stop)
                 out.append(f'<path class="highlight-edge" d="{d}" stroke="{OKABE_ITO["vermillion"]}" '
-                           f'stroke-width="5" stroke-linecap="round"/>')
+                           f'stroke-width="5" marker-end="url(#{ident}-arrow-ringed)"/>')
     out.append("</g>")
 
     for part in layout.parts:
