@@ -18,7 +18,7 @@ CSS = """
 .ag-graph { position: relative; }
 .ag-graph .ag-scroll { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 .ag-graph svg.autograd-graph { display: block; max-width: none; }
-.ag-graph .node { cursor: pointer; }
+.ag-graph .node { cursor: pointer; pointer-events: bounding-box; }
 .ag-graph .node:focus { outline: none; }
 .ag-graph .node:focus-visible .marker, .ag-graph .node:hover .marker { filter: drop-shadow(0 0 3px #0072B2); }
 .ag-graph .node:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; }

@@ -114,6 +114,13 @@ def test_stepping_a_backward_pass(page, server, screenshots):
     page.screenshot(path=str(screenshots / "step_through_step3.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Previous")).click()
     expect()(frame).to_contain_text("Step 2/6")
+    # a click on a node of the step's graph goes to the step where it runs, and rings it
+    wait_idle(page)
+    node = page.locator("svg.autograd-graph g.node[aria-label^='AccumulateGrad, w']")
+    node.click()
+    expect()(frame).to_contain_text("Step 6/6: AccumulateGrad for w")
+    expect()(page.locator("svg.autograd-graph g.node[aria-label^='AccumulateGrad, w']")).to_have_attribute(
+        "aria-pressed", "true")
 
 
 def test_moving_the_descent_slider(page, server, screenshots):

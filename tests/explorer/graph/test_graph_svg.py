@@ -128,7 +128,10 @@ for k in range(20):
     x = x * w + b
 x.backward()
 """, isolated=False)
-    svg = parsed(graph_svg(result.forward_graph, result.forward_layout, highlight="n40"))
+    layout = result.forward_layout
+    loop = next(n for n, d in layout.graph.nodes(data=True) if d.get("kind") == "loop")
+    inside = next(m for m in layout.graph.nodes[loop]["members"] if result.forward_graph.nodes[m].get("kind") == "op")
+    svg = parsed(graph_svg(result.forward_graph, layout, highlight=inside))
     drawn = nodes(svg)
     assert set(drawn) == set(result.forward_layout.graph.nodes)
     loops = [n for n, e in drawn.items() if e.get("data-kind") == "loop"]
