@@ -13,6 +13,7 @@ label overlaps another or leaves the picture. Pure: no streamlit import.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Hashable, Iterable, Mapping
@@ -99,6 +100,7 @@ def _regular(r: float, sides: int, turn: float) -> str:
                      r * math.sin(math.radians(turn + 360.0 * k / sides))) for k in range(sides))
 
 
+@functools.lru_cache(maxsize=256)
 def _shape(symbol: str, size: float) -> tuple[str, bool]:
     """(path data around (0, 0), open?) of a Plotly marker symbol `size` px across."""
     r = size / 2
@@ -213,7 +215,8 @@ def graph_svg(
            f'height="{_n(frame.height)}" viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="group" '
            f'aria-label="{_a(title)}" data-view="{view}" data-theme="{theme}" '
            f'data-highlight="{_a(drawn_node(layout, highlight) if highlight is not None else "")}" '
-           f'data-plot="{_n(frame.left)} {_n(frame.top)} {_n(frame.width - frame.left)} {_n(frame.top + frame.plot_h)}" '
+           f'data-plot="{_n(frame.left)} {_n(frame.top)} {_n(frame.width - frame.left)} '
+           f'{_n(frame.top + frame.plot_h)}" '
            f'font-family="{_a(LABEL_FONT)}">',
            f"<title>{_a(title)}</title>",
            "<defs>" + "".join(

@@ -17,7 +17,6 @@ from explorer.backward.figures import (
     animation_figure,
     jacobian_figure,
     pass_layout,
-    step_figure_dict,
     step_svg_text,
 )
 from explorer.backward.frames import frames_from_pass
@@ -54,13 +53,6 @@ def run(program: str, overrides: tuple, lang: str):
 
 
 @cached(FIGURES)
-def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                 highlight: str | None, linked: tuple = (), found: tuple = ()):
-    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                   overlay=overlay, highlight=highlight, linked=linked, found=found)
-
-
-@cached(FIGURES)
 def graph_svg(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
               highlight: str | None, linked: tuple = (), found: tuple = (), fold: bool = True):
     """The graph as SVG text (explorer/graph/svg.py): what the pages draw; fold=False draws every node."""
@@ -76,24 +68,8 @@ def expanded_layout(program: str, overrides: tuple, lang: str, view: str):
 
 
 @cached(FIGURES)
-def expanded_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                    highlight: str | None, linked: tuple = (), found: tuple = ()):
-    layout = expanded_layout(program, overrides, lang, view)
-    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                   overlay=overlay, highlight=highlight, linked=linked, found=found, layout=layout)
-
-
-@cached(FIGURES)
 def expanded_pass_layout(program: str, overrides: tuple, lang: str, pass_index: int):
     return figures_of_passes.expanded_pass_layout(run(program, overrides, lang), pass_index)
-
-
-@cached(FIGURES)
-def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str,
-                fold: bool = True):
-    layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
-    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name,
-                            layout=layout)
 
 
 @cached(FIGURES)

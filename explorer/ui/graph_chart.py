@@ -101,7 +101,8 @@ export default function (args) {
     root.__svg = args.data.svg;
     box.scrollLeft = left;
     // back to the node the keyboard (or a click) was on, when nothing else has taken the focus since
-    const free = !document.activeElement || document.activeElement === document.body || root.contains(document.activeElement);
+    const now = document.activeElement;
+    const free = !now || now === document.body || root.contains(now);
     if (wanted && free) {
       const g = nodes(root).find(n => n.dataset.node === wanted);
       if (g) g.focus({preventScroll: true});

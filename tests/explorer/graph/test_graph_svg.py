@@ -173,7 +173,7 @@ def test_every_lessons_labels_fit_in_the_picture_and_never_overlap():
             boxes = _boxes(svg, layout)
             assert boxes, lesson.key
             for node, x0, y0, x1, y1 in boxes:
-                assert 0 <= x0 and x1 <= width and 0 <= y0 and y1 <= height, (lesson.key, node)
+                assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, (lesson.key, node)
             for i, a in enumerate(boxes):
                 for b in boxes[i + 1:]:
                     apart = min(a[3], b[3]) - max(a[1], b[1]) <= 0 or min(a[4], b[4]) - max(a[2], b[2]) <= 0

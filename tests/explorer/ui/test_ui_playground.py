@@ -13,13 +13,13 @@ from explorer.sandbox import run_program
 from explorer.text.values import value_text
 from explorer.ui.link import AppState, decode_query
 from tests.explorer.ui.app_testing import (
+    codes,
+    drawn_labels,
+    go_to,
     graphs,
     hover_texts,
     legend_entries,
     marked_nodes,
-    codes,
-    drawn_labels,
-    go_to,
     name_in,
     node_id,
     program_errors,
