@@ -42,7 +42,7 @@ def measure(sessions: int) -> None:
             warm = browser.new_context()
             page = warm.new_page()
             page.goto(server.url)
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+            page.wait_for_selector("svg.autograd-graph g.node", timeout=120_000)
             warm.close()
             start = _settle(server, 8)
 
@@ -53,7 +53,7 @@ def measure(sessions: int) -> None:
                 page.goto(server.url, wait_until="commit")
             loaded = 0
             for page in pages:
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
+                page.wait_for_selector("svg.autograd-graph g.node", timeout=180_000)
                 page.locator("h1", has_text="Playground").wait_for(timeout=60_000)
                 output = page.locator("[data-testid='stCode']").first.inner_text()
                 loaded += "tensor([0.2661, 0.1179, 0.0027])" in output

@@ -878,6 +878,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "torch.optim.SGD((w, b), lr=0.01).step() 让每个参数沿梯度反方向移动：w ← w - lr·w.grad。然后把梯度清零，"
               "准备下一步。",
     },
+    # --- the graphs drawn as SVG (explorer/graph/svg.py, explorer/ui/graph_chart.py) ---
+    "graph.save_image": {"en": "Save the graph as {fmt}", "zh": "把计算图保存为 {fmt}"},
+    "play.image_format_svg": {"en": "The ⤓ button on the graph saves", "zh": "图右上角的 ⤓ 按钮保存为"},
+    "play.export_hint_svg": {
+        "en": "PNG or SVG: choose here, then use the ⤓ button at the graph's top right. Click a node, or focus it "
+              "with Tab and press Enter, to see its details; the arrow keys move between nodes.",
+        "zh": "PNG 或 SVG：在这里选择，然后点击图右上角的 ⤓ 按钮。点击一个节点（或用 Tab 选中后按回车）查看它的详情；"
+              "方向键在节点之间移动。",
+    },
 }
 
 

@@ -8,7 +8,7 @@ from explorer.lessons import lesson_for_code
 from explorer.text import t
 from explorer.ui import cache, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
-from explorer.ui.graph_chart import graph_chart
+from explorer.ui.graph_chart import clicked_node, graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
 
 
@@ -99,9 +99,9 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
 
 
 def graph_view_chart(program: str, overrides: tuple, result, view: str, node_view: str, query: str,
-                     lang: str) -> dict:
+                     lang: str) -> str:
     """One view's chart: the selected node ringed (or what it stands for, when selected in the other view),
-    search matches ringed, a click selecting a node. Returns the figure."""
+    search matches ringed, a click selecting a node. Returns the SVG drawn."""
     ss = st.session_state
     fold = ss.get("fold_graph", True)
     layout = views.layout_of(result, view) if fold else cache.expanded_layout(program, overrides, lang, view)
@@ -113,21 +113,18 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
         st.caption(t("play.search_found", lang, n=len(found)) if found else t("play.search_none", lang, q=query))
     if linked:
         st.caption(t("play.linked", lang, view=t(f"play.view.{node_view}", lang)))
-    draw = cache.graph_figure if fold else cache.expanded_figure
-    fig = draw(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
-    image_format = ss.get("image_format", "png")
+    svg = cache.graph_svg(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found, fold)
     key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
-    event = graph_chart(fig, key, on_select="rerun", selection_mode="points", theme=None,
-                        config=session.plotly_config(image_format))
-    clicked = views.selected_node(event, choices)
-    last = f"last_clicked_{key}"
-    if clicked is None:
-        # the redrawn figure starts with no selection, so clicking the same node again counts again
-        ss[last] = None
-    elif clicked != ss.get(last):
-        ss.node, ss.node_view, ss[last] = clicked, view, clicked
-        st.rerun()  # redraw with the clicked node ringed, and what it stands for in the other view
-    return fig
+    graph_chart(svg, key, on_click=_node_clicked, args=(key, view, tuple(choices)),
+                image_format=ss.get("image_format", "png"), filename=f"autograd-{view}", lang=lang)
+    return svg
+
+
+def _node_clicked(key: str, view: str, choices: tuple) -> None:
+    """A node clicked (or chosen with Enter) in a view's graph is the selection: ringed, and its details shown."""
+    node = clicked_node(key)
+    if node is not None and node in choices:
+        st.session_state.node, st.session_state.node_view = node, view
 
 
 def node_panel(result, view: str, lang: str) -> None:
@@ -144,27 +141,37 @@ def node_panel(result, view: str, lang: str) -> None:
             st.code(text, language=None, wrap_lines=True)
 
 
-def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang: str) -> None:
+def exports_panel(program: str, overrides: tuple, result, graph, svg: str, lang: str) -> None:
     """Download buttons. Each makes its file when clicked, after this run has ended, so what it needs is
-    bound now (st.session_state cannot be read then)."""
+    bound now (st.session_state cannot be read then). The SVG is the picture shown; the HTML page is Plotly's
+    (zoom and pan, offline), made only when asked for."""
     from explorer.exports import figure_to_html
 
     ss = st.session_state
     overrides = dict(overrides)
+    view, theme, overlay = ss.view, session.theme(), ss.overlay
+    fold = ss.get("fold_graph", True)
+    layout = views.layout_of(result, view)
+    drawn = layout if fold else cache.expanded_layout(program, session.overrides_key(), lang, view)
+
+    def html_page() -> str:
+        return figure_to_html(_figure(views.graph_figure_dict(result, view, lang=lang, theme=theme, overlay=overlay,
+                                                              layout=drawn)))
+
     with st.expander(t("play.exports", lang)):
-        st.caption(t("play.export_hint", lang))
-        st.radio(t("play.image_format", lang), ("png", "svg"), key="image_format", horizontal=True,
+        st.caption(t("play.export_hint_svg", lang))
+        st.radio(t("play.image_format_svg", lang), ("png", "svg"), key="image_format", horizontal=True,
                  format_func=str.upper)
-        stem = f"autograd-{ss.view}"
-        columns = st.columns(4)
-        columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",
-                                   on_click="ignore", key="export_html")
-        layout = views.layout_of(result, ss.view)
-        columns[1].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
+        stem = f"autograd-{view}"
+        columns = st.columns(5)
+        columns[0].download_button("HTML", html_page, f"{stem}.html", "text/html", on_click="ignore",
+                                   key="export_html")
+        columns[1].download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", on_click="ignore", key="export_svg")
+        columns[2].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
                                    "application/json", on_click="ignore", key="export_json")
-        columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
+        columns[3].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
-        columns[3].download_button(t("play.export_py", lang),
+        columns[4].download_button(t("play.export_py", lang),
                                    lambda: export_program(program, result, overrides),
                                    "program.py", "text/x-python", on_click="ignore", key="export_py")
 
