@@ -4,6 +4,10 @@ output and its graph drawn. Prints each visit's time; the first visit is the fir
     python benchmarks/first_page.py               # starts its own server (streamlit run explorer/app.py)
     python benchmarks/first_page.py --url http://127.0.0.1:8501 --visits 5
 
+To compare two builds, start each one's server in turn on the same port (`streamlit run explorer/app.py` from
+its checkout) and run this script with --url against it, alternating: the graph counts as drawn whether it is
+the SVG graph or a Plotly one.
+
 Each visit is a new browser context (no cache, no cookies): what a student who just typed the address sees.
 Figures, not assertions: the machine is shared, so read them side by side, as the README says.
 """
