@@ -878,6 +878,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "torch.optim.SGD((w, b), lr=0.01).step() 让每个参数沿梯度反方向移动：w ← w - lr·w.grad。然后把梯度清零，"
               "准备下一步。",
     },
+    # --- polish-17: the leaves, output, step-through words and descent texts of issue 17's smaller items ---
+    "play.leaf_later": {
+        "en": "{name} is made again at line {others}; the box above sets the {name} of line {line} only",
+        "zh": "{name} 在第 {others}又被创建；上面的复选框只设置第 {line} 行的 {name}",
+    },
+    "play.leaf_later_item": {"en": "{line} ({dtype})", "zh": "{line} 行（{dtype}）"},
+    "play.views_dropped": {
+        "en": "This run's graphs and backward passes were too big to send to the page, so only its output is "
+              "shown. Smaller tensors or fewer backward passes bring them back.",
+        "zh": "这次运行的计算图和反向传播过程太大，无法发送到页面，所以只显示输出。"
+              "用更小的张量或更少的反向传播即可看到它们。",
+    },
+    "play.output_warning": {"en": "warning (stderr)", "zh": "警告（stderr）"},
+    "play.output_error": {"en": "error in this cell", "zh": "此单元格出错"},
+    "frame.sends_to_fn": {"en": "sends {grad} to {target}, which made {what}: {v}",
+                          "zh": "将 {grad} 传给 {target}（它生成了{what}）：{v}"},
+    "frame.sends_to_leaf": {"en": "sends {grad} to AccumulateGrad, into {leaf}.grad: {v}",
+                            "zh": "将 {grad} 传给 AccumulateGrad，累加到 {leaf}.grad：{v}"},
+    "frame.sends_to_unnamed_leaf": {"en": "sends {grad} to AccumulateGrad of {what}, a leaf without a name: {v}",
+                                    "zh": "将 {grad} 传给{what}（一个无名叶子）的 AccumulateGrad：{v}"},
+    "frame.input": {"en": "input {i}", "zh": "输入 {i}"},
+    "frame.input_named": {"en": "input {i} ({name})", "zh": "输入 {i}（{name}）"},
+    "frame.grad_of_input": {"en": "the gradient of input {i}", "zh": "输入 {i} 的梯度"},
+    "frame.unnamed": {"en": "a tensor without a name", "zh": "一个无名张量"},
 }
 
 

@@ -13,7 +13,7 @@ from explorer import sandbox
 from explorer.backward import figures as figures_of_passes
 from explorer.backward import jacobian as jp
 from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_figure_dict
-from explorer.backward.frames import frames_from_pass
+from explorer.backward.frames import frames_from_pass, grad_fn_owners
 from explorer.descent import DescentError
 from explorer.descent.demo import build_demo
 from explorer.descent.figures import contour_figure, surface_figure
@@ -83,7 +83,7 @@ def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step
 @cached(FIGURES)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
     result = run(program, overrides, lang)
-    return frames_from_pass(result.passes[pass_index], lang, result.names)
+    return frames_from_pass(result.passes[pass_index], lang, result.names, grad_fn_owners(result))
 
 
 @cached(FIGURES)
