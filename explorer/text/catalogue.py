@@ -902,6 +902,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "frame.input_named": {"en": "input {i} ({name})", "zh": "输入 {i}（{name}）"},
     "frame.grad_of_input": {"en": "the gradient of input {i}", "zh": "输入 {i} 的梯度"},
     "frame.unnamed": {"en": "a tensor without a name", "zh": "一个无名张量"},
+    "descent.outcome.diverged": {
+        "en": "**{variant}: the path diverged** at step {step}. With learning rate {lr} each step overshoots "
+              "further than the last, so the path never settles where its arrows vanish; a smaller learning rate "
+              "brings it back.",
+        "zh": "**{variant}：路径发散了**（第 {step} 步）。学习率为 {lr} 时，每一步都比上一步冲得更远，"
+              "路径永远停不到箭头为零的地方；调小学习率即可。",
+    },
+    "descent.outcome.left_grid": {
+        "en": "**{variant}**: the path left the drawn grid at step {step}, so where it ends is not shown.",
+        "zh": "**{variant}**：路径在第 {step} 步离开了所画的网格，所以看不到它的终点。",
+    },
+    "descent.outcome.reached": {
+        "en": "**{variant}**: the path reached {point} in {n} steps, where the arrows it follows vanish.",
+        "zh": "**{variant}**：路径用 {n} 步到达了 {point}，也就是它所沿箭头为零的点。",
+    },
+    "descent.outcome.on_its_way": {
+        "en": "**{variant}**: after {n} steps the path is at {end}, still on its way to {point}, where the "
+              "arrows it follows vanish; more steps or a larger learning rate take it there.",
+        "zh": "**{variant}**：{n} 步之后路径位于 {end}，仍在前往 {point} 的路上（那里它所沿的箭头为零）；"
+              "更多步数或更大的学习率能让它到达。",
+    },
+    "descent.why_if_settled": {
+        "en": "With a learning rate small enough for the paths to settle: {why}",
+        "zh": "当学习率足够小、路径能够稳定下来时：{why}",
+    },
 }
 
 

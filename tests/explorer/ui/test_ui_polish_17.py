@@ -150,3 +150,15 @@ def test_no_frame_of_the_lessons_shows_an_id():
             for lang in ("en", "zh"):
                 for frame in frames_from_pass(backward_pass, lang, result.names, grad_fn_owners(result)):
                     assert not ids.search(frame.text), frame.text
+
+
+def test_the_descent_explanation_follows_the_learning_rate():
+    at = start(page="descent")
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**True gradient**: the path reached (0.3333, -0.3333) in 100 steps" in markdown
+    at.number_input(key="descent_lr").set_value(0.6).run()
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**True gradient: the path diverged** at step" in markdown
+    assert "the path reached (0.3333, -0.3333)" not in markdown
+    at.radio(key="lang_widget").set_value("zh").run()
+    assert "**真实梯度：路径发散了**" in " ".join(m.value for m in at.markdown)
