@@ -13,13 +13,8 @@ import functools
 from explorer import sandbox
 from explorer.backward import figures as figures_of_passes
 from explorer.backward import jacobian as jp
-from explorer.backward.figures import (
-    animation_figure,
-    jacobian_figure,
-    pass_layout,
-    step_svg_text,
-)
-from explorer.backward.frames import frames_from_pass
+from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_svg_text
+from explorer.backward.frames import frames_from_pass, grad_fn_owners
 from explorer.descent import DescentError
 from explorer.descent.demo import build_demo
 from explorer.descent.figures import contour_figure, surface_figure
@@ -84,7 +79,7 @@ def step_svg(program: str, overrides: tuple, lang: str, pass_index: int, step: i
 @cached(FIGURES)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
     result = run(program, overrides, lang)
-    return frames_from_pass(result.passes[pass_index], lang, result.names)
+    return frames_from_pass(result.passes[pass_index], lang, result.names, grad_fn_owners(result))
 
 
 @cached(FIGURES)

@@ -6,7 +6,7 @@ from explorer.exports import export_program, graph_to_dot, graph_to_json
 from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
-from explorer.ui import cache, session
+from explorer.ui import cache, output_style, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
 from explorer.ui.graph_chart import clicked_node, graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
@@ -30,8 +30,9 @@ def editor_panel(lang: str) -> None:
     lesson = lesson_for_code(st.session_state.program)
     if lesson is not None:
         st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
+    session.seed("program_editor", "program")
     st.text_area(t("play.editor", lang), height=360, help=t("play.editor_help", lang),
-                 max_chars=MAX_PROGRAM_CHARS, **session.bound("program_editor", "program"))
+                 max_chars=MAX_PROGRAM_CHARS, key="program_editor", on_change=session.program_edited)
 
 
 def leaves_panel(result, lang: str) -> None:
@@ -49,6 +50,10 @@ def leaves_panel(result, lang: str) -> None:
         st.session_state[key] = row.requires_grad
         st.checkbox(t("play.leaf_label", lang, name=row.name, line=row.line, dtype=row.dtype), key=key,
                     on_change=_set_flag, args=(row.name, own.get(row.name)))
+        if row.later:
+            # the name made again (lesson 000's float64 x after its float32 x): say which one the box sets
+            others = ", ".join(t("play.leaf_later_item", lang, line=line, dtype=dtype) for line, dtype in row.later)
+            st.caption(t("play.leaf_later", lang, name=row.name, others=others, line=row.line))
     if st.session_state.overrides:
         st.button(t("play.reset_flags", lang), on_click=_reset_flags, key="reset_flags")
 
@@ -59,12 +64,29 @@ def output_panel(result, lang: str) -> None:
     if notebook:
         st.info(t("play.notebook", lang, n=result.notebook_cells))
     st.caption(t("play.display.notebook" if notebook else "play.display.program", lang))
-    text = result.text(lang)
-    st.code(text if text else t("play.no_output", lang), language=None)
+    output_blocks(result, lang)
+    if result.views_dropped:
+        st.warning(t("play.views_dropped", lang), icon=":material/info:")
     if result.passes:
         st.caption(t("play.passes", lang, n=len(result.passes) + result.passes_dropped))
     if result.passes_dropped:
         st.caption(t("play.dropped", lang, n=result.passes_dropped))
+
+
+def output_blocks(result, lang: str) -> None:
+    """The output as a notebook shows it: what the program printed (and the values shown) in code blocks that
+    wrap a line too long for the page rather than hide it; a warning or a cell's error in between, where it
+    happened, as a notebook's stderr (explorer/ui/output_style.py)."""
+    blocks = output_style.blocks(result.outputs, lang)
+    if not blocks:
+        st.code(t("play.no_output", lang), language=None, wrap_lines=True)
+        return
+    st.html(output_style.STYLE)
+    for kind, text in blocks:
+        if kind == "stdout":
+            st.code(text, language=None, wrap_lines=True)
+        else:
+            st.html(output_style.stderr_html(kind, text, lang))
 
 
 def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
@@ -190,19 +212,20 @@ def render() -> None:
     program = ss.program
     overrides = session.overrides_key()
     result = cache.run(program, overrides, lang)
-    if result.error is None:
-        ss.last_good = (program, overrides)
-    left, right = st.columns([5, 7], gap="large")
+    session.remember_good(program, overrides, result)
+    left, right = st.columns([8, 4], gap="large")
     with left:
         editor_panel(lang)
         session.run_errors_box(program, result, lang)
-        leaves_panel(result, lang)
     with right:
-        output_panel(result, lang)
+        leaves_panel(result, lang)
+    # the output takes the page's whole width: PyTorch's 80-column lines fit at 1600 px, read from the back
+    output_panel(result, lang)
     # the graph takes the page's whole width: labels stay at a size the back of a classroom can read
     shown_program, shown_overrides, shown = program, overrides, result
-    if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
-        shown_program, shown_overrides = ss.last_good
+    last_good = session.last_good_of(program, overrides, result)
+    if last_good is not None:
+        shown_program, shown_overrides = last_good
         shown = cache.run(shown_program, shown_overrides, lang)
         st.warning(t("play.last_good", lang))
     graph_panel(shown_program, shown_overrides, shown, lang)

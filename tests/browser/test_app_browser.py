@@ -249,8 +249,12 @@ def test_a_pasted_notebook_shows_what_jupyter_shows_and_runs_past_a_cell_that_ra
     paste(page, server, (SEEDS / "004_63cfa8fed590c734.txt").read_text(encoding="utf-8"))
     alert = page.locator("[data-testid='stHtml']", has_text="A cell raised an error at line 61")
     expect()(alert).to_contain_text("only Tensors of floating point and complex dtype can require gradients")
+    # the cell's error where it happened, in a notebook's stderr style, then the cells after it
+    error = page.locator(".program-stderr.error")
+    expect()(error).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
     output = page.locator("[data-testid='stCode']", has_text="0.333333 -0.333333")
-    expect()(output).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
+    expect()(output).to_contain_text("True")
+    assert error.bounding_box()["y"] < output.bounding_box()["y"]
     text = output.inner_text()
     # after the cell that raised: autograd.grad, the norm, and both descents (with and without detach())
     for shown in ("(tensor([2., 4., 8.]), tensor([0.1000, 0.0500]))", "grad_fn=<LinalgVectorNormBackward0>",

@@ -147,3 +147,41 @@ def go_to(at: AppTest, url_path: str) -> AppTest:
             at._page_hash = ""
             return at
     raise AssertionError(f"no page {url_path!r}")
+
+
+def _in_order(node):
+    children = getattr(node, "children", None)
+    if children:
+        for key in sorted(children):
+            yield from _in_order(children[key])
+    else:
+        yield node
+
+
+def output_blocks(at: AppTest) -> list[tuple[str, str]]:
+    """The Playground's output as the page shows it, in order: ("stdout", a code block's text) and ("warning" |
+    "error", a notebook-style stderr block's text, without its heading)."""
+    from explorer.text import LANGUAGES, t
+
+    headings = {f"**{t('play.output', lang)}**" for lang in LANGUAGES}
+    found: list[tuple[str, str]] = []
+    inside = False
+    for element in _in_order(at.main):
+        kind = type(element).__name__
+        if kind == "Markdown" and element.value in headings:
+            inside = True
+        elif inside and kind in ("Subheader", "Header", "Title"):
+            break
+        elif inside and kind == "Code":
+            found.append(("stdout", element.value))
+        elif inside and "program-stderr" in getattr(getattr(element, "proto", None), "body", ""):
+            body = element.proto.body
+            block = re.search(r'class="program-stderr (\w+)"', body).group(1)
+            text = re.sub(r'<span class="kind">.*?</span>', "", body)
+            found.append((block, html.unescape(re.sub(r"<[^>]+>", "", text))))
+    return found
+
+
+def output_of(at: AppTest) -> str:
+    """The Playground's output blocks as one text, a line per line (what RunResult.text gives)."""
+    return "\n".join(text.rstrip("\n") for _, text in output_blocks(at))

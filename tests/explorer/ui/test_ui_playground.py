@@ -22,6 +22,8 @@ from tests.explorer.ui.app_testing import (
     marked_nodes,
     name_in,
     node_id,
+    output_blocks,
+    output_of,
     program_errors,
     start,
     title_of,
@@ -286,9 +288,10 @@ def test_a_notebook_cell_that_raises_is_told_apart_from_a_program_that_fails():
     line = seed_004.splitlines().index("In [16]:") + 2  # `x.requires_grad = True` on an int tensor
     message = "RuntimeError: only Tensors of floating point and complex dtype can require gradients"
     assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — {message}"]
-    excerpt, output = codes(at)[:2]
+    excerpt, output = codes(at)[0], output_of(at)
     assert f"> {line} | x.requires_grad = True" in excerpt
     assert f"line {line}: {message}\nTrue\n" in output  # in place, then the next cells
+    assert ("error", f"line {line}: {message}") in output_blocks(at)  # in the notebook's stderr style
     assert output.endswith("1.000000 -0.000000\n0.333333 -0.333333")  # the two descents, in the notebook's order
     assert "the next cell runs" in " ".join(c.value for c in at.caption)
     assert not at.warning  # the run's own graph, not the last one without an error
@@ -309,7 +312,7 @@ def test_unticking_w_in_lesson_001_says_what_python_says_and_why_w_grad_is_none(
                                   "AttributeError: 'NoneType' object has no attribute 'zero_'"]
     captions = [c.value for c in at.caption]
     assert any(c.startswith("`w.grad` is None because `w` does not require grad") for c in captions)
-    assert "Call after zeroing gradients" in codes(at)[1]  # the backward(v) cell after it ran
+    assert "Call after zeroing gradients" in output_of(at)  # the backward(v) cell after it ran
     at.radio(key="lang_widget").set_value("zh").run()
     assert any(c.startswith("`w.grad` 是 None，因为 `w` 不要求梯度") for c in [c.value for c in at.caption])
 
