@@ -4,6 +4,10 @@ output and its graph drawn. Prints each visit's time; the first visit is the fir
     python benchmarks/first_page.py               # starts its own server (streamlit run explorer/app.py)
     python benchmarks/first_page.py --url http://127.0.0.1:8501 --visits 5
 
+To compare two builds, start each one's server in turn on the same port (`streamlit run explorer/app.py` from
+its checkout) and run this script with --url against it, alternating: the graph counts as drawn whether it is
+the SVG graph or a Plotly one.
+
 Each visit is a new browser context (no cache, no cookies): what a student who just typed the address sees.
 Figures, not assertions: the machine is shared, so read them side by side, as the README says.
 """
@@ -21,10 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.app_server import CHROMIUM_FLAGS, AppServer, chromium_path  # noqa: E402
 
-# the default lesson's output is on the page and the graph's nodes are drawn
+# the default lesson's output is on the page and the graph's nodes are drawn: the SVG graph's nodes
+# (explorer/graph/svg.py), or, for a build from before it (to compare side by side), a Plotly graph's trace
 DRAWN = """() => {
   const output = [...document.querySelectorAll('[data-testid="stCode"]')].some(e => e.innerText.trim().length > 0);
-  const graph = document.querySelector('.js-plotly-plot .main-svg .scatterlayer .trace');
+  const graph = document.querySelector('svg.autograd-graph g.node')
+    || document.querySelector('.js-plotly-plot .main-svg .scatterlayer .trace');
   return output && graph !== null;
 }"""
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +179,42 @@ class Replicas:
         return sum(_rss_kb(p) for pid in self.pids for p in _tree(pid)) / 1024
 
 
+class WorkerPeaks:
+    """The largest peak resident memory (VmHWM) of any process below the servers (the sandbox's fork servers and
+    their short-lived run processes), sampled every 50 ms while a phase runs: the issue's "no worker above
+    512 MB". A run shorter than one sample can be missed; the big-result and hostile phases last seconds."""
+
+    def __init__(self, roots: list[int]):
+        self.roots = roots
+        self.peak_kb = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self.stopped.wait(0.05):
+            for root in self.roots:
+                for pid in _tree(root)[1:]:
+                    self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def summary(self) -> str:
+        return f"largest worker's peak memory: {self.peak_kb / 1024:.0f} MB"
+
+
+def _hwm_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def settle(server, seconds: float) -> float:
     """The server's memory (with its workers) once it has had time to drop what closed sessions held: the
     lowest reading over `seconds`."""
@@ -205,6 +243,8 @@ def main(argv=None) -> int:
     started = None if args.url else AppServer().start()
     url = args.url or started.url
     server = started or (Replicas([int(p) for p in args.pids.split()]) if args.pids else None)
+    roots = [started.process.pid] if started else [int(p) for p in args.pids.split()]
+    peaks = WorkerPeaks(roots)
     try:
         first = asyncio.run(rerun(url, LESSONS[0].code, args.timeout, *EXPECTED[LESSONS[0].key]))
         print(f"server {url}; first run (cold): {first.seconds:.2f} s{'' if first.ok else ' FAILED ' + first.problem}")
@@ -214,6 +254,7 @@ def main(argv=None) -> int:
 
         phase = Phase(f"{args.sessions} sessions x {args.reruns} reruns of seed lessons")
         began = time.monotonic()
+        peaks.start()
         asyncio.run(students(url, args.sessions, args.reruns, args.timeout, phase))
         wall = time.monotonic() - began
         peak = server.memory_mb() if server else float("nan")
@@ -245,6 +286,9 @@ def main(argv=None) -> int:
         print(f"server memory: {before_big:.0f} MB before, {after_big:.0f} MB after the six programs "
               f"({after_big - before_big:+.0f} MB), {settle(server, 10):.0f} MB once settled")
     finally:
+        if peaks.thread.is_alive():
+            peaks.stop()
+            print(peaks.summary() + (" (over the phases run)" if roots else " (no process ids to read: pass --pids)"))
         if started is not None:
             started.stop()
     return 0

@@ -58,6 +58,21 @@ def step_figure_dict(result: RunResult, pass_index: int, step: int, *, lang: str
     return fig.to_dict()
 
 
+def step_svg_text(result: RunResult, pass_index: int, step: int, *, lang: str = "en", theme: str = "light",
+                  layout: Layout | None = None) -> str:
+    """The pass's backward graph at a step as SVG text (explorer/graph/svg.py): the step's node ringed, the
+    gradients that have flowed so far."""
+    from explorer.graph.svg import graph_svg
+
+    p = result.passes[pass_index]
+    layout = layout or pass_layout(result, pass_index)
+    node = p.events[step].node if p.events else None
+    nodes, edges = backward_gradients(pass_until(p, step)) if p.events else ({}, {})
+    title = t("frame.pass_title", lang, k=p.index + 1, kind=p.kind)
+    return graph_svg(p.graph, layout, lang=lang, theme=theme, highlight=node, node_gradients=nodes,
+                     edge_gradients=edges, tensor_names=result.names, title=title, ident="step")
+
+
 WRAP = 48  # characters per line of the frame's text box (it sits in a FRAME_BOX px right margin)
 FRAME_BOX = 460
 FRAME_LINE = 14 * 1.3  # px per line of the frame's text (14 px monospace)

@@ -169,24 +169,77 @@ def accumulation_lines(acc: Accumulation, lang: str = "en") -> list[str]:
                        "=", f"  {_as_text(acc.new, lang, False)}"])]
 
 
-def _tensor_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict | None) -> str:
+def _variable_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict | None) -> str | None:
+    """The program's name for the tensor of a node (an AccumulateGrad's leaf), or None: never our ids."""
     if tensor is None and node in graph:
         tensor = graph.nodes[node].get("tensor")  # AccumulateGrad knows its leaf
     if names and tensor in names:
         return names[tensor]
     if node in graph and graph.nodes[node].get("tensor_name"):
         return str(graph.nodes[node]["tensor_name"])
-    return tensor or node
+    return None
 
 
-def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None) -> list[Frame]:
-    """One Frame per trace event, in the trace's order. names: optional {"t{tid}": variable name}."""
+def _tensor_name(graph: nx.DiGraph, node: str, tensor: str | None, names: dict | None, lang: str = "en") -> str:
+    return _variable_name(graph, node, tensor, names) or t("frame.unnamed", lang)
+
+
+def grad_fn_owners(result: RunResult) -> dict[str, str]:
+    """{backward node id: the variable name of the tensor it made} (z for the AddBackward0 of z = x + y), read
+    off the run's forward graph: how a learner knows a grad_fn (z.grad_fn)."""
+    graph = result.forward_graph
+    owners: dict[str, str] = {}
+    if graph is None:
+        return owners
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != "op":
+            continue
+        for made in graph.successors(node):
+            name = graph.nodes[made].get("name")
+            if name:
+                owners[node] = str(name)
+                break
+    return owners
+
+
+def _input_name(op: dict, slot: int) -> str | None:
+    """"self" for input 0 of an op whose formula reads grad_self = ..., None when the op has no formulas."""
+    formulas = op.get("backward_formulas") or ()
+    if slot < len(formulas):
+        lhs = str(formulas[slot]).partition(" = ")[0].strip()
+        if lhs.startswith("grad_") and lhs[5:].isidentifier():
+            return lhs[5:]
+    return None
+
+
+def _sends_line(graph: nx.DiGraph, op: dict, slot: int, target: str, gradient, lang: str, names: dict | None,
+                owners: dict | None) -> str:
+    """Where a gradient goes, named as the learner knows it: the op's name and the tensor it made (its variable,
+    or which input of this node it is), or the leaf whose .grad it goes into. Never our node or tensor ids."""
+    input_name = _input_name(op, slot)
+    grad = f"grad_{input_name}" if input_name else t("frame.grad_of_input", lang, i=slot)
+    what = t("frame.input_named", lang, i=slot, name=input_name) if input_name else t("frame.input", lang, i=slot)
+    value = _short(gradient, lang)
+    data = graph.nodes[target] if target in graph else {}
+    if data.get("kind") == "accumulate":
+        leaf = _variable_name(graph, target, None, names)
+        if leaf:
+            return t("frame.sends_to_leaf", lang, grad=grad, leaf=leaf, v=value)
+        return t("frame.sends_to_unnamed_leaf", lang, grad=grad, what=what, v=value)
+    made = (owners or {}).get(target)
+    return t("frame.sends_to_fn", lang, grad=grad, target=data.get("name") or "?", what=made or what, v=value)
+
+
+def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None,
+                     owners: dict | None = None) -> list[Frame]:
+    """One Frame per trace event, in the trace's order. names: optional {"t{tid}": variable name}; owners:
+    optional {backward node id: variable name of the tensor it made} (grad_fn_owners)."""
     graph = backward_pass.graph if backward_pass.graph is not None else nx.DiGraph()  # snapshot may be off
     total = len(backward_pass.events)
     frames = []
     for index, ev in enumerate(backward_pass.events):
         op = dict(graph.nodes[ev.node]) if ev.node in graph else {}
-        who = _tensor_name(graph, ev.node, ev.tensor, names)
+        who = _tensor_name(graph, ev.node, ev.tensor, names, lang)
         heading = {
             "run": t("frame.runs", lang, name=ev.name),
             "accumulate": t("frame.accumulates", lang, tensor=who),
@@ -217,11 +270,7 @@ def frames_from_pass(backward_pass, lang: str = "en", names: dict | None = None)
                 if target is None:
                     lines.append(t("frame.sends_none", lang, i=slot))
                 else:
-                    owner = None
-                    if target in graph and graph.nodes[target].get("kind") == "accumulate":
-                        owner = _tensor_name(graph, target, None, names)
-                    label = f"{target_name or target} ({owner or target})"
-                    lines.append(t("frame.sends", lang, target=label, v=_short(g, lang)))
+                    lines.append(_sends_line(graph, op, slot, target, g, lang, names, owners))
         elif ev.kind == "accumulate":
             incoming = received[0] if received else None
             accumulation = Accumulation(ev.tensor or who, ev.before, incoming, ev.after)
@@ -244,5 +293,5 @@ def clamp_step(index: int, count: int) -> int:
 
 def pass_label(result: RunResult, index: int, lang: str = "en") -> str:
     p = result.passes[index]
-    roots = ", ".join(result.names.get(r, r) for r in p.root_tensors) or "?"
+    roots = ", ".join(result.names.get(r) or t("frame.unnamed", lang) for r in p.root_tensors) or "?"
     return t("step.pass_label", lang, k=p.index + 1, kind=p.kind, roots=roots, n=len(p.events))

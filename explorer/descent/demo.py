@@ -479,11 +479,46 @@ def _check_same_values(true_values: np.ndarray, detached_values: np.ndarray) -> 
         raise DescentError("descent.variants_differ", gap=f"{float(gap.max(initial=0.0)):.3g}")
 
 
+REACHED = 1e-3  # a path that ends this close to a point where its arrows vanish has reached it
+
+
 def explanation(demo: DescentDemo, lang: str = "en") -> str:
-    """Why the two paths end in different places: the seed's worked explanation, or the general one."""
+    """Why the two paths end where they do: first what each path actually did with these settings (diverged,
+    left the grid, reached the point where its arrows vanish, or is still on its way there), then the seed's
+    worked explanation, or the general one, which assumes paths that settle."""
     seed = demo.detached is not None and _same_text(demo.true.loss.text, DEFAULT_LOSS) and _same_text(
         demo.detached.loss.text, DEFAULT_DETACHED_LOSS)
-    return t("descent.why_seed" if seed else "descent.why_general", lang)
+    outcomes = [outcome(variant, lang) for variant in demo.variants]
+    why = t("descent.why_seed" if seed else "descent.why_general", lang)
+    if any(_diverged(variant) for variant in demo.variants):
+        why = t("descent.why_if_settled", lang, why=why)
+    return "\n\n".join([*(line for line in outcomes if line), why])
+
+
+def _diverged(variant: Variant) -> bool:
+    stop = variant.path.stop
+    return stop is not None and stop.key in ("descent.diverged", "descent.diverged_left_grid")
+
+
+def outcome(variant: Variant, lang: str = "en") -> str | None:
+    """One sentence on what this variant's path did, in the catalogue's words."""
+    name = t("descent.true" if variant.key == "true" else "descent.detached_variant", lang)
+    path = variant.path
+    stop = path.stop
+    if _diverged(variant):
+        return t("descent.outcome.diverged", lang, variant=name, step=stop.params["step"], lr=path.lr)
+    if stop is not None:
+        return t("descent.outcome.left_grid", lang, variant=name, step=stop.params["step"])
+    settling = [p for p in variant.fixed_points if p.kind in ("minimum", "attracting")]
+    if not settling:
+        return None
+    a, b = path.end
+    point = min(settling, key=lambda p: math.hypot(p.a - a, p.b - b))
+    where = f"({point.a:.4g}, {point.b:.4g})"
+    if math.hypot(point.a - a, point.b - b) <= REACHED:
+        return t("descent.outcome.reached", lang, variant=name, n=path.updates, point=where)
+    return t("descent.outcome.on_its_way", lang, variant=name, n=path.updates, end=f"({a:.4g}, {b:.4g})",
+             point=where)
 
 
 def _same_text(left: str, right: str) -> bool:

@@ -275,13 +275,13 @@ def surface_figure(demo: DescentDemo, lang: str = "en", variants=None, *, step: 
         name=t("descent.fig.loss", lang), colorbar=dict(title=dict(text=t("descent.fig.loss", lang))),
         hovertemplate="a=%{x:.3f}<br>b=%{y:.3f}<br>l=%{z:.4g}<extra></extra>",
     ))
-    for i, marker in enumerate(_markers_of(demo, chosen, lang)):
+    markers = _markers_of(demo, chosen, lang)
+    for i, marker in enumerate(markers):
         style = VARIANT_STYLE[marker["variant"]]
         add(f"fixed:{marker['variant']}:{i}", go.Scatter3d(
-            x=[marker["a"]], y=[marker["b"]], z=[marker["loss"] + lift], mode="markers+text",
-            name=marker["label"],
-            text=[marker["label"]], marker=dict(color=style["color"], size=6,
-                                                symbol="diamond" if marker["variant"] == "true" else "x"),
+            x=[marker["a"]], y=[marker["b"]], z=[marker["loss"] + lift], mode="markers",
+            name=marker["label"], marker=dict(color=style["color"], size=6,
+                                              symbol="diamond" if marker["variant"] == "true" else "x"),
         ))
     steps = frame_steps(demo, max_frames)
     last = steps[-1] if step is None else max(0, min(int(step), steps[-1]))
@@ -315,11 +315,31 @@ def surface_figure(demo: DescentDemo, lang: str = "en", variants=None, *, step: 
         _controls(fig, steps, last, lang, redraw=True)
     fig.update_layout(
         title=t("descent.fig.surface_title", lang),
-        scene=dict(xaxis_title="a", yaxis_title="b", zaxis_title="l"),
+        scene=dict(xaxis_title="a", yaxis_title="b", zaxis_title="l",
+                   annotations=surface_labels(markers, lift)),
         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), margin=dict(l=0, r=0, t=90, b=40),
         meta=dict(traces=names, frame_steps=steps, animated=animated),
     )
     return fig
+
+
+def surface_labels(markers: list[dict], lift: float = 0.0) -> list[dict]:
+    """The fixed points' names on the 3-D surface: dark text on a light box with a coloured border and an arrow
+    to the point (Plotly's 3-D text has no box, and its dark letters vanished on the surface's dark middle), set
+    off to the left and right by the points' order along a and stacked higher each pair, so no two overlap."""
+    labels = []
+    order = sorted(range(len(markers)), key=lambda i: (markers[i]["a"], markers[i]["b"]))
+    for rank, i in enumerate(order):
+        marker = markers[i]
+        side = -1 if rank % 2 == 0 else 1
+        labels.append(dict(
+            x=marker["a"], y=marker["b"], z=marker["loss"] + lift, text=marker["label"],
+            showarrow=True, arrowhead=0, arrowwidth=1.5, arrowcolor=VARIANT_STYLE[marker["variant"]]["color"],
+            ax=side * 70, ay=-45 - 40 * (rank // 2), xanchor="right" if side < 0 else "left",
+            font=dict(color="#1a1a1a", size=14), bgcolor="rgba(255,255,255,0.92)",
+            bordercolor=VARIANT_STYLE[marker["variant"]]["color"], borderwidth=2, borderpad=4,
+        ))
+    return labels
 
 
 def _clipped(values: np.ndarray) -> np.ndarray:
@@ -336,8 +356,11 @@ def _controls(fig: go.Figure, steps: list[int], shown: int, lang: str, redraw: b
         for k in steps
     ]
     fig.update_layout(
-        sliders=[dict(active=int(np.searchsorted(steps, shown)), steps=slider_steps, pad=dict(t=30), x=0.16,
-                      len=0.84, currentvalue=dict(prefix=t("descent.fig.step", lang)))],
+        # the slider starts right of the two buttons (about 130 px) and shows its value at its right end, where
+        # no button covers it ("step 100" once read ".00" under Pause)
+        sliders=[dict(active=int(np.searchsorted(steps, shown)), steps=slider_steps, pad=dict(t=30), x=0.26,
+                      len=0.74, currentvalue=dict(prefix=t("descent.fig.step", lang), xanchor="right",
+                                                  font=dict(size=14)))],
         updatemenus=[dict(
             type="buttons", direction="left", x=0, y=-0.05, xanchor="left", yanchor="top", showactive=False,
             buttons=[

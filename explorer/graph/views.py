@@ -184,3 +184,22 @@ def _folded_details(graph: nx.DiGraph, drawn: nx.DiGraph, node: str, lang: str) 
              if graph.nodes[m].get("kind") not in ("none", "scalar")]
     rows.append((t("detail.members", lang), "\n".join(names)))
     return rows
+
+
+def graph_svg_text(result: RunResult, view: str, *, lang: str = "en", theme: str = "light", overlay: bool = True,
+                   highlight: str | None = None, linked: tuple = (), found: tuple = (),
+                   layout: Layout | None = None) -> str | None:
+    """The Playground's graph as SVG text (explorer/graph/svg.py), or None when the program built no graph;
+    the arguments are graph_figure_dict's."""
+    from explorer.graph.svg import graph_svg
+
+    graph = graph_of(result, view)
+    if graph is None:
+        return None
+    layout = layout or layout_of(result, view)
+    node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
+    names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
+    names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
+    highlight = highlight if highlight in graph or (layout is not None and highlight in layout.graph) else None
+    return graph_svg(graph, layout, lang=lang, theme=theme, highlight=highlight, node_gradients=node_grads,
+                     edge_gradients=edge_grads, tensor_names=names, linked=linked, found=found, ident=view)

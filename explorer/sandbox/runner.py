@@ -7,6 +7,7 @@ engine's public ids (`engine.graph.tensor_id`), the same ids its graph exports a
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import warnings
 from collections.abc import Callable
@@ -119,6 +120,59 @@ class JacobianRecorder(Recorder):
             active[0] = previous
 
 
+# calls that make a new tensor from data or a shape, not from other tensors: what a lesson calls a leaf
+CREATION_CALLS = frozenset({
+    "tensor", "as_tensor", "asarray", "from_numpy", "ones", "zeros", "empty", "full", "eye", "arange", "linspace",
+    "logspace", "rand", "randn", "randint", "randperm", "normal", "ones_like", "zeros_like", "empty_like",
+    "full_like", "rand_like", "randn_like", "randint_like", "Tensor", "FloatTensor", "DoubleTensor",
+    "LongTensor", "IntTensor", "BoolTensor", "Parameter",
+})
+# methods after such a call that still leave the program's own new tensor (a leaf, with its dtype or flag set)
+KEEPS_CREATED = frozenset({"requires_grad_", "float", "double", "half", "bfloat16", "long", "int", "bool", "to",
+                           "type", "cpu", "contiguous"})
+
+
+def _creates(value: ast.expr) -> bool:
+    """`value` makes a new tensor from data or a shape (torch.ones(5), torch.tensor([...]).requires_grad_()),
+    rather than from other tensors (z.detach(), torch.autograd.grad(...), an op under no_grad)."""
+    while (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+           and value.func.attr in KEEPS_CREATED):
+        value = value.func.value
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return name in CREATION_CALLS
+
+
+def created_bindings(source: str) -> set[tuple[str, int]]:
+    """(name, line) for every line of an assignment that binds `name` to a tensor the program creates there
+    (explorer/sandbox/runner: the leaves offered a requires_grad box)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found: set[tuple[str, int]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        pairs = []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                pairs.append((target.id, value))
+            elif (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+                  and len(target.elts) == len(value.elts)):
+                pairs.extend((t.id, v) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name))
+        for name, made in pairs:
+            if _creates(made):
+                found.update((name, line) for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return found
+
+
 def _nbytes(tensor) -> int:
     try:
         return int(tensor.numel()) * int(tensor.dtype.itemsize)
@@ -145,6 +199,7 @@ def run_in_process(
     leaf_places: set = set()
     names_bound: set = set()  # names that have had their first leaf binding
     names_for_ids: dict[str, str] = {}
+    created = created_bindings(source)
 
     def on_bind(name, value, line, in_loop):
         if not isinstance(value, engine.Tensor):
@@ -152,6 +207,10 @@ def run_in_process(
         tid = tensor_id(value)
         names_for_ids[tid] = name
         if in_loop or not value.is_leaf or tid in leaf_ids or (name, line) in leaf_places:
+            return
+        # a leaf the program made (or made to require grad), not one it derived from other tensors: the result
+        # of a no_grad block, of detach() or of autograd.grad is a leaf too, but no parameter of the lesson
+        if not value.requires_grad and (name, line) not in created:
             return
         leaf_ids.add(tid)
         leaf_places.add((name, line))
@@ -201,8 +260,11 @@ def run_in_process(
         result.cell_errors = interp.cell_errors
         result.leaves = leaves
         try:
-            # past the graph-node budget a graph is too big to draw and slow to export: leave it out
-            with_graphs = interp.budget.graph_nodes <= limits.graph_nodes
+            # past the graph-node budget a graph is too big to draw and slow to export: leave it out; so is the
+            # graph of a run a budget stopped (copying and laying out what it made would spend the time and
+            # memory the budget just refused, and the refusal would reach the user seconds late)
+            with_graphs = (interp.budget.graph_nodes <= limits.graph_nodes
+                           and not (result.error is not None and result.error.kind == "LimitError"))
             _collect_views(result, interp, names_for_ids, with_graphs)
         except Exception:  # the output stays useful even when a view cannot be built
             result.forward_graph = result.backward_graph = None

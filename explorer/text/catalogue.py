@@ -878,6 +878,64 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "torch.optim.SGD((w, b), lr=0.01).step() 让每个参数沿梯度反方向移动：w ← w - lr·w.grad。然后把梯度清零，"
               "准备下一步。",
     },
+    # --- the graphs drawn as SVG (explorer/graph/svg.py, explorer/ui/graph_chart.py) ---
+    "graph.save_image": {"en": "Save the graph as {fmt}", "zh": "把计算图保存为 {fmt}"},
+    "play.image_format_svg": {"en": "The ⤓ button on the graph saves", "zh": "图右上角的 ⤓ 按钮保存为"},
+    "play.export_hint_svg": {
+        "en": "PNG or SVG: choose here, then use the ⤓ button at the graph's top right. Click a node, or focus it "
+              "with Tab and press Enter, to see its details; the arrow keys move between nodes.",
+        "zh": "PNG 或 SVG：在这里选择，然后点击图右上角的 ⤓ 按钮。点击一个节点（或用 Tab 选中后按回车）查看它的详情；"
+              "方向键在节点之间移动。",
+    },
+    # --- polish-17: the leaves, output, step-through words and descent texts of issue 17's smaller items ---
+    "play.leaf_later": {
+        "en": "{name} is made again at line {others}; the box above sets the {name} of line {line} only",
+        "zh": "{name} 在第 {others}又被创建；上面的复选框只设置第 {line} 行的 {name}",
+    },
+    "play.leaf_later_item": {"en": "{line} ({dtype})", "zh": "{line} 行（{dtype}）"},
+    "play.views_dropped": {
+        "en": "This run's graphs and backward passes were too big to send to the page, so only its output is "
+              "shown. Smaller tensors or fewer backward passes bring them back.",
+        "zh": "这次运行的计算图和反向传播过程太大，无法发送到页面，所以只显示输出。"
+              "用更小的张量或更少的反向传播即可看到它们。",
+    },
+    "play.output_warning": {"en": "warning (stderr)", "zh": "警告（stderr）"},
+    "play.output_error": {"en": "error in this cell", "zh": "此单元格出错"},
+    "frame.sends_to_fn": {"en": "sends {grad} to {target}, which made {what}: {v}",
+                          "zh": "将 {grad} 传给 {target}（它生成了{what}）：{v}"},
+    "frame.sends_to_leaf": {"en": "sends {grad} to AccumulateGrad, into {leaf}.grad: {v}",
+                            "zh": "将 {grad} 传给 AccumulateGrad，累加到 {leaf}.grad：{v}"},
+    "frame.sends_to_unnamed_leaf": {"en": "sends {grad} to AccumulateGrad of {what}, a leaf without a name: {v}",
+                                    "zh": "将 {grad} 传给{what}（一个无名叶子）的 AccumulateGrad：{v}"},
+    "frame.input": {"en": "input {i}", "zh": "输入 {i}"},
+    "frame.input_named": {"en": "input {i} ({name})", "zh": "输入 {i}（{name}）"},
+    "frame.grad_of_input": {"en": "the gradient of input {i}", "zh": "输入 {i} 的梯度"},
+    "frame.unnamed": {"en": "a tensor without a name", "zh": "一个无名张量"},
+    "descent.outcome.diverged": {
+        "en": "**{variant}: the path diverged** at step {step}. With learning rate {lr} each step overshoots "
+              "further than the last, so the path never settles where its arrows vanish; a smaller learning rate "
+              "brings it back.",
+        "zh": "**{variant}：路径发散了**（第 {step} 步）。学习率为 {lr} 时，每一步都比上一步冲得更远，"
+              "路径永远停不到箭头为零的地方；调小学习率即可。",
+    },
+    "descent.outcome.left_grid": {
+        "en": "**{variant}**: the path left the drawn grid at step {step}, so where it ends is not shown.",
+        "zh": "**{variant}**：路径在第 {step} 步离开了所画的网格，所以看不到它的终点。",
+    },
+    "descent.outcome.reached": {
+        "en": "**{variant}**: the path reached {point} in {n} steps, where the arrows it follows vanish.",
+        "zh": "**{variant}**：路径用 {n} 步到达了 {point}，也就是它所沿箭头为零的点。",
+    },
+    "descent.outcome.on_its_way": {
+        "en": "**{variant}**: after {n} steps the path is at {end}, still on its way to {point}, where the "
+              "arrows it follows vanish; more steps or a larger learning rate take it there.",
+        "zh": "**{variant}**：{n} 步之后路径位于 {end}，仍在前往 {point} 的路上（那里它所沿的箭头为零）；"
+              "更多步数或更大的学习率能让它到达。",
+    },
+    "descent.why_if_settled": {
+        "en": "With a learning rate small enough for the paths to settle: {why}",
+        "zh": "当学习率足够小、路径能够稳定下来时：{why}",
+    },
     # classroom (explorer/classroom, explorer/ui/exercise_panel.py): predict, then see; teacher links; exercises
     "classroom.predict": {"en": "Predict, then see", "zh": "先预测，再查看"},
     "classroom.predict_help": {

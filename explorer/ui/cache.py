@@ -1,7 +1,8 @@
 """The server's cache: runs of a program and the figures drawn from them, kept per (program, overrides,
 language, view, ...) in caches bounded by the bytes they hold (explorer/ui/byte_cache.py), shared by every
 session, so a class that opens the same lesson shares the work and one big program cannot fill the server.
-Pure functions do the work underneath; figures are plain dicts, which `st.plotly_chart` draws as they are.
+Pure functions do the work underneath; graphs are SVG text (explorer/ui/graph_chart.py draws them), the other
+figures plain dicts, which `st.plotly_chart` draws as they are.
 Cached values are shared: treat them as read-only.
 """
 
@@ -12,8 +13,8 @@ import functools
 from explorer import sandbox
 from explorer.backward import figures as figures_of_passes
 from explorer.backward import jacobian as jp
-from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_figure_dict
-from explorer.backward.frames import frames_from_pass
+from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_svg_text
+from explorer.backward.frames import frames_from_pass, grad_fn_owners
 from explorer.descent import DescentError
 from explorer.descent.demo import build_demo
 from explorer.descent.figures import contour_figure, surface_figure
@@ -47,10 +48,12 @@ def run(program: str, overrides: tuple, lang: str):
 
 
 @cached(FIGURES)
-def graph_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                 highlight: str | None, linked: tuple = (), found: tuple = ()):
-    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                   overlay=overlay, highlight=highlight, linked=linked, found=found)
+def graph_svg(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
+              highlight: str | None, linked: tuple = (), found: tuple = (), fold: bool = True):
+    """The graph as SVG text (explorer/graph/svg.py): what the pages draw; fold=False draws every node."""
+    layout = None if fold else expanded_layout(program, overrides, lang, view)
+    return views.graph_svg_text(run(program, overrides, lang), view, lang=lang, theme=theme_name, overlay=overlay,
+                                highlight=highlight, linked=linked, found=found, layout=layout)
 
 
 @cached(FIGURES)
@@ -60,30 +63,23 @@ def expanded_layout(program: str, overrides: tuple, lang: str, view: str):
 
 
 @cached(FIGURES)
-def expanded_figure(program: str, overrides: tuple, lang: str, view: str, theme_name: str, overlay: bool,
-                    highlight: str | None, linked: tuple = (), found: tuple = ()):
-    layout = expanded_layout(program, overrides, lang, view)
-    return views.graph_figure_dict(run(program, overrides, lang), view, lang=lang, theme=theme_name,
-                                   overlay=overlay, highlight=highlight, linked=linked, found=found, layout=layout)
-
-
-@cached(FIGURES)
 def expanded_pass_layout(program: str, overrides: tuple, lang: str, pass_index: int):
     return figures_of_passes.expanded_pass_layout(run(program, overrides, lang), pass_index)
 
 
 @cached(FIGURES)
-def step_figure(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str,
-                fold: bool = True):
+def step_svg(program: str, overrides: tuple, lang: str, pass_index: int, step: int, theme_name: str,
+             fold: bool = True):
+    """The pass's graph at a step as SVG text, its node ringed."""
     layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
-    return step_figure_dict(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name,
-                            layout=layout)
+    return step_svg_text(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name,
+                         layout=layout)
 
 
 @cached(FIGURES)
 def frames(program: str, overrides: tuple, lang: str, pass_index: int):
     result = run(program, overrides, lang)
-    return frames_from_pass(result.passes[pass_index], lang, result.names)
+    return frames_from_pass(result.passes[pass_index], lang, result.names, grad_fn_owners(result))
 
 
 @cached(FIGURES)

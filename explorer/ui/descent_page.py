@@ -23,13 +23,14 @@ def _field(name: str) -> dict:
 def controls(lang: str) -> None:
     st.text_input(t("descent.loss", lang), max_chars=500, **_field("loss"))
     st.text_input(t("descent.detached", lang), max_chars=500, **_field("detached"))
-    columns = st.columns(3)
+    columns = st.columns(2)
     columns[0].number_input(t("descent.lr", lang), min_value=0.0001, max_value=10.0, step=0.01, format="%.4f",
                             **_field("lr"))
     columns[1].number_input(t("descent.steps", lang), min_value=1, max_value=MAX_STEPS, step=10,
                             **_field("steps"))
-    columns[2].selectbox(t("descent.optimizer", lang), OPTIMIZERS,
-                         format_func=lambda o: t(f"descent.opt.{o}", lang), **_field("optimizer"))
+    # a row of its own: "SGD with momentum 0.9" is read whole, not cut to "SGD (as in tl"
+    st.selectbox(t("descent.optimizer", lang), OPTIMIZERS, format_func=lambda o: t(f"descent.opt.{o}", lang),
+                 **_field("optimizer"))
     columns = st.columns(2)
     columns[0].number_input(t("descent.start_a", lang), min_value=-100.0, max_value=100.0, step=0.1,
                             **_field("start_a"))

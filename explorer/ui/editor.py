@@ -4,7 +4,7 @@ Pure (no streamlit import): the Playground page draws what these return.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from explorer.sandbox.result import ProgramError, RunResult
 
@@ -19,17 +19,23 @@ class LeafRow:
     requires_grad: bool  # the value the checkbox shows: the override if any, else the program's own
     can_require_grad: bool
     overridden: bool
+    # the name's later leaves, (line, dtype) each: the box sets the first one only, these stay as the program
+    # made them (lesson 000 makes a float32 x, then a float64 x, the one its graph shows)
+    later: tuple[tuple[int, str], ...] = ()
 
 
 def leaf_rows(result: RunResult, overrides: dict[str, bool]) -> list[LeafRow]:
     """One row per leaf name (its first binding, where an override applies), in program order."""
     rows: dict[str, LeafRow] = {}
     for leaf in result.leaves:
+        dtype = leaf.dtype.replace("torch.", "")
         if leaf.name in rows:
+            row = rows[leaf.name]
+            rows[leaf.name] = replace(row, later=(*row.later, (leaf.line, dtype)))
             continue
         flag = overrides.get(leaf.name, leaf.requires_grad) if leaf.can_require_grad else False
-        rows[leaf.name] = LeafRow(leaf.name, leaf.line, leaf.dtype.replace("torch.", ""), bool(flag),
-                                  leaf.can_require_grad, leaf.name in overrides)
+        rows[leaf.name] = LeafRow(leaf.name, leaf.line, dtype, bool(flag), leaf.can_require_grad,
+                                  leaf.name in overrides)
     return list(rows.values())
 
 

@@ -6,9 +6,9 @@ from explorer.exports import export_program, graph_to_dot, graph_to_json
 from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
-from explorer.ui import cache, session
+from explorer.ui import cache, output_style, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
-from explorer.ui.graph_chart import graph_chart
+from explorer.ui.graph_chart import clicked_node, graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
 
 
@@ -30,8 +30,9 @@ def editor_panel(lang: str) -> None:
     lesson = lesson_for_code(st.session_state.program)
     if lesson is not None:
         st.caption(t("play.lesson", lang, title=lesson.title_in(lang)))
+    session.seed("program_editor", "program")
     st.text_area(t("play.editor", lang), height=360, help=t("play.editor_help", lang),
-                 max_chars=MAX_PROGRAM_CHARS, **session.bound("program_editor", "program"))
+                 max_chars=MAX_PROGRAM_CHARS, key="program_editor", on_change=session.program_edited)
 
 
 def leaves_panel(result, lang: str) -> None:
@@ -49,6 +50,10 @@ def leaves_panel(result, lang: str) -> None:
         st.session_state[key] = row.requires_grad
         st.checkbox(t("play.leaf_label", lang, name=row.name, line=row.line, dtype=row.dtype), key=key,
                     on_change=_set_flag, args=(row.name, own.get(row.name)))
+        if row.later:
+            # the name made again (lesson 000's float64 x after its float32 x): say which one the box sets
+            others = ", ".join(t("play.leaf_later_item", lang, line=line, dtype=dtype) for line, dtype in row.later)
+            st.caption(t("play.leaf_later", lang, name=row.name, others=others, line=row.line))
     if st.session_state.overrides:
         st.button(t("play.reset_flags", lang), on_click=_reset_flags, key="reset_flags")
 
@@ -59,12 +64,29 @@ def output_panel(result, lang: str) -> None:
     if notebook:
         st.info(t("play.notebook", lang, n=result.notebook_cells))
     st.caption(t("play.display.notebook" if notebook else "play.display.program", lang))
-    text = result.text(lang)
-    st.code(text if text else t("play.no_output", lang), language=None)
+    output_blocks(result, lang)
+    if result.views_dropped:
+        st.warning(t("play.views_dropped", lang), icon=":material/info:")
     if result.passes:
         st.caption(t("play.passes", lang, n=len(result.passes) + result.passes_dropped))
     if result.passes_dropped:
         st.caption(t("play.dropped", lang, n=result.passes_dropped))
+
+
+def output_blocks(result, lang: str) -> None:
+    """The output as a notebook shows it: what the program printed (and the values shown) in code blocks that
+    wrap a line too long for the page rather than hide it; a warning or a cell's error in between, where it
+    happened, as a notebook's stderr (explorer/ui/output_style.py)."""
+    blocks = output_style.blocks(result.outputs, lang)
+    if not blocks:
+        st.code(t("play.no_output", lang), language=None, wrap_lines=True)
+        return
+    st.html(output_style.STYLE)
+    for kind, text in blocks:
+        if kind == "stdout":
+            st.code(text, language=None, wrap_lines=True)
+        else:
+            st.html(output_style.stderr_html(kind, text, lang))
 
 
 def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
@@ -99,9 +121,9 @@ def graph_panel(program: str, overrides: tuple, result, lang: str) -> None:
 
 
 def graph_view_chart(program: str, overrides: tuple, result, view: str, node_view: str, query: str,
-                     lang: str) -> dict:
+                     lang: str) -> str:
     """One view's chart: the selected node ringed (or what it stands for, when selected in the other view),
-    search matches ringed, a click selecting a node. Returns the figure."""
+    search matches ringed, a click selecting a node. Returns the SVG drawn."""
     ss = st.session_state
     fold = ss.get("fold_graph", True)
     layout = views.layout_of(result, view) if fold else cache.expanded_layout(program, overrides, lang, view)
@@ -113,21 +135,18 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
         st.caption(t("play.search_found", lang, n=len(found)) if found else t("play.search_none", lang, q=query))
     if linked:
         st.caption(t("play.linked", lang, view=t(f"play.view.{node_view}", lang)))
-    draw = cache.graph_figure if fold else cache.expanded_figure
-    fig = draw(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
-    image_format = ss.get("image_format", "png")
+    svg = cache.graph_svg(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found, fold)
     key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
-    event = graph_chart(fig, key, on_select="rerun", selection_mode="points", theme=None,
-                        config=session.plotly_config(image_format))
-    clicked = views.selected_node(event, choices)
-    last = f"last_clicked_{key}"
-    if clicked is None:
-        # the redrawn figure starts with no selection, so clicking the same node again counts again
-        ss[last] = None
-    elif clicked != ss.get(last):
-        ss.node, ss.node_view, ss[last] = clicked, view, clicked
-        st.rerun()  # redraw with the clicked node ringed, and what it stands for in the other view
-    return fig
+    graph_chart(svg, key, on_click=_node_clicked, args=(key, view, tuple(choices)),
+                image_format=ss.get("image_format", "png"), filename=f"autograd-{view}", lang=lang)
+    return svg
+
+
+def _node_clicked(key: str, view: str, choices: tuple) -> None:
+    """A node clicked (or chosen with Enter) in a view's graph is the selection: ringed, and its details shown."""
+    node = clicked_node(key)
+    if node is not None and node in choices:
+        st.session_state.node, st.session_state.node_view = node, view
 
 
 def node_panel(result, view: str, lang: str) -> None:
@@ -144,27 +163,37 @@ def node_panel(result, view: str, lang: str) -> None:
             st.code(text, language=None, wrap_lines=True)
 
 
-def exports_panel(program: str, overrides: tuple, result, graph, fig: dict, lang: str) -> None:
+def exports_panel(program: str, overrides: tuple, result, graph, svg: str, lang: str) -> None:
     """Download buttons. Each makes its file when clicked, after this run has ended, so what it needs is
-    bound now (st.session_state cannot be read then)."""
+    bound now (st.session_state cannot be read then). The SVG is the picture shown; the HTML page is Plotly's
+    (zoom and pan, offline), made only when asked for."""
     from explorer.exports import figure_to_html
 
     ss = st.session_state
     overrides = dict(overrides)
+    view, theme, overlay = ss.view, session.theme(), ss.overlay
+    fold = ss.get("fold_graph", True)
+    layout = views.layout_of(result, view)
+    drawn = layout if fold else cache.expanded_layout(program, session.overrides_key(), lang, view)
+
+    def html_page() -> str:
+        return figure_to_html(_figure(views.graph_figure_dict(result, view, lang=lang, theme=theme, overlay=overlay,
+                                                              layout=drawn)))
+
     with st.expander(t("play.exports", lang)):
-        st.caption(t("play.export_hint", lang))
-        st.radio(t("play.image_format", lang), ("png", "svg"), key="image_format", horizontal=True,
+        st.caption(t("play.export_hint_svg", lang))
+        st.radio(t("play.image_format_svg", lang), ("png", "svg"), key="image_format", horizontal=True,
                  format_func=str.upper)
-        stem = f"autograd-{ss.view}"
-        columns = st.columns(4)
-        columns[0].download_button("HTML", lambda: figure_to_html(_figure(fig)), f"{stem}.html", "text/html",
-                                   on_click="ignore", key="export_html")
-        layout = views.layout_of(result, ss.view)
-        columns[1].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
+        stem = f"autograd-{view}"
+        columns = st.columns(5)
+        columns[0].download_button("HTML", html_page, f"{stem}.html", "text/html", on_click="ignore",
+                                   key="export_html")
+        columns[1].download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", on_click="ignore", key="export_svg")
+        columns[2].download_button("JSON", lambda: graph_to_json(graph, layout), f"{stem}.json",
                                    "application/json", on_click="ignore", key="export_json")
-        columns[2].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
+        columns[3].download_button("DOT", lambda: graph_to_dot(graph), f"{stem}.dot", "text/vnd.graphviz",
                                    on_click="ignore", key="export_dot")
-        columns[3].download_button(t("play.export_py", lang),
+        columns[4].download_button(t("play.export_py", lang),
                                    lambda: export_program(program, result, overrides),
                                    "program.py", "text/x-python", on_click="ignore", key="export_py")
 
@@ -183,19 +212,20 @@ def render() -> None:
     program = ss.program
     overrides = session.overrides_key()
     result = cache.run(program, overrides, lang)
-    if result.error is None:
-        ss.last_good = (program, overrides)
-    left, right = st.columns([5, 7], gap="large")
+    session.remember_good(program, overrides, result)
+    left, right = st.columns([8, 4], gap="large")
     with left:
         editor_panel(lang)
         session.run_errors_box(program, result, lang)
-        leaves_panel(result, lang)
     with right:
-        output_panel(result, lang)
+        leaves_panel(result, lang)
+    # the output takes the page's whole width: PyTorch's 80-column lines fit at 1600 px, read from the back
+    output_panel(result, lang)
     # the graph takes the page's whole width: labels stay at a size the back of a classroom can read
     shown_program, shown_overrides, shown = program, overrides, result
-    if result.error is not None and ss.last_good is not None and ss.last_good != (program, overrides):
-        shown_program, shown_overrides = ss.last_good
+    last_good = session.last_good_of(program, overrides, result)
+    if last_good is not None:
+        shown_program, shown_overrides = last_good
         shown = cache.run(shown_program, shown_overrides, lang)
         st.warning(t("play.last_good", lang))
     graph_panel(shown_program, shown_overrides, shown, lang)

@@ -9,6 +9,7 @@ before they are drawn and copy back in their `on_change` callbacks.
 
 from __future__ import annotations
 
+import difflib
 import html
 from dataclasses import asdict, replace
 
@@ -54,6 +55,47 @@ def start() -> str:
 
 def _copy(widget_key: str, state_key: str) -> None:
     st.session_state[state_key] = st.session_state[widget_key]
+
+
+# --- the last version that ran without error ------------------------------------------------------------
+# Under an error the Playground keeps showing the graph of the last version that ran; it must be an earlier
+# version of the program being edited, never another program: a link, an opened lesson (lessons_page) or a
+# text that is not an edit of the one before it (a paste over it) starts the history afresh.
+
+SAME_PROGRAM = 0.6  # the share of lines two versions have in common (difflib); the lessons share at most 0.52
+
+
+def is_edit_of(old: str, new: str) -> bool:
+    """`new` is an edited version of `old`, not another program pasted over it."""
+    if old == new:
+        return True
+    a, b = old.splitlines(), new.splitlines()
+    if not a or not b:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_PROGRAM
+
+
+def program_edited() -> None:
+    """The editor's on_change: a text that is not an edit of the previous one forgets the last good version."""
+    ss = st.session_state
+    new = ss.program_editor
+    if not is_edit_of(ss.program, new):
+        ss.last_good = None
+    ss.program = new
+
+
+def remember_good(program: str, overrides: tuple, result) -> None:
+    if result.error is None:
+        st.session_state.last_good = (program, overrides)
+
+
+def last_good_of(program: str, overrides: tuple, result) -> tuple | None:
+    """(program, overrides) of the last version that ran without error, to show under this run's error, or
+    None: when this run has no error, nothing ran before, or what ran is not an earlier version of `program`."""
+    last = st.session_state.get("last_good")
+    if result.error is None or last is None or last == (program, overrides):
+        return None
+    return last if is_edit_of(last[0], program) else None
 
 
 def seed(widget_key: str, state_key: str) -> None:

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from explorer.backward import jacobian as jp
+from explorer.backward.figures import pass_layout
 from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
 from explorer.ui import cache, exercise_panel, session
-from explorer.ui.graph_chart import graph_chart
+from explorer.ui.graph_chart import clicked_node, graph_chart, plotly_graph_chart
 
 
 def _move(delta: int | None, count: int, to: int | None = None) -> None:
@@ -17,6 +18,20 @@ def _move(delta: int | None, count: int, to: int | None = None) -> None:
 
 def _slider_moved() -> None:
     st.session_state.step = st.session_state.step_slider - 1
+
+
+def _node_clicked(program: str, overrides: tuple, lang: str, count: int) -> None:
+    """A click on a node of the step's graph goes to the step where that node runs (a folded box: its first)."""
+    ss = st.session_state
+    node = clicked_node("step_chart")
+    result = cache.run(program, overrides, lang)
+    layout = (pass_layout(result, ss.pass_index) if ss.get("fold_pass", True)
+              else cache.expanded_pass_layout(program, overrides, lang, ss.pass_index))
+    member_of = layout.extras.get("member_of", {}) if layout is not None else {}
+    events = result.passes[ss.pass_index].events
+    steps = [k for k, ev in enumerate(events) if str(member_of.get(ev.node, ev.node)) == node]
+    if steps:
+        _move(None, count, steps[0])
 
 
 def _pass_picked() -> None:
@@ -103,13 +118,13 @@ def render() -> None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
         st.toggle(t("play.fold", lang), value=True, key="fold_pass", help=t("play.fold_help", lang))
-        fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
-                                ss.get("fold_pass", True))
-        config = session.plotly_config(filename="backward-step")
-        graph_chart(fig, "step_chart", theme=None, config=config)
+        svg = cache.step_svg(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
+                             ss.get("fold_pass", True))
+        graph_chart(svg, "step_chart", on_click=_node_clicked, args=(program, overrides, lang, count),
+                    image_format=ss.get("image_format", "png"), filename="backward-step", lang=lang)
     if st.toggle(t("step.play", lang), key="play_toggle"):
         animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
-        graph_chart(animation, "animation_chart", theme=None, config=session.plotly_config())
+        plotly_graph_chart(animation, "animation_chart", theme=None, config=session.plotly_config())
     jacobian_panel(program, overrides, result, lang)
     session.publish("step_through")
 

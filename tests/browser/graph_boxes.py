@@ -5,54 +5,38 @@ screenshots script."""
 
 from __future__ import annotations
 
-# Every Plotly graph on the page: its labels (the trace meta "labels"), node markers, the ring, part titles,
-# and the rectangle in which they can be seen (the plot area, cut by every ancestor that clips).
+# Every graph on the page (explorer/graph/svg.py, drawn by explorer/ui/graph_chart.py): its labels, node markers,
+# the ring, part titles, and the rectangle in which they can be seen (the picture, cut by every ancestor that
+# clips or scrolls across).
 MEASURE = """() => {
   const rect = r => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
   const out = [];
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const meta = (gd.layout && gd.layout.meta) || {};
-    if (meta.highlight_trace === undefined) continue;  // not a graph of ours
-    // the plot area: where Plotly lets a user drag, exactly the axes' rectangle
-    let clip = rect(gd.querySelector('.draglayer .nsewdrag').getBoundingClientRect());
-    // what the page shows without scrolling sideways: every box that clips or scrolls across cuts x (down, the
-    // page itself scrolls)
-    for (let e = gd.parentElement; e; e = e.parentElement) {
+  for (const svg of document.querySelectorAll('svg.autograd-graph')) {
+    // the plot area: where the drawing goes, between the title and the legend (data-plot, in the SVG's pixels)
+    const at = svg.getBoundingClientRect();
+    const [px0, py0, px1, py1] = svg.getAttribute('data-plot').split(' ').map(Number);
+    let clip = {x0: at.left + px0, y0: at.top + py0, x1: at.left + px1, y1: at.top + py1};
+    for (let e = svg.parentElement; e; e = e.parentElement) {
       const r = e.getBoundingClientRect();
       if (getComputedStyle(e).overflowX !== 'visible') {
         clip = {...clip, x0: Math.max(clip.x0, r.left), x1: Math.min(clip.x1, r.right)};
       }
     }
-    const traces = gd.querySelectorAll('.scatterlayer .trace');
     const labels = [], markers = [], ring = [], titles = [];
-    traces.forEach(trace => {
-      // Plotly draws no element for an empty trace: the data index comes from the trace's bound data
-      const i = trace.__data__ && trace.__data__[0] && trace.__data__[0].trace ? trace.__data__[0].trace.index : -1;
-      const data = gd.data[i] || {};
-      // (figures from before the labels had their own trace drew them beside the markers)
-      if (i === meta.labels_trace || (meta.labels_trace === undefined && trace.querySelector('.textpoint text'))) {
-        trace.querySelectorAll('.textpoint text').forEach((t, k) => {
-          const r = t.getBoundingClientRect();
-          if (r.width > 0) labels.push({...rect(r), text: t.textContent, node: (data.customdata || [])[k]});
-        });
-      } else if (i === meta.highlight_trace) {
-        trace.querySelectorAll('.points path').forEach(p => ring.push(rect(p.getBoundingClientRect())));
+    svg.querySelectorAll('g.node').forEach(g => {
+      const node = g.getAttribute('data-node');
+      const label = g.querySelector('text.label');
+      if (label) {
+        const r = label.getBoundingClientRect();
+        if (r.width > 0) labels.push({...rect(r), text: label.textContent, node});
       }
-      const node = i !== meta.labels_trace && i !== meta.highlight_trace && !['linked', 'found'].includes(data.name);
-      if (node && (data.mode || '').includes('markers') && data.customdata) {
-        trace.querySelectorAll('.points path').forEach((p, k) => {
-          markers.push({...rect(p.getBoundingClientRect()), node: data.customdata[k]});
-        });
-      }
+      markers.push({...rect(g.querySelector('.marker').getBoundingClientRect()), node});
+      g.querySelectorAll('circle.highlight').forEach(c => ring.push(rect(c.getBoundingClientRect())));
     });
-    gd.querySelectorAll('.annotation').forEach(a => {
-      const t = a.querySelector('.annotation-text');
-      const spec = (gd.layout.annotations || [])[Number(a.getAttribute('data-index'))] || {};
-      if (t && spec.name === 'part-title') titles.push({...rect(t.getBoundingClientRect()), text: t.textContent});
-    });
-    const svg = gd.querySelector('.main-svg').getBoundingClientRect();
-    out.push({clip, labels, markers, ring, titles, title: (gd.layout.title || {}).text || '',
-              width: svg.width, layoutWidth: gd.layout.width});
+    svg.querySelectorAll('text.part-title').forEach(t => titles.push({...rect(t.getBoundingClientRect()),
+                                                                      text: t.textContent}));
+    out.push({clip, labels, markers, ring, titles, title: svg.getAttribute('aria-label') || '',
+              width: svg.getBoundingClientRect().width, layoutWidth: Number(svg.getAttribute('width'))});
   }
   return out;
 }"""
@@ -99,41 +83,23 @@ def problems(plot: dict) -> list[str]:
     return found
 
 
-READY = """() => [...document.querySelectorAll('.js-plotly-plot')].some(gd => gd.layout && gd.layout.meta
-    && gd.layout.meta.highlight_trace !== undefined && gd.querySelector('.scatterlayer .trace .textpoint text'))"""
+READY = """() => [...document.querySelectorAll('svg.autograd-graph')].some(svg => svg.querySelector('g.node'))"""
 
 
 def measure(page, timeout: float = 60_000) -> list[dict]:
-    """The measured graphs on the page, once one has drawn its labels."""
+    """The measured graphs on the page, once one has drawn its nodes."""
     page.wait_for_function(READY, timeout=timeout)
     page.wait_for_timeout(300)
     return page.evaluate(MEASURE)
 
 
 NODE_POINT = """(start) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  const meta = gd.layout.meta, labels = gd.data[meta.labels_trace];
-  const k = labels.text.findIndex(t => t.replace(/<[^>]+>/g, '').startsWith(start));
-  if (k < 0) return null;
-  const node = labels.customdata[k];
-  for (const trace of gd.data) {
-    if (trace.mode !== 'markers' || !trace.customdata || trace === gd.data[meta.highlight_trace]) continue;
-    const i = trace.customdata.indexOf(node);
-    if (i < 0) continue;
-    const full = gd._fullLayout;
-    const at = () => {
-      const svg = gd.querySelector('.main-svg').getBoundingClientRect();
-      return {node, x: svg.left + full._size.l + full.xaxis.l2p(trace.x[i]),
-              y: svg.top + full._size.t + full.yaxis.l2p(trace.y[i])};
-    };
-    // scroll the page (Streamlit's main box scrolls, not the window) to bring the node to the middle
-    for (let e = gd.parentElement; e; e = e.parentElement) {
-      if (['auto', 'scroll'].includes(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight) {
-        e.scrollTop += at().y - window.innerHeight / 2;
-        break;
-      }
-    }
-    return at();
+  for (const g of document.querySelectorAll('svg.autograd-graph g.node')) {
+    const label = g.querySelector('text.label');
+    if (!label || !label.textContent.startsWith(start)) continue;
+    g.scrollIntoView({block: 'center', inline: 'center'});
+    const r = g.querySelector('.marker').getBoundingClientRect();
+    return {node: g.getAttribute('data-node'), x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
   }
   return null;
 }"""

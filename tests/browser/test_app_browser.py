@@ -54,7 +54,9 @@ def output_text(page) -> str:
 def test_each_page_loads(page, server, screenshots, path, title):
     open_page(page, server, path)
     expect()(page.locator("h1").first).to_have_text(title)
-    if path != "lessons":
+    if path in ("", "step_through"):  # the graphs are SVG (explorer/graph/svg.py)
+        expect()(page.locator("svg.autograd-graph g.node").first).to_be_visible()
+    if path == "descent":
         expect()(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
         page.wait_for_selector(".js-plotly-plot .main-svg")
     page.screenshot(path=str(screenshots / f"page_{path or 'playground'}.png"), full_page=True)
@@ -112,6 +114,13 @@ def test_stepping_a_backward_pass(page, server, screenshots):
     page.screenshot(path=str(screenshots / "step_through_step3.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Previous")).click()
     expect()(frame).to_contain_text("Step 2/6")
+    # a click on a node of the step's graph goes to the step where it runs, and rings it
+    wait_idle(page)
+    node = page.locator("svg.autograd-graph g.node[aria-label^='AccumulateGrad, w']")
+    node.click()
+    expect()(frame).to_contain_text("Step 6/6: AccumulateGrad for w")
+    expect()(page.locator("svg.autograd-graph g.node[aria-label^='AccumulateGrad, w']")).to_have_attribute(
+        "aria-pressed", "true")
 
 
 def test_moving_the_descent_slider(page, server, screenshots):
@@ -138,9 +147,12 @@ def test_dark_theme_follows_the_browser(browser, server, screenshots):
     page.set_default_timeout(60_000)
     try:
         open_page(page, server, "step_through")
-        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector("svg.autograd-graph g.node")
         background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
         assert background == "rgb(14, 17, 23)"
+        # the graph is drawn on the page's own background, its labels light
+        assert page.evaluate("document.querySelector('svg.autograd-graph').dataset.theme") == "dark"
+        assert page.locator("svg.autograd-graph text.label").first.get_attribute("fill") == "#f2f2f2"
         page.screenshot(path=str(screenshots / "step_through_dark.png"), full_page=True)
     finally:
         context.close()
@@ -148,7 +160,7 @@ def test_dark_theme_follows_the_browser(browser, server, screenshots):
 
 def test_clicking_a_node_shows_its_details(page, server, screenshots):
     open_page(page, server)
-    page.wait_for_selector(".js-plotly-plot .main-svg")
+    page.wait_for_selector("svg.autograd-graph g.node")
     point = node_point(page, "w(5, 3)")
     page.mouse.click(point["x"], point["y"])
     details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
@@ -158,6 +170,56 @@ def test_clicking_a_node_shows_its_details(page, server, screenshots):
     texts = [c.text_content() for c in page.locator("[data-testid='stCode']").all()]
     assert any(text.count("[0.2661, 0.1179, 0.0027]") == 5 for text in texts)
     page.screenshot(path=str(screenshots / "node_clicked.png"), full_page=True)
+
+
+def focused_node(page) -> str | None:
+    return page.evaluate("document.activeElement && document.activeElement.getAttribute('data-node')")
+
+
+def test_the_graph_by_keyboard_and_by_click(page, server, screenshots):
+    """A screen-reader or keyboard user reaches the nodes with Tab, moves with the arrow keys and selects with
+    Enter; the selection is ringed, its details shown, and the focus stays on the node after the redraw."""
+    open_page(page, server)
+    graph = page.locator("svg.autograd-graph")
+    nodes = graph.locator("g.node")
+    expect()(nodes.first).to_be_visible()
+    assert nodes.count() == 12
+    names = [nodes.nth(k).get_attribute("aria-label") for k in range(nodes.count())]
+    assert "w, (5, 3) float32 — leaf tensor that requires grad" in names
+    assert all(nodes.nth(k).get_attribute("tabindex") == "0" for k in range(nodes.count()))
+    # Tab from the search box reaches the graph's save button, then its nodes
+    page.get_by_role("textbox", name="Find a node").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "ag-save"
+    page.keyboard.press("Tab")
+    assert focused_node(page) is not None
+    w = page.locator("svg.autograd-graph g.node[aria-label^='w,']")
+    w.focus()
+    assert focused_node(page) == w.get_attribute("data-node")
+    page.keyboard.press("ArrowDown")  # w feeds MmBackward0, drawn under it
+    below = focused_node(page)
+    assert graph.locator(f"g.node[data-node='{below}']").get_attribute("aria-label").startswith("MmBackward0")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowLeft")  # x is left of w
+    assert graph.locator(f"g.node[data-node='{focused_node(page)}']").get_attribute("aria-label").startswith("x,")
+    page.keyboard.press("ArrowRight")
+    assert focused_node(page) == w.get_attribute("data-node")
+    page.keyboard.press("Enter")
+    details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
+    expect()(details).to_contain_text("w  (5, 3) float32")
+    wait_idle(page)
+    expect()(w).to_have_attribute("aria-pressed", "true")
+    expect()(w.locator("circle.highlight")).to_have_count(1)
+    assert focused_node(page) == w.get_attribute("data-node")  # the redrawn graph kept the focus
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press(" ")
+    expect()(page.locator("[data-testid='stCode']", has_text="operation").first).to_contain_text("MmBackward0")
+    wait_idle(page)
+    page.screenshot(path=str(screenshots / "graph_keyboard.png"), full_page=True)
+    # the node picker follows; a click on a label selects its node too
+    expect()(page.get_by_role("combobox", name=re.compile("Node details"))).to_have_value("MmBackward0")
+    graph.locator("g.node[aria-label^='b,'] text.label").click()
+    expect()(page.locator("[data-testid='stCode']", has_text="b  (3,) float32").first).to_be_visible()
 
 
 def test_menu_switches_to_the_dark_theme(page, server, screenshots):
@@ -187,8 +249,12 @@ def test_a_pasted_notebook_shows_what_jupyter_shows_and_runs_past_a_cell_that_ra
     paste(page, server, (SEEDS / "004_63cfa8fed590c734.txt").read_text(encoding="utf-8"))
     alert = page.locator("[data-testid='stHtml']", has_text="A cell raised an error at line 61")
     expect()(alert).to_contain_text("only Tensors of floating point and complex dtype can require gradients")
+    # the cell's error where it happened, in a notebook's stderr style, then the cells after it
+    error = page.locator(".program-stderr.error")
+    expect()(error).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
     output = page.locator("[data-testid='stCode']", has_text="0.333333 -0.333333")
-    expect()(output).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
+    expect()(output).to_contain_text("True")
+    assert error.bounding_box()["y"] < output.bounding_box()["y"]
     text = output.inner_text()
     # after the cell that raised: autograd.grad, the norm, and both descents (with and without detach())
     for shown in ("(tensor([2., 4., 8.]), tensor([0.1000, 0.0500]))", "grad_fn=<LinalgVectorNormBackward0>",

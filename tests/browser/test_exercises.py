@@ -64,7 +64,7 @@ def test_a_ready_exercise_end_to_end(page, server, screenshots, key):
     total = len(ready.asked)
     expect()(score(page)).to_have_text(f"Score: 0 of {total} right, 0 at the first try")
     # predicting: neither the step's text nor the graph (both show the gradients) is on the page
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    assert page.locator("svg.autograd-graph").count() == 0 and page.locator(".js-plotly-plot").count() == 0
     first = 0
     for number, (wrong, step, answer) in enumerate(PLANS[key], 1):
         expect()(active(page)).to_contain_text(f"Question {number} of {total}")

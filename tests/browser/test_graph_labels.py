@@ -87,8 +87,8 @@ def check(page, screenshots, name: str) -> None:
     plots = measure(page)
     assert plots, "no graph was drawn"
     found = [p for plot in plots for p in problems(plot)]
-    page.evaluate("document.querySelector('.js-plotly-plot').scrollIntoView({block: 'start'})")
-    page.locator("[data-testid='stPlotlyChart']").first.screenshot(path=str(screenshots / f"graph_{name}.png"))
+    page.evaluate("document.querySelector('svg.autograd-graph').scrollIntoView({block: 'start'})")
+    page.locator(".ag-graph").first.screenshot(path=str(screenshots / f"graph_{name}.png"))
     assert found == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from explorer.classroom.exercises import READY, READY_BY_KEY
 from explorer.ui.link import AppState, decode_query, encode_query
-from tests.explorer.ui.app_testing import codes, start
+from tests.explorer.ui.app_testing import codes, graphs, start
 
 
 def test_an_exercise_round_trips_through_a_link():
@@ -32,7 +32,7 @@ def test_predict_mode_hides_the_step_through_and_checks_answers():
     ready = READY_BY_KEY["jacobian"]
     at = start(AppState(program=ready.program, page="step_through", exercise=ready.asked))
     assert at.toggle(key="predict_toggle").value is True
-    assert not at.get("plotly_chart")  # the graph shows the gradients: not drawn while predicting
+    assert not graphs(at) and not at.get("plotly_chart")  # the graph shows the gradients: not drawn while predicting
     texts = codes(at)
     assert not any("Step 1/" in text for text in texts)
     assert any("PowBackward0 received grad" in text for text in texts)
@@ -48,7 +48,7 @@ def test_predict_mode_hides_the_step_through_and_checks_answers():
     at.button(key="show_s0.1.0").click().run()
     assert "Exercise done: 1 of 2 right, 0 at the first try." in [s.value for s in at.success]
     at.toggle(key="predict_toggle").set_value(False).run()
-    assert at.get("plotly_chart") and any("Step 1/3" in text for text in codes(at))
+    assert graphs(at) and any("Step 1/3" in text for text in codes(at))
     assert "ex" not in at.query_params
 
 

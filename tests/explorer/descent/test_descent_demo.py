@@ -447,8 +447,27 @@ def test_the_explanation_names_both_end_points_in_both_languages():
         text = explanation(demo, lang)
         assert "(1/3, -1/3)" in text and "(1, 0)" in text and "2(a-1)" in text
     general = build_demo(SMOOTH, SMOOTH.replace("(a - b)", "(a.detach() - b)"))
-    assert explanation(general, "en") == t("descent.why_general", "en")
-    assert explanation(general, "zh") == t("descent.why_general", "zh")
+    assert explanation(general, "en").endswith(t("descent.why_general", "en"))
+    assert explanation(general, "zh").endswith(t("descent.why_general", "zh"))
+
+
+def test_the_explanation_follows_what_the_paths_did():
+    settled = explanation(build_demo(), "en")
+    assert settled.startswith("**True gradient**: the path reached (0.3333, -0.3333) in 100 steps")
+    assert "**With detach()**: the path reached (1, 0) in 100 steps" in settled
+    assert "diverged" not in settled
+    # a learning rate that makes the paths diverge: the text says so first, and says when the rest holds
+    diverged = build_demo(lr=0.6)
+    text = explanation(diverged, "en")
+    steps = [v.path.stop.params["step"] for v in diverged.variants]
+    assert text.startswith(f"**True gradient: the path diverged** at step {steps[0]}. With learning rate 0.6")
+    assert f"**With detach(): the path diverged** at step {steps[1]}" in text
+    assert "With a learning rate small enough for the paths to settle: Both paths" in text
+    assert "**真实梯度：路径发散了**" in explanation(diverged, "zh")
+    # too few steps: still on the way
+    short = explanation(build_demo(steps=5), "en")
+    assert "**True gradient**: after 5 steps the path is at (0.335, -0.335), still on its way to (0.3333, -0.3333)" \
+        in short
 
 
 def test_every_descent_key_has_english_and_chinese():

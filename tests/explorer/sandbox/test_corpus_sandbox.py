@@ -16,7 +16,6 @@ sandbox alone.
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 
 import pytest
@@ -40,9 +39,6 @@ PROGRAMS = engine_corpus.PROGRAMS
 
 # programs that fail in the sandbox but not on the engine: none (a gap of the sandbox is fixed, not listed)
 SANDBOX_GAPS: dict[str, str] = {}
-# a lesson's run in the worker (interpreting, graphs, layouts), seconds: "well under a second" on a quiet
-# machine; the bound leaves room for a loaded one
-LESSON_SECONDS = 3.0
 
 
 def _gaps() -> dict[str, str]:
@@ -92,9 +88,7 @@ def test_gaps_name_programs_of_the_corpus():
 def test_program_runs_in_the_sandbox_as_in_torch(path):
     record = RECORDS_BY_ID[corpus.program_id(path)]
     source = path.read_text(encoding="utf-8")
-    started = time.monotonic()
     result = run_program(source)  # the worker path, as the app runs a program
-    elapsed = time.monotonic() - started
     tolerant = bool(engine_corpus._MATRIX_PRODUCT_CODE.search(source))
     transcript = sandbox_transcript(result)
     stdout = "".join(entry["text"] for entry in transcript if entry["kind"] == "stdout")
@@ -121,5 +115,3 @@ def test_program_runs_in_the_sandbox_as_in_torch(path):
             engine_corpus._assert_text_matches(got["text"], want["text"], tolerant, "a stdout chunk")
         elif got["kind"] == "warning":
             assert got == want
-    seconds = result.stats.get("seconds", elapsed)
-    assert seconds < LESSON_SECONDS, f"the lesson took {seconds:.2f} s in the worker"

@@ -129,14 +129,25 @@ def test_a_message_is_shown_as_the_program_wrote_it_escaped(name):
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", ["bomb_list_slice_copies", "bomb_norm_nuclear", "bomb_randperm_loop",
                                   "bomb_matmul_chain_backward", "bomb_jacobian_rows"])
-def test_issue_16_bombs_are_refused_within_five_seconds_in_the_worker(name):
-    import time
-
+def test_issue_16_bombs_are_refused_in_the_worker_without_their_graphs(name):
+    """How long each refusal takes is measured by benchmarks/hostile_refusals.py (figures, not a timed test);
+    here: the worker refuses it at its line, and does not go on to copy and lay out what the refused run made."""
     expected, program = load(CORPUS / f"{name}.txt")
-    began = time.monotonic()
     result = run_program(program, isolated=True)
     assert result.error.kind == expected and result.error.line >= 1
-    assert time.monotonic() - began < 5
+    if expected == "LimitError":
+        assert result.forward_graph is None and result.backward_graph is None and result.forward_layout is None
+
+
+def test_a_refused_run_keeps_its_output_and_its_tensors_but_draws_no_graph():
+    program = ("import torch\nx = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()\nprint(y)\n"
+               "while True:\n    pass\n")
+    result = run_program(program, isolated=False)
+    assert result.error.kind == "LimitError" and result.error.line == 5  # the loop
+    assert result.text().startswith("tensor(6., grad_fn=<SumBackward0>)")
+    assert {"x", "y"} <= set(result.tensors)
+    assert result.forward_graph is None
+    assert run_program(program.replace("while True:\n    pass\n", ""), isolated=False).forward_graph is not None
 
 
 def test_legitimate_programs_issue_16_named_run():

@@ -6,6 +6,7 @@ import base64
 import html
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,35 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def graphs(at: AppTest) -> list[ET.Element]:
+    """Every graph on the page (explorer/ui/graph_chart.py), as the SVG the browser receives, parsed."""
+    return [ET.fromstring(json.loads(element.proto.json)["svg"]) for element in at.get("bidi_component")
+            if element.proto.component_name == "autograd_graph"]
+
+
+def graph_nodes(svg: ET.Element) -> list[ET.Element]:
+    """A graph's drawn nodes: the <g class="node"> elements."""
+    return [g for g in svg.iter(f"{SVG}g") if "node" in (g.get("class") or "").split()]
+
+
+def hover_texts(svg: ET.Element) -> dict[str, str]:
+    """{drawn node id: its hover text (the node's <title>)}."""
+    return {g.get("data-node"): g.find(f"{SVG}title").text or "" for g in graph_nodes(svg)}
+
+
+def marked_nodes(svg: ET.Element, mark: str) -> list[str]:
+    """The ids (as a click selects them) of the nodes drawn with a ring of class `mark`: "highlight", "linked",
+    "found"."""
+    return [g.get("data-select") for g in graph_nodes(svg) if g.find(f"{SVG}circle[@class='{mark}']") is not None]
+
+
+def legend_entries(svg: ET.Element, kind: str = "legend-grad") -> list[str]:
+    return ["".join(g.itertext()) for g in svg.iter(f"{SVG}g") if g.get("class") == kind]
+
+
 def program_errors(at: AppTest) -> list[str]:
     """The program errors shown next to the editor, as the text a reader sees (they are escaped HTML)."""
     found = []
@@ -44,7 +74,9 @@ def program_errors(at: AppTest) -> list[str]:
     return found
 
 
-def title_of(figure: dict) -> str:
+def title_of(figure) -> str:
+    if isinstance(figure, ET.Element):  # a graph's SVG
+        return figure.get("aria-label") or ""
     title = figure["layout"].get("title")
     return title.get("text", "") if isinstance(title, dict) else str(title or "")
 
@@ -64,8 +96,19 @@ def array_of(value) -> np.ndarray:
     return np.array(value, dtype=float)
 
 
-def drawn_labels(figure: dict) -> dict[str, str]:
-    """{node id: the label drawn beside it (Plotly HTML)} of a graph figure."""
+def drawn_labels(figure) -> dict[str, str]:
+    """{node id: the label drawn beside it} of a graph: Plotly HTML, or for an SVG its lines joined by <br>, the
+    smaller line (what the tape kept) in a <span>. Keyed by the id a click on the node selects."""
+    if isinstance(figure, ET.Element):
+        labels = {}
+        for g in graph_nodes(figure):
+            text = g.find(f"{SVG}text[@class='label']")
+            if text is None:
+                continue
+            lines = [f"<span>{span.text or ''}</span>" if span.get("font-size") else (span.text or "")
+                     for span in text.findall(f"{SVG}tspan")]
+            labels[g.get("data-select")] = "<br>".join(lines)
+        return labels
     trace = figure["data"][figure["layout"]["meta"]["labels_trace"]]
     return dict(zip(trace.get("customdata") or (), trace.get("text") or ()))
 
@@ -104,3 +147,41 @@ def go_to(at: AppTest, url_path: str) -> AppTest:
             at._page_hash = ""
             return at
     raise AssertionError(f"no page {url_path!r}")
+
+
+def _in_order(node):
+    children = getattr(node, "children", None)
+    if children:
+        for key in sorted(children):
+            yield from _in_order(children[key])
+    else:
+        yield node
+
+
+def output_blocks(at: AppTest) -> list[tuple[str, str]]:
+    """The Playground's output as the page shows it, in order: ("stdout", a code block's text) and ("warning" |
+    "error", a notebook-style stderr block's text, without its heading)."""
+    from explorer.text import LANGUAGES, t
+
+    headings = {f"**{t('play.output', lang)}**" for lang in LANGUAGES}
+    found: list[tuple[str, str]] = []
+    inside = False
+    for element in _in_order(at.main):
+        kind = type(element).__name__
+        if kind == "Markdown" and element.value in headings:
+            inside = True
+        elif inside and kind in ("Subheader", "Header", "Title"):
+            break
+        elif inside and kind == "Code":
+            found.append(("stdout", element.value))
+        elif inside and "program-stderr" in getattr(getattr(element, "proto", None), "body", ""):
+            body = element.proto.body
+            block = re.search(r'class="program-stderr (\w+)"', body).group(1)
+            text = re.sub(r'<span class="kind">.*?</span>', "", body)
+            found.append((block, html.unescape(re.sub(r"<[^>]+>", "", text))))
+    return found
+
+
+def output_of(at: AppTest) -> str:
+    """The Playground's output blocks as one text, a line per line (what RunResult.text gives)."""
+    return "\n".join(text.rstrip("\n") for _, text in output_blocks(at))

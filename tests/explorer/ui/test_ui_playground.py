@@ -13,12 +13,17 @@ from explorer.sandbox import run_program
 from explorer.text.values import value_text
 from explorer.ui.link import AppState, decode_query
 from tests.explorer.ui.app_testing import (
-    charts,
     codes,
     drawn_labels,
     go_to,
+    graphs,
+    hover_texts,
+    legend_entries,
+    marked_nodes,
     name_in,
     node_id,
+    output_blocks,
+    output_of,
     program_errors,
     start,
     title_of,
@@ -47,7 +52,7 @@ def test_loads_with_the_first_lesson_its_leaves_output_and_graph():
     # the seeded lesson prints w.grad (5 equal rows) and b.grad, as torch 2.13 does for manual_seed(0)
     assert "tensor([0.2661, 0.1179, 0.0027])" in output
     assert output.count("[0.2661, 0.1179, 0.0027]") == 6
-    figure = charts(at)[0]
+    figure = graphs(at)[0]
     assert title_of(figure).startswith("Forward graph")
     for name in ("x", "y", "w", "b", "z", "loss", "MmBackward0", "AddBackward0"):
         node_id(figure, name)
@@ -72,7 +77,7 @@ def test_ticking_a_constant_gives_it_a_gradient():
     at = start()
     at.checkbox(key="rg_x").check().run()
     assert at.session_state.overrides == {"x": True}
-    at.selectbox(key="node_picker").select(node_id(charts(at)[0], "x")).run()
+    at.selectbox(key="node_picker").select(node_id(graphs(at)[0], "x")).run()
     details = codes(at)
     # the chain rule through z = x @ w + b: x.grad = w @ dloss/dz, and dloss/dz is b.grad
     result = run_program(FIRST_LESSON.code, requires_grad_overrides={"x": True}, isolated=False)
@@ -91,7 +96,7 @@ def test_error_is_marked_and_the_code_and_last_good_graph_stay():
     marked = [text for text in codes(at) if text.startswith(">") or "\n> " in text]
     assert marked and "> 3 | y = (x * ).sum()" in marked[0]
     assert at.warning[0].value.startswith("The graph below is from the last version")
-    figure = charts(at)[0]
+    figure = graphs(at)[0]
     assert "x" in {name_in(label) for label in drawn_labels(figure).values()}
 
 
@@ -126,27 +131,32 @@ def test_query_parameters_restore_program_flags_language_and_view():
 def test_view_switch_draws_the_backward_graph_and_details_show_formulas():
     at = start(AppState(program=SMALL))
     at.radio(key="view_widget").set_value("backward").run()
-    figure = charts(at)[0]
+    figure = graphs(at)[0]
     assert title_of(figure).startswith("Backward graph")
     names = {name_in(label) for label in drawn_labels(figure).values()}
     assert "SumBackward0" in names and "MulBackward0" in names
     assert any(label.startswith("AccumulateGrad") for label in names)
-    at.selectbox(key="node_picker").select(node_id(charts(at)[0], "MulBackward0")).run()
+    at.selectbox(key="node_picker").select(node_id(graphs(at)[0], "MulBackward0")).run()
     text = "\n".join(codes(at))
     assert "grad_self = grad * other" in text
     assert "freed after backward" in text  # retain_graph=False released the saved x
     assert at.query_params["view"] == "backward"
 
 
-def gradient_traces(figure: dict) -> list[str]:
-    return [trace["name"] for trace in figure["data"] if "gradient size" in (trace.get("name") or "")]
+def gradient_traces(svg) -> list[str]:
+    """The gradient shades the graph's legend lists (each with its edges drawn in that shade)."""
+    shades = legend_entries(svg)
+    assert all("gradient size" in name for name in shades)
+    drawn = {p.get("class") for p in svg.iter("{http://www.w3.org/2000/svg}path") if "grad-" in (p.get("class") or "")}
+    assert len(drawn) == len(shades)
+    return shades
 
 
 def test_overlay_toggle_removes_gradient_shading():
     at = start(AppState(program=SMALL))
-    assert gradient_traces(charts(at)[0])
+    assert gradient_traces(graphs(at)[0])
     at.toggle(key="overlay_widget").set_value(False).run()
-    assert gradient_traces(charts(at)[0]) == []
+    assert gradient_traces(graphs(at)[0]) == []
     assert at.query_params["overlay"] == "0"
 
 
@@ -176,7 +186,7 @@ def test_page_changes_keep_the_program_and_flags():
 def test_export_buttons_are_offered():
     at = start(AppState(program=SMALL))
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["HTML", "JSON", "DOT", "Program (.py for PyTorch)"]
+    assert labels == ["HTML", "SVG", "JSON", "DOT", "Program (.py for PyTorch)"]
 
 
 def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
@@ -198,6 +208,10 @@ def test_every_download_makes_its_file_when_clicked_after_the_run(monkeypatch):
     assert set(made) == {"autograd-forward.html", "autograd-forward.json", "autograd-forward.dot",
                          "program.py"}
     files = {name: make() for name, make in made.items()}
+    assert "<html>" in files["autograd-forward.html"] and "plotly" in files["autograd-forward.html"].lower()
+    # the SVG download is the picture shown, itself (not a callable: it is already made)
+    svg_download = next(b for b in at.get("download_button") if b.proto.label == "SVG")
+    assert svg_download.proto.url and title_of(graphs(at)[0]).startswith("Forward graph")
     assert files["program.py"].endswith(SMALL)
     assert '"nodes"' in files["autograd-forward.json"] and files["autograd-forward.dot"].startswith("digraph")
     made.clear()
@@ -226,16 +240,16 @@ def test_a_pasted_notebook_runs_its_cells_with_a_notice_in_both_languages():
 def test_both_views_are_linked_and_a_search_rings_matches():
     at = start(AppState(program=LESSON_BY_KEY["one_layer"].code))
     at.toggle(key="both_views").set_value(True).run()
-    forward, backward = charts(at)[:2]
+    forward, backward = graphs(at)[:2]
     assert title_of(forward).startswith("Forward") and title_of(backward).startswith("Backward")
     at.selectbox(key="node_picker").select(node_id(forward, "w")).run()
-    forward, backward = charts(at)[:2]
-    linked = [trace for trace in backward["data"] if trace.get("name") == "linked"]
-    assert [name_in(drawn_labels(backward)[n]) for n in linked[0]["customdata"]] == ["AccumulateGrad w"]
+    forward, backward = graphs(at)[:2]
+    assert [name_in(drawn_labels(backward)[n]) for n in marked_nodes(backward, "linked")] == ["AccumulateGrad w"]
+    assert marked_nodes(forward, "highlight") == [node_id(forward, "w")]
     assert any("Dotted purple rings" in c.value for c in at.caption)
     at.text_input(key="graph_search").input("AddBackward").run()
-    found = [trace for trace in charts(at)[0]["data"] if trace.get("name") == "found"]
-    assert [name_in(drawn_labels(charts(at)[0])[n]) for n in found[0]["customdata"]] == ["AddBackward0"]
+    found = marked_nodes(graphs(at)[0], "found")
+    assert [name_in(drawn_labels(graphs(at)[0])[n]) for n in found] == ["AddBackward0"]
     assert any("Nodes that match: 1" in c.value for c in at.caption)
 
 
@@ -251,19 +265,19 @@ x.backward()
 
 def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
     at = start(AppState(program=LOOP))
-    folded = drawn_labels(charts(at)[0])
+    folded = drawn_labels(graphs(at)[0])
     assert any(label.startswith("×100 loop") for label in folded.values())
     assert len(folded) < 20
     at.toggle(key="fold_graph").set_value(False).run()
-    figure = charts(at)[0]
+    figure = graphs(at)[0]
     assert not any(label.startswith("×100") for label in drawn_labels(figure).values())
     # 403 nodes: a big graph is drawn as markers, each with its hover text
-    hovers = [h for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("customdata")
-              and trace.get("name") not in ("highlight", "linked", "found") for h in trace.get("hovertext") or ()]
-    assert sum(h.startswith("<b>MulBackward0</b>") for h in hovers) == 100
+    hovers = hover_texts(figure).values()
+    assert len(hovers) > 400
+    assert sum(h.startswith("MulBackward0  ") for h in hovers) == 100
     # the folded node can be picked, and its details say what it stands for
     at.toggle(key="fold_graph").set_value(True).run()
-    loop = next(n for n, label in drawn_labels(charts(at)[0]).items() if label.startswith("×100"))
+    loop = next(n for n, label in drawn_labels(graphs(at)[0]).items() if label.startswith("×100"))
     at.selectbox(key="node_picker").select(loop).run()
     assert any("each repeats the iteration drawn next to this node" in text for text in codes(at))
 
@@ -274,9 +288,10 @@ def test_a_notebook_cell_that_raises_is_told_apart_from_a_program_that_fails():
     line = seed_004.splitlines().index("In [16]:") + 2  # `x.requires_grad = True` on an int tensor
     message = "RuntimeError: only Tensors of floating point and complex dtype can require gradients"
     assert program_errors(at) == [f"A cell raised an error at line {line}; the cells after it ran — {message}"]
-    excerpt, output = codes(at)[:2]
+    excerpt, output = codes(at)[0], output_of(at)
     assert f"> {line} | x.requires_grad = True" in excerpt
     assert f"line {line}: {message}\nTrue\n" in output  # in place, then the next cells
+    assert ("error", f"line {line}: {message}") in output_blocks(at)  # in the notebook's stderr style
     assert output.endswith("1.000000 -0.000000\n0.333333 -0.333333")  # the two descents, in the notebook's order
     assert "the next cell runs" in " ".join(c.value for c in at.caption)
     assert not at.warning  # the run's own graph, not the last one without an error
@@ -297,7 +312,7 @@ def test_unticking_w_in_lesson_001_says_what_python_says_and_why_w_grad_is_none(
                                   "AttributeError: 'NoneType' object has no attribute 'zero_'"]
     captions = [c.value for c in at.caption]
     assert any(c.startswith("`w.grad` is None because `w` does not require grad") for c in captions)
-    assert "Call after zeroing gradients" in codes(at)[1]  # the backward(v) cell after it ran
+    assert "Call after zeroing gradients" in output_of(at)  # the backward(v) cell after it ran
     at.radio(key="lang_widget").set_value("zh").run()
     assert any(c.startswith("`w.grad` 是 None，因为 `w` 不要求梯度") for c in [c.value for c in at.caption])
 
