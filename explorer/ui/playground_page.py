@@ -6,7 +6,7 @@ from explorer.exports import export_program, graph_to_dot, graph_to_json
 from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
-from explorer.ui import cache, session
+from explorer.ui import cache, graph_table, presenter, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
 from explorer.ui.graph_chart import graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
@@ -117,8 +117,11 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
     fig = draw(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found)
     image_format = ss.get("image_format", "png")
     key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
+    table = graph_table.playground_table(program, overrides, lang, view, fold)
+    graph_table.summary(table)
     event = graph_chart(fig, key, on_select="rerun", selection_mode="points", theme=None,
                         config=session.plotly_config(image_format))
+    graph_table.expander(table, f"table-{view}", lang)
     clicked = views.selected_node(event, choices)
     last = f"last_clicked_{key}"
     if clicked is None:
@@ -186,7 +189,7 @@ def render() -> None:
     if result.error is None:
         ss.last_good = (program, overrides)
     left, right = st.columns([5, 7], gap="large")
-    with left:
+    with left, presenter.folded(lang):
         editor_panel(lang)
         session.run_errors_box(program, result, lang)
         leaves_panel(result, lang)

@@ -39,6 +39,7 @@ def start() -> str:
         ss.pass_index = state.pass_index
         ss.step = state.step
         ss.descent = asdict(state.descent)
+        ss.present = state.present
         ss.node = None
         ss.last_good = None
         ss.link_page = state.page if "page" in st.query_params else None
@@ -83,7 +84,8 @@ def state(page: str) -> AppState:
     ss = st.session_state
     return AppState(program=ss.program, overrides=dict(ss.overrides), page=page, lang=ss.lang, view=ss.view,
                     overlay=ss.overlay, pass_index=ss.pass_index, step=ss.step,
-                    descent=replace(DEFAULT_STATE.descent, **ss.descent) if ss.descent else DescentSettings())
+                    descent=replace(DEFAULT_STATE.descent, **ss.descent) if ss.descent else DescentSettings(),
+                    present=ss.get("present", False))
 
 
 def publish(page: str) -> None:

@@ -6,7 +6,7 @@ from explorer.backward import jacobian as jp
 from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
-from explorer.ui import cache, session
+from explorer.ui import a11y, cache, graph_table, presenter, session
 from explorer.ui.graph_chart import graph_chart
 
 
@@ -38,6 +38,7 @@ def step_controls(count: int, lang: str) -> None:
     if count > 1:
         ss.step_slider = ss.step + 1
         st.slider(t("step.slider", lang), 1, count, key="step_slider", on_change=_slider_moved)
+    st.caption(t("a11y.step_keys", lang))
 
 
 def accumulation_panel(accumulation, lang: str) -> None:
@@ -89,13 +90,14 @@ def render() -> None:
     frames = cache.frames(program, overrides, lang, ss.pass_index)
     count = len(frames)
     ss.step = clamp_step(ss.step, count)
-    left, right = st.columns([4, 8], gap="large")
+    left, right = st.columns(presenter.step_columns(), gap="large")
     with left:
         step_controls(count, lang)
         if frames:
             frame = frames[ss.step]
             st.markdown(f"**{t('step.frame', lang)}**")
             st.code(frame.text, language=None, wrap_lines=True)
+            a11y.announce(frame.text.split("\n")[0])
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
@@ -103,7 +105,10 @@ def render() -> None:
         fig = cache.step_figure(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
                                 ss.get("fold_pass", True))
         config = session.plotly_config(filename="backward-step")
+        table = graph_table.step_table(program, overrides, lang, ss.pass_index, ss.step, ss.get("fold_pass", True))
+        graph_table.summary(table)
         graph_chart(fig, "step_chart", theme=None, config=config)
+        graph_table.expander(table, "table-pass", lang)
     if st.toggle(t("step.play", lang), key="play_toggle"):
         animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
         graph_chart(animation, "animation_chart", theme=None, config=session.plotly_config())
