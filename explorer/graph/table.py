@@ -155,7 +155,12 @@ def summary_text(graph: nx.DiGraph, view: str, lang: str, *, loss: tuple[str, ob
         parts.append(t("a11y.summary.loss", lang, name=name, value=_value(value, lang) or "?"))
     parts.append(t("a11y.summary.leaves", lang, names=_names(leaves)) if leaves
                  else t("a11y.summary.no_leaves", lang))
-    return " ".join(parts)
+    return sentences(parts, lang)
+
+
+def sentences(parts: list[str], lang: str) -> str:
+    """Sentences one after another: Chinese full stops need no space after them."""
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 def _table(drawn: nx.DiGraph, view: str, lang: str, node_grads: Mapping, edge_grads: Mapping,

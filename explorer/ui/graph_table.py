@@ -13,7 +13,7 @@ import html
 
 import streamlit as st
 
-from explorer.graph.table import GraphTable, pass_table, sort_key, view_table
+from explorer.graph.table import GraphTable, pass_table, sentences, sort_key, view_table
 from explorer.text import t
 from explorer.ui import a11y, cache
 
@@ -75,7 +75,7 @@ def expander(table: GraphTable | None, key: str, lang: str) -> None:
     if table is None:
         return
     with st.expander(t("a11y.table", lang)):
-        st.caption(table.summary + " " + t("a11y.table_help", lang))
+        st.caption(sentences([table.summary, t("a11y.table_help", lang)], lang))
         st.html(table_html(table, key, lang))
 
 
