@@ -52,8 +52,10 @@ def css(theme: str) -> str:
 .stApp :is(a, button, input, textarea, select, summary, [tabindex]:not([tabindex='-1']), [role='slider'],
   [role='radio'], [role='checkbox'], [role='switch'], [role='combobox']):focus-visible {{
   outline: 3px solid {focus} !important; outline-offset: 2px !important; }}
-/* the box of a checkbox / radio / toggle gets the ring, not the hidden input */
+/* the box of a checkbox / radio / toggle gets the ring, not the hidden input; a slider's thumb likewise */
 .stApp label:has(input:focus-visible) {{ outline: 3px solid {focus}; outline-offset: 2px; border-radius: 4px; }}
+.stApp [data-testid='stSlider'] div:has(> div > input[type='range']:focus-visible) {{
+  outline: 3px solid {focus}; outline-offset: 3px; border-radius: 50%; }}
 {tokens}
 .agx-table-box {{ max-height: 28rem; overflow: auto; margin-bottom: 0.75rem; }}
 .agx-graph-table {{ border-collapse: collapse; width: 100%; font-size: 0.85rem; }}
@@ -151,10 +153,16 @@ SCRIPT = """
 """
 
 
-def setup(theme: str) -> None:
-    """On every page, before anything else: the CSS and the script."""
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
+
+
+def setup(theme: str, lang: str) -> None:
+    """On every page, before anything else: the CSS, the script, and the page's language on its html element
+    (Streamlit's says "en" always; a screen reader reads Chinese with an English voice then: WCAG 3.1.1)."""
     st.html(f"<style>{css(theme)}</style>")
     st.html(SCRIPT, unsafe_allow_javascript=True)
+    st.html(f"<script>document.documentElement.lang = '{HTML_LANG.get(lang, 'en')}';</script>",
+            unsafe_allow_javascript=True)
 
 
 def hidden_text(text: str) -> None:

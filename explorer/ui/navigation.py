@@ -16,7 +16,7 @@ def main() -> None:
     lang = session.start()
     st.set_page_config(page_title=t("app.title", lang), page_icon=":material/account_tree:", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())
-    a11y.setup(session.theme())
+    a11y.setup(session.theme(), lang)
     presenter.setup(lang)
     pages = {
         name: st.Page(render, title=t(f"page.{name}", lang), icon=session.PAGE_ICONS[name], url_path=name,
