@@ -1117,6 +1117,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                     "zh": "每个数都必须是有限的（不能是 inf、nan 或过大的数）。"},
     "classroom.answer.ragged": {"en": "The rows have different lengths: a tensor's rows all have the same length.",
                                 "zh": "各行长度不同：张量的每一行长度都相同。"},
+    # accessibility: the graph as tables, text for screen readers, keyboard stepping, presenter view
+    "a11y.view.forward": {"en": "Forward graph", "zh": "前向图"},
+    "a11y.view.backward": {"en": "Backward graph", "zh": "反向图"},
+    "a11y.view.pass": {"en": "The backward pass at this step", "zh": "此步的反向传播图"},
+    "a11y.summary.size": {"en": "{view}: {nodes} nodes, {edges} edges.",
+                          "zh": "{view}：{nodes} 个节点，{edges} 条边。"},
+    "a11y.summary.loss": {"en": "Loss: {name} = {value}.", "zh": "损失：{name} = {value}。"},
+    "a11y.summary.leaves": {"en": "Gradients reach the leaves {names}.", "zh": "梯度到达叶子 {names}。"},
+    "a11y.summary.no_leaves": {"en": "No leaf gets a gradient yet.", "zh": "还没有叶子得到梯度。"},
+    "a11y.table": {"en": "Graph as a table", "zh": "以表格查看此图"},
+    "a11y.table_help": {
+        "en": "Every node and edge of the graph above. A column's button sorts by it (again: the other way).",
+        "zh": "上图的每个节点和每条边。点击列标题按钮按该列排序（再点一次反向排序）。",
+    },
+    "a11y.nodes": {"en": "Nodes ({n})", "zh": "节点（{n} 个）"},
+    "a11y.edges": {"en": "Edges ({n})", "zh": "边（{n} 条）"},
+    "a11y.rows_cut": {"en": "The first {shown} of {n} rows.", "zh": "只列出 {n} 行中的前 {shown} 行。"},
+    "a11y.col.node": {"en": "Id", "zh": "编号"},
+    "a11y.col.name": {"en": "Name", "zh": "名称"},
+    "a11y.col.kind": {"en": "Kind", "zh": "类型"},
+    "a11y.col.shape": {"en": "Shape", "zh": "形状"},
+    "a11y.col.dtype": {"en": "dtype", "zh": "dtype"},
+    "a11y.col.value": {"en": "Value", "zh": "值"},
+    "a11y.col.gradient": {"en": "Gradient", "zh": "梯度"},
+    "a11y.col.requires_grad": {"en": "requires_grad", "zh": "requires_grad"},
+    "a11y.col.source": {"en": "From", "zh": "起点"},
+    "a11y.col.target": {"en": "To", "zh": "终点"},
+    "a11y.col.input": {"en": "Input", "zh": "输入序号"},
+    "a11y.sorted": {"en": "Sorted by {column}, {order}.", "zh": "已按{column}{order}排序。"},
+    "a11y.ascending": {"en": "ascending", "zh": "升序"},
+    "a11y.descending": {"en": "descending", "zh": "降序"},
+    "a11y.step_keys": {
+        "en": "Keys: → next step, ← previous step (Page Down / Page Up too in presenter view), when no field or "
+              "slider has the focus.",
+        "zh": "按键：→ 下一步，← 上一步（演示模式下也可用 Page Down / Page Up），前提是焦点不在输入框或滑块上。",
+    },
+    "a11y.present": {"en": "Presenter view", "zh": "演示模式"},
+    "a11y.present_help": {
+        "en": "Large type and the editor folded away, for a projector; the link opens straight into it. In the "
+              "step-through a presenter's clicker (Page Down / Page Up) or → / ← steps the pass.",
+        "zh": "大字体、折叠编辑器，适合投影；链接会直接打开演示模式。在逐步页面中，翻页笔（Page Down / Page Up）"
+              "或 → / ← 键逐步前进或后退。",
+    },
+    "a11y.present_editor": {"en": "Program and leaf tensors", "zh": "程序与叶子张量"},
 }
 
 

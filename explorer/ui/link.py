@@ -64,6 +64,7 @@ class AppState:
     # link is the teacher's solution (answers shown)
     exercise: tuple[str, ...] = ()
     solution: bool = False
+    present: bool = False  # presenter view: large type, the editor folded (explorer/ui/presenter.py)
 
 
 DEFAULT_STATE = AppState()
@@ -129,6 +130,8 @@ def encode_query(state: AppState) -> dict[str, str]:
         params["view"] = state.view
     if state.overlay != d.overlay:
         params["overlay"] = str(int(state.overlay))
+    if state.present:
+        params["present"] = "1"
     if state.page == "step_through":
         params["pass"] = str(state.pass_index)
         params["step"] = str(state.step)
@@ -173,6 +176,9 @@ def decode_query(params, base: AppState = DEFAULT_STATE) -> AppState:
     overlay = _one(params, "overlay")
     if overlay in ("0", "1"):
         changes["overlay"] = overlay == "1"
+    present = _one(params, "present")
+    if present in ("0", "1"):
+        changes["present"] = present == "1"
     changes["pass_index"] = _number(_one(params, "pass"), base.pass_index, int, 0, 10_000)
     changes["step"] = _number(_one(params, "step"), base.step, int, 0, 1_000_000)
     exercise = _one(params, "ex")

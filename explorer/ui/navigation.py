@@ -6,7 +6,7 @@
 import streamlit as st
 
 from explorer.text import t
-from explorer.ui import descent_page, lessons_page, playground_page, session, step_through_page
+from explorer.ui import a11y, descent_page, lessons_page, playground_page, presenter, session, step_through_page
 
 PAGES = {"playground": playground_page.render, "step_through": step_through_page.render,
          "descent": descent_page.render, "lessons": lessons_page.render}
@@ -14,7 +14,10 @@ PAGES = {"playground": playground_page.render, "step_through": step_through_page
 
 def main() -> None:
     lang = session.start()
-    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/account_tree:", layout="wide")
+    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/account_tree:", layout="wide",
+                       initial_sidebar_state=presenter.sidebar_state())
+    a11y.setup(session.theme(), lang)
+    presenter.setup(lang)
     pages = {
         name: st.Page(render, title=t(f"page.{name}", lang), icon=session.PAGE_ICONS[name], url_path=name,
                       default=name == "playground")

@@ -6,7 +6,7 @@ from explorer.exports import export_program, graph_to_dot, graph_to_json
 from explorer.graph import views
 from explorer.lessons import lesson_for_code
 from explorer.text import t
-from explorer.ui import cache, output_style, session
+from explorer.ui import cache, graph_table, output_style, presenter, session
 from explorer.ui.editor import leaf_rows, program_flags, toggled
 from explorer.ui.graph_chart import clicked_node, graph_chart
 from explorer.ui.link import MAX_PROGRAM_CHARS
@@ -137,8 +137,11 @@ def graph_view_chart(program: str, overrides: tuple, result, view: str, node_vie
         st.caption(t("play.linked", lang, view=t(f"play.view.{node_view}", lang)))
     svg = cache.graph_svg(program, overrides, lang, view, session.theme(), ss.overlay, highlight, linked, found, fold)
     key = "graph_chart" if view == ss.view else f"graph_chart_{view}"
+    table = graph_table.playground_table(program, overrides, lang, view, fold)
+    graph_table.summary(table)
     graph_chart(svg, key, on_click=_node_clicked, args=(key, view, tuple(choices)),
                 image_format=ss.get("image_format", "png"), filename=f"autograd-{view}", lang=lang)
+    graph_table.expander(table, f"table-{view}", lang)
     return svg
 
 
@@ -214,7 +217,7 @@ def render() -> None:
     result = cache.run(program, overrides, lang)
     session.remember_good(program, overrides, result)
     left, right = st.columns([8, 4], gap="large")
-    with left:
+    with left, presenter.folded(lang):
         editor_panel(lang)
         session.run_errors_box(program, result, lang)
     with right:

@@ -41,6 +41,7 @@ def start() -> str:
         ss.step = state.step
         ss.descent = asdict(state.descent)
         ss.exercise, ss.solution = state.exercise, state.solution  # explorer/ui/exercise_panel.py
+        ss.present = state.present
         ss.node = None
         ss.last_good = None
         ss.link_page = state.page if "page" in st.query_params else None
@@ -127,7 +128,8 @@ def state(page: str) -> AppState:
     return AppState(program=ss.program, overrides=dict(ss.overrides), page=page, lang=ss.lang, view=ss.view,
                     overlay=ss.overlay, pass_index=ss.pass_index, step=ss.step,
                     descent=replace(DEFAULT_STATE.descent, **ss.descent) if ss.descent else DescentSettings(),
-                    exercise=tuple(ss.get("exercise", ())), solution=bool(ss.get("solution", False)))
+                    exercise=tuple(ss.get("exercise", ())), solution=bool(ss.get("solution", False)),
+                    present=ss.get("present", False))
 
 
 def publish(page: str) -> None:

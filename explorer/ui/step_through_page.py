@@ -7,7 +7,7 @@ from explorer.backward.figures import pass_layout
 from explorer.backward.frames import clamp_step, pass_label
 from explorer.text import t
 from explorer.text.values import value_text
-from explorer.ui import cache, exercise_panel, session
+from explorer.ui import a11y, cache, exercise_panel, graph_table, presenter, session
 from explorer.ui.graph_chart import clicked_node, graph_chart, plotly_graph_chart
 
 
@@ -53,6 +53,7 @@ def step_controls(count: int, lang: str) -> None:
     if count > 1:
         ss.step_slider = ss.step + 1
         st.slider(t("step.slider", lang), 1, count, key="step_slider", on_change=_slider_moved)
+    st.caption(t("a11y.step_keys", lang))
 
 
 def accumulation_panel(accumulation, lang: str) -> None:
@@ -107,21 +108,25 @@ def render() -> None:
     frames = cache.frames(program, overrides, lang, ss.pass_index)
     count = len(frames)
     ss.step = clamp_step(ss.step, count)
-    left, right = st.columns([4, 8], gap="large")
+    left, right = st.columns(presenter.step_columns(), gap="large")
     with left:
         step_controls(count, lang)
         if frames:
             frame = frames[ss.step]
             st.markdown(f"**{t('step.frame', lang)}**")
             st.code(frame.text, language=None, wrap_lines=True)
+            a11y.announce(frame.text.split("\n")[0])
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)
     with right:
         st.toggle(t("play.fold", lang), value=True, key="fold_pass", help=t("play.fold_help", lang))
         svg = cache.step_svg(program, overrides, lang, ss.pass_index, ss.step, session.theme(),
                              ss.get("fold_pass", True))
+        table = graph_table.step_table(program, overrides, lang, ss.pass_index, ss.step, ss.get("fold_pass", True))
+        graph_table.summary(table)
         graph_chart(svg, "step_chart", on_click=_node_clicked, args=(program, overrides, lang, count),
                     image_format=ss.get("image_format", "png"), filename="backward-step", lang=lang)
+        graph_table.expander(table, "table-pass", lang)
     if st.toggle(t("step.play", lang), key="play_toggle"):
         animation = cache.animation(program, overrides, lang, ss.pass_index, session.theme())
         plotly_graph_chart(animation, "animation_chart", theme=None, config=session.plotly_config())
