@@ -115,11 +115,21 @@ SCRIPT = """
     let key = null;
     if (event.key === 'ArrowRight' || (presenting && event.key === 'PageDown')) { key = 'step_next'; }
     if (event.key === 'ArrowLeft' || (presenting && event.key === 'PageUp')) { key = 'step_prev'; }
-    const button = key && document.querySelector('.st-key-' + key + ' button');
-    if (!button) { return; }
+    if (!key || !document.querySelector('.st-key-' + key + ' button')) { return; }
     event.preventDefault();
-    if (!button.disabled) { button.click(); }
+    queued.push(key);
+    if (queued.length === 1) { step(); }
   });
+  // Keys pressed while the app still runs the last step are queued and clicked one at a time once it is idle:
+  // a click during a run would carry the step the page showed before it, and a fast presser would lose steps.
+  const queued = [];
+  function step() {
+    if (!queued.length) { return; }
+    if (document.querySelector('[data-testid=stStatusWidget]')) { setTimeout(step, 100); return; }
+    const button = document.querySelector('.st-key-' + queued.shift() + ' button');
+    if (button && !button.disabled) { button.click(); }
+    if (queued.length) { setTimeout(step, 400); }
+  }
   document.addEventListener('click', function (event) {
     const button = event.target.closest && event.target.closest('button[data-agx-sort]');
     if (!button) { return; }

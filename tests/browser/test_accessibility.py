@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.lessons import LESSON_BY_KEY
+from explorer.text import t
 from explorer.ui.link import AppState, encode_query
 from tests.browser.test_app_browser import expect, open_page, wait_idle
 
@@ -52,18 +53,23 @@ def go_to(page, title: str):
     wait_idle(page)
 
 
-def check(page, screenshots, name: str, lang: str, graph: bool = True) -> list[str]:
+GRAPH = "svg.autograd-graph g.node"  # a computation graph (explorer/graph/svg.py)
+PLOTLY = ".js-plotly-plot .main-svg"  # the descent's surface and contour
+
+
+def check(page, screenshots, name: str, lang: str, graph: str | None = GRAPH) -> list[str]:
     """axe's violations on the page as it is now, with every graph's table open; a screenshot of it."""
     if graph:
-        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector(graph)
     open_tables(page, lang)
     wait_idle(page)
     page.screenshot(path=str(screenshots / f"a11y_{name}_{lang}.png"), full_page=True)
     return [f"{name}: {line}" for line in axe_violations(page)]
 
 
-TITLES = {"en": {"playground": "Playground", "step_through": "Backward step-through", "descent": "Descent demo"},
-          "zh": {"playground": "试验场", "step_through": "反向传播逐步", "descent": "梯度下降演示"}}
+TITLES = {"en": {"playground": "Playground", "step_through": "Backward step-through", "descent": "Descent demo",
+                 "lessons": "Lessons"},
+          "zh": {"playground": "试验场", "step_through": "反向传播逐步", "descent": "梯度下降演示", "lessons": "课程"}}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -73,7 +79,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(page, server, screenshots, lang
     titles = TITLES[lang]
     open_state(page, server, AppState(page="lessons", lang=lang))
     expect()(page.locator("html")).to_have_attribute("lang", {"en": "en", "zh": "zh-CN"}[lang])
-    found = check(page, screenshots, "lessons", lang, graph=False)
+    found = check(page, screenshots, "lessons", lang, graph=None)
     lesson = LESSON_BY_KEY["jacobian"]
     page.locator("[data-testid='stRadio'] label", has_text=lesson.title_in(lang)).click()
     wait_idle(page)
@@ -85,7 +91,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(page, server, screenshots, lang
     expect()(page.locator(".js-plotly-plot .gtitle", has_text="vᵀJ").first).to_be_visible()  # the Jacobian view
     found += check(page, screenshots, "step_through_jacobian", lang)
     go_to(page, titles["descent"])
-    found += check(page, screenshots, "descent", lang)
+    found += check(page, screenshots, "descent", lang, graph=PLOTLY)
     page.locator(".st-key-present_widget label").click()
     wait_idle(page)
     expect()(page.locator(".agx-presenting")).to_have_count(1)
@@ -93,6 +99,18 @@ def test_axe_finds_no_wcag_violation_on_any_page(page, server, screenshots, lang
     found += check(page, screenshots, "presenter_playground", lang)
     go_to(page, titles["step_through"])
     found += check(page, screenshots, "presenter_step_through", lang)
+    page.locator(".st-key-present_widget label").click()  # presenter view off again
+    wait_idle(page)
+    # an exercise (issue 18's classroom): started from the Lessons page, a wrong answer's hint on the page
+    go_to(page, TITLES[lang]["lessons"])
+    page.locator(".st-key-ready_bce_layer").get_by_role("button", name=t("classroom.start", lang)).click()
+    expect()(page.locator("h1").first).to_have_text(titles["step_through"])
+    wait_idle(page)
+    box = page.locator(".st-key-classroom_active input[type='text']")
+    box.fill("0")
+    page.locator(".st-key-classroom_active").get_by_role("button", name=t("classroom.check", lang)).click()
+    expect()(page.locator(".st-key-classroom_active [data-testid='stAlert']")).to_be_visible()
+    found += check(page, screenshots, "exercise", lang, graph=None)
     assert found == [], "\n".join(found)
 
 
@@ -208,7 +226,7 @@ def test_presenter_view_on_a_projector(browser, server, screenshots):
         open_state(page, server, AppState(program=ONE_LAYER, page="step_through", present=True))
         expect()(page.locator("html")).to_have_css("font-size", "26px")
         expect()(page.locator("[data-testid='stSidebar']")).to_have_attribute("data-collapsed", "true")
-        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector("svg.autograd-graph g.node")
         page.screenshot(path=str(screenshots / "a11y_presenter_step_1600x900.png"))
         page.locator("h1").first.click()
         page.keyboard.press("PageDown")  # a presenter's clicker
