@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from explorer.backward.frames import Frame, frames_from_pass
 from explorer.backward.jacobian import JacobianView
-from explorer.graph.figures import THEMES, graph_figure, highlight_traces
+from explorer.graph.figures import LEGEND_ROW, THEMES, _legend_rows, graph_figure, highlight_traces
 from explorer.graph.gradients import backward_gradients
 from explorer.graph.layout import Layout
 from explorer.graph.run_layout import graph_layout
@@ -77,6 +77,7 @@ WRAP = 48  # characters per line of the frame's text box (it sits in a FRAME_BOX
 FRAME_BOX = 460
 FRAME_LINE = 14 * 1.3  # px per line of the frame's text (14 px monospace)
 CONTROLS = 110  # px under the legend for the play buttons and the slider
+CONTROLS_WIDTH = 135  # px of the Play and Pause buttons, left of the slider
 
 
 def _wrapped(frame: Frame) -> list[str]:
@@ -138,6 +139,14 @@ def animation_figure(
     drawn = graph_figure(graph, layout, lang=lang, theme=theme, highlight=first, tensor_names=names,
                          title=t("frame.pass_title", lang, k=backward_pass.index + 1, kind=backward_pass.kind),
                          extra_margin={"r": FRAME_BOX + 20, "b": CONTROLS})
+    # the legend wraps inside the plot area, which the frame's box narrows, and gains the "gradient flowed"
+    # entry: the bottom margin grows by the rows the figure's own sizing did not count
+    legend = [tr.name for tr in drawn.data if tr.showlegend is not False and tr.name]
+    area = drawn.layout.width - drawn.layout.margin.l - drawn.layout.margin.r
+    more = _legend_rows([*legend, t("frame.flowed", lang)], area)[0] - _legend_rows(legend, drawn.layout.width)[0]
+    if more > 0:
+        drawn.update_layout(height=drawn.layout.height + more * LEGEND_ROW,
+                            margin={"b": drawn.layout.margin.b + more * LEGEND_ROW})
     plot_height = drawn.layout.height - drawn.layout.margin.t - drawn.layout.margin.b
     if plot_height + drawn.layout.margin.b < tallest:
         grow = int(tallest - plot_height - drawn.layout.margin.b) + 1
@@ -166,6 +175,8 @@ def animation_figure(
     fig.frames = plotly_frames
     if frames:
         fig.update_layout(annotations=[*base_annotations, _frame_annotation(frames[0], theme)])
+    # the slider (and the step it shows at its left end) starts right of the two buttons, whatever the width
+    slider_x = min(0.5, CONTROLS_WIDTH / (fig.layout.width - fig.layout.margin.l - fig.layout.margin.r))
     play_args = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
                  "transition": {"duration": 0}}
     jump_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
@@ -180,7 +191,7 @@ def animation_figure(
             ],
         }],
         sliders=[{
-            "active": 0, "x": 0.18, "y": controls_y, "len": 0.8, "yanchor": "top", "pad": {"t": 0},
+            "active": 0, "x": slider_x, "y": controls_y, "len": 1 - slider_x, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"prefix": t("frame.slider", lang), "font": {"size": 14}},
             "steps": [{"label": str(f.index + 1), "method": "animate", "args": [[str(f.index)], jump_args]}
                       for f in frames],

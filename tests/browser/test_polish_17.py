@@ -120,7 +120,7 @@ def test_the_step_through_animation_shows_each_frames_text_whole(page, server, s
         encoding="utf-8"), pass_index=1))
     page.get_by_text("Play the whole pass").click()
     wait_idle(page)
-    chart = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").nth(1)
+    chart = page.locator(".st-key-animation_chart .js-plotly-plot")  # the step's graph is SVG; the animation Plotly
     chart.scroll_into_view_if_needed()
     frames = chart.evaluate("gd => gd._transitionData._frames.map(f => f.name)")
     assert len(frames) > 1
@@ -135,4 +135,16 @@ def test_the_step_through_animation_shows_each_frames_text_whole(page, server, s
             return {bottom: text.bottom, right: text.right, svgBottom: svg.bottom, svgRight: svg.right};
         }""")
         assert box["bottom"] <= box["svgBottom"] and box["right"] <= box["svgRight"], (name, box)
+    # Play and Pause clear of the slider's value ("step 6") and of the legend, whose rows wrap in the plot area
+    parts = chart.evaluate("""gd => {
+        const rect = e => { const r = e.getBoundingClientRect();
+                            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+        return {buttons: [...gd.querySelectorAll('.updatemenu-button')].map(rect),
+                value: [...gd.querySelectorAll('.slider-label')].filter(e => !e.closest('.slider-labels')).map(rect),
+                legend: [...gd.querySelectorAll('.legend .traces')].map(rect)};
+    }""")
+    assert parts["buttons"] and parts["value"] and len(parts["legend"]) >= 4
+    for button in parts["buttons"]:
+        for other in parts["value"] + parts["legend"]:
+            assert not _overlap(button, other), (button, other)
     chart.screenshot(path=str(screenshots / "polish17_step_animation.png"))
