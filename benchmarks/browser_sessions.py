@@ -19,18 +19,11 @@ from pathlib import Path
 from playwright import sync_api
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load_test import settle
 
 from tests.browser.app_server import CHROMIUM_FLAGS, AppServer, chromium_path
-
-
-def _settle(server: AppServer, seconds: float = 20.0) -> float:
-    """Memory after sessions have gone: the lowest reading while the server drops them."""
-    low = server.memory_mb()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        low = min(low, server.memory_mb())
-    return low
 
 
 def measure(sessions: int) -> None:
@@ -44,7 +37,7 @@ def measure(sessions: int) -> None:
             page.goto(server.url)
             page.wait_for_selector("svg.autograd-graph g.node", timeout=120_000)
             warm.close()
-            start = _settle(server, 8)
+            start = settle(server, 8)
 
             contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(sessions)]
             pages = [context.new_page() for context in contexts]
@@ -63,7 +56,7 @@ def measure(sessions: int) -> None:
                 context.close()
             browser.close()
         gc.collect()
-        after = _settle(server)
+        after = settle(server, 20)
     finally:
         server.stop()
     print(f"load test: {loaded}/{sessions} sessions got the Playground with its output and graph in "

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import sys
 import threading
@@ -194,7 +193,7 @@ class WorkerPeaks:
         while not self.stopped.wait(0.05):
             for root in self.roots:
                 for pid in _tree(root)[1:]:
-                    self.peak_kb = max(self.peak_kb, _hwm_kb(pid))
+                    self.peak_kb = max(self.peak_kb, _rss_kb(pid, "VmHWM"))
 
     def start(self) -> None:
         self.thread.start()
@@ -205,14 +204,6 @@ class WorkerPeaks:
 
     def summary(self) -> str:
         return f"largest worker's peak memory: {self.peak_kb / 1024:.0f} MB"
-
-
-def _hwm_kb(pid: int) -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
 
 
 def settle(server, seconds: float) -> float:
