@@ -15,13 +15,15 @@ from explorer.ui import session
 MARKER = "agx-presenting"  # the keys script (explorer/ui/a11y.py) looks for it
 
 # Everything in rem grows with the root size: 17 px (the theme's base) to 26 px. The page's side padding shrinks
-# so the larger text keeps the width it needs; code and captions grow with it.
+# so the larger text keeps the width it needs; code and captions grow with it, and so do the graphs, whose SVG
+# text has sizes in px (explorer/graph/svg.py): the whole picture is zoomed by the same 26/17 (its box scrolls).
 CSS = f"""
 html {{ font-size: 26px !important; }}
 .stMainBlockContainer {{ max-width: 100% !important; padding: 1.2rem 1.5rem 4rem !important; }}
 .stApp [data-testid='stCode'] code {{ font-size: 0.9rem !important; line-height: 1.35 !important; }}
 .stApp [data-testid='stCaptionContainer'] {{ font-size: 0.8rem !important; }}
 .{MARKER} {{ display: none; }}
+.stApp svg.autograd-graph {{ zoom: {26 / 17:.3f}; }}
 """
 
 

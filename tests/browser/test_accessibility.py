@@ -227,6 +227,9 @@ def test_presenter_view_on_a_projector(browser, server, screenshots):
         expect()(page.locator("html")).to_have_css("font-size", "26px")
         expect()(page.locator("[data-testid='stSidebar']")).to_have_attribute("data-collapsed", "true")
         page.wait_for_selector("svg.autograd-graph g.node")
+        # the graph's labels grow with the type (15 px in the SVG, zoomed 26/17: about 23 px on the projector)
+        label = page.locator("svg.autograd-graph g.node text.label").first
+        assert label.evaluate("e => e.getBoundingClientRect().height") >= 1.4 * 15
         page.screenshot(path=str(screenshots / "a11y_presenter_step_1600x900.png"))
         page.locator("h1").first.click()
         page.keyboard.press("PageDown")  # a presenter's clicker
