@@ -122,10 +122,20 @@ SCRIPT = """
   });
   // Keys pressed while the app still runs the last step are queued and clicked one at a time once it is idle:
   // a click during a run would carry the step the page showed before it, and a fast presser would lose steps.
+  // Settled means no run going on and the step slider showing the step the live region last said: a button
+  // clicked before the slider has its new value sends the old one with it, and the step goes back.
   const queued = [];
+  let waited = 0;
+  function settled() {
+    if (document.querySelector('[data-testid=stStatusWidget]')) { return false; }
+    const slider = document.querySelector('.st-key-step_slider [role=slider]');
+    const said = /(\\d+)\\//.exec(live.textContent || '');
+    return !slider || !said || slider.getAttribute('aria-valuenow') === said[1];
+  }
   function step() {
     if (!queued.length) { return; }
-    if (document.querySelector('[data-testid=stStatusWidget]')) { setTimeout(step, 100); return; }
+    if (!settled() && waited < 50) { waited += 1; setTimeout(step, 100); return; }
+    waited = 0;
     const button = document.querySelector('.st-key-' + queued.shift() + ' button');
     if (button && !button.disabled) { button.click(); }
     if (queued.length) { setTimeout(step, 400); }

@@ -156,6 +156,7 @@ def test_the_graph_table_sorts_by_a_column_from_the_keyboard(page, server, scree
     expect()(header).to_have_attribute("aria-sort", "descending")
     assert node_names(table)[:2] == ["BinaryCrossEntropyWithLogitsBackward0", "loss"]
     expect()(page.locator("#agx-live")).to_have_text("Sorted by Gradient, descending.")
+    wait_idle(page)
     # a text column sorts by its words, numbers inside them by value
     table.locator("thead button", has_text="Name").focus()
     page.keyboard.press("Enter")
@@ -171,14 +172,18 @@ def frame_text(page) -> str:
 def test_keys_step_the_pass_and_the_step_is_announced(page, server, screenshots):
     open_state(page, server, AppState(program=ONE_LAYER, page="step_through"))
     expect()(page.locator("#agx-live")).to_have_text("Step 1/6: BinaryCrossEntropyWithLogitsBackward0 runs")
+    wait_idle(page)
     page.locator("h1").first.click()  # the focus on the page itself, no control
     page.keyboard.press("ArrowRight")
     expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
+    wait_idle(page)
     assert frame_text(page).startswith("Step 2/6: AddBackward0 runs")
     page.keyboard.press("ArrowRight")
     expect()(page.locator("#agx-live")).to_have_text("Step 3/6: AccumulateGrad for b")
+    wait_idle(page)  # a key pressed while the step's run still ends can lose a step (the note's open issue)
     page.keyboard.press("ArrowLeft")
     expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
+    wait_idle(page)
     # Page Down is the page's own (scrolling) outside presenter view
     page.keyboard.press("PageDown")
     wait_idle(page)
@@ -234,10 +239,13 @@ def test_presenter_view_on_a_projector(browser, server, screenshots):
         page.locator("h1").first.click()
         page.keyboard.press("PageDown")  # a presenter's clicker
         expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
+        wait_idle(page)
         page.keyboard.press("PageDown")
         expect()(page.locator("#agx-live")).to_have_text("Step 3/6: AccumulateGrad for b")
+        wait_idle(page)
         page.keyboard.press("PageUp")
         expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
+        wait_idle(page)
         assert "present=1" in page.url and "step=1" in page.url
         page.screenshot(path=str(screenshots / "a11y_presenter_step2_1600x900.png"))
         open_state(page, server, AppState(program=ONE_LAYER, present=True))
