@@ -69,6 +69,16 @@ def expanded_layout(result: RunResult, view: str) -> Layout | None:
     return graph_layout(graph, fold=False)
 
 
+def _drawing_inputs(result, view: str, graph, layout, overlay: bool):
+    """What both drawings of a view need: its layout (the worker's unless another is given), the gradients
+    overlaid on its nodes and edges, and the tensors' names (the forward graph's first, then the run's)."""
+    layout = layout or layout_of(result, view)
+    node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
+    names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
+    names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
+    return layout, node_grads, edge_grads, names
+
+
 def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: str = "light",
                       overlay: bool = True, highlight: str | None = None, linked: tuple = (),
                       found: tuple = (), layout: Layout | None = None) -> dict | None:
@@ -79,10 +89,7 @@ def graph_figure_dict(result: RunResult, view: str, *, lang: str = "en", theme: 
     graph = graph_of(result, view)
     if graph is None:
         return None
-    layout = layout or layout_of(result, view)
-    node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
-    names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
-    names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
+    layout, node_grads, edge_grads, names = _drawing_inputs(result, view, graph, layout, overlay)
     highlight = highlight if highlight in graph else None
     fig = graph_figure(graph, layout, lang=lang, theme=theme, highlight=highlight,
                        node_gradients=node_grads, edge_gradients=edge_grads, tensor_names=names, linked=linked,
@@ -196,10 +203,7 @@ def graph_svg_text(result: RunResult, view: str, *, lang: str = "en", theme: str
     graph = graph_of(result, view)
     if graph is None:
         return None
-    layout = layout or layout_of(result, view)
-    node_grads, edge_grads = overlay_of(result, view, graph) if overlay else ({}, {})
-    names = tensor_names_of(result.forward_graph) if result.forward_graph is not None else {}
-    names = {**names, **{k: v for k, v in result.names.items() if k not in names}}
+    layout, node_grads, edge_grads, names = _drawing_inputs(result, view, graph, layout, overlay)
     highlight = highlight if highlight in graph or (layout is not None and highlight in layout.graph) else None
     return graph_svg(graph, layout, lang=lang, theme=theme, highlight=highlight, node_gradients=node_grads,
                      edge_gradients=edge_grads, tensor_names=names, linked=linked, found=found, ident=view)
