@@ -25,10 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.app_server import CHROMIUM_FLAGS, AppServer, chromium_path  # noqa: E402
 
-# the default lesson's output is on the page and the graph's nodes are drawn: the SVG graph's nodes
-# (explorer/graph/svg.py), or, for a build from before it (to compare side by side), a Plotly graph's trace
+# the default lesson's output is on the page (a text block, or st.code in a build from before them) and the graph's
+# nodes are drawn: the SVG graph's nodes (explorer/graph/svg.py), or, for a build from before it (to compare side
+# by side), a Plotly graph's trace
 DRAWN = """() => {
-  const output = [...document.querySelectorAll('[data-testid="stCode"]')].some(e => e.innerText.trim().length > 0);
+  const blocks = document.querySelectorAll('pre.text-block, [data-testid="stCode"]');
+  const output = [...blocks].some(e => e.innerText.trim().length > 0);
   const graph = document.querySelector('svg.autograd-graph g.node')
     || document.querySelector('.js-plotly-plot .main-svg .scatterlayer .trace');
   return output && graph !== null;

@@ -155,7 +155,7 @@ def exercise(program: str, overrides: tuple, questions: list, lang: str) -> None
                 st.success(f"{t('classroom.right', lang)} {t('classroom.answer_was', lang, v=answer_text(question))}")
             else:
                 st.info(f"{t('classroom.revealed', lang)} — {t('classroom.answer_was', lang, v=answer_text(question))}")
-            st.code(_reveal_text(program, overrides, question, lang), language=None, wrap_lines=True)
+            session.text_block(_reveal_text(program, overrides, question, lang))
     if score.finished:
         st.success(t("classroom.finished", lang, right=score.right, total=score.total, first=score.first_try))
         st.button(t("classroom.restart", lang), key="classroom_restart", on_click=_restart)
@@ -165,7 +165,7 @@ def active_question(program: str, overrides: tuple, question, attempt, i: int, n
     with st.container(border=True, key="classroom_active"):
         _heading(i, n, question, lang)
         st.caption(t("classroom.given", lang))
-        st.code("\n".join(given_lines(question, lang)), language=None, wrap_lines=True)
+        session.text_block("\n".join(given_lines(question, lang)))
         with st.form(key=f"form_{question.id}", border=False, enter_to_submit=True):
             st.text_input(t("classroom.your_answer", lang), key=f"answer_{question.id}", max_chars=4000,
                           placeholder="0.5  ·  [1., 2.]  ·  [[1., 2.], [3., 4.]]")
@@ -191,9 +191,9 @@ def solution(program: str, overrides: tuple, questions: list, lang: str) -> None
     for i, question in enumerate(questions, 1):
         with st.container(border=True):
             _heading(i, n, question, lang)
-            st.code("\n".join(given_lines(question, lang)), language=None, wrap_lines=True)
+            session.text_block("\n".join(given_lines(question, lang)))
             st.success(t("classroom.answer_was", lang, v=answer_text(question)))
-            st.code(_reveal_text(program, overrides, question, lang), language=None, wrap_lines=True)
+            session.text_block(_reveal_text(program, overrides, question, lang))
 
 
 def _label(question, lang: str) -> str:

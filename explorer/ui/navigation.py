@@ -6,7 +6,16 @@
 import streamlit as st
 
 from explorer.text import t
-from explorer.ui import a11y, descent_page, lessons_page, playground_page, presenter, session, step_through_page
+from explorer.ui import (
+    a11y,
+    descent_page,
+    lessons_page,
+    output_style,
+    playground_page,
+    presenter,
+    session,
+    step_through_page,
+)
 
 PAGES = {"playground": playground_page.render, "step_through": step_through_page.render,
          "descent": descent_page.render, "lessons": lessons_page.render}
@@ -17,6 +26,7 @@ def main() -> None:
     st.set_page_config(page_title=t("app.title", lang), page_icon=":material/account_tree:", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())
     a11y.setup(session.theme(), lang)
+    st.html(f"<style>{output_style.css(session.theme())}</style>")
     presenter.setup(lang)
     pages = {
         name: st.Page(render, title=t(f"page.{name}", lang), icon=session.PAGE_ICONS[name], url_path=name,

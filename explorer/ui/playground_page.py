@@ -74,17 +74,16 @@ def output_panel(result, lang: str) -> None:
 
 
 def output_blocks(result, lang: str) -> None:
-    """The output as a notebook shows it: what the program printed (and the values shown) in code blocks that
+    """The output as a notebook shows it: what the program printed (and the values shown) in text blocks that
     wrap a line too long for the page rather than hide it; a warning or a cell's error in between, where it
     happened, as a notebook's stderr (explorer/ui/output_style.py)."""
     blocks = output_style.blocks(result.outputs, lang)
     if not blocks:
-        st.code(t("play.no_output", lang), language=None, wrap_lines=True)
+        session.text_block(t("play.no_output", lang))
         return
-    st.html(output_style.STYLE)
     for kind, text in blocks:
         if kind == "stdout":
-            st.code(text, language=None, wrap_lines=True)
+            session.text_block(text)
         else:
             st.html(output_style.stderr_html(kind, text, lang))
 
@@ -163,7 +162,7 @@ def node_panel(result, view: str, lang: str) -> None:
     if ss.node:
         for label, text in views.node_details(result, view, ss.node, lang):
             st.markdown(f"**{label}**")
-            st.code(text, language=None, wrap_lines=True)
+            session.text_block(text)
 
 
 def exports_panel(program: str, overrides: tuple, result, graph, svg: str, lang: str) -> None:

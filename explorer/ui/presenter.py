@@ -20,7 +20,8 @@ MARKER = "agx-presenting"  # the keys script (explorer/ui/a11y.py) looks for it
 CSS = f"""
 html {{ font-size: 26px !important; }}
 .stMainBlockContainer {{ max-width: 100% !important; padding: 1.2rem 1.5rem 4rem !important; }}
-.stApp [data-testid='stCode'] code {{ font-size: 0.9rem !important; line-height: 1.35 !important; }}
+.stApp :is([data-testid='stCode'] code, .text-block, .program-stderr) {{ font-size: 0.9rem !important;
+  line-height: 1.35 !important; }}
 .stApp [data-testid='stCaptionContainer'] {{ font-size: 0.8rem !important; }}
 .{MARKER} {{ display: none; }}
 .stApp svg.autograd-graph {{ zoom: {26 / 17:.3f}; }}

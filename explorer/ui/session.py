@@ -16,6 +16,7 @@ from dataclasses import asdict, replace
 import streamlit as st
 
 from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
+from explorer.ui import output_style
 from explorer.ui.editor import error_excerpt
 from explorer.ui.link import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
 
@@ -165,6 +166,12 @@ def plotly_config(image_format: str = "png", filename: str = "autograd-graph") -
     return {**PLOTLY_CONFIG, "toImageButtonOptions": image}
 
 
+def text_block(text: str) -> None:
+    """Plain text in a block (what a program printed, a step's text, a node's details): explorer/ui/output_style.py
+    says why it is not st.code."""
+    st.html(output_style.text_html(text))
+
+
 def run_errors_box(program: str, result, lang: str) -> None:
     """The error box next to the editor, when something raised: the error that ended the run, or else the first
     error a pasted notebook's cell raised, headed so that it reads as a cell that raised while the cells after
@@ -190,4 +197,4 @@ def program_error_box(program: str, error, lang: str, heading: str | None = None
         st.caption(error.hint_text(lang))
     excerpt = error_excerpt(program, error)
     if excerpt:
-        st.code(excerpt, language=None)
+        text_block(excerpt)

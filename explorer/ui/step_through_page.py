@@ -63,7 +63,7 @@ def accumulation_panel(accumulation, lang: str) -> None:
     for label, text in zip(("step.old_grad", "step.incoming", "step.new_grad"),
                            (old, value_text(accumulation.incoming, lang), value_text(accumulation.new, lang))):
         st.caption(t(label, lang))
-        st.code(text, language=None, wrap_lines=True)
+        session.text_block(text)
 
 
 def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
@@ -114,7 +114,7 @@ def render() -> None:
         if frames:
             frame = frames[ss.step]
             st.markdown(f"**{t('step.frame', lang)}**")
-            st.code(frame.text, language=None, wrap_lines=True)
+            session.text_block(frame.text)
             a11y.announce(frame.text.split("\n")[0])
             if frame.accumulation is not None:
                 accumulation_panel(frame.accumulation, lang)

@@ -166,7 +166,7 @@ def test_the_graph_table_sorts_by_a_column_from_the_keyboard(page, server, scree
 
 
 def frame_text(page) -> str:
-    return page.locator("[data-testid='stCode']").first.inner_text()
+    return page.locator("pre.text-block").first.inner_text()
 
 
 def test_keys_step_the_pass_and_the_step_is_announced(page, server, screenshots):

@@ -46,7 +46,7 @@ def wait_idle(page):
 
 
 def output_text(page) -> str:
-    return page.locator("[data-testid='stCode']").first.inner_text()
+    return page.locator("pre.text-block").first.inner_text()
 
 
 @pytest.mark.parametrize("path, title", [("", "Playground"), ("step_through", "Backward step-through"),
@@ -68,7 +68,7 @@ def run_typed_program(page, server):
     editor = page.locator("[data-testid='stTextArea'] textarea")
     editor.fill(TYPED)
     editor.press("Control+Enter")
-    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    expect()(page.locator("pre.text-block").first).to_contain_text("tensor([2., 4., 6.])")
     return editor
 
 
@@ -88,7 +88,7 @@ def test_typing_a_program_and_toggling_requires_grad(page, server, screenshots):
     assert "rg=a%3A0" in page.url or "rg=a:0" in page.url
     page.screenshot(path=str(screenshots / "requires_grad_unticked.png"), full_page=True)
     box.locator("label").click()
-    expect()(page.locator("[data-testid='stCode']").first).to_contain_text("tensor([2., 4., 6.])")
+    expect()(page.locator("pre.text-block").first).to_contain_text("tensor([2., 4., 6.])")
 
 
 def test_language_switch_keeps_the_typed_program(page, server, screenshots):
@@ -103,7 +103,7 @@ def test_language_switch_keeps_the_typed_program(page, server, screenshots):
 def test_stepping_a_backward_pass(page, server, screenshots):
     state = AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through")
     open_page(page, server, "step_through", encode_query(state))
-    frame = page.locator("[data-testid='stCode']").first
+    frame = page.locator("pre.text-block").first
     expect()(frame).to_contain_text("Step 1/6")
     page.get_by_role("button", name=re.compile("Next")).click()
     expect()(frame).to_contain_text("Step 2/6: AddBackward0 runs")
@@ -163,11 +163,11 @@ def test_clicking_a_node_shows_its_details(page, server, screenshots):
     page.wait_for_selector("svg.autograd-graph g.node")
     point = node_point(page, "w(5, 3)")
     page.mouse.click(point["x"], point["y"])
-    details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
+    details = page.locator("pre.text-block", has_text="leaf tensor that requires grad")
     expect()(details).to_contain_text("w  (5, 3) float32")
     wait_idle(page)
     # w's value and its .grad (five equal rows: x is all ones) are listed under the graph
-    texts = [c.text_content() for c in page.locator("[data-testid='stCode']").all()]
+    texts = [c.text_content() for c in page.locator("pre.text-block").all()]
     assert any(text.count("[0.2661, 0.1179, 0.0027]") == 5 for text in texts)
     page.screenshot(path=str(screenshots / "node_clicked.png"), full_page=True)
 
@@ -205,7 +205,7 @@ def test_the_graph_by_keyboard_and_by_click(page, server, screenshots):
     page.keyboard.press("ArrowRight")
     assert focused_node(page) == w.get_attribute("data-node")
     page.keyboard.press("Enter")
-    details = page.locator("[data-testid='stCode']", has_text="leaf tensor that requires grad")
+    details = page.locator("pre.text-block", has_text="leaf tensor that requires grad")
     expect()(details).to_contain_text("w  (5, 3) float32")
     wait_idle(page)
     expect()(w).to_have_attribute("aria-pressed", "true")
@@ -213,13 +213,13 @@ def test_the_graph_by_keyboard_and_by_click(page, server, screenshots):
     assert focused_node(page) == w.get_attribute("data-node")  # the redrawn graph kept the focus
     page.keyboard.press("ArrowDown")
     page.keyboard.press(" ")
-    expect()(page.locator("[data-testid='stCode']", has_text="operation").first).to_contain_text("MmBackward0")
+    expect()(page.locator("pre.text-block", has_text="operation").first).to_contain_text("MmBackward0")
     wait_idle(page)
     page.screenshot(path=str(screenshots / "graph_keyboard.png"), full_page=True)
     # the node picker follows; a click on a label selects its node too
     expect()(page.get_by_role("combobox", name=re.compile("Node details"))).to_have_value("MmBackward0")
     graph.locator("g.node[aria-label^='b,'] text.label").click()
-    expect()(page.locator("[data-testid='stCode']", has_text="b  (3,) float32").first).to_be_visible()
+    expect()(page.locator("pre.text-block", has_text="b  (3,) float32").first).to_be_visible()
 
 
 def test_menu_switches_to_the_dark_theme(page, server, screenshots):
@@ -252,7 +252,7 @@ def test_a_pasted_notebook_shows_what_jupyter_shows_and_runs_past_a_cell_that_ra
     # the cell's error where it happened, in a notebook's stderr style, then the cells after it
     error = page.locator(".program-stderr.error")
     expect()(error).to_contain_text("line 61: RuntimeError: only Tensors of floating point")
-    output = page.locator("[data-testid='stCode']", has_text="0.333333 -0.333333")
+    output = page.locator("pre.text-block", has_text="0.333333 -0.333333")
     expect()(output).to_contain_text("True")
     assert error.bounding_box()["y"] < output.bounding_box()["y"]
     text = output.inner_text()
@@ -265,7 +265,7 @@ def test_a_pasted_notebook_shows_what_jupyter_shows_and_runs_past_a_cell_that_ra
 
 def test_the_jacobian_of_a_pasted_notebooks_backward_v_cell(page, server, screenshots):
     paste(page, server, (SEEDS / "001_cf69b824ebcb2bd1.txt").read_text(encoding="utf-8"))
-    output = page.locator("[data-testid='stCode']", has_text="Call after zeroing gradients")
+    output = page.locator("pre.text-block", has_text="Call after zeroing gradients")
     expect()(output).to_be_visible()
     # the last value of the SGD cell (b.grad.zero_()) is shown; the inp.grad.zero_() in mid-cell is not
     assert "tensor([0., 0., 0.])" in output.inner_text()

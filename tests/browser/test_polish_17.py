@@ -25,9 +25,9 @@ def open_state(page, server, path: str, state: AppState) -> None:
     wait_idle(page)
 
 
-# every code block of the output (the full-width ones; the error excerpt sits in the editor's column): its
+# every text block of the output (the full-width ones; the error excerpt sits in the editor's column): its
 # scrolled width, its width, and the width 80 characters take in its font, next to its content width
-CODE_WIDTHS = """() => [...document.querySelectorAll('[data-testid=stCode] pre')]
+CODE_WIDTHS = """() => [...document.querySelectorAll('pre.text-block')]
     .filter(pre => !pre.closest('[data-testid=stColumn]')).map(pre => {
     const code = pre.querySelector('code') || pre;
     const probe = document.createElement('span');
@@ -52,7 +52,7 @@ def test_the_lessons_output_lines_are_seen_whole_without_scrolling(page, server,
     for block in blocks:
         assert block["scroll"] <= block["client"], block  # no sideways scrolling
         assert block["eighty"] <= block["content"], block  # PyTorch's 80-column lines on one line each
-    page.locator("[data-testid='stCode']").last.scroll_into_view_if_needed()
+    page.locator("pre.text-block").last.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"polish17_output_{seed.name[:3]}.png"))
 
 

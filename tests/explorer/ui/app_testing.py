@@ -81,8 +81,23 @@ def title_of(figure) -> str:
     return title.get("text", "") if isinstance(title, dict) else str(title or "")
 
 
+TEXT_BLOCK = re.compile(r'<pre class="text-block">(.*)</pre>', re.S)
+
+
+def text_of_block(element) -> str | None:
+    """A text block's text (explorer/ui/output_style.py: plain text is an escaped <pre>, not st.code), or None."""
+    found = TEXT_BLOCK.fullmatch(getattr(getattr(element, "proto", None), "body", "") or "")
+    return html.unescape(found.group(1)) if found else None
+
+
 def codes(at: AppTest) -> list[str]:
-    return [c.value for c in at.code]
+    """The page's text blocks and code blocks, in order, as their text."""
+    found = []
+    for element in _in_order(at._tree):
+        text = element.value if type(element).__name__ == "Code" else text_of_block(element)
+        if text is not None:
+            found.append(text)
+    return found
 
 
 def array_of(value) -> np.ndarray:
@@ -172,8 +187,8 @@ def output_blocks(at: AppTest) -> list[tuple[str, str]]:
             inside = True
         elif inside and kind in ("Subheader", "Header", "Title"):
             break
-        elif inside and kind == "Code":
-            found.append(("stdout", element.value))
+        elif inside and text_of_block(element) is not None:
+            found.append(("stdout", text_of_block(element)))
         elif inside and "program-stderr" in getattr(getattr(element, "proto", None), "body", ""):
             body = element.proto.body
             block = re.search(r'class="program-stderr (\w+)"', body).group(1)

@@ -6,7 +6,7 @@ import pytest
 
 from explorer.lessons import LESSON_BY_KEY, LESSONS
 from explorer.ui.link import AppState, DescentSettings, decode_query
-from tests.explorer.ui.app_testing import array_of, charts, start
+from tests.explorer.ui.app_testing import array_of, charts, codes, start
 
 pytestmark = pytest.mark.slow
 
@@ -103,7 +103,7 @@ def test_opening_a_lesson_puts_it_in_the_playground():
     assert not at.exception
     assert at.title[0].value == "Playground"
     assert at.text_area(key="program_editor").value == LESSON_BY_KEY["autograd_grad"].code
-    assert "(tensor([2., 4., 8.]), tensor([0.1000, 0.0500]))" in at.code[0].value
+    assert "(tensor([2., 4., 8.]), tensor([0.1000, 0.0500]))" in codes(at)[0]
     assert decode_query(at.query_params).page == "playground"
 
 
