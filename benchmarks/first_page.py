@@ -15,6 +15,7 @@ Figures, not assertions: the machine is shared, so read them side by side, as th
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
         if started is not None:
             started.stop()
     label = "first visit after the server started" if started else "first visit"
-    print(f"server {url}")
+    print(f"server {url}; load average over the last minute {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"{label}: {times[0]:.2f} s")
     if len(times) > 1:
         rest = times[1:]
