@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import statistics
 import sys
 import threading
@@ -82,42 +83,73 @@ def query_for(program: str) -> str:
     return "&".join(f"{k}={v}" for k, v in params.items())
 
 
-async def rerun(url: str, program: str, timeout: float, expect: str | None = None, error_expected: bool = False) -> Run:
-    """One session: connect, run the page with this program, wait for the script to finish. A run fails on an
-    exception the app did not catch, on an error the program does not make, or without the expected text."""
-    began = time.monotonic()
-    try:
-        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=timeout) as ws:
-            message = BackMsg()
+class Session:
+    """One browser tab: a websocket to the server. Its first run opens the page with the program in the link;
+    a later run types the program into the editor (the editor widget's new value, which the browser sends)."""
+
+    def __init__(self, url: str, timeout: float):
+        self.url, self.timeout = url, timeout
+        self.ws = None
+        self.editor_id: str | None = None
+
+    async def __aenter__(self):
+        self.ws = await websockets.connect(self.url.replace("http", "ws", 1) + "/_stcore/stream",
+                                           subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def run(self, program: str, expect: str | None = None, error_expected: bool = False) -> Run:
+        """Run the page with this program and wait for the script to finish. A run fails on an exception the app
+        did not catch, on an error the program does not make, or without the expected text."""
+        began = time.monotonic()
+        message = BackMsg()
+        if self.editor_id is None:
             message.rerun_script.query_string = query_for(program)
-            await ws.send(message.SerializeToString())
-            texts = []
-            problem = ""
+        else:
+            typed = message.rerun_script.widget_states.widgets.add()
+            typed.id, typed.string_value = self.editor_id, program
+        texts = []
+        problem = ""
+        try:
+            await self.ws.send(message.SerializeToString())
             while True:
-                data = await asyncio.wait_for(ws.recv(), timeout=max(0.1, timeout - (time.monotonic() - began)))
+                left = max(0.1, self.timeout - (time.monotonic() - began))
                 forward = ForwardMsg()
-                forward.ParseFromString(data)
+                forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=left))
                 kind = forward.WhichOneof("type")
                 if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                     element = forward.delta.new_element
                     which = element.WhichOneof("type")
                     if which == "exception":
                         problem = f"exception: {element.exception.message}"
-                    elif which == "code":
-                        texts.append(element.code.code_text)
+                    elif which == "html" and element.html.body.startswith('<pre class="text-block">'):
+                        texts.append(html.unescape(element.html.body))  # the output (explorer/ui/output_style.py)
                     elif which == "alert" and element.alert.format == 1 and not error_expected:  # ERROR
                         problem = problem or f"error: {element.alert.body}"
+                    elif which == "text_area":  # the Playground's one text area: the program's editor
+                        self.editor_id = element.text_area.id
                 if kind == "script_finished":
                     break
+        except (TimeoutError, OSError, websockets.WebSocketException) as exc:
+            return Run(time.monotonic() - began, False, f"{type(exc).__name__}: {exc}")
+        seconds = time.monotonic() - began
+        if problem:
+            return Run(seconds, False, problem)
+        if expect is not None and not any(expect in text for text in texts):
+            return Run(seconds, False, f"the output lacks {expect!r}")
+        return Run(seconds, True)
+
+
+async def rerun(url: str, program: str, timeout: float, expect: str | None = None, error_expected: bool = False) -> Run:
+    """A new session (a student opening a link) that runs the page with this program once."""
+    began = time.monotonic()
+    try:
+        async with Session(url, timeout) as session:
+            return await session.run(program, expect, error_expected)
     except (TimeoutError, OSError, websockets.WebSocketException) as exc:
         return Run(time.monotonic() - began, False, f"{type(exc).__name__}: {exc}")
-    seconds = time.monotonic() - began
-    if problem:
-        return Run(seconds, False, problem)
-    if expect is not None and not any(expect in text for text in texts):
-        return Run(seconds, False, f"the output lacks {expect!r}")
-    return Run(seconds, True)
 
 
 def _expected(code: str) -> tuple[str, bool]:
@@ -130,42 +162,81 @@ def _expected(code: str) -> tuple[str, bool]:
 EXPECTED = {lesson.key: _expected(lesson.code) for lesson in LESSONS}
 
 
-def lesson_variant(index: int, run: int) -> tuple[str, tuple[str, bool]]:
-    """A seed lesson with a comment of its own (no cache has seen it), and what its page must show."""
+# in every program this process sends: a server measured twice (--url) has none of them in its caches
+TAG = f"load test {time.time_ns()}"
+
+
+def lesson_variant(index: int, run: int, offset: int = 0) -> tuple[str, tuple[str, bool]]:
+    """A seed lesson with a comment of its own (no cache has seen it), and what its page must show. The lesson
+    depends on the student and the run only, so phases with different offsets run the same mix of lessons."""
     lesson = LESSONS[(index + run) % len(LESSONS)]
-    return f"# student {index}, run {run}\n{lesson.code}", EXPECTED[lesson.key]
+    return f"# student {offset + index}, run {run}, {TAG}\n{lesson.code}", EXPECTED[lesson.key]
 
 
 async def students(url: str, count: int, reruns: int, timeout: float, phase: Phase, offset: int = 0) -> None:
     async def one(index):
         for run in range(reruns):
-            program, (expect, error) = lesson_variant(offset + index, run)
+            program, (expect, error) = lesson_variant(index, run, offset)
             phase.runs.append(await rerun(url, program, timeout, expect, error))
 
     await asyncio.gather(*(one(i) for i in range(count)))
 
 
-async def hostiles(url: str, count: int, until: asyncio.Event, timeout: float, phase: Phase) -> None:
+async def hostiles(url: str, count: int, until: asyncio.Event, timeout: float, phase: Phase,
+                   new_sessions: bool = False, offset: int = 0) -> None:
+    """Sessions that run the costliest programs again and again until `until`: in one tab each, pressing Run
+    (or, with new_sessions, opening a new tab for every run). Every run misses the caches, as the students' do."""
+
     async def one(index):
         run = 0
-        while not until.is_set():
-            program = f"# hostile {index}, run {run}\n{HOSTILE[(index + run) % len(HOSTILE)]}"
-            phase.runs.append(await rerun(url, program, timeout))  # (a refusal is the expected outcome)
-            run += 1
+        async with Session(url, timeout) as session:
+            while not until.is_set():
+                program = f"# hostile {offset + index}, run {run}, {TAG}\n{HOSTILE[(index + run) % len(HOSTILE)]}"
+                # (a refusal is the expected outcome)
+                phase.runs.append(await (rerun(url, program, timeout) if new_sessions else session.run(program)))
+                run += 1
 
     await asyncio.gather(*(one(i) for i in range(count)))
 
 
-async def with_hostiles(url, normal, hostile, reruns, timeout) -> tuple[Phase, Phase]:
+async def with_hostiles(url, normal, hostile, reruns, timeout, offset, lead, new_sessions) -> tuple[Phase, Phase]:
+    """Students measured while hostile sessions run: the hostile ones start `lead` seconds before (a class in
+    which they are already busy), and stop when the students are done."""
     normal_phase, hostile_phase = Phase(f"{normal} students beside {hostile} hostile sessions"), Phase("hostile")
     done = asyncio.Event()
 
     async def students_then_stop():
-        await students(url, normal, reruns, timeout, normal_phase, offset=1000)
+        await asyncio.sleep(lead)
+        await students(url, normal, reruns, timeout, normal_phase, offset=offset)
         done.set()
 
-    await asyncio.gather(students_then_stop(), hostiles(url, hostile, done, timeout, hostile_phase))
+    await asyncio.gather(students_then_stop(), hostiles(url, hostile, done, timeout, hostile_phase, new_sessions,
+                                                               offset))
     return normal_phase, hostile_phase
+
+
+def slowdown(url, args) -> None:
+    """Rounds of the same students alone, then beside the hostile sessions: each round's ratio of the medians,
+    and the ratio over all rounds (rounds, because the machine's other load comes and goes)."""
+    alone_all, beside_all, refused = [], [], []
+    for r in range(args.rounds):
+        alone = Phase(f"round {r + 1}: {args.among} students alone")
+        asyncio.run(students(url, args.among, args.reruns, args.timeout, alone, offset=2000 + 100 * r))
+        beside, hostile = asyncio.run(with_hostiles(url, args.among, args.hostile, args.reruns, args.timeout,
+                                                    5000 + 100 * r, args.lead, args.hostile_new_sessions))
+        print(alone.summary())
+        print(f"round {r + 1}: " + beside.summary())
+        print(f"round {r + 1}: " + hostile.summary() + "  (refusals expected: these runs are stopped by the budgets)")
+        ratio = statistics.median(beside.latencies()) / statistics.median(alone.latencies())
+        print(f"round {r + 1}: slowdown of the students' median {ratio:.2f}x")
+        alone_all += alone.latencies()
+        beside_all += beside.latencies()
+        refused += [run.seconds for run in hostile.runs]
+    how = "a new session for every run" if args.hostile_new_sessions else "each in one session"
+    print(f"slowdown of the students' median caused by {args.hostile} hostile sessions ({how}), over "
+          f"{args.rounds} rounds: {statistics.median(beside_all) / statistics.median(alone_all):.2f}x")
+    if refused:
+        print(f"hostile runs ended after: median {statistics.median(refused):.2f} s, max {max(refused):.2f} s")
 
 
 class Replicas:
@@ -226,6 +297,10 @@ def main(argv=None) -> int:
     ap.add_argument("--reruns", type=int, default=3, help="runs per session")
     ap.add_argument("--hostile", type=int, default=3)
     ap.add_argument("--among", type=int, default=15, help="sessions measured beside the hostile ones")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the slowdown measure")
+    ap.add_argument("--lead", type=float, default=2.0, help="seconds the hostile sessions run before the students")
+    ap.add_argument("--hostile-new-sessions", action="store_true",
+                    help="hostile sessions open a new session for every run (a reload each time)")
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--quick", action="store_true", help="skip the hostile and big-result phases")
     ap.add_argument("--pids", default="", help="with --url: the servers' process ids, to read their memory")
@@ -256,22 +331,12 @@ def main(argv=None) -> int:
         if args.quick:
             return 0
 
-        alone = Phase(f"{args.among} students alone")
-        asyncio.run(students(url, args.among, args.reruns, args.timeout, alone, offset=500))
-        print(alone.summary())
-        beside, hostile = asyncio.run(with_hostiles(url, args.among, args.hostile, args.reruns, args.timeout))
-        print(beside.summary())
-        print(hostile.summary() + "  (refusals expected: these runs are stopped by the budgets)")
-        slowdown = statistics.median(beside.latencies()) / statistics.median(alone.latencies())
-        print(f"slowdown of the students' median caused by {args.hostile} hostile sessions: {slowdown:.2f}x")
-        refused = [r.seconds for r in hostile.runs]
-        if refused:
-            print(f"hostile runs ended after: median {statistics.median(refused):.2f} s, max {max(refused):.2f} s")
+        slowdown(url, args)
 
         before_big = settle(server, 3)
         big = Phase("one user's six big-result programs")
         for i in range(6):
-            big.runs.append(asyncio.run(rerun(url, f"# big {i}\n{BIG}", args.timeout, "torch.Size")))
+            big.runs.append(asyncio.run(rerun(url, f"# big {i}, {TAG}\n{BIG}", args.timeout, "torch.Size")))
         after_big = server.memory_mb() if server else float("nan")
         print(big.summary())
         print(f"server memory: {before_big:.0f} MB before, {after_big:.0f} MB after the six programs "

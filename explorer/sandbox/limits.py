@@ -54,6 +54,9 @@ class Limits:
     # between two checks (one numpy call): CPU time and address space a little above the budgets, and the
     # server kills the process after the hard timeout
     hard_timeout_seconds: float = 7.0
+    # the niceness the run starts at: DEMOTED_NICENESS for a session that has kept the workers busy lately
+    # (explorer/sandbox/recent_use.py), so that on a busy server the class's other runs go first
+    niceness: int = 0
     hard_margin_seconds: float = 2.0  # RLIMIT_CPU is cpu_seconds + this
     address_margin_bytes: int = 128 * 2**20  # RLIMIT_AS is the address space at the start + memory_bytes + this
 
@@ -239,8 +242,15 @@ def _demote() -> None:
     global _demoted
     if not _demoted:
         _demoted = True
-        with contextlib.suppress(OSError):
-            os.nice(DEMOTED_NICENESS)
+        set_niceness(DEMOTED_NICENESS)
+
+
+def set_niceness(niceness: int) -> None:
+    """Lower this process's priority to `niceness` (never raise it: an unprivileged process cannot)."""
+    with contextlib.suppress(OSError):
+        now = os.getpriority(os.PRIO_PROCESS, 0)
+        if niceness > now:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
 def resident_bytes() -> int | None:

@@ -25,6 +25,7 @@ import gc
 import math
 import os
 import pickle
+import resource
 import shutil
 import signal
 import socket
@@ -97,8 +98,6 @@ def _recv_message(conn: socket.socket, deadline: float | None = None) -> bytes:
 
 def apply_limits(limits: Limits) -> None:
     """Bound memory, CPU and file writes for the rest of this process's life."""
-    import resource
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray warnings go nowhere (and never to a file under RLIMIT_FSIZE)
     os.dup2(devnull, 2)
@@ -125,6 +124,7 @@ def _serve_one(conn: socket.socket) -> None:
     conn.sendall(struct.pack("!i", os.getpid()))
     source, overrides, lang, limits, cells = pickle.loads(_recv_message(conn))
     apply_limits(limits)
+    sandbox_limits.set_niceness(limits.niceness)
     sandbox_limits.INTERRUPTS = True  # this process is the run's own: its timers may interrupt the program
     sandbox_limits.DEMOTE_AFTER_CPU_SECONDS = DEMOTE_AFTER_CPU_SECONDS
     from explorer.sandbox.runner import run_in_process
@@ -134,6 +134,8 @@ def _serve_one(conn: socket.socket) -> None:
     except BaseException as exc:  # whatever happened, the parent gets an answer
         message = t("limit.internal", lang, kind=type(exc).__name__)
         result = RunResult(error=ProgramError(1, 1, message, "InternalError"))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    result.stats["cpu_seconds"] = used.ru_utime + used.ru_stime  # what the session is charged (recent_use.py)
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -438,7 +440,8 @@ def run_isolated(source: str, *, requires_grad_overrides=None, lang: str = "en",
     conn, pid = _connect(lang)
     if conn is None:  # no worker, no run: the user gets a message, the server stays up
         return _stopped("server.no_worker", lang)
-    deadline = time.monotonic() + limits.hard_timeout_seconds
+    began = time.monotonic()
+    deadline = began + limits.hard_timeout_seconds
     try:
         _send_message(conn, pickle.dumps((source, requires_grad_overrides, lang, limits, cells)))
         outcome = _wait_for_result(conn, pid, deadline)
@@ -452,9 +455,14 @@ def run_isolated(source: str, *, requires_grad_overrides=None, lang: str = "en",
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)  # the zygote reaps it
         if outcome == "hung":
-            return _stopped("server.worker_hung", lang)
-        return _stopped("server.timeout", lang, seconds=f"{limits.hard_timeout_seconds:g}")
-    return _how_it_ended(pid, lang, limits)
+            stopped = _stopped("server.worker_hung", lang)
+        else:
+            stopped = _stopped("server.timeout", lang, seconds=f"{limits.hard_timeout_seconds:g}")
+    else:
+        stopped = _how_it_ended(pid, lang, limits)
+    # the child could not say what processor time it used: charge the session the time it ran, at most that
+    stopped.stats["cpu_seconds"] = time.monotonic() - began
+    return stopped
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from explorer.descent.demo import build_demo
 from explorer.descent.figures import contour_figure, surface_figure
 from explorer.graph import views
 from explorer.graph.figures import THEMES
+from explorer.sandbox.limits import Limits
+from explorer.sandbox.recent_use import RecentUse
 from explorer.text import t
 from explorer.ui.byte_cache import ByteCache, pickled_size
 
@@ -29,12 +31,13 @@ FIGURES = ByteCache(48 * 2**20)
 
 
 def cached(store: ByteCache):
-    """Cache a function's results in `store`, keyed by its name and arguments (all hashable)."""
+    """Cache a function's results in `store`, keyed by its name and positional arguments (all hashable). Keyword
+    arguments say how to do the work, not what it makes: they are not part of the key."""
 
     def wrap(fn):
         @functools.wraps(fn)
-        def call(*args):
-            return store.get((fn.__name__, *args), lambda: fn(*args))
+        def call(*args, **how):
+            return store.get((fn.__name__, *args), lambda: fn(*args, **how))
 
         return call
 
@@ -42,9 +45,16 @@ def cached(store: ByteCache):
 
 
 @cached(RUNS)
-def run(program: str, overrides: tuple, lang: str):
-    """The program's run in the sandbox's worker process (never raises: failures are in `result.error`)."""
-    return sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang)
+def run(program: str, overrides: tuple, lang: str, *, recent: RecentUse | None = None):
+    """The program's run in the sandbox's worker process (never raises: failures are in `result.error`). `recent`:
+    the session's recent processor use, which sets the run's priority and is charged what the run used (only
+    when it ran: a run from the cache costs nothing)."""
+    if recent is None:
+        return sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang)
+    result = sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang,
+                                 limits=Limits(niceness=recent.niceness()))
+    recent.charge(result.stats.get("cpu_seconds", 0.0))
+    return result
 
 
 @cached(FIGURES)

@@ -213,7 +213,7 @@ def render() -> None:
     st.caption(t("play.intro", lang))
     program = ss.program
     overrides = session.overrides_key()
-    result = cache.run(program, overrides, lang)
+    result = session.run(program, overrides, lang)
     session.remember_good(program, overrides, result)
     left, right = st.columns([8, 4], gap="large")
     with left, presenter.folded(lang):
@@ -228,7 +228,7 @@ def render() -> None:
     last_good = session.last_good_of(program, overrides, result)
     if last_good is not None:
         shown_program, shown_overrides = last_good
-        shown = cache.run(shown_program, shown_overrides, lang)
+        shown = session.run(shown_program, shown_overrides, lang)
         st.warning(t("play.last_good", lang))
     graph_panel(shown_program, shown_overrides, shown, lang)
     session.publish("playground")

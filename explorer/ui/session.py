@@ -15,8 +15,9 @@ from dataclasses import asdict, replace
 
 import streamlit as st
 
+from explorer.sandbox.recent_use import RecentUse
 from explorer.text import LANGUAGE_NAMES, LANGUAGES, t
-from explorer.ui import output_style
+from explorer.ui import cache, output_style
 from explorer.ui.editor import error_excerpt
 from explorer.ui.link import DEFAULT_STATE, AppState, DescentSettings, decode_query, encode_query
 
@@ -145,6 +146,11 @@ def theme() -> str:
     """The figures follow the browser's light or dark theme."""
     kind = st.context.theme.type
     return kind if kind in ("light", "dark") else "light"
+
+
+def run(program: str, overrides: tuple, lang: str):
+    """The program's run (from the server's cache when any session ran it), at this session's priority."""
+    return cache.run(program, overrides, lang, recent=st.session_state.setdefault("recent_use", RecentUse()))
 
 
 def overrides_key() -> tuple:

@@ -24,7 +24,7 @@ def _node_clicked(program: str, overrides: tuple, lang: str, count: int) -> None
     """A click on a node of the step's graph goes to the step where that node runs (a folded box: its first)."""
     ss = st.session_state
     node = clicked_node("step_chart")
-    result = cache.run(program, overrides, lang)
+    result = session.run(program, overrides, lang)
     layout = (pass_layout(result, ss.pass_index) if ss.get("fold_pass", True)
               else cache.expanded_pass_layout(program, overrides, lang, ss.pass_index))
     member_of = layout.extras.get("member_of", {}) if layout is not None else {}
@@ -88,7 +88,7 @@ def render() -> None:
     st.caption(t("step.intro", lang))
     program = ss.program
     overrides = session.overrides_key()
-    result = cache.run(program, overrides, lang)
+    result = session.run(program, overrides, lang)
     if result.error is not None:
         if result.error.stopped:
             st.warning(f"{result.error.heading(lang)}: {result.error.message}", icon=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import time
 from pathlib import Path
 
 import numpy as np
@@ -326,3 +327,11 @@ def test_an_error_message_is_plain_text_not_markdown():
                      "<b>bold</b>\\nline 9: forged"]
     body = next(e.proto.body for e in at.get("html") if "program-error" in e.proto.body)
     assert "<b>bold" not in body and "&lt;b&gt;bold" in body
+
+
+def test_a_session_is_charged_the_processor_time_of_the_runs_it_made():
+    # explorer/sandbox/recent_use.py: a session that keeps the workers busy starts its next runs niced
+    at = start(AppState(program=f"# charged {time.time_ns()}\nimport torch\nx = torch.ones(3, requires_grad=True)\n"
+                                "(x * 2).sum().backward()\nprint(x.grad)\n"))
+    assert "tensor([2., 2., 2.])" in codes(at)[0]
+    assert at.session_state["recent_use"].used() > 0.0
