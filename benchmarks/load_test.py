@@ -7,9 +7,15 @@ one user's big-result programs leave behind.
     python benchmarks/load_test.py --url http://127.0.0.1:8080   # an existing server, e.g. replicas behind nginx
     python benchmarks/load_test.py --sessions 5 --reruns 2 --quick
 
-Each rerun sends a lesson that no other rerun sent (a comment names the session and the run), so every run
-misses the caches: the server does what a class of students editing their own copies makes it do. A run
+Each rerun sends a lesson that no other rerun sent (a comment names the session, the run and this process), so
+every run misses the caches: the server does what a class of students editing their own copies makes it do. A run
 fails when the page shows an exception or an error instead of the lesson's output, or takes over --timeout.
+
+The slowdown: in each of --rounds rounds, 15 students run lessons alone, then the same mix of lessons again while
+3 hostile sessions run the costliest programs over and over (each in its own session, pressing Run, started --lead
+seconds before the students: a class in which they are already busy). It prints each round's ratio of the
+students' medians and the ratio over all rounds.
+
 Figures, not assertions: the machine is shared, so read them side by side, as the README says.
 """
 
