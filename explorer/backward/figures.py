@@ -73,6 +73,34 @@ def step_svg_text(result: RunResult, pass_index: int, step: int, *, lang: str = 
                      edge_gradients=edges, tensor_names=result.names, title=title, ident="step")
 
 
+# what a node holds that Predict mode asks for: the backward formulas (the local derivatives) and a tensor's .grad
+ANSWERS = ("backward_formulas", "grad")
+
+
+def _without_answers(graph: nx.DiGraph) -> nx.DiGraph:
+    shown = graph.copy()
+    for _, data in shown.nodes(data=True):
+        for key in ANSWERS:
+            data.pop(key, None)
+    return shown
+
+
+def predict_svg_text(result: RunResult, pass_index: int, *, lang: str = "en", theme: str = "light",
+                     layout: Layout | None = None) -> str:
+    """The pass's backward graph for Predict mode: its functions, where each sends its gradients, and their
+    saved values and forward formulas, without what the questions ask (no gradient on a node or an edge, no
+    backward formula, no .grad): the learner sees where each gradient goes, not what it is."""
+    from explorer.graph.svg import graph_svg
+
+    p = result.passes[pass_index]
+    layout = layout or pass_layout(result, pass_index)
+    if layout is not None:
+        layout = replace(layout, graph=_without_answers(layout.graph))
+    title = t("classroom.graph_title", lang, k=p.index + 1, kind=p.kind)
+    return graph_svg(_without_answers(p.graph), layout, lang=lang, theme=theme, tensor_names=result.names,
+                     title=title, ident="predict")
+
+
 WRAP = 48  # characters per line of the frame's text box (it sits in a FRAME_BOX px right margin)
 FRAME_BOX = 460
 FRAME_LINE = 14 * 1.3  # px per line of the frame's text (14 px monospace)

@@ -989,6 +989,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "classroom.start": {"en": "Start exercise", "zh": "开始练习"},
     "classroom.label": {"en": "Pass {k}, step {i}: {q}", "zh": "第 {k} 次传播，第 {i} 步：{q}"},
     "classroom.program": {"en": "The program", "zh": "程序"},
+    "classroom.graph": {"en": "The backward graph, without its gradients", "zh": "反向图（不含梯度）"},
+    "classroom.graph_help": {
+        "en": "Where each backward function sends its gradients, with the values it saved; the gradients and the "
+              "backward formulas are what you predict, so they are not shown until you answer.",
+        "zh": "每个反向函数把梯度送往何处，以及它保存的值；梯度和反向公式正是要你预测的，所以在你作答之前不显示。",
+    },
+    "classroom.graph_title": {"en": "Backward pass {k} ({kind}), gradients hidden",
+                              "zh": "第 {k} 次反向传播（{kind}），梯度已隐藏"},
     "classroom.questions_count": {"en": "{n} questions", "zh": "{n} 道题"},
     "classroom.q.sends": {"en": "What does {node} send to its input {input} ({target})?",
                           "zh": "{node} 向它的输入 {input}（{target}）发送什么梯度？"},

@@ -13,7 +13,13 @@ import functools
 from explorer import sandbox
 from explorer.backward import figures as figures_of_passes
 from explorer.backward import jacobian as jp
-from explorer.backward.figures import animation_figure, jacobian_figure, pass_layout, step_svg_text
+from explorer.backward.figures import (
+    animation_figure,
+    jacobian_figure,
+    pass_layout,
+    predict_svg_text,
+    step_svg_text,
+)
 from explorer.backward.frames import frames_from_pass, grad_fn_owners
 from explorer.descent import DescentError
 from explorer.descent.demo import build_demo
@@ -84,6 +90,13 @@ def step_svg(program: str, overrides: tuple, lang: str, pass_index: int, step: i
     layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
     return step_svg_text(run(program, overrides, lang), pass_index, step, lang=lang, theme=theme_name,
                          layout=layout)
+
+
+@cached(FIGURES)
+def predict_svg(program: str, overrides: tuple, lang: str, pass_index: int, theme_name: str, fold: bool = True):
+    """The pass's graph for Predict mode, without gradients or backward formulas (explorer/backward/figures.py)."""
+    layout = None if fold else expanded_pass_layout(program, overrides, lang, pass_index)
+    return predict_svg_text(run(program, overrides, lang), pass_index, lang=lang, theme=theme_name, layout=layout)
 
 
 @cached(FIGURES)

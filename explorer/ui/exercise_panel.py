@@ -20,6 +20,7 @@ from explorer.classroom.questions import MAX_ELEMENTS, descent_questions, intere
 from explorer.classroom.scoring import Progress
 from explorer.text import t
 from explorer.ui import cache, session
+from explorer.ui.graph_chart import graph_chart
 from explorer.ui.link import DescentSettings, encode_query
 
 DESCENT_IDS = ("d0", "d1")
@@ -141,6 +142,21 @@ def exercise(program: str, overrides: tuple, questions: list, lang: str) -> None
     st.markdown(f"**{t('classroom.score', lang, right=score.right, total=score.total, first=score.first_try)}**")
     st.progress(score.done / score.total)
     current = progress.current(questions)
+    # the questions, and beside them the current question's pass drawn without its gradients
+    drawn = current is not None and current.kind != "descent"
+    left, right = st.columns([5, 6], gap="large") if drawn else (st.container(), None)
+    if right is not None:
+        with right:
+            predict_graph(program, overrides, current, lang)
+    with left:
+        questions_list(program, overrides, questions, progress, current, lang)
+    if score.finished:
+        st.success(t("classroom.finished", lang, right=score.right, total=score.total, first=score.first_try))
+        st.button(t("classroom.restart", lang), key="classroom_restart", on_click=_restart)
+
+
+def questions_list(program: str, overrides: tuple, questions: list, progress: Progress, current, lang: str) -> None:
+    """The questions answered so far, with their answers, then the current one."""
     n = len(questions)
     for i, question in enumerate(questions, 1):
         attempt = progress.of(question.id)
@@ -156,9 +172,6 @@ def exercise(program: str, overrides: tuple, questions: list, lang: str) -> None
             else:
                 st.info(f"{t('classroom.revealed', lang)} — {t('classroom.answer_was', lang, v=answer_text(question))}")
             session.text_block(_reveal_text(program, overrides, question, lang))
-    if score.finished:
-        st.success(t("classroom.finished", lang, right=score.right, total=score.total, first=score.first_try))
-        st.button(t("classroom.restart", lang), key="classroom_restart", on_click=_restart)
 
 
 def active_question(program: str, overrides: tuple, question, attempt, i: int, n: int, lang: str) -> None:
@@ -176,6 +189,17 @@ def active_question(program: str, overrides: tuple, question, attempt, i: int, n
             st.warning(t("classroom.wrong", lang, step=step_name(attempt.verdict, lang),
                          hint=hint(question, attempt.verdict, attempt.tries, lang)))
         st.button(t("classroom.show", lang), key=f"show_{question.id}", on_click=_reveal, args=(question,))
+
+
+def predict_graph(program: str, overrides: tuple, question, lang: str) -> None:
+    """The current question's backward pass, drawn without its gradients and backward formulas: where each
+    gradient goes, to reason along, not what it is. It stays in view while the questions above scroll away."""
+    st.html("<style>[data-testid='stColumn']:has(.st-key-predict_graph) { position: sticky; top: 4rem;"
+            " align-self: flex-start; }</style>")
+    with st.container(key="predict_graph"), st.expander(t("classroom.graph", lang), expanded=True):
+        st.caption(t("classroom.graph_help", lang))
+        svg = cache.predict_svg(program, overrides, lang, question.pass_index, session.theme())
+        graph_chart(svg, "predict_chart", filename="backward-predict", lang=lang)
 
 
 def program_box(program: str, lang: str) -> None:

@@ -63,8 +63,14 @@ def test_a_ready_exercise_end_to_end(page, server, screenshots, key):
     wait_idle(page)
     total = len(ready.asked)
     expect()(score(page)).to_have_text(f"Score: 0 of {total} right, 0 at the first try")
-    # predicting: neither the step's text nor the graph (both show the gradients) is on the page
-    assert page.locator("svg.autograd-graph").count() == 0 and page.locator(".js-plotly-plot").count() == 0
+    # predicting: the step's text is not on the page, and the pass is drawn without its gradients and formulas
+    graph = page.locator("svg.autograd-graph")
+    expect()(graph).to_have_count(1)
+    expect()(graph).to_have_attribute("aria-label", re.compile("gradients hidden"))
+    hovers = graph.locator("title").all_text_contents()
+    assert not any(line.strip().startswith(("backward:", ".grad:", "gradient")) for text in hovers
+                   for line in text.split("\n"))
+    assert page.locator(".js-plotly-plot").count() == 0
     first = 0
     for number, (wrong, step, answer) in enumerate(PLANS[key], 1):
         expect()(active(page)).to_contain_text(f"Question {number} of {total}")

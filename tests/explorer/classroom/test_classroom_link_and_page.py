@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from explorer.classroom.exercises import READY, READY_BY_KEY
 from explorer.ui.link import AppState, decode_query, encode_query
-from tests.explorer.ui.app_testing import codes, graphs, start
+from tests.explorer.ui.app_testing import codes, graphs, hover_texts, legend_entries, marked_nodes, start, title_of
 
 
 def test_an_exercise_round_trips_through_a_link():
@@ -32,7 +32,16 @@ def test_predict_mode_hides_the_step_through_and_checks_answers():
     ready = READY_BY_KEY["jacobian"]
     at = start(AppState(program=ready.program, page="step_through", exercise=ready.asked))
     assert at.toggle(key="predict_toggle").value is True
-    assert not graphs(at) and not at.get("plotly_chart")  # the graph shows the gradients: not drawn while predicting
+    # the pass is drawn without what the questions ask: no gradient on a node or an edge, no backward formula
+    (graph,) = graphs(at)
+    assert title_of(graph) == "Backward pass 1 (backward), gradients hidden"
+    hovers = hover_texts(graph)
+    assert any(text.startswith("PowBackward0") and "forward: result = self ** exponent" in text
+               for text in hovers.values())
+    lines = [line.strip() for text in hovers.values() for line in text.split("\n")]
+    assert not any(line.startswith(("backward:", ".grad:", "gradient")) or "grad_self" in line for line in lines)
+    assert legend_entries(graph) == [] and not marked_nodes(graph, "highlight")  # no shading, no step ringed
+    assert not at.get("plotly_chart")
     texts = codes(at)
     assert not any("Step 1/" in text for text in texts)
     assert any("PowBackward0 received grad" in text for text in texts)
