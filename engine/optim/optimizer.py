@@ -82,6 +82,23 @@ class Optimizer:
         lines.append(")")
         return "\n".join(lines)
 
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient (each optimizer's `_update` is its formula); the
+        loss the closure returns, when one is given."""
+        loss = self._closure_loss(closure)
+        with updating_parameters():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        self._update(p, group)
+                        p._bump_version()
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        """Move p._data in place by one step, from p._grad and the group's settings; what an optimizer keeps
+        between steps lives in self.state[p]."""
+        raise NotImplementedError
+
     def _closure_loss(self, closure):
         if closure is None:
             return None
