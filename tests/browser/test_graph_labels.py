@@ -13,6 +13,7 @@ from explorer.lessons import LESSONS
 from explorer.ui.link import AppState, encode_query
 from tests.browser.graph_boxes import measure, problems
 from tests.browser.test_app_browser import open_page
+from tests.programs import AFFINE_LOOP, NET
 
 pytestmark = pytest.mark.slow
 
@@ -38,38 +39,9 @@ c.mul_(2)
 c.sum().backward()
 """
 # a model's layers folded into boxes named by their attribute (fc1: Linear(4 -> 8)), trained in a loop
-PROGRAMS["module_boxes"] = """import torch
-torch.manual_seed(0)
-
-class Net(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = torch.nn.Linear(4, 8)
-        self.fc2 = torch.nn.Linear(8, 1)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x)))
-
-model = Net()
-x = torch.randn(16, 4)
-y = torch.randn(16, 1)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-for step in range(3):
-    optimizer.zero_grad()
-    loss = torch.nn.functional.mse_loss(model(x), y)
-    loss.backward()
-    optimizer.step()
-print(loss)
-"""
+PROGRAMS["module_boxes"] = NET
 # loops folded to one iteration with "×N"
-PROGRAMS["loop_folded"] = """import torch
-w = torch.tensor(0.9, requires_grad=True)
-b = torch.tensor(0.1, requires_grad=True)
-x = torch.tensor(1.0)
-for k in range(100):
-    x = x * w + b
-x.backward()
-"""
+PROGRAMS["loop_folded"] = AFFINE_LOOP
 PROGRAMS["rnn_folded"] = """import torch
 torch.manual_seed(0)
 W = torch.randn(3, 3, requires_grad=True)

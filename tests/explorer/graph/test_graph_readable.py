@@ -21,6 +21,7 @@ from explorer.graph.shown import one_node_per_tensor
 from explorer.graph.text_size import LABEL_PX, text_height, text_width
 from explorer.lessons import LESSON_BY_KEY, LESSONS
 from explorer.sandbox import run_program
+from tests.programs import AFFINE_LOOP, NET
 
 MULTI_PART = """import torch
 a = torch.tensor([1., 2.], requires_grad=True)
@@ -281,14 +282,6 @@ def test_search_finds_nodes_by_name_op_or_grad_fn():
 
 # --- big graphs stay readable: loops and module calls folded -------------------------------------------------
 
-LOOP = """import torch
-w = torch.tensor(0.9, requires_grad=True)
-b = torch.tensor(0.1, requires_grad=True)
-x = torch.tensor(1.0)
-for k in range(100):
-    x = x * w + b
-x.backward()
-"""
 RNN = """import torch
 torch.manual_seed(0)
 W = torch.randn(3, 3, requires_grad=True)
@@ -311,7 +304,7 @@ def kinds(graph) -> dict:
 def test_a_loop_is_folded_to_one_iteration_with_times_n_and_can_be_expanded():
     from explorer.graph.views import expanded_layout
 
-    result = run_program(LOOP, isolated=False)
+    result = run_program(AFFINE_LOOP, isolated=False)
     assert result.forward_graph.number_of_nodes() == 403
     for view, graph, layout in (("forward", result.forward_graph, result.forward_layout),
                                 ("backward", result.backward_graph, result.backward_layout)):
@@ -396,7 +389,7 @@ def test_search_finds_a_folded_box_by_what_is_inside():
     assert {drawn.nodes[n]["label"] for n in search(drawn, "Linear(8")} == {"2: Linear(8 -> 1)"}
     # the three boxes that hold an AddmmBackward0, and the three tensors they return
     assert sorted(drawn.nodes[n]["kind"] for n in search(drawn, "addmm")) == ["intermediate"] * 3 + ["module"] * 3
-    loop = run_program(LOOP, isolated=False).forward_layout.graph
+    loop = run_program(AFFINE_LOOP, isolated=False).forward_layout.graph
     assert [loop.nodes[n]["kind"] for n in search(loop, "mulbackward")] == ["op", "loop"]
 
 
@@ -413,29 +406,6 @@ def test_the_animations_text_box_fits_in_the_figure():
     assert fig.layout.margin.r >= 460  # and the right margin holds its width
 
 
-NET = """import torch
-torch.manual_seed(0)
-
-class Net(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = torch.nn.Linear(4, 8)
-        self.fc2 = torch.nn.Linear(8, 1)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x)))
-
-model = Net()
-x = torch.randn(16, 4)
-y = torch.randn(16, 1)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-for step in range(3):
-    optimizer.zero_grad()
-    loss = torch.nn.functional.mse_loss(model(x), y)
-    loss.backward()
-    optimizer.step()
-print(loss)
-"""
 
 
 def test_a_models_layers_are_boxes_named_by_their_attribute_in_both_views():

@@ -16,6 +16,7 @@ from explorer.graph.text_size import plain_lines
 from explorer.lessons import LESSONS
 from explorer.sandbox import run_program
 from tests.explorer.graph.test_graph_figures import small_forward
+from tests.programs import AFFINE_LOOP
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -120,14 +121,7 @@ def test_dark_theme_and_chinese():
 
 
 def test_a_repeated_input_selects_the_input_and_a_folded_loop_is_one_node():
-    result = run_program("""import torch
-w = torch.tensor(0.9, requires_grad=True)
-b = torch.tensor(0.1, requires_grad=True)
-x = torch.tensor(1.0)
-for k in range(20):
-    x = x * w + b
-x.backward()
-""", isolated=False)
+    result = run_program(AFFINE_LOOP.replace("range(100)", "range(20)"), isolated=False)
     layout = result.forward_layout
     loop = next(n for n, d in layout.graph.nodes(data=True) if d.get("kind") == "loop")
     inside = next(m for m in layout.graph.nodes[loop]["members"] if result.forward_graph.nodes[m].get("kind") == "op")

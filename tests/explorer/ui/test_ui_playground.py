@@ -29,6 +29,7 @@ from tests.explorer.ui.app_testing import (
     start,
     title_of,
 )
+from tests.programs import AFFINE_LOOP
 
 pytestmark = pytest.mark.slow
 
@@ -254,18 +255,10 @@ def test_both_views_are_linked_and_a_search_rings_matches():
     assert any("Nodes that match: 1" in c.value for c in at.caption)
 
 
-LOOP = """import torch
-w = torch.tensor(0.9, requires_grad=True)
-b = torch.tensor(0.1, requires_grad=True)
-x = torch.tensor(1.0)
-for k in range(100):
-    x = x * w + b
-x.backward()
-"""
 
 
 def test_a_loop_is_drawn_folded_and_the_switch_draws_every_iteration():
-    at = start(AppState(program=LOOP))
+    at = start(AppState(program=AFFINE_LOOP))
     folded = drawn_labels(graphs(at)[0])
     assert any(label.startswith("×100 loop") for label in folded.values())
     assert len(folded) < 20
