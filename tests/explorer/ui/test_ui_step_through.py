@@ -22,6 +22,7 @@ from tests.explorer.ui.app_testing import (
     start,
     title_of,
 )
+from tests.programs import AFFINE_LOOP
 
 pytestmark = pytest.mark.slow
 
@@ -128,9 +129,7 @@ def test_play_toggle_adds_the_browser_animation():
 
 
 def test_a_step_inside_a_folded_loop_rings_the_loop_and_unfolding_rings_the_node():
-    from tests.explorer.ui.test_ui_playground import LOOP
-
-    at = start(AppState(program=LOOP, page="step_through", step=3))
+    at = start(AppState(program=AFFINE_LOOP, page="step_through", step=3))
     figure = graphs(at)[0]
     assert node_label(figure, ringed_node(figure)).startswith("×100 loop")
     at.toggle(key="fold_pass").set_value(False).run()
