@@ -153,6 +153,23 @@ class _Frame:
 ARROW = 10  # px from an arrow's base to its tip
 
 
+def _grad_width(b: int) -> float:
+    """The width of an edge in gradient bin b: wider for a bigger gradient."""
+    return 2 + 2.5 * b
+
+
+def _grad_arrow(b: int) -> float:
+    """The arrowhead of an edge in gradient bin b, in its colour: wider than the edge, so a thick edge still
+    ends in an arrow, not a stub."""
+    return max(ARROW, 2 * _grad_width(b) + 2)
+
+
+def _arrow_marker(marker_id: str, colour: str, size: float) -> str:
+    return (f'<marker id="{marker_id}" viewBox="0 0 10 10" refX="0" refY="5" markerWidth="{_n(size)}" '
+            f'markerHeight="{_n(size)}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" '
+            f'fill="{colour}"/></marker>')
+
+
 def _edge_d(frame: _Frame, path, stop: float) -> str:
     """The edge's polyline, its last segment ended `stop` px before the centre of the node it enters (where the
     arrow's base is: the arrow is drawn on from there, on top of the line)."""
@@ -219,11 +236,9 @@ def graph_svg(
            f'{_n(frame.top + frame.plot_h)}" '
            f'font-family="{_a(LABEL_FONT)}">',
            f"<title>{_a(title)}</title>",
-           "<defs>" + "".join(
-               f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="0" refY="5" markerWidth="{ARROW}" '
-               f'markerHeight="{ARROW}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" '
-               f'fill="{colour}"/></marker>'
-               for name, colour in (("arrow", style["edge"]), ("arrow-ringed", OKABE_ITO["vermillion"]))) + "</defs>",
+           "<defs>" + "".join(_arrow_marker(f"{ident}-{name}", colour, size) for name, colour, size in (
+               ("arrow", style["edge"], ARROW), ("arrow-ringed", OKABE_ITO["vermillion"], ARROW),
+               *((f"arrow-grad-{b}", GRAD_BINS[b], _grad_arrow(b)) for b in bins))) + "</defs>",
            f'<rect class="background" width="100%" height="100%" fill="{background}"/>',
            f'<text class="graph-title" x="10" y="{_n(14 + TITLE_PX_FIGURE)}" font-size="{TITLE_PX_FIGURE}" '
            f'font-family="sans-serif" fill="{style["text"]}">{_a(title)}</text>']
@@ -234,15 +249,16 @@ def graph_svg(
     # edges: plain ones, then those shaded by the gradient they carried (wider and lighter for bigger ones)
     out.append('<g class="edges" fill="none">')
     for u, v in edges:
-        stop = (5 if not labelled else marker_size(shown.nodes[v].get("kind")) / 2) + 2 + ARROW
-        d = _edge_d(frame, layout.edge_paths[(u, v)], stop)
         if (u, v) in edge_mag:
             b = _grad_bin(edge_mag[(u, v)], edge_top)
-            colour, width, cls = GRAD_BINS[b], 2 + 2.5 * b, f"edge grad grad-{b}"
+            colour, width, cls = GRAD_BINS[b], _grad_width(b), f"edge grad grad-{b}"
+            arrow, size = f"arrow-grad-{b}", _grad_arrow(b)
         else:
-            colour, width, cls = style["edge"], 1.5, "edge"
+            colour, width, cls, arrow, size = style["edge"], 1.5, "edge", "arrow", ARROW
+        stop = (5 if not labelled else marker_size(shown.nodes[v].get("kind")) / 2) + 2 + size
+        d = _edge_d(frame, layout.edge_paths[(u, v)], stop)
         out.append(f'<path class="{cls}" data-from="{_a(u)}" data-to="{_a(v)}" d="{d}" stroke="{colour}" '
-                   f'stroke-width="{_n(width)}" marker-end="url(#{ident}-arrow)"/>')
+                   f'stroke-width="{_n(width)}" marker-end="url(#{ident}-{arrow})"/>')
     ringed = drawn_node(layout, highlight)
     ringed = ringed if ringed in layout.positions else None
     if ringed is not None:  # the step's node: its edges drawn bold
@@ -355,7 +371,7 @@ def _legend(legend: list[tuple[str, tuple]], frame: _Frame, style, background, t
             cls = f"legend-kind kind-{_a(which)}"
         else:
             sample = (f'<path d="M{_n(x)},{_n(y)}h26" stroke="{GRAD_BINS[which]}" '
-                      f'stroke-width="{_n(2 + 2.5 * which)}"/>')
+                      f'stroke-width="{_n(_grad_width(which))}"/>')
             cls = "legend-grad"
         out.append(f'<g class="{cls}">{sample}<text x="{_n(x + 32)}" y="{_n(y)}" dominant-baseline="central" '
                    f'font-size="{LEGEND_PX}" fill="{style["text"]}">{_a(name)}</text></g>')
