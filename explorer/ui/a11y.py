@@ -121,12 +121,15 @@ SCRIPT = """
     if (queued.length === 1) { step(); }
   });
   // Keys pressed while the app still runs the last step are queued and clicked one at a time once it is idle:
-  // a click during a run would carry the step the page showed before it, and a fast presser would lose steps.
-  // Settled means no run going on and the step slider showing the step the live region last said: a button
-  // clicked before the slider has its new value sends the old one with it, and the step goes back.
+  // two clicks of the same button before the app has answered the first make one rerun, and a step is lost.
+  // Settled means the page has announced a step since the last click (`before`: what it said then), no run is
+  // going on, and the step slider shows the step announced (the server also ignores a slider that lags behind a
+  // click: explorer/ui/step_through_page.py). Five seconds of waiting end the wait whatever the page shows.
   const queued = [];
   let waited = 0;
+  let before = null;
   function settled() {
+    if (before !== null && live.textContent === before) { return false; }
     if (document.querySelector('[data-testid=stStatusWidget]')) { return false; }
     const slider = document.querySelector('.st-key-step_slider [role=slider]');
     const said = /(\\d+)\\//.exec(live.textContent || '');
@@ -136,9 +139,10 @@ SCRIPT = """
     if (!queued.length) { return; }
     if (!settled() && waited < 50) { waited += 1; setTimeout(step, 100); return; }
     waited = 0;
+    before = null;
     const button = document.querySelector('.st-key-' + queued.shift() + ' button');
-    if (button && !button.disabled) { button.click(); }
-    if (queued.length) { setTimeout(step, 400); }
+    if (button && !button.disabled) { before = live.textContent; button.click(); }
+    if (queued.length) { setTimeout(step, 100); }
   }
   document.addEventListener('click', function (event) {
     const button = event.target.closest && event.target.closest('button[data-agx-sort]');

@@ -14,10 +14,22 @@ from explorer.ui.graph_chart import clicked_node, graph_chart, plotly_graph_char
 def _move(delta: int | None, count: int, to: int | None = None) -> None:
     ss = st.session_state
     ss.step = clamp_step(to if to is not None else ss.step + delta, count)
+    ss.step_moved = True
 
 
 def _slider_moved() -> None:
-    st.session_state.step = st.session_state.step_slider - 1
+    st.session_state.slider_step = st.session_state.step_slider - 1
+
+
+def _apply_slider() -> None:
+    """The step the slider asked for, unless a button or a node moved the step in the same rerun: a click sends
+    every widget's value with it, and a slider the page had not yet redrawn sends the step before the last one,
+    which would take the step back (a quick second press of → did)."""
+    ss = st.session_state
+    asked = ss.pop("slider_step", None)
+    if asked is not None and not ss.pop("step_moved", False):
+        ss.step = asked
+    ss.pop("step_moved", None)
 
 
 def _node_clicked(program: str, overrides: tuple, lang: str, count: int) -> None:
@@ -37,6 +49,7 @@ def _node_clicked(program: str, overrides: tuple, lang: str, count: int) -> None
 def _pass_picked() -> None:
     st.session_state.pass_index = st.session_state.pass_picker
     st.session_state.step = 0
+    st.session_state.step_moved = True
 
 
 def step_controls(count: int, lang: str) -> None:
@@ -83,6 +96,7 @@ def jacobian_panel(program: str, overrides: tuple, result, lang: str) -> None:
 
 def render() -> None:
     ss = st.session_state
+    _apply_slider()  # first: the callbacks of this rerun have run, and every way out of the page clears them
     lang = ss.lang
     st.title(t("page.step_through", lang))
     st.caption(t("step.intro", lang))

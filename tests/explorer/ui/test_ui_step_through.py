@@ -152,3 +152,18 @@ def test_the_jacobian_is_drawn_for_every_backward_v_pass_of_a_pasted_notebook(se
         jacobian = next(f for f in charts(at) if "vᵀJ" in title_of(f))
         verdicts.append(title_of(jacobian).split(":")[0])
     assert verdicts == ["vᵀJ equals .grad", ".grad is 2 × vᵀJ", "vᵀJ equals .grad"]
+
+
+def test_a_step_button_wins_over_a_slider_the_page_had_not_redrawn():
+    # a click sends every widget's value: a slider still showing the step before the last one must not take the
+    # step back (a quick second press of the → key did, one time in a few)
+    at = start(AppState(program=LESSON_BY_KEY["one_layer"].code, page="step_through", step=2))
+    assert at.slider(key="step_slider").value == 3
+    at.slider(key="step_slider").set_value(2)  # stale: what the page showed before the last run
+    at.button(key="step_next").click().run()
+    assert at.session_state["step"] == 3 and codes(at)[0].startswith("Step 4/6")
+    at.slider(key="step_slider").set_value(6).run()  # the slider alone still moves the step
+    assert at.session_state["step"] == 5
+    at.slider(key="step_slider").set_value(5)
+    at.button(key="step_first").click().run()
+    assert at.session_state["step"] == 0
