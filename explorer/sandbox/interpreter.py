@@ -636,6 +636,10 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             if isinstance(value, PLAIN_SCALARS):
                 raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object")
             items = self.materialize(value)
+            starred = [i for i, sub in enumerate(target.elts) if isinstance(sub, ast.Starred)]
+            if starred:  # a, *rest = ...: the starred name takes a list of what the others leave (one star: checked)
+                self._assign_starred(target.elts, starred[0], items)
+                return
             if len(items) != len(target.elts):
                 if len(items) > len(target.elts):
                     raise ValueError(f"too many values to unpack (expected {len(target.elts)})")
@@ -649,6 +653,18 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
             self.set_attribute(self.eval(target.value), target.attr, value)
         else:
             raise Refusal("sandbox.unsupported_syntax", what=f"assigning to {type(target).__name__}")
+
+    def _assign_starred(self, targets: list, star: int, items) -> None:
+        after = len(targets) - star - 1
+        if len(items) < star + after:
+            raise ValueError(f"not enough values to unpack (expected at least {star + after}, got {len(items)})")
+        rest = list(items[star:len(items) - after])
+        self.budget.charge_sequence(len(rest))  # a new list, as a copy is
+        for sub, item in zip(targets[:star], items[:star]):
+            self.assign(sub, item)
+        self.assign(targets[star].value, rest)
+        for sub, item in zip(targets[star + 1:], items[len(items) - after:]):
+            self.assign(sub, item)
 
     def _binding_scope(self, name: str) -> Scope:
         """Where an assignment to `name` goes: the current scope, or the module's for a `global` name, or the
@@ -1600,6 +1616,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(value, (range, str, dict, set, frozenset)):
             self.budget.charge_sequence(len(value))
             return list(value)
+        if getattr(value, "ndim", 0) and hasattr(value, "shape"):  # a tensor or an array: one item per row
+            self.budget.check_sequence(value.shape[0])  # refused before the first row is made
         items = []
         for item in self.iterate(value):
             items.append(item)

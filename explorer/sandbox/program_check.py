@@ -251,15 +251,32 @@ def _check_node(node: ast.AST, where: str | None, in_loop: bool, in_class_body: 
         if not in_function:
             raise CheckFailure("sandbox.syntax_error", node, detail="'return' outside function")
     elif isinstance(node, (ast.Assign, ast.For, ast.comprehension, ast.AugAssign, ast.AnnAssign, ast.With)):
-        targets = _targets_of(node)
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Starred):
-                    raise CheckFailure("sandbox.unsupported_syntax", sub, what="starred assignment targets")
+        for target in _targets_of(node):
+            _check_starred_target(target, node)
     elif isinstance(node, ast.Delete):
         for target in node.targets:
             if not isinstance(target, (ast.Name, ast.Subscript)):
                 raise CheckFailure("sandbox.unsupported_syntax", target, what="this kind of 'del'")
+
+
+def _check_starred_target(target, node) -> None:
+    """`a, *rest = ...` as Python allows it: one starred name per tuple or list, none alone or in an augmented
+    or annotated assignment; Python's own words otherwise."""
+    if isinstance(target, ast.Starred):
+        detail = "starred assignment target must be in a list or tuple"
+        raise CheckFailure("sandbox.syntax_error", target, detail=detail)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            return  # (Python refuses these targets whole; the interpreter's own check names them)
+        stars = [sub for sub in target.elts if isinstance(sub, ast.Starred)]
+        if len(stars) > 1:
+            raise CheckFailure("sandbox.syntax_error", stars[1], detail="multiple starred expressions in assignment")
+        for sub in target.elts:
+            _check_starred_target(sub.value if isinstance(sub, ast.Starred) else sub, node)
+    elif isinstance(target, (ast.Attribute, ast.Subscript)):
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Starred):
+                raise CheckFailure("sandbox.unsupported_syntax", sub, what="starred expressions here")
 
 
 def _targets_of(node) -> list:

@@ -4,6 +4,7 @@ starts the run at the niceness asked for; a run the server stopped is charged th
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -91,10 +92,18 @@ def test_a_run_starts_at_the_niceness_asked_for(niceness):
         seen = [pid for pid in _children(zygote) if pid not in before]
         time.sleep(0.01)
     assert seen, "the run's process was not seen"
-    time.sleep(0.05)  # past the child's start, where it sets its niceness
-    observed = _niceness(seen[0])
+    # the child sets its niceness as it starts: read it until it shows the one asked for (a loaded machine can
+    # take a while to get there), and never anything between
+    observed = []
+    while done.is_alive() and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            observed.append(_niceness(seen[0]))
+        if observed and observed[-1] == niceness and (niceness or len(observed) >= 20):
+            break  # (at full priority: a tenth of a second of readings, none of them niced)
+        time.sleep(0.005)
     done.join()
-    assert observed == niceness
+    assert observed and observed[-1] == niceness, observed
+    assert set(observed) <= {0, niceness}
 
 
 @linux_only

@@ -2,7 +2,8 @@
 generators and imports, bombs of every kind, malformed text, and for every construct of the Python lessons are
 written in its own attacks: generator frames (`gen_*`), exception tracebacks and catching what must not be
 caught (`exc_*`), class walks, special methods the sandbox refuses, super(), metaclasses, monkey-patching of the
-engine's classes and recursion through special methods (`class_*`), sets, global/nonlocal, random, getattr.
+engine's classes and recursion through special methods (`class_*`), sets, global/nonlocal, random, getattr,
+starred assignment targets (`star_*`).
 Each program must end in a ProgramError of the kind its first line names (`# expect: KIND`), without a
 traceback, a crash, a hang or one of the sandbox's own names in its message."""
 

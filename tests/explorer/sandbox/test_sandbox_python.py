@@ -3,8 +3,9 @@
 and both must print the same text and end in the same error. Classes and their special methods, inheritance and
 super(), static and class methods, properties, decorators, generators (send, close, yield from, return values),
 try/except/else/finally and raise, *args and **kwargs with Python's own messages for a wrong call, what
-Python says of None (and of a number) called, indexed, unpacked or given an attribute, sets,
-global and nonlocal, `if __name__ == "__main__":`, `from __future__ import annotations`, and the seeded random.
+Python says of None (and of a number) called, indexed, unpacked or given an attribute, sets, global and
+nonlocal, starred assignment targets (`a, *rest = ...`), `if __name__ == "__main__":`, `from __future__ import
+annotations`, and the seeded random.
 
 Object addresses (`at 0x7f...`) are masked on both sides."""
 
@@ -668,6 +669,29 @@ class Model:
     def helper(self, x):
         return x / 0
 Model().forward(1)
+""",
+    "starred_assignment": """
+a, *rest = [1, 2, 3, 4]
+print(a, rest)
+*head, last = range(5)
+print(head, last)
+first, *mid, last = "abcd"
+print(first, mid, last)
+(p, *q), r = [1, 2, 3], 4
+print(p, q, r)
+for i, *more in [(1, 2, 3), (4,)]:
+    print(i, more)
+print([t for _, *t in [(1, 2), (3, 4, 5)]])
+d = {}
+d["k"], *d["r"] = 1, 2, 3
+print(d)
+a, *b = (x * x for x in range(3))
+print(a, b)
+try:
+    x, *y, z = [1]
+except ValueError as e:
+    print("ValueError:", e)
+a, *b = 5
 """,
     "uncaught_user_exception": """
 class ShapeError(ValueError):
