@@ -346,6 +346,23 @@ class ClassSupport:
             return
         object.__setattr__(obj, name, value)
 
+    def delete_instance_attribute(self, obj, name: str) -> None:
+        """`del obj.name` on the program's own objects: what the instance holds (a class's attribute, a property or
+        a layer of a module is not deleted), with Python's words when there is nothing to delete."""
+        cls = self.class_of(obj)
+        if is_dunder(name):
+            raise Refusal("sandbox.private_name", name=name)
+        found = self.class_lookup(cls, name)
+        if found is not None and isinstance(found[0], Property):
+            raise AttributeError(f"property '{name}' of '{cls.name}' object has no deleter")
+        if cls.kind in ENGINE_KINDS:
+            raise Refusal("sandbox.unsupported_syntax", what=f"'del' on the attributes of {cls.name} objects")
+        own = vars(obj)
+        if name not in own:
+            raise AttributeError(f"'{cls.name}' object has no attribute '{name}'")
+        self.budget.tick()
+        del own[name]
+
     def class_attribute(self, cls: UserClass, name: str):
         if is_dunder(name):
             if name == "__name__":

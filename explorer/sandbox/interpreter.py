@@ -617,6 +617,8 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.unbind(target.id)
+            elif isinstance(target, ast.Attribute):
+                self.delete_attribute(self.eval(target.value), target.attr)
             else:
                 container = self.eval(target.value)
                 if isinstance(container, PLAIN_SCALARS):
@@ -1522,6 +1524,21 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         ):
             return EngineFunction(self, value, name, kind, owner=obj)
         return value
+
+    def delete_attribute(self, obj, name: str) -> None:
+        """`del obj.name`: on the program's own objects only (explorer/sandbox/classes.py)."""
+        if not name.isascii():
+            name = normalized(name)
+        if name.startswith("__"):
+            raise Refusal("sandbox.private_name", name=name)
+        if isinstance(obj, SandboxObject):
+            return self.delete_instance_attribute(obj, name)
+        if isinstance(obj, PLAIN_SCALARS):
+            kind = type(obj).__name__
+            if hasattr(type(obj), name):
+                raise AttributeError(f"attribute '{name}' of '{kind}' objects is not writable")
+            raise AttributeError(f"'{kind}' object has no attribute '{name}'")
+        raise Refusal("sandbox.unsupported_syntax", what=f"'del' on the attributes of {self.kind_name(obj)}")
 
     def set_attribute(self, obj, name: str, value) -> None:
         if not name.isascii():

@@ -255,7 +255,7 @@ def _check_node(node: ast.AST, where: str | None, in_loop: bool, in_class_body: 
             _check_starred_target(target, node)
     elif isinstance(node, ast.Delete):
         for target in node.targets:
-            if not isinstance(target, (ast.Name, ast.Subscript)):
+            if not isinstance(target, (ast.Name, ast.Subscript, ast.Attribute)):
                 raise CheckFailure("sandbox.unsupported_syntax", target, what="this kind of 'del'")
 
 

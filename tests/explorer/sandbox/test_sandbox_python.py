@@ -4,8 +4,8 @@ and both must print the same text and end in the same error. Classes and their s
 super(), static and class methods, properties, decorators, generators (send, close, yield from, return values),
 try/except/else/finally and raise, *args and **kwargs with Python's own messages for a wrong call, what
 Python says of None (and of a number) called, indexed, unpacked or given an attribute, sets, global and
-nonlocal, starred assignment targets (`a, *rest = ...`), `if __name__ == "__main__":`, `from __future__ import
-annotations`, and the seeded random.
+nonlocal, starred assignment targets (`a, *rest = ...`), `del obj.attr`, `if __name__ == "__main__":`,
+`from __future__ import annotations`, and the seeded random.
 
 Object addresses (`at 0x7f...`) are masked on both sides."""
 
@@ -692,6 +692,38 @@ try:
 except ValueError as e:
     print("ValueError:", e)
 a, *b = 5
+""",
+    "delete_attributes": """
+class Box:
+    size = 3
+    def __init__(self):
+        self.content = [1, 2]
+        self._note = "private"
+    @property
+    def area(self):
+        return self.size * self.size
+b = Box()
+b.extra = "x"
+del b.extra, b._note
+print(hasattr(b, "extra"), hasattr(b, "_note"), b.content, b.size)
+b.size = 5
+del b.size
+print(b.size, b.area)
+b.inner = Box()
+del b.inner.content
+print(hasattr(b.inner, "content"))
+for stmt in ("size", "extra", "area"):
+    try:
+        if stmt == "size":
+            del b.size
+        elif stmt == "extra":
+            del b.extra
+        else:
+            del b.area
+    except AttributeError as e:
+        print("AttributeError:", e)
+n = 5
+del n.real
 """,
     "uncaught_user_exception": """
 class ShapeError(ValueError):
