@@ -556,10 +556,12 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         return defaults
 
     def declarations(self, node: ast.FunctionDef) -> dict:
-        """A function's `global` and `nonlocal` names (its own, not those of functions nested in it)."""
+        """A function's `global` and `nonlocal` names (its own, not those of functions nested in it), and the
+        names it binds ("local"): as in Python, such a name read before the function binds it is an
+        UnboundLocalError, not the module's name of the same spelling."""
         found = self._declarations.get(id(node))
         if found is None:
-            found = {}
+            found = dict.fromkeys(_bound_names(node.body), "local")
             for sub in _own_nodes(node.body):
                 if isinstance(sub, ast.Global):
                     found.update(dict.fromkeys(sub.names, "global"))
@@ -682,7 +684,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
                     kind = outer.declared.get(name) if outer.declared else None
                     if kind == "global":
                         return self.globals
-                    if kind is None and name in outer.vars:
+                    if kind in (None, "local") and name in outer.vars:
                         return outer
                 outer = outer.parent
             outer = scope.parent
@@ -707,9 +709,18 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         scope = self.scope
         if scope.declared and scope.declared.get(name) == "global":
             scope = self.globals
+        innermost = True
         while scope is not None:
             if name in scope.vars:
                 return scope.vars[name]
+            if scope.kind == "function":
+                if scope.declared and scope.declared.get(name) == "local":
+                    if innermost:
+                        raise UnboundLocalError(f"cannot access local variable '{name}' where it is not "
+                                                "associated with a value")
+                    raise NameError(f"cannot access free variable '{name}' where it is not associated with a "
+                                    "value in enclosing scope")
+                innermost = False
             scope = scope.parent
         if name in self.builtins:
             return self.builtins[name]
@@ -2209,6 +2220,36 @@ def _own_nodes(body: list):
             elif isinstance(child, ast.ClassDef):
                 stack.extend(child.decorator_list)
                 stack.extend(child.bases)
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _bound_names(body: list) -> set:
+    """The names a function's own statements bind: assigned, deleted, looped over, imported, defined, caught (a
+    comprehension's names are its own, a nested function's too)."""
+    found = set()
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.add(node.name)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(child.name)
+                stack.extend(child.decorator_list)
+                stack.extend(getattr(child, "bases", ()))
+                if not isinstance(child, ast.ClassDef):
+                    stack.extend(d for d in (*child.args.defaults, *child.args.kw_defaults) if d is not None)
+            elif isinstance(child, _COMPREHENSIONS):
+                stack.append(child.generators[0].iter)  # evaluated in the function; the rest is the comprehension's
+            elif not isinstance(child, ast.Lambda):
+                stack.append(child)
+    return found
 
 
 def _yielding_statements(body: list) -> set:

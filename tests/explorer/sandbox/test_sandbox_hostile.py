@@ -3,7 +3,8 @@ generators and imports, bombs of every kind, malformed text, and for every const
 written in its own attacks: generator frames (`gen_*`), exception tracebacks and catching what must not be
 caught (`exc_*`), class walks, special methods the sandbox refuses, super(), metaclasses, monkey-patching of the
 engine's classes and recursion through special methods (`class_*`), sets, global/nonlocal, random, getattr,
-starred assignment targets (`star_*`), `del obj.attr` (`del_attr_*`).
+starred assignment targets (`star_*`), `del obj.attr` (`del_attr_*`),
+names read before their function binds them (`unbound_*`).
 Each program must end in a ProgramError of the kind its first line names (`# expect: KIND`), without a
 traceback, a crash, a hang or one of the sandbox's own names in its message."""
 

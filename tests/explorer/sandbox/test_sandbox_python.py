@@ -4,8 +4,8 @@ and both must print the same text and end in the same error. Classes and their s
 super(), static and class methods, properties, decorators, generators (send, close, yield from, return values),
 try/except/else/finally and raise, *args and **kwargs with Python's own messages for a wrong call, what
 Python says of None (and of a number) called, indexed, unpacked or given an attribute, sets, global and
-nonlocal, starred assignment targets (`a, *rest = ...`), `del obj.attr`, `if __name__ == "__main__":`,
-`from __future__ import annotations`, and the seeded random.
+nonlocal, starred assignment targets (`a, *rest = ...`), `del obj.attr`, UnboundLocalError,
+`if __name__ == "__main__":`, `from __future__ import annotations`, and the seeded random.
 
 Object addresses (`at 0x7f...`) are masked on both sides."""
 
@@ -724,6 +724,42 @@ for stmt in ("size", "extra", "area"):
         print("AttributeError:", e)
 n = 5
 del n.real
+""",
+    "unbound_locals": """
+x = 1
+def reads_global():
+    return x
+def shadows():
+    print(x)
+    x = 2
+def counts():
+    total += 1
+def last(items):
+    for item in items:
+        pass
+    return item
+def outer():
+    def inner():
+        return y
+    first = inner
+    y = 5
+    return first()
+def declared_global():
+    global x
+    x += 1
+    return x
+print(reads_global(), last([1, 2, 3]), outer(), declared_global())
+for f in (shadows, counts, lambda: last([])):
+    try:
+        f()
+    except NameError as e:
+        print(type(e).__name__, e)
+def late():
+    def inner():
+        return z
+    v = inner()
+    z = 1
+late()
 """,
     "uncaught_user_exception": """
 class ShapeError(ValueError):
