@@ -561,12 +561,15 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         UnboundLocalError, not the module's name of the same spelling."""
         found = self._declarations.get(id(node))
         if found is None:
-            found = dict.fromkeys(_bound_names(node.body), "local")
+            bound, declared = set(), {}
             for sub in _own_nodes(node.body):
                 if isinstance(sub, ast.Global):
-                    found.update(dict.fromkeys(sub.names, "global"))
+                    declared.update(dict.fromkeys(sub.names, "global"))
                 elif isinstance(sub, ast.Nonlocal):
-                    found.update(dict.fromkeys(sub.names, "nonlocal"))
+                    declared.update(dict.fromkeys(sub.names, "nonlocal"))
+                else:
+                    bound.update(_names_bound_by(sub))
+            found = {**dict.fromkeys(bound, "local"), **declared}
             self._declarations[id(node)] = found
         return found
 
@@ -2202,54 +2205,41 @@ def _docstring(body: list) -> str | None:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def _own_nodes(body: list):
-    """Every node of a function's body that belongs to it, not to a function or class nested in it."""
+    """Every node of a function's body that belongs to it. A function or class nested in it is yielded (its name
+    is the function's), with its decorators, defaults and bases but not its body; a comprehension with its first
+    iterable only (the rest runs in the comprehension's own scope)."""
     stack = list(body)
     while stack:
         node = stack.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, _SCOPES):
-                stack.append(child)
-            elif isinstance(child, ast.FunctionDef):
-                stack.extend(child.decorator_list)
-                stack.extend(child.args.defaults)
-                stack.extend(d for d in child.args.kw_defaults if d is not None)
-            elif isinstance(child, ast.ClassDef):
-                stack.extend(child.decorator_list)
-                stack.extend(child.bases)
+        if isinstance(node, _COMPREHENSIONS):
+            stack.append(node.generators[0].iter)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+        elif isinstance(node, ast.ClassDef):
+            stack.extend(node.decorator_list)
+            stack.extend(node.bases)
+        elif not isinstance(node, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-def _bound_names(body: list) -> set:
-    """The names a function's own statements bind: assigned, deleted, looped over, imported, defined, caught (a
-    comprehension's names are its own, a nested function's too)."""
-    found = set()
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            found.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            found.add(node.name)
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(child.name)
-                stack.extend(child.decorator_list)
-                stack.extend(getattr(child, "bases", ()))
-                if not isinstance(child, ast.ClassDef):
-                    stack.extend(d for d in (*child.args.defaults, *child.args.kw_defaults) if d is not None)
-            elif isinstance(child, _COMPREHENSIONS):
-                stack.append(child.generators[0].iter)  # evaluated in the function; the rest is the comprehension's
-            elif not isinstance(child, ast.Lambda):
-                stack.append(child)
-    return found
+def _names_bound_by(node) -> tuple:
+    """The names one node binds in the function it belongs to: assigned, deleted, looped over, imported,
+    defined, caught."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        return (node.id,)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return tuple(alias.asname or alias.name.split(".")[0] for alias in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        return (node.name,)
+    return ()
 
 
 def _yielding_statements(body: list) -> set:
