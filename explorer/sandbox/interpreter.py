@@ -1548,10 +1548,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if isinstance(obj, SandboxObject):
             return self.delete_instance_attribute(obj, name)
         if isinstance(obj, PLAIN_SCALARS):
-            kind = type(obj).__name__
-            if hasattr(type(obj), name):
-                raise AttributeError(f"attribute '{name}' of '{kind}' objects is not writable")
-            raise AttributeError(f"'{kind}' object has no attribute '{name}'")
+            raise _scalar_attribute_error(obj, name)
         raise Refusal("sandbox.unsupported_syntax", what=f"'del' on the attributes of {self.kind_name(obj)}")
 
     def set_attribute(self, obj, name: str, value) -> None:
@@ -1574,10 +1571,7 @@ class Interpreter(ClassSupport, GeneratorSupport, ExceptionSupport):
         if self.is_engine_object(obj) and type(obj).__name__ == "FunctionCtx":
             return self.set_ctx_attribute(obj, name, value)
         if isinstance(obj, PLAIN_SCALARS):
-            kind = type(obj).__name__
-            if hasattr(type(obj), name):
-                raise AttributeError(f"attribute '{name}' of '{kind}' objects is not writable")
-            raise AttributeError(f"'{kind}' object has no attribute '{name}'")
+            raise _scalar_attribute_error(obj, name)
         if isinstance(obj, self.module_type) and not hasattr(type(obj), name):
             self.budget.tick()
             type(obj).__setattr__(obj, name, value)  # a layer's parameter or setting, registered as PyTorch does
@@ -2226,6 +2220,14 @@ def _own_nodes(body: list):
             stack.extend(node.bases)
         elif not isinstance(node, ast.Lambda):
             stack.extend(ast.iter_child_nodes(node))
+
+
+def _scalar_attribute_error(obj, name: str) -> AttributeError:
+    """What Python says when a program sets or deletes an attribute of a number, a string or None."""
+    kind = type(obj).__name__
+    if hasattr(type(obj), name):
+        return AttributeError(f"attribute '{name}' of '{kind}' objects is not writable")
+    return AttributeError(f"'{kind}' object has no attribute '{name}'")
 
 
 def _names_bound_by(node) -> tuple:
