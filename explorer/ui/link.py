@@ -173,20 +173,15 @@ def decode_query(params, base: AppState = DEFAULT_STATE) -> AppState:
     rg = _one(params, "rg")
     if rg is not None:
         changes["overrides"] = decode_overrides(rg)
-    overlay = _one(params, "overlay")
-    if overlay in ("0", "1"):
-        changes["overlay"] = overlay == "1"
-    present = _one(params, "present")
-    if present in ("0", "1"):
-        changes["present"] = present == "1"
+    for key, field_name in (("overlay", "overlay"), ("present", "present"), ("sol", "solution")):
+        flag = _one(params, key)
+        if flag in ("0", "1"):
+            changes[field_name] = flag == "1"
     changes["pass_index"] = _number(_one(params, "pass"), base.pass_index, int, 0, 10_000)
     changes["step"] = _number(_one(params, "step"), base.step, int, 0, 1_000_000)
     exercise = _one(params, "ex")
     if exercise is not None:
         changes["exercise"] = decode_ids(exercise)
-    solution = _one(params, "sol")
-    if solution in ("0", "1"):
-        changes["solution"] = solution == "1"
     descent = {}
     limits = {"lr": (float, 0.0, 10.0), "steps": (int, 1, MAX_STEPS), "start_a": (float, -100.0, 100.0),
               "start_b": (float, -100.0, 100.0)}
