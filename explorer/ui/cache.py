@@ -55,11 +55,10 @@ def run(program: str, overrides: tuple, lang: str, *, recent: RecentUse | None =
     """The program's run in the sandbox's worker process (never raises: failures are in `result.error`). `recent`:
     the session's recent processor use, which sets the run's priority and is charged what the run used (only
     when it ran: a run from the cache costs nothing)."""
-    if recent is None:
-        return sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang)
-    result = sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang,
-                                 limits=Limits(niceness=recent.niceness()))
-    recent.charge(result.stats.get("cpu_seconds", 0.0))
+    limits = None if recent is None else Limits(niceness=recent.niceness())
+    result = sandbox.run_program(program, requires_grad_overrides=dict(overrides), lang=lang, limits=limits)
+    if recent is not None:
+        recent.charge(result.stats.get("cpu_seconds", 0.0))
     return result
 
 
