@@ -93,12 +93,11 @@ def predict_svg_text(result: RunResult, pass_index: int, *, lang: str = "en", th
     from explorer.graph.svg import graph_svg
 
     p = result.passes[pass_index]
-    layout = layout or pass_layout(result, pass_index)
-    if layout is not None:
-        layout = replace(layout, graph=_without_answers(layout.graph))
+    layout = layout or pass_layout(result, pass_index) or graph_layout(p.graph)
+    layout = replace(layout, graph=_without_answers(layout.graph))  # what is drawn (p.graph names the view)
     title = t("classroom.graph_title", lang, k=p.index + 1, kind=p.kind)
-    return graph_svg(_without_answers(p.graph), layout, lang=lang, theme=theme, tensor_names=result.names,
-                     title=title, ident="predict")
+    return graph_svg(p.graph, layout, lang=lang, theme=theme, tensor_names=result.names, title=title,
+                     ident="predict")
 
 
 WRAP = 48  # characters per line of the frame's text box (it sits in a FRAME_BOX px right margin)
