@@ -165,6 +165,13 @@ def test_the_graph_table_sorts_by_a_column_from_the_keyboard(page, server, scree
     page.screenshot(path=str(screenshots / "a11y_table_sorted.png"), full_page=True)
 
 
+def step_key(page, key: str, said: str) -> None:
+    """Press a step key, hear the step it announces, and wait for the page (as a user reading each step)."""
+    page.keyboard.press(key)
+    expect()(page.locator("#agx-live")).to_have_text(said)
+    wait_idle(page)
+
+
 def frame_text(page) -> str:
     return page.locator("pre.text-block").first.inner_text()
 
@@ -174,25 +181,17 @@ def test_keys_step_the_pass_and_the_step_is_announced(page, server, screenshots)
     expect()(page.locator("#agx-live")).to_have_text("Step 1/6: BinaryCrossEntropyWithLogitsBackward0 runs")
     wait_idle(page)
     page.locator("h1").first.click()  # the focus on the page itself, no control
-    page.keyboard.press("ArrowRight")
-    expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
-    wait_idle(page)
+    step_key(page, "ArrowRight", "Step 2/6: AddBackward0 runs")
     assert frame_text(page).startswith("Step 2/6: AddBackward0 runs")
-    page.keyboard.press("ArrowRight")
-    expect()(page.locator("#agx-live")).to_have_text("Step 3/6: AccumulateGrad for b")
-    wait_idle(page)
-    page.keyboard.press("ArrowLeft")
-    expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
-    wait_idle(page)
+    step_key(page, "ArrowRight", "Step 3/6: AccumulateGrad for b")
+    step_key(page, "ArrowLeft", "Step 2/6: AddBackward0 runs")
     # Page Down is the page's own (scrolling) outside presenter view
     page.keyboard.press("PageDown")
     wait_idle(page)
     assert frame_text(page).startswith("Step 2/6")
     # a focused slider keeps its arrows: → moves the slider one step, not the slider and the page's key too
     page.locator("[data-testid='stSlider'] input[type='range']").focus()
-    page.keyboard.press("ArrowRight")
-    expect()(page.locator("#agx-live")).to_have_text("Step 3/6: AccumulateGrad for b")
-    wait_idle(page)
+    step_key(page, "ArrowRight", "Step 3/6: AccumulateGrad for b")
     assert frame_text(page).startswith("Step 3/6")
     # keys pressed faster than the page reruns: each is one step, none lost and none taken back
     page.locator("h1").first.click()
@@ -244,15 +243,9 @@ def test_presenter_view_on_a_projector(browser, server, screenshots):
         assert label.evaluate("e => e.getBoundingClientRect().height") >= 1.4 * 15
         page.screenshot(path=str(screenshots / "a11y_presenter_step_1600x900.png"))
         page.locator("h1").first.click()
-        page.keyboard.press("PageDown")  # a presenter's clicker
-        expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
-        wait_idle(page)
-        page.keyboard.press("PageDown")
-        expect()(page.locator("#agx-live")).to_have_text("Step 3/6: AccumulateGrad for b")
-        wait_idle(page)
-        page.keyboard.press("PageUp")
-        expect()(page.locator("#agx-live")).to_have_text("Step 2/6: AddBackward0 runs")
-        wait_idle(page)
+        step_key(page, "PageDown", "Step 2/6: AddBackward0 runs")  # a presenter's clicker
+        step_key(page, "PageDown", "Step 3/6: AccumulateGrad for b")
+        step_key(page, "PageUp", "Step 2/6: AddBackward0 runs")
         assert "present=1" in page.url and "step=1" in page.url
         page.screenshot(path=str(screenshots / "a11y_presenter_step2_1600x900.png"))
         open_state(page, server, AppState(program=ONE_LAYER, present=True))
